@@ -1,0 +1,111 @@
+"""Where the data files are: the bundled dataset, a folder laid out like ``data/``, or one file.
+
+The bundled data ships inside the wheel as ``defectcli/data`` and is read through
+``importlib.resources``, so an installed ``defect`` works from any folder.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # pragma: no cover - Python 3.10
+    from importlib.abc import Traversable
+
+from ..errors import DataError, Problem
+
+# Folder name -> kind of file (and the schema that checks it).
+FOLDER_KINDS = {
+    "people": "person",
+    "sources": "sources",
+    "events": "events",
+    "statistics": "statistics",
+}
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One data file: what kind it is, how to name it in messages, and how to read it."""
+
+    kind: str
+    display: str
+    resource: Traversable
+
+    @property
+    def stem(self) -> str:
+        name: str = self.resource.name
+        return name.rsplit(".", 1)[0]
+
+    @property
+    def is_json(self) -> bool:
+        name: str = self.resource.name
+        return name.endswith(".json")
+
+
+def bundled_data_root() -> Traversable:
+    """The dataset that ships with the package."""
+    packaged = files("defectcli") / "data"
+    if packaged.is_dir():
+        return packaged
+    # A source checkout run without installing (or an editable install): the repo's data/.
+    return Path(__file__).resolve().parents[3] / "data"
+
+
+def schema_root() -> Traversable:
+    """The JSON Schemas: always the bundled ones, whatever dataset is being read."""
+    return bundled_data_root() / "schema"
+
+
+def find_data_files(path: str | Path | None) -> list[DataFile]:
+    """List the data files of a dataset, in a stable order.
+
+    ``path`` is None for the bundled data, a folder laid out like ``data/``, or a single
+    YAML/JSON file that holds a whole dataset (``people:``, ``sources:``, ...).
+    """
+    if path is None:
+        return _folder_files(bundled_data_root(), "data")
+    given = Path(path)
+    shown = str(path)
+    if given.is_file():
+        if not given.name.endswith(DATA_SUFFIXES):
+            raise DataError([_problem(shown, "not a YAML or JSON file")])
+        return [DataFile("dataset", shown, given)]
+    if given.is_dir():
+        found = _folder_files(given, shown.rstrip("/\\") or shown)
+        if not found:
+            raise DataError(
+                [
+                    _problem(
+                        shown,
+                        "no data files here: expected people/*.yaml, sources/*.yaml, "
+                        "events/*.yaml or statistics/*.yaml",
+                    )
+                ]
+            )
+        return found
+    if given.exists():
+        raise DataError([_problem(shown, "not a regular file or folder")])
+    raise DataError([_problem(shown, "no such file or folder")])
+
+
+def _folder_files(root: Traversable, shown: str) -> list[DataFile]:
+    found: list[DataFile] = []
+    for folder, kind in FOLDER_KINDS.items():
+        sub = root / folder
+        if not sub.is_dir():
+            continue
+        entries = sorted(
+            (e for e in sub.iterdir() if e.is_file() and e.name.endswith(DATA_SUFFIXES)),
+            key=lambda e: e.name,
+        )
+        found.extend(DataFile(kind, f"{shown}/{folder}/{e.name}", e) for e in entries)
+    return found
+
+
+def _problem(file: str, message: str) -> Problem:
+    return Problem(file, None, None, "", message)

@@ -1,0 +1,356 @@
+"""Typed records: what the rest of the program (and a notebook user) works with.
+
+Records are built from schema-valid plain data by one generic builder that follows the
+dataclass type hints, so the schema's keys and these fields are the same names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar, Union, cast
+
+T = TypeVar("T")
+
+Value = str | int | float
+
+# Claims on these fields carry a date or a year of the defection itself.
+YEAR_FIELDS = ("defection.left", "defection.arrived", "defection.year")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    kind: str
+    outlet: str
+    via: str | None = None
+    title: str | None = None
+    date: str | None = None
+    author: str | None = None
+    url: str | None = None
+    language: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sourced value of a field that sources disagree on."""
+
+    field: str
+    value: Value
+    sources: tuple[str, ...]
+    status: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Dated:
+    date: str
+    sources: tuple[str, ...]
+    place: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Alias:
+    name: str
+    kind: str
+    sources: tuple[str, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Posting:
+    country: str
+    title: str
+    sources: tuple[str, ...]
+    city: str | None = None
+    mission: str | None = None
+    start: str | None = None
+    end: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Defection:
+    country: str
+    destination: str
+    sources: tuple[str, ...]
+    post: str | None = None
+    left: Dated | None = None
+    arrived: Dated | None = None
+    route: str | None = None
+    companions: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    date: str
+    how: str
+    sources: tuple[str, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    status: str  # official | press | unknown
+    sources: tuple[str, ...]
+    by: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Related:
+    person: str
+    relation: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Relative:
+    relation: str
+    sources: tuple[str, ...]
+    name: str | None = None
+    hangul: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class LifeEvent:
+    date: str
+    kind: str
+    summary: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuoteData:
+    """A quotation as written in a person's file (the speaker not yet resolved)."""
+
+    id: str
+    text: str
+    venue: str
+    source: str
+    speaker: str | None = None
+    speaker_name: str | None = None
+    date: str | None = None
+    language: str = "en"
+    translation: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation with its speaker resolved: ``person`` is the record it is filed under."""
+
+    id: str
+    person: str
+    speaker: str
+    speaker_id: str | None
+    text: str
+    venue: str
+    source: str
+    date: str | None = None
+    language: str = "en"
+    translation: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    category: str
+    summary: str
+    defection: Defection
+    confirmation: Confirmation
+    sources: tuple[str, ...]
+    named: bool = True
+    hangul: str | None = None
+    hanja: str | None = None
+    aliases: tuple[Alias, ...] = ()
+    born: Dated | None = None
+    postings: tuple[Posting, ...] = ()
+    disclosure: Disclosure | None = None
+    related: tuple[Related, ...] = ()
+    relatives: tuple[Relative, ...] = ()
+    events: tuple[LifeEvent, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    quotes: tuple[QuoteData, ...] = ()
+    notes: str | None = None
+
+    @property
+    def country(self) -> str:
+        """Country of the posting the person left."""
+        return self.defection.country
+
+    @property
+    def destination(self) -> str:
+        return self.defection.destination
+
+    @property
+    def confirmed(self) -> bool:
+        """True when the South Korean government officially confirmed the defection."""
+        return self.confirmation.status == "official"
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Every year a source gives for the defection (leaving, arriving, or 'the year')."""
+        found: set[int] = set()
+        for dated in (self.defection.left, self.defection.arrived):
+            if dated is not None:
+                found.add(int(dated.date[:4]))
+        for claim in self.claims:
+            if claim.field in YEAR_FIELDS and claim.status != "doubtful":
+                year = _year_of(claim.value)
+                if year is not None:
+                    found.add(year)
+        return tuple(sorted(found))
+
+    @property
+    def year(self) -> int | None:
+        """The main defection year: the year the person left the post, else arrived."""
+        for dated in (self.defection.left, self.defection.arrived):
+            if dated is not None:
+                return int(dated.date[:4])
+        years = self.years
+        return years[0] if years else None
+
+    @property
+    def disputed_fields(self) -> tuple[str, ...]:
+        """Fields on which the sources give more than one value."""
+        values: dict[str, set[str]] = {}
+        for claim in self.claims:
+            values.setdefault(claim.field, set()).add(str(claim.value))
+        return tuple(f for f, v in values.items() if len(v) > 1)
+
+    def cited_sources(self) -> tuple[str, ...]:
+        """Every source id the record cites, main sources first, each once."""
+        ordered = dict.fromkeys(self.sources)
+        for source_id in _walk_sources(self):
+            ordered.setdefault(source_id, None)
+        return tuple(ordered)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated context event (a mission closing, an expulsion, a directive)."""
+
+    id: str
+    date: str
+    kind: str
+    summary: str
+    sources: tuple[str, ...]
+    country: str | None = None
+    people: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """One year of the Ministry of Unification's arrivals series; None is unknown."""
+
+    year: int
+    sources: tuple[str, ...]
+    total: int | None = None
+    men: int | None = None
+    women: int | None = None
+    women_percent: float | None = None
+    elite: int | None = None
+    note: str | None = None
+    claims: tuple[Claim, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cumulative:
+    as_of: str
+    total: int
+    sources: tuple[str, ...]
+    men: int | None = None
+    women: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    label: str
+    value: int
+    sources: tuple[str, ...]
+    qualifier: str | None = None
+    period: str | None = None
+    date: str | None = None
+    note: str | None = None
+
+
+def _year_of(value: Value) -> int | None:
+    text = str(value)
+    if len(text) >= 4 and text[:4].isdigit():
+        return int(text[:4])
+    return None
+
+
+def _walk_sources(record: Any) -> Iterator[str]:
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        for f in dataclasses.fields(record):
+            value = getattr(record, f.name)
+            if f.name == "sources" and isinstance(value, tuple):
+                yield from value
+            elif f.name == "source" and isinstance(value, str):
+                yield value
+            else:
+                yield from _walk_sources(value)
+    elif isinstance(record, tuple):
+        for item in record:
+            yield from _walk_sources(item)
+
+
+# --- The generic builder ------------------------------------------------------------------
+
+
+def build(cls: type[T], data: Mapping[str, Any]) -> T:
+    """Build a record of type ``cls`` from schema-valid plain data (nested records too)."""
+    hints = _HINTS.get(cls) or _HINTS.setdefault(cls, _hints(cls))
+    kwargs = {name: _convert(hints[name], value) for name, value in data.items() if name in hints}
+    return cls(**kwargs)
+
+
+_HINTS: dict[Any, dict[str, Any]] = {}
+
+
+def _hints(cls: Any) -> dict[str, Any]:
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: v for k, v in typing.get_type_hints(cls).items() if k in names}
+
+
+def _convert(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        (item_hint, _ellipsis) = typing.get_args(hint)
+        return tuple(_convert(item_hint, item) for item in value)
+    if origin is Union or isinstance(hint, types.UnionType):
+        for option in typing.get_args(hint):
+            is_record = isinstance(option, type) and dataclasses.is_dataclass(option)
+            if is_record and isinstance(value, Mapping):
+                return build(cast(type[Any], option), value)
+        return value
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return build(cast(type[Any], hint), value)
+    if hint is float and isinstance(value, int):
+        return float(value)
+    return value
+
+
+def as_data(record: Any) -> Any:
+    """A record as plain JSON-ready data (tuples become lists)."""
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {f.name: as_data(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, (tuple, list)):
+        return [as_data(item) for item in record]
+    return record

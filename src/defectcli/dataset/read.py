@@ -1,0 +1,116 @@
+"""The whole read path: find files, parse, validate, build typed records.
+
+``read_dataset`` either returns a complete, consistent ``Dataset`` or raises ``DataError``
+with every problem it found; nothing half-valid gets through to the query layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DataError, Problem
+from .load import LoadedFile, load_file
+from .locate import DataFile, find_data_files
+from .model import (
+    Cumulative,
+    Event,
+    Figure,
+    Person,
+    Quote,
+    Source,
+    YearFigures,
+    build,
+)
+from .validate import Collected, collect, reference_problems, schema_problems
+
+
+@dataclass
+class Dataset:
+    """Every record of a dataset, validated and typed."""
+
+    people: list[Person] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    arrivals: list[YearFigures] = field(default_factory=list)
+    cumulative: list[Cumulative] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    files: list[DataFile] = field(default_factory=list)
+
+
+def check_dataset(path: str | Path | None) -> tuple[Dataset | None, list[Problem]]:
+    """Read and validate; return the dataset (or None) and every problem found."""
+    try:
+        files = find_data_files(path)
+    except DataError as exc:
+        return None, list(exc.problems)
+    problems: list[Problem] = []
+    loaded: list[LoadedFile] = []
+    for data_file in files:
+        parsed, found = load_file(data_file)
+        problems += found
+        if parsed is None:
+            continue
+        found = schema_problems(parsed)
+        problems += found
+        if not found:
+            loaded.append(parsed)
+    if problems:
+        # Cross-references are checked only on a dataset whose every file is well formed:
+        # a broken sources file would otherwise turn every citation into a second error.
+        return None, problems
+    records = collect(loaded)
+    problems = reference_problems(records)
+    if problems:
+        return None, problems
+    dataset = _build(records)
+    dataset.files = files
+    return dataset, []
+
+
+def read_dataset(path: str | Path | None = None) -> Dataset:
+    """The dataset at ``path`` (None: the bundled data), or ``DataError``."""
+    dataset, problems = check_dataset(path)
+    if dataset is None:
+        raise DataError(problems)
+    return dataset
+
+
+def _build(records: Collected) -> Dataset:
+    people = [build(Person, r.data) for r in records.people]
+    names = {p.id: p.name for p in people}
+    quotes: list[Quote] = []
+    for person in people:
+        for q in person.quotes:
+            if q.speaker_name is not None:
+                speaker, speaker_id = q.speaker_name, None
+            else:
+                speaker_id = q.speaker or person.id
+                speaker = names[speaker_id]
+            quotes.append(
+                Quote(
+                    id=q.id,
+                    person=person.id,
+                    speaker=speaker,
+                    speaker_id=speaker_id,
+                    text=q.text,
+                    venue=q.venue,
+                    source=q.source,
+                    date=q.date,
+                    language=q.language,
+                    translation=q.translation,
+                    note=q.note,
+                )
+            )
+    return Dataset(
+        people=people,
+        quotes=quotes,
+        sources=[build(Source, r.data) for r in records.sources],
+        events=[build(Event, r.data) for r in records.events],
+        arrivals=sorted(
+            (build(YearFigures, r.data) for r in records.arrivals), key=lambda y: y.year
+        ),
+        cumulative=[build(Cumulative, r.data) for r in records.cumulative],
+        figures=[build(Figure, r.data) for r in records.figures],
+    )

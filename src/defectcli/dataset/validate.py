@@ -1,0 +1,287 @@
+"""Check parsed files against the JSON Schema and each other; report every problem at once.
+
+The schema (draft 2020-12, in ``data/schema/``) is the one editors and ``check-jsonschema``
+use, so our checks and theirs cannot drift apart. ``jsonschema`` is imported here only: the
+validator runs when the dataset is read, never for ``--help`` or completion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ..errors import Problem
+from .load import LoadedFile, PathKey
+from .locate import schema_root
+
+SCHEMA_FILES = {
+    "person": "person.schema.json",
+    "sources": "sources.schema.json",
+    "events": "events.schema.json",
+    "statistics": "statistics.schema.json",
+    "dataset": "dataset.schema.json",
+}
+
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys to values",
+    "null": "null",
+}
+
+
+@cache
+def _validators() -> dict[str, Any]:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    root = schema_root()
+    resources = []
+    for entry in root.iterdir():
+        if entry.name.endswith(".schema.json"):
+            contents = json.loads(entry.read_text(encoding="utf-8"))
+            resources.append((entry.name, Resource.from_contents(contents)))
+    registry: Registry[Any] = Registry().with_resources(resources)
+    return {
+        kind: Draft202012Validator({"$ref": name}, registry=registry)
+        for kind, name in SCHEMA_FILES.items()
+    }
+
+
+def schema_problems(loaded: LoadedFile) -> list[Problem]:
+    """Every way ``loaded.data`` breaks the schema for its kind of file."""
+    validator = _validators()[loaded.source.kind]
+    problems = [_describe(loaded, error) for error in validator.iter_errors(loaded.data)]
+    return sorted(set(problems), key=lambda p: (p.line or 0, p.column or 0, p.path, p.message))
+
+
+def _describe(loaded: LoadedFile, error: Any) -> Problem:
+    """Turn a jsonschema error into a message a person editing YAML understands."""
+    path: PathKey = tuple(error.absolute_path)
+    kind = error.validator
+    schema = error.schema
+    instance = error.instance
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
+        key = extra[0] if extra else "?"
+        message = f"unknown key {key!r}"
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        message += f" (did you mean {close[0]!r}?)" if close else f"; allowed: {', '.join(allowed)}"
+        return loaded.problem((*path, key), message, key=True)
+    if kind == "required":
+        missing = [k for k in error.validator_value if k not in instance]
+        names = ", ".join(repr(k) for k in missing)
+        return loaded.problem(path, f"missing required key {names}")
+    if kind == "type":
+        expected = error.validator_value
+        wanted = [expected] if isinstance(expected, str) else list(expected)
+        names = " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)
+        return loaded.problem(path, f"expected {names}, got {_show(instance)}")
+    if kind == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        return loaded.problem(path, f"expected one of: {choices}; got {_show(instance)}")
+    if kind == "pattern":
+        what = schema.get("description") or f"text matching {error.validator_value}"
+        return loaded.problem(path, f"expected {_lower_first(what)} got {_show(instance)}")
+    if kind in {"minLength"}:
+        return loaded.problem(path, "must not be empty")
+    if kind == "minItems":
+        return loaded.problem(path, f"needs at least {error.validator_value} item(s)")
+    if kind == "uniqueItems":
+        return loaded.problem(path, "lists the same item twice")
+    if (
+        kind == "not"
+        and isinstance(instance, dict)
+        and {"speaker", "speaker_name"} <= set(instance)
+    ):
+        return loaded.problem(path, "give either 'speaker' or 'speaker_name', not both")
+    if kind in {"minimum", "maximum"}:
+        bound = "at least" if kind == "minimum" else "at most"
+        return loaded.problem(path, f"must be {bound} {error.validator_value}, got {instance!r}")
+    return loaded.problem(path, error.message)
+
+
+def _lower_first(text: str) -> str:
+    text = text.rstrip(".")
+    return (text[:1].lower() + text[1:]) + ","
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+# --- Cross-references -------------------------------------------------------------------
+
+
+@dataclass
+class Located:
+    """A record from some file, with the file and the path where it stands."""
+
+    data: dict[str, Any]
+    file: LoadedFile
+    path: PathKey
+
+
+@dataclass
+class Collected:
+    """The records of every file, gathered by kind, each remembering where it came from."""
+
+    people: list[Located] = field(default_factory=list)
+    sources: list[Located] = field(default_factory=list)
+    events: list[Located] = field(default_factory=list)
+    arrivals: list[Located] = field(default_factory=list)
+    cumulative: list[Located] = field(default_factory=list)
+    figures: list[Located] = field(default_factory=list)
+
+
+def collect(files: Iterable[LoadedFile]) -> Collected:
+    """Gather records by kind from schema-valid files of any layout."""
+    out = Collected()
+    for loaded in files:
+        data = loaded.data
+        kind = loaded.source.kind
+        if kind == "person":
+            out.people.append(Located(data, loaded, ()))
+            continue
+        lists: dict[str, tuple[PathKey, Any]] = {}
+        if kind in {"sources", "events"}:
+            lists[kind] = ((kind,), data.get(kind, []))
+        elif kind == "statistics":
+            lists.update(_statistics_lists(data, ()))
+        elif kind == "dataset":
+            for name in ("people", "sources", "events"):
+                lists[name] = ((name,), data.get(name, []))
+            lists.update(_statistics_lists(data.get("statistics", {}), ("statistics",)))
+        for name, (base, items) in lists.items():
+            bucket: list[Located] = getattr(out, name)
+            bucket.extend(Located(item, loaded, (*base, i)) for i, item in enumerate(items))
+    return out
+
+
+def _statistics_lists(data: dict[str, Any], base: PathKey) -> dict[str, tuple[PathKey, Any]]:
+    return {
+        name: ((*base, name), data.get(name, [])) for name in ("arrivals", "cumulative", "figures")
+    }
+
+
+def reference_problems(records: Collected) -> list[Problem]:
+    """Ids unique, file names match ids, every cited source and person exists."""
+    problems: list[Problem] = []
+    people = _unique_ids(records.people, "person", problems)
+    sources = _unique_ids(records.sources, "source", problems)
+    _unique_ids(records.events, "event", problems)
+    _unique_ids(records.figures, "figure", problems)
+    _unique_values(records.arrivals, "year", "statistics year", problems)
+    quote_ids: dict[str, Located] = {}
+
+    for person in records.people:
+        data, loaded = person.data, person.file
+        if loaded.source.kind == "person" and data["id"] != loaded.source.stem:
+            problems.append(
+                loaded.problem(
+                    (*person.path, "id"),
+                    f"id {data['id']!r} must match the file name {loaded.source.stem!r}",
+                )
+            )
+        for i, link in enumerate(data.get("related", [])):
+            where = (*person.path, "related", i, "person")
+            if link["person"] not in people:
+                problems.append(loaded.problem(where, _unknown("person", link["person"], people)))
+            elif link["person"] == data["id"]:
+                problems.append(loaded.problem(where, "a person cannot be related to themself"))
+        for i, quote in enumerate(data.get("quotes", [])):
+            where = (*person.path, "quotes", i)
+            if quote["id"] in quote_ids:
+                problems.append(
+                    loaded.problem((*where, "id"), f"duplicate quote id {quote['id']!r}")
+                )
+            quote_ids[quote["id"]] = person
+            speaker = quote.get("speaker")
+            if speaker is not None and speaker not in people:
+                problems.append(
+                    loaded.problem((*where, "speaker"), _unknown("person", speaker, people))
+                )
+
+    for event in records.events:
+        for i, pid in enumerate(event.data.get("people", [])):
+            if pid not in people:
+                where = (*event.path, "people", i)
+                problems.append(event.file.problem(where, _unknown("person", pid, people)))
+
+    every = [
+        *records.people,
+        *records.events,
+        *records.arrivals,
+        *records.cumulative,
+        *records.figures,
+    ]
+    for record in every:
+        for where, source_id in _cited_sources(record.data, record.path):
+            if source_id not in sources:
+                problems.append(record.file.problem(where, _unknown("source", source_id, sources)))
+    return problems
+
+
+def _unique_ids(records: list[Located], what: str, problems: list[Problem]) -> dict[str, Located]:
+    return _unique_values(records, "id", what, problems)
+
+
+def _unique_values(
+    records: list[Located], key: str, what: str, problems: list[Problem]
+) -> dict[Any, Located]:
+    seen: dict[Any, Located] = {}
+    for record in records:
+        value = record.data[key]
+        if value in seen:
+            first = seen[value]
+            first_where = first.file.position((*first.path, key))
+            at = (
+                f"{first.file.source.display}:{first_where[0]}"
+                if first_where
+                else first.file.source.display
+            )
+            problems.append(
+                record.file.problem(
+                    (*record.path, key), f"duplicate {what} {value!r} (also in {at})"
+                )
+            )
+        else:
+            seen[value] = record
+    return seen
+
+
+def _cited_sources(data: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    """Every source id cited anywhere inside a record: ``sources`` lists and ``source`` keys."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "sources" and isinstance(value, list):
+                for i, item in enumerate(value):
+                    yield (*path, key, i), item
+            elif key == "source" and isinstance(value, str):
+                yield (*path, key), value
+            else:
+                yield from _cited_sources(value, (*path, key))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _cited_sources(item, (*path, i))
+
+
+def _unknown(what: str, value: str, known: dict[str, Any]) -> str:
+    message = f"no {what} with id {value!r}"
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return message + (f" (did you mean {close[0]!r}?)" if close else "")

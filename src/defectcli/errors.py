@@ -1,0 +1,85 @@
+"""Typed errors of the lower layers and the exit codes they map to, in one place.
+
+The dataset, query and render layers raise these; only the CLI turns them into a message on
+stderr and an exit status, so a traceback never reaches the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_NOT_FOUND = 1  # a name, source or search matched nothing (or too much)
+EXIT_DATA = 1  # the dataset is missing or invalid
+EXIT_USAGE = 2  # wrong options or arguments (Click's own UsageError uses 2 too)
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the data, located as precisely as we can.
+
+    ``str(problem)`` reads like a compiler message, which editors and CI logs understand:
+    ``data/people/ri-il-gyu.yaml:12:5: postings[0].start: expected a date ...``
+    """
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        what = f"{self.path}: {self.message}" if self.path else self.message
+        return f"{where}: {what}"
+
+
+class DefectError(Exception):
+    """Base class for every error the CLI reports without a traceback."""
+
+    exit_code = 1
+
+
+class DataError(DefectError):
+    """The dataset could not be loaded: every problem found, all at once."""
+
+    exit_code = EXIT_DATA
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        count = len(self.problems)
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{count} problem{'s' if count != 1 else ''} found in the dataset")
+        return "\n".join(lines)
+
+
+class NotFound(DefectError):
+    """A lookup matched nothing. ``suggestions`` are close matches worth showing."""
+
+    exit_code = EXIT_NOT_FOUND
+
+    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
+        self.suggestions = tuple(suggestions)
+        text = message
+        if self.suggestions:
+            text += "\nDid you mean: " + ", ".join(self.suggestions) + "?"
+        super().__init__(text)
+
+
+class Ambiguous(DefectError):
+    """A lookup matched several records; ``candidates`` tell them apart."""
+
+    exit_code = EXIT_NOT_FOUND
+
+    def __init__(self, message: str, candidates: Sequence[str]) -> None:
+        self.candidates = tuple(candidates)
+        super().__init__(message + "\n" + "\n".join(f"  {c}" for c in self.candidates))

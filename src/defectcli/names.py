@@ -1,0 +1,35 @@
+"""Folding names and text so that case, spacing, hyphens, apostrophes and accents don't matter.
+
+``Cho Sŏng-gil``, ``cho song gil`` and ``CHO SONG-GIL`` fold to the same key. Hangul is kept
+as Hangul (NFC), so ``리일규`` folds to itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_'’‘`ʼʻ.·,()\[\]\"“”/]+")
+
+
+def strip_accents(text: str) -> str:
+    """Drop combining marks (ŏ -> o, é -> e) but keep Hangul syllables whole."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", kept)
+
+
+def words(text: str) -> list[str]:
+    """Folded words: lower case, no accents, split on spaces, hyphens and punctuation."""
+    folded = strip_accents(text).casefold()
+    return [w for w in _SEPARATORS.split(folded) if w]
+
+
+def name_key(text: str) -> str:
+    """One compact key for a name: ``Thae Yong-ho`` -> ``thaeyongho``."""
+    return "".join(words(text))
+
+
+def fold_text(text: str) -> str:
+    """Text folded for searching: words joined by single spaces."""
+    return " ".join(words(text))

@@ -1,0 +1,343 @@
+"""The query layer: filters, lookups and search over the dataset, as a small Python API.
+
+Records are held in an SQLite database (the standard library's ``sqlite3``): filters are SQL,
+records come back as typed objects. Today the database lives in memory and is built when a
+``Catalog`` opens; persisting it on disk as a cache needs no change to the queries.
+
+    >>> from defectcli.query import open_catalog, PersonFilter
+    >>> catalog = open_catalog()
+    >>> [p.id for p in catalog.people(PersonFilter(year=2019))]
+    ['jo-song-gil', 'ryu-hyun-woo']
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .dataset.model import Person, Quote, Source, as_data, build
+from .dataset.read import Dataset, read_dataset
+from .errors import Ambiguous, NotFound
+from .names import fold_text, name_key, words
+from .results import Profile, QuoteSet
+
+SORT_FIELDS = ("year", "name", "country", "category", "destination", "id")
+CATEGORIES = ("diplomat", "official", "family", "other")
+
+_SCHEMA = """
+CREATE TABLE people (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, hangul TEXT, category TEXT NOT NULL,
+    country TEXT NOT NULL, country_key TEXT NOT NULL,
+    destination TEXT NOT NULL, destination_key TEXT NOT NULL,
+    year INTEGER, confirmed INTEGER NOT NULL, doc TEXT NOT NULL
+);
+CREATE TABLE person_years (person_id TEXT NOT NULL, year INTEGER NOT NULL);
+CREATE INDEX person_years_year ON person_years (year);
+CREATE TABLE person_names (person_id TEXT NOT NULL, name TEXT NOT NULL, key TEXT NOT NULL);
+CREATE INDEX person_names_key ON person_names (key);
+CREATE TABLE quotes (
+    id TEXT PRIMARY KEY, seq INTEGER NOT NULL, person TEXT NOT NULL, speaker_id TEXT,
+    source TEXT NOT NULL, date TEXT, folded TEXT NOT NULL, doc TEXT NOT NULL
+);
+CREATE TABLE sources (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, doc TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    """Which people ``Catalog.people`` returns. Every filter given must match.
+
+    A person matches a year filter when *any* year a source gives for the defection
+    matches (Jo Song Gil left Rome in 2018 and arrived in 2019: both years match).
+    """
+
+    year: int | None = None
+    since: int | None = None
+    until: int | None = None
+    country: str | None = None
+    category: str | None = None
+    destination: str | None = None
+    confirmed: bool = False
+    sort: str = "year"
+
+
+class Catalog:
+    """The dataset, indexed for queries. Build one with ``open_catalog``."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self._db = sqlite3.connect(":memory:")
+        self._db.executescript(_SCHEMA)
+        self._fill(dataset)
+        self.counts = {
+            "people": len(dataset.people),
+            "quotes": len(dataset.quotes),
+            "sources": len(dataset.sources),
+            "events": len(dataset.events),
+            "statistics_years": len(dataset.arrivals),
+        }
+
+    # --- building -------------------------------------------------------------------------
+
+    def _fill(self, dataset: Dataset) -> None:
+        db = self._db
+        for person in dataset.people:
+            db.execute(
+                "INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    person.id,
+                    person.name,
+                    person.hangul,
+                    person.category,
+                    person.country,
+                    name_key(person.country),
+                    person.destination,
+                    name_key(person.destination),
+                    person.year,
+                    int(person.confirmed),
+                    json.dumps(as_data(person), ensure_ascii=False),
+                ),
+            )
+            db.executemany(
+                "INSERT INTO person_years VALUES (?,?)", [(person.id, y) for y in person.years]
+            )
+            names = [person.id, person.name, *(a.name for a in person.aliases)]
+            if person.hangul:
+                names.append(person.hangul)
+            db.executemany(
+                "INSERT INTO person_names VALUES (?,?,?)",
+                [(person.id, n, name_key(n)) for n in dict.fromkeys(names)],
+            )
+        for seq, quote in enumerate(dataset.quotes):
+            searchable = " ".join(filter(None, [quote.text, quote.translation]))
+            db.execute(
+                "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    quote.id,
+                    seq,
+                    quote.person,
+                    quote.speaker_id,
+                    quote.source,
+                    quote.date,
+                    f" {fold_text(searchable)} ",
+                    json.dumps(as_data(quote), ensure_ascii=False),
+                ),
+            )
+        db.executemany(
+            "INSERT INTO sources VALUES (?,?,?)",
+            [
+                (s.id, i, json.dumps(as_data(s), ensure_ascii=False))
+                for i, s in enumerate(dataset.sources)
+            ],
+        )
+
+    # --- people ---------------------------------------------------------------------------
+
+    def people(self, where: PersonFilter | None = None) -> list[Person]:
+        """People matching every filter in ``where``, sorted by ``where.sort``."""
+        where = where or PersonFilter()
+        if where.sort not in SORT_FIELDS:
+            raise ValueError(f"sort must be one of {', '.join(SORT_FIELDS)}")
+        clauses: list[str] = []
+        params: list[object] = []
+        if where.year is not None:
+            clauses.append("id IN (SELECT person_id FROM person_years WHERE year = ?)")
+            params.append(where.year)
+        if where.since is not None:
+            clauses.append("id IN (SELECT person_id FROM person_years WHERE year >= ?)")
+            params.append(where.since)
+        if where.until is not None:
+            clauses.append("id IN (SELECT person_id FROM person_years WHERE year <= ?)")
+            params.append(where.until)
+        if where.country is not None:
+            clauses.append("country_key = ?")
+            params.append(name_key(where.country))
+        if where.destination is not None:
+            clauses.append("destination_key = ?")
+            params.append(name_key(where.destination))
+        if where.category is not None:
+            clauses.append("category = ?")
+            params.append(where.category.casefold())
+        if where.confirmed:
+            clauses.append("confirmed = 1")
+        sql = "SELECT doc FROM people"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        order = "name COLLATE NOCASE" if where.sort == "name" else where.sort
+        # Unknown years sort last; ties break by year, then name, so the order is stable.
+        sql += f" ORDER BY {order} IS NULL, {order}, year IS NULL, year, name COLLATE NOCASE"
+        return [_person(doc) for (doc,) in self._db.execute(sql, params)]
+
+    def person_by_id(self, person_id: str) -> Person:
+        row = self._db.execute("SELECT doc FROM people WHERE id = ?", (person_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"No person with id {person_id!r}.")
+        return _person(row[0])
+
+    def person(self, name: str) -> Person:
+        """The one person ``name`` means: an id, a name, an alias or a unique part of one.
+
+        Raises ``NotFound`` (with close matches as suggestions) or ``Ambiguous``.
+        """
+        ids = self.resolve(name)
+        if len(ids) == 1:
+            return self.person_by_id(ids[0])
+        if not ids:
+            raise NotFound(f"No person matches {name!r}.", self.suggest(name))
+        candidates = [self._describe(self.person_by_id(i)) for i in ids]
+        raise Ambiguous(f"{name!r} matches {len(ids)} people; be more specific:", candidates)
+
+    def resolve(self, name: str) -> list[str]:
+        """Ids of the people ``name`` could mean: exact matches first, else partial ones."""
+        key = name_key(name)
+        if not key:
+            return []
+        rows = self._db.execute(
+            "SELECT DISTINCT person_id FROM person_names WHERE key = ?", (key,)
+        ).fetchall()
+        if rows:
+            return sorted(r[0] for r in rows)
+        wanted = words(name)
+        whole: set[str] = set()
+        partial: set[str] = set()
+        for person_id, stored in self._db.execute("SELECT person_id, name FROM person_names"):
+            have = words(stored)
+            # Every word typed must be one of the name's words ("thae", "song gil") or,
+            # failing that for everyone, start one ("tha").
+            if all(w in have for w in wanted):
+                whole.add(person_id)
+            elif all(any(h.startswith(w) for h in have) for w in wanted):
+                partial.add(person_id)
+        return sorted(whole or partial)
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """Display names closest to a name that matched nothing."""
+        key = name_key(name)
+        rows = self._db.execute("SELECT person_id, key FROM person_names").fetchall()
+        keys = [k for _, k in rows]
+        close = difflib.get_close_matches(key, keys, n=limit * 3, cutoff=0.6)
+        ids = list(dict.fromkeys(pid for c in close for pid, k in rows if k == c))[:limit]
+        return [self.person_by_id(i).name for i in ids]
+
+    def _describe(self, person: Person) -> str:
+        bits = [person.name]
+        if person.hangul:
+            bits.append(f"({person.hangul})")
+        post = person.defection.post or person.country
+        bits.append(f"— {post}, {person.year or 'year unknown'}")
+        return " ".join(bits)
+
+    def profile(self, name: str) -> Profile:
+        """The person ``name`` means, with their quotations, relations and sources."""
+        person = self.person(name)
+        quotes = tuple(self.quotes(person=person.id))
+        names = self.names()
+        related = tuple((link, names[link.person]) for link in person.related)
+        cited = dict.fromkeys(person.cited_sources())
+        for quote in quotes:
+            cited.setdefault(quote.source, None)
+        return Profile(person, quotes, related, tuple(self.sources(cited)))
+
+    def quote_set(self, quotes: Sequence[Quote]) -> QuoteSet:
+        ids = dict.fromkeys(q.source for q in quotes)
+        return QuoteSet(tuple(quotes), {s.id: s for s in self.sources(ids)})
+
+    def countries(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT DISTINCT country FROM people ORDER BY 1")]
+
+    def destinations(self) -> list[str]:
+        return [
+            r[0] for r in self._db.execute("SELECT DISTINCT destination FROM people ORDER BY 1")
+        ]
+
+    def names(self) -> dict[str, str]:
+        """Person id -> display name."""
+        return dict(self._db.execute("SELECT id, name FROM people").fetchall())
+
+    # --- quotes ---------------------------------------------------------------------------
+
+    def quotes(
+        self,
+        person: str | None = None,
+        search: str | None = None,
+        source: str | None = None,
+    ) -> list[Quote]:
+        """Quotations, filtered by who said them (or whom they are filed under), words in
+        them, and the source that prints them. ``search`` matches every word regardless of
+        case and accents; a phrase in double quotes matches as a phrase."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if person is not None:
+            pid = person if self._is_id(person) else self.person(person).id
+            clauses.append("(person = ? OR speaker_id = ?)")
+            params += [pid, pid]
+        if source is not None:
+            self.source(source)  # an unknown source id is an error, not an empty list
+            clauses.append("source = ?")
+            params.append(source)
+        for term in search_terms(search or ""):
+            clauses.append("instr(folded, ?) > 0")
+            params.append(f" {term} " if " " in term else term)
+        sql = "SELECT doc FROM quotes"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY date IS NULL, date, seq"
+        return [build(Quote, json.loads(doc)) for (doc,) in self._db.execute(sql, params)]
+
+    def _is_id(self, text: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM people WHERE id = ?", (text,)).fetchone()
+        return row is not None
+
+    # --- sources --------------------------------------------------------------------------
+
+    def source(self, source_id: str) -> Source:
+        row = self._db.execute("SELECT doc FROM sources WHERE id = ?", (source_id,)).fetchone()
+        if row is None:
+            known = [r[0] for r in self._db.execute("SELECT id FROM sources")]
+            raise NotFound(
+                f"No source with id {source_id!r}.",
+                difflib.get_close_matches(source_id, known, n=3),
+            )
+        return build(Source, json.loads(row[0]))
+
+    def sources(self, ids: Iterable[str] | None = None) -> list[Source]:
+        """Sources by id, in the order given (all of them when ``ids`` is None)."""
+        if ids is None:
+            rows = self._db.execute("SELECT doc FROM sources ORDER BY seq").fetchall()
+            return [build(Source, json.loads(doc)) for (doc,) in rows]
+        return [self.source(i) for i in ids]
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def search_terms(text: str) -> list[str]:
+    """Folded search terms: quoted phrases stay whole, other words stand alone."""
+    terms: list[str] = []
+    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
+        folded = fold_text(phrase or word)
+        if folded:
+            terms.append(folded)
+    return terms
+
+
+def _person(doc: str) -> Person:
+    return build(Person, json.loads(doc))
+
+
+def open_catalog(path: str | Path | None = None) -> Catalog:
+    """Open the dataset at ``path`` (a folder laid out like ``data/``, or one YAML/JSON
+    file); None opens the bundled data. Raises ``DataError`` if it does not validate."""
+    return Catalog(read_dataset(path))
+
+
+def describe_years(person: Person) -> str:
+    """``2018`` or ``2018/2019`` when sources give more than one year."""
+    years: Sequence[int] = person.years
+    if not years:
+        return "unknown"
+    return "/".join(str(y) for y in years)

@@ -1,0 +1,1 @@
+"""Rendering: records in, text out. One module per kind of output; nothing here queries."""

@@ -1,0 +1,82 @@
+"""The one place that decides how output looks: format, colour, terminal or pipe, width.
+
+Every renderer receives an ``Output``; none of them looks at ``sys.stdout`` or the
+environment itself (the same idea as httpie's ``Environment`` and gh's ``IOStreams``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+FORMATS = ("table", "plain", "json", "ndjson", "csv", "markdown")
+COLORS = ("auto", "always", "never")
+
+
+@dataclass(frozen=True)
+class Output:
+    """How and where to write.
+
+    ``format`` is already resolved: ``table`` (Rich tables and cards) is the default on a
+    terminal, ``plain`` (one line per record, no escape codes) the default in a pipe.
+    """
+
+    format: str
+    color: str
+    stream: TextIO
+    is_tty: bool
+    width: int | None = None
+
+    @classmethod
+    def create(
+        cls,
+        format: str | None,
+        color: str = "auto",
+        stream: TextIO | None = None,
+        width: int | None = None,
+    ) -> Output:
+        stream = stream if stream is not None else sys.stdout
+        is_tty = _isatty(stream)
+        resolved = format or ("table" if is_tty else "plain")
+        return cls(resolved, color, stream, is_tty, width)
+
+    def console(self) -> Console:
+        """A Rich console for this output; Rich is imported only when something is drawn."""
+        from rich.console import Console
+
+        width = self.width or _env_width()
+        if self.color == "always":
+            return Console(
+                file=self.stream, force_terminal=True, width=width, highlight=False, emoji=False
+            )
+        if self.color == "never":
+            return Console(
+                file=self.stream,
+                no_color=True,
+                color_system=None,
+                width=width,
+                highlight=False,
+                emoji=False,
+            )
+        # auto: Rich itself honours NO_COLOR, FORCE_COLOR and TERM=dumb, and draws no
+        # escape codes when the stream is not a terminal.
+        return Console(file=self.stream, width=width, highlight=False, emoji=False)
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _env_width() -> int | None:
+    value = os.environ.get("COLUMNS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return None

@@ -1,0 +1,56 @@
+"""Machine formats: JSON, NDJSON, CSV and Markdown tables, from contract records.
+
+Output here is the same whether or not stdout is a terminal: scripts can rely on it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .records import Record
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_ndjson(records: Sequence[Record]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def cell(value: Any) -> str:
+    """A value as one spreadsheet cell: lists joined with '; ', nothing for null."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def to_csv(records: Sequence[Record], columns: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([cell(record.get(c)) for c in columns])
+    return buffer.getvalue()
+
+
+def md_cell(value: Any) -> str:
+    from .text import one_line
+
+    return one_line(cell(value)).replace("|", "\\|")
+
+
+def to_markdown_table(records: Sequence[Record], columns: Sequence[str]) -> str:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(md_cell(r.get(c)) for c in columns) + " |" for r in records]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,35 @@
+"""Markdown documents: a profile as headed sections, quotations as block quotes."""
+
+from __future__ import annotations
+
+from ..results import Profile, QuoteSet
+from .sections import profile_sections
+from .text import clean, source_line, speaker_line
+
+
+def _escape(text: str) -> str:
+    # Keep data from turning into Markdown structure (headings, HTML, links).
+    return clean(text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def profile_markdown(profile: Profile) -> str:
+    person = profile.person
+    title = person.name + (f" ({person.hangul})" if person.hangul else "")
+    out = [f"# {_escape(title)}", ""]
+    for heading, lines in profile_sections(profile)[1:]:
+        out += [f"## {heading}", ""]
+        out += [f"- {_escape(line)}" for line in lines]
+        out.append("")
+    return "\n".join(out)
+
+
+def quotes_markdown(quotes: QuoteSet) -> str:
+    out: list[str] = []
+    for q in quotes.quotes:
+        out += [f"> {_escape(line)}" for line in q.text.splitlines() or [""]]
+        source = quotes.sources[q.source]
+        out += [">", f"> — {_escape(speaker_line(q))}. Source: {_escape(source_line(source))}"]
+        if q.translation:
+            out += [">", f"> English: {_escape(q.translation)}"]
+        out.append("")
+    return "\n".join(out)

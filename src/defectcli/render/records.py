@@ -1,0 +1,117 @@
+"""The JSON contract: the objects every machine format (JSON, NDJSON, CSV) is made of.
+
+Scripts depend on these keys; change them only with a note in CHANGELOG.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..dataset.model import Person, Quote, Source, as_data
+from ..results import Profile
+
+Record = dict[str, Any]
+
+PERSON_COLUMNS = (
+    "id",
+    "name",
+    "hangul",
+    "category",
+    "country",
+    "post",
+    "year",
+    "years",
+    "destination",
+    "confirmed",
+    "confirmation",
+    "disputed",
+    "sources",
+)
+QUOTE_COLUMNS = ("id", "person", "speaker", "text", "date", "venue", "source")
+
+
+def person_record(person: Person) -> Record:
+    """A person as ``defect list`` prints it."""
+    return {
+        "id": person.id,
+        "name": person.name,
+        "hangul": person.hangul,
+        "category": person.category,
+        "country": person.country,
+        "post": person.defection.post,
+        "year": person.year,
+        "years": list(person.years),
+        "destination": person.destination,
+        "confirmed": person.confirmed,
+        "confirmation": person.confirmation.status,
+        "disputed": list(person.disputed_fields),
+        "sources": list(person.sources),
+    }
+
+
+def quote_record(quote: Quote) -> Record:
+    record: Record = {
+        "id": quote.id,
+        "person": quote.person,
+        "speaker": quote.speaker,
+        "speaker_id": quote.speaker_id,
+        "text": quote.text,
+        "date": quote.date,
+        "venue": quote.venue,
+        "source": quote.source,
+        "language": quote.language,
+        "translation": quote.translation,
+        "note": quote.note,
+    }
+    return record
+
+
+def source_record(source: Source, number: int | None = None) -> Record:
+    record: Record = {"n": number} if number is not None else {}
+    record.update(as_data(source))
+    return record
+
+
+def profile_record(profile: Profile) -> Record:
+    """A person as ``defect show`` prints it: the list record and everything else."""
+    person = profile.person
+    record = person_record(person)
+    record.update(
+        {
+            "named": person.named,
+            "hanja": person.hanja,
+            "summary": person.summary,
+            "aliases": as_data(person.aliases),
+            "born": as_data(person.born),
+            "postings": as_data(person.postings),
+            "defection": as_data(person.defection),
+            "disclosure": as_data(person.disclosure),
+            "confirmation_detail": as_data(person.confirmation),
+            "related": [
+                {
+                    "id": link.person,
+                    "name": name,
+                    "relation": link.relation,
+                    "sources": list(link.sources),
+                }
+                for link, name in profile.related
+            ],
+            "relatives": as_data(person.relatives),
+            "events": as_data(person.events),
+            "claims": [
+                {
+                    "field": claim.field,
+                    "value": claim.value,
+                    "source": claim.sources[0],
+                    "sources": list(claim.sources),
+                    "status": claim.status,
+                    "note": claim.note,
+                }
+                for claim in person.claims
+            ],
+            "quotes": [quote_record(q) for q in profile.quotes],
+            "notes": person.notes,
+            "sources": [source_record(s, n) for n, s in enumerate(profile.sources, start=1)],
+        }
+    )
+    return record

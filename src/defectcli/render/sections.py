@@ -1,0 +1,169 @@
+"""A profile as titled sections of plain lines, with numbered source marks.
+
+Plain text, Markdown and the terminal card all present these same sections, so the three
+cannot disagree about what a profile contains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..dataset.model import Claim, Dated, Person
+from ..results import Profile
+from .text import CONFIRMATION_LABELS, refs, source_line, speaker_line
+
+Section = tuple[str, list[str]]
+
+
+def marks(profile: Profile, ids: Iterable[str]) -> str:
+    return refs(sorted({profile.number(i) for i in ids}))
+
+
+def _dated(profile: Profile, label: str, dated: Dated | None) -> list[str]:
+    if dated is None:
+        return []
+    line = f"{label}: {dated.date}"
+    if dated.place:
+        line += f", {dated.place}"
+    if dated.note:
+        line += f" ({dated.note})"
+    return [f"{line} {marks(profile, dated.sources)}"]
+
+
+def names_lines(profile: Profile) -> list[str]:
+    person = profile.person
+    lines = [person.name + ("" if person.named else " (not named in the sources)")]
+    if person.hangul:
+        lines.append(f"Hangul: {person.hangul}")
+    if person.hanja:
+        lines.append(f"Hanja: {person.hanja}")
+    for alias in person.aliases:
+        line = f"Also: {alias.name} ({alias.kind}"
+        line += f"; {alias.note})" if alias.note else ")"
+        lines.append(f"{line} {marks(profile, alias.sources)}")
+    return lines
+
+
+def defection_lines(profile: Profile) -> list[str]:
+    person = profile.person
+    d = person.defection
+    lines = [f"From: {d.post + ', ' if d.post else ''}{d.country} {marks(profile, d.sources)}"]
+    lines += _dated(profile, "Left the post", d.left)
+    lines += _dated(profile, "Arrived", d.arrived)
+    lines.append(f"Destination: {d.destination}")
+    if d.route:
+        lines.append(f"Route: {d.route}")
+    if d.companions:
+        lines.append(f"With: {d.companions}")
+    if d.note:
+        lines.append(f"Note: {d.note}")
+    if person.disclosure:
+        disc = person.disclosure
+        lines.append(f"Made public: {disc.date}, {disc.how} {marks(profile, disc.sources)}")
+    conf = person.confirmation
+    line = f"Status: {CONFIRMATION_LABELS[conf.status]}"
+    if conf.by:
+        line += f" by {conf.by}"
+    if conf.note:
+        line += f" ({conf.note})"
+    lines.append(f"{line} {marks(profile, conf.sources)}")
+    return lines
+
+
+def posting_line(profile: Profile, person: Person, index: int) -> str:
+    p = person.postings[index]
+    place = ", ".join(x for x in (p.mission, p.city, p.country) if x)
+    span = " – ".join(x for x in (p.start, p.end) if x)
+    line = f"{p.title}, {place}"
+    if span:
+        line += f" ({span})"
+    if p.note:
+        line += f"; {p.note}"
+    return f"{line} {marks(profile, p.sources)}"
+
+
+def family_lines(profile: Profile) -> list[str]:
+    lines = [
+        f"{link.relation}: {name} (see `defect show {link.person}`) {marks(profile, link.sources)}"
+        for link, name in profile.related
+    ]
+    for rel in profile.person.relatives:
+        who = " ".join(x for x in (rel.name, f"({rel.hangul})" if rel.hangul else None) if x)
+        line = f"{rel.relation}: {who}" if who else rel.relation
+        if rel.note:
+            line += f" — {rel.note}"
+        lines.append(f"{line} {marks(profile, rel.sources)}")
+    return lines
+
+
+def claim_groups(person: Person) -> list[tuple[str, list[Claim]]]:
+    """Claims grouped by field, in the order fields first appear."""
+    groups: dict[str, list[Claim]] = {}
+    for claim in person.claims:
+        groups.setdefault(claim.field, []).append(claim)
+    return list(groups.items())
+
+
+def claim_text(profile: Profile, claim: Claim) -> str:
+    text = f"{claim.value} {marks(profile, claim.sources)}"
+    extra = "; ".join(x for x in (claim.status, claim.note) if x)
+    return f"{text} ({extra})" if extra else text
+
+
+def quote_line(profile: Profile, index: int) -> str:
+    q = profile.quotes[index]
+    line = f"“{q.text}” — {speaker_line(q)} {marks(profile, [q.source])}"
+    if q.translation:
+        line += f" [English: {q.translation}]"
+    return line
+
+
+def profile_sections(profile: Profile) -> list[Section]:
+    """Every section of a profile that has something to say, in reading order."""
+    person = profile.person
+    sections: list[Section] = [
+        ("Name", names_lines(profile)),
+        ("Summary", [person.summary]),
+        ("Category", [person.category]),
+    ]
+    if person.born:
+        sections.append(("Born", _dated(profile, "Born", person.born)))
+    if person.postings:
+        sections.append(
+            ("Postings", [posting_line(profile, person, i) for i in range(len(person.postings))])
+        )
+    sections.append(("Defection", defection_lines(profile)))
+    family = family_lines(profile)
+    if family:
+        sections.append(("Family", family))
+    if person.events:
+        sections.append(
+            (
+                "Events",
+                [
+                    f"{e.date} {e.kind}: {e.summary} {marks(profile, e.sources)}"
+                    for e in person.events
+                ],
+            )
+        )
+    groups = claim_groups(person)
+    if groups:
+        sections.append(
+            (
+                "Disputed claims",
+                [
+                    f"{field}: " + " | ".join(claim_text(profile, c) for c in claims)
+                    for field, claims in groups
+                ],
+            )
+        )
+    if profile.quotes:
+        sections.append(
+            ("Quotations", [quote_line(profile, i) for i in range(len(profile.quotes))])
+        )
+    if person.notes:
+        sections.append(("Notes", [person.notes]))
+    sections.append(
+        ("Sources", [f"[{n}] {source_line(s)}" for n, s in enumerate(profile.sources, start=1)])
+    )
+    return sections

@@ -1,0 +1,120 @@
+"""Rich tables and cards for a terminal. Rich is imported here and nowhere else.
+
+Every piece of text from the data goes into a ``rich.text.Text`` (never a markup string),
+so ``[bold red]`` in a data file prints as it is written; ``clean`` neutralises control
+characters before Rich sees them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..dataset.model import Person, Quote, Source
+from ..results import Profile, QuoteSet
+from .sections import claim_groups, marks, profile_sections
+from .text import clean, source_line, speaker_line, years_text
+
+# Short labels for the table; the card spells them out.
+STATUS_SHORT = {"official": "official", "press": "press only", "unknown": "not known"}
+
+
+def _t(text: str | None, style: str = "") -> Text:
+    return Text(clean(text or ""), style=style)
+
+
+def people_table(people: Sequence[Person], console: Console) -> None:
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    table.add_column("Name", ratio=3, min_width=12)
+    table.add_column("Hangul", no_wrap=True)
+    table.add_column("Country", ratio=1, min_width=7)
+    table.add_column("Post", ratio=3, min_width=10)
+    table.add_column("Year", no_wrap=True)
+    table.add_column("To", ratio=1, min_width=6)
+    table.add_column("Confirmed", no_wrap=True)
+    for p in people:
+        years = _t(years_text(p), "yellow" if len(p.years) > 1 else "")
+        status = _t(STATUS_SHORT[p.confirmation.status], "green" if p.confirmed else "dim")
+        table.add_row(
+            _t(p.name, "bold"),
+            _t(p.hangul),
+            _t(p.country),
+            _t(p.defection.post),
+            years,
+            _t(p.destination),
+            status,
+        )
+    console.print(table)
+    count = len(people)
+    console.print(_t(f"{count} {'person' if count == 1 else 'people'}", "dim"))
+
+
+def quote_card(quote: Quote, source: Source, mark: str = "") -> Panel:
+    body: list[RenderableType] = [_t(quote.text, "italic")]
+    if quote.translation:
+        body.append(_t(f"English: {quote.translation}", "dim"))
+    attribution = Text("— ", style="bold")
+    attribution.append(_t(speaker_line(quote), "bold"))
+    body.append(attribution)
+    cite = _t(f"{mark + ' ' if mark else ''}{source_line(source)}", "dim")
+    body.append(cite)
+    if quote.note:
+        body.append(_t(f"Note: {quote.note}", "dim"))
+    return Panel(Group(*body), box=box.ROUNDED, border_style="cyan", padding=(0, 1))
+
+
+def quote_cards(quotes: QuoteSet, console: Console) -> None:
+    for q in quotes.quotes:
+        console.print(quote_card(q, quotes.sources[q.source]))
+    count = len(quotes.quotes)
+    console.print(_t(f"{count} quotation{'' if count == 1 else 's'}", "dim"))
+
+
+def profile_card(profile: Profile, console: Console) -> None:
+    person = profile.person
+    title = Text(clean(person.name), style="bold")
+    if person.hangul:
+        title.append(f"  {clean(person.hangul)}")
+    parts: list[RenderableType] = []
+    for heading, lines in profile_sections(profile)[1:]:
+        if heading in {"Disputed claims", "Quotations"}:
+            continue
+        parts.append(Text(heading, style="bold cyan"))
+        parts.extend(_t(line) for line in lines)
+        parts.append(Text(""))
+        if heading == "Defection":
+            parts.extend(_claims_table(profile))
+    console.print(
+        Panel(Group(*parts[:-1]), title=title, title_align="left", box=box.HEAVY, padding=(0, 1))
+    )
+    if profile.quotes:
+        console.print(Text("Quotations", style="bold cyan"))
+        for q in profile.quotes:
+            source = next(s for s in profile.sources if s.id == q.source)
+            console.print(quote_card(q, source, marks(profile, [q.source])))
+
+
+def _claims_table(profile: Profile) -> list[RenderableType]:
+    groups = claim_groups(profile.person)
+    if not groups:
+        return []
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold yellow", expand=True, padding=(0, 1))
+    table.add_column("Disputed", style="yellow", no_wrap=True)
+    table.add_column("Claim", ratio=2)
+    table.add_column("Sources", no_wrap=True)
+    table.add_column("Note", ratio=3)
+    for field, claims in groups:
+        for i, claim in enumerate(claims):
+            note = "; ".join(x for x in (claim.status, claim.note) if x)
+            table.add_row(
+                _t(field if i == 0 else ""),
+                _t(str(claim.value)),
+                _t(marks(profile, claim.sources)),
+                _t(note, "dim"),
+            )
+    return [table, Text("")]
