@@ -1,0 +1,50 @@
+"""Shared fixtures: a Click runner with a fixed terminal, the tiny fictional dataset."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from defectcli.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini"
+GOLDEN = Path(__file__).parent / "golden"
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True)
+def _plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees the same terminal: fixed width, no colour forcing, bundled data."""
+    for name in ("DEFECT_DATA", "FORCE_COLOR", "NO_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+
+
+@pytest.fixture
+def invoke() -> Invoke:
+    """Run ``defect ARGS`` in-process; stdout and stderr stay separate."""
+    runner = CliRunner()
+
+    def run(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+        return runner.invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def mini() -> Path:
+    return MINI
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fictional dataset, for tests that break it on purpose."""
+    target = tmp_path / "mini"
+    shutil.copytree(MINI, target)
+    return target

@@ -1,0 +1,264 @@
+"""Every command and output format, as a user runs them (through Click's CliRunner)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke
+from defectcli.cli import cli
+from defectcli.render.records import PERSON_COLUMNS, QUOTE_COLUMNS
+
+ESC = "\x1b["
+
+
+def as_json(invoke: Invoke, *args: str) -> object:
+    result = invoke(*args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+# --- list -------------------------------------------------------------------------------
+
+
+def test_list_json_has_the_contract_keys(invoke: Invoke) -> None:
+    people = as_json(invoke, "list")
+    assert isinstance(people, list) and len(people) >= 20
+    for person in people:
+        assert list(person) == list(PERSON_COLUMNS)
+        assert person["sources"], f"{person['id']} cites no source"
+        assert person["year"] in person["years"] or person["year"] is None
+
+
+def test_json_flag_is_format_json(invoke: Invoke) -> None:
+    assert invoke("list", "--json").stdout == invoke("list", "--format", "json").stdout
+
+
+def test_conflicting_format_flags_are_a_usage_error(invoke: Invoke) -> None:
+    result = invoke("list", "--json", "--format", "csv")
+    assert result.exit_code == 2
+    assert "--json and --format csv" in result.stderr
+
+
+def test_year_filter_matches_any_sourced_year(invoke: Invoke) -> None:
+    in_2019 = {p["id"]: p for p in as_json(invoke, "list", "--year", "2019")}  # type: ignore[union-attr]
+    assert {"jo-song-gil", "ryu-hyun-woo"} <= set(in_2019)
+    jo = in_2019["jo-song-gil"]
+    assert jo["years"] == [2018, 2019] and "defection.year" in jo["disputed"]
+    in_2018 = [p["id"] for p in as_json(invoke, "list", "--year", "2018")]  # type: ignore[union-attr]
+    assert "jo-song-gil" in in_2018
+
+
+def test_since_until_and_order(invoke: Invoke) -> None:
+    people = as_json(invoke, "list", "--since", "2016", "--until", "2019")
+    years = [p["year"] for p in people]  # type: ignore[union-attr]
+    assert years == sorted(years) and all(
+        any(2016 <= y <= 2019 for y in p["years"])
+        for p in people  # type: ignore[union-attr]
+    )
+    assert invoke("list", "--since", "2020", "--until", "2010").exit_code == 2
+
+
+def test_confirmed_are_the_four_officially_confirmed_diplomats(invoke: Invoke) -> None:
+    confirmed = as_json(invoke, "list", "--confirmed", "--category", "diplomat")
+    assert {p["id"] for p in confirmed} == {  # type: ignore[union-attr]
+        "thae-yong-ho",
+        "jo-song-gil",
+        "ryu-hyun-woo",
+        "ri-il-gyu",
+    }
+
+
+def test_country_destination_category_filters(invoke: Invoke) -> None:
+    uk = {p["id"] for p in as_json(invoke, "list", "--country", "united kingdom")}  # type: ignore[union-attr]
+    assert uk == {"thae-yong-ho", "oh-hye-seon"}
+    usa = as_json(invoke, "list", "--destination", "United States")
+    assert "france-diplomat-family-2023" in {p["id"] for p in usa}  # type: ignore[union-attr]
+    assert all(p["destination"] == "United States" for p in usa)  # type: ignore[union-attr]
+    family = as_json(invoke, "list", "--category", "FAMILY")
+    assert all(p["category"] == "family" for p in family)  # type: ignore[union-attr]
+
+
+def test_empty_result_is_exit_zero_with_a_hint_for_unknown_places(invoke: Invoke) -> None:
+    result = invoke("list", "--country", "Atlantis")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "no posting in 'Atlantis'" in result.stderr
+    assert invoke("list", "--year", "1950", "--format", "json").stdout.strip() == "[]"
+
+
+def test_plain_output_in_a_pipe_is_one_line_per_person(invoke: Invoke) -> None:
+    result = invoke("list")
+    people = as_json(invoke, "list")
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(people)  # type: ignore[arg-type]
+    assert ESC not in result.stdout
+    first = lines[0].split("\t")
+    assert first[0] == people[0]["id"]  # type: ignore[index]
+    jo = next(line for line in lines if line.startswith("jo-song-gil\t"))
+    assert "2018 (also 2019)" in jo.split("\t")
+
+
+def test_ndjson_csv_markdown(invoke: Invoke) -> None:
+    people = as_json(invoke, "list")
+    ndjson = invoke("list", "--format", "ndjson").stdout.splitlines()
+    assert [json.loads(line) for line in ndjson] == people
+    rows = list(csv.DictReader(io.StringIO(invoke("list", "--format", "csv").stdout)))
+    assert list(rows[0]) == list(PERSON_COLUMNS)
+    assert [r["id"] for r in rows] == [p["id"] for p in people]  # type: ignore[union-attr]
+    jo = next(r for r in rows if r["id"] == "jo-song-gil")
+    assert jo["years"] == "2018; 2019" and jo["confirmed"] == "true"
+    markdown = invoke("list", "--format", "markdown").stdout.splitlines()
+    assert markdown[0].startswith("| id | name |") and len(markdown) == len(people) + 2  # type: ignore[arg-type]
+
+
+def test_table_format_and_colour(invoke: Invoke) -> None:
+    table = invoke("list", "--format", "table", "--color", "never").stdout
+    assert "Name" in table and "Thae Yong Ho" in table and ESC not in table
+    assert "2018 (also 2019)" in table
+    coloured = invoke("list", "--format", "table", "--color", "always").stdout
+    assert ESC in coloured
+    no_color = invoke(
+        "list", "--format", "table", "--color", "auto", env={"NO_COLOR": "1", "FORCE_COLOR": ""}
+    )
+    assert ESC not in no_color.stdout
+
+
+# --- show -------------------------------------------------------------------------------
+
+
+def test_show_json_profile(invoke: Invoke) -> None:
+    jo = as_json(invoke, "show", "Jo Song Gil")
+    assert isinstance(jo, dict)
+    for key in (*PERSON_COLUMNS, "aliases", "postings", "quotes", "claims", "related"):
+        assert key in jo
+    assert jo["hangul"] == "조성길"
+    years = {str(c["value"]) for c in jo["claims"] if c["field"] == "defection.year"}
+    assert {"2018", "2019"} <= years
+    assert all({"field", "value", "source"} <= set(c) for c in jo["claims"])
+    numbered = [s["n"] for s in jo["sources"]]
+    assert numbered == list(range(1, len(numbered) + 1))
+    assert all(isinstance(s, dict) and s["outlet"] for s in jo["sources"])
+
+
+def test_show_related_people(invoke: Invoke) -> None:
+    thae = as_json(invoke, "show", "thae yong ho")
+    assert {"id": "oh-hye-seon", "name": "Oh Hye Seon"}.items() <= thae["related"][0].items()  # type: ignore[index]
+
+
+def test_show_accepts_unquoted_words_hangul_and_id(invoke: Invoke) -> None:
+    expected = invoke("show", "ri-il-gyu", "--json").stdout
+    for args in (["Ri", "Il", "Gyu"], ["리일규"], ["RI IL-GYU"]):
+        assert invoke("show", *args, "--json").stdout == expected
+
+
+def test_show_unknown_name(invoke: Invoke) -> None:
+    result = invoke("show", "Thea Yong Ho")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "No person matches 'Thea Yong Ho'" in result.stderr
+    assert "Did you mean: Thae Yong Ho" in result.stderr
+
+
+def test_show_ambiguous_name_lists_candidates(invoke: Invoke) -> None:
+    result = invoke("show", "kim")
+    assert result.exit_code == 1
+    assert "matches" in result.stderr and "Kim Chol-song (김철성)" in result.stderr
+
+
+def test_profile_is_an_alias_of_show(invoke: Invoke) -> None:
+    assert invoke("profile", "thae", "--json").stdout == invoke("show", "thae", "--json").stdout
+
+
+@pytest.mark.parametrize("fmt", ["plain", "table", "markdown", "csv", "ndjson"])
+def test_show_every_format(invoke: Invoke, fmt: str) -> None:
+    result = invoke("show", "Ri Il Gyu", "--format", fmt, "--color", "never")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert ESC not in out
+    if fmt in {"plain", "table", "markdown"}:
+        assert "Ri Il Gyu" in out and "리일규" in out
+        assert "[1]" in out and "https://news1global.com/north-korea/view/424742" in out
+        assert "tie-wearing beggars" in out
+    elif fmt == "csv":
+        (row,) = list(csv.DictReader(io.StringIO(out)))
+        assert row["id"] == "ri-il-gyu" and row["country"] == "Cuba"
+    else:
+        assert json.loads(out)["id"] == "ri-il-gyu"
+
+
+def test_show_card_shows_disputed_claims_side_by_side(invoke: Invoke) -> None:
+    out = invoke("show", "ri il gyu", "--format", "table", "--color", "never").stdout
+    assert "Disputed" in out and "attaché" in out.lower()
+
+
+# --- quotes -----------------------------------------------------------------------------
+
+
+def test_quotes_json_contract_and_filters(invoke: Invoke) -> None:
+    quotes = as_json(invoke, "quotes", "--person", "Ryu Hyun Woo")
+    assert quotes and all(set(QUOTE_COLUMNS) <= set(q) for q in quotes)  # type: ignore[union-attr]
+    assert all("ryu-hyun-woo" in (q["person"], q["speaker_id"]) for q in quotes)  # type: ignore[union-attr]
+    betrayal = [q for q in quotes if "The betrayal from realizing" in q["text"]]  # type: ignore[union-attr]
+    assert betrayal and betrayal[0]["source"] == "news1-en-2024-elite-diplomats"
+
+
+def test_quotes_search_finds_a_word_and_a_phrase(invoke: Invoke) -> None:
+    hits = as_json(invoke, "quotes", "--search", "BEGGARS")
+    assert any("tie-wearing beggars" in q["text"] for q in hits)  # type: ignore[union-attr]
+    phrase = as_json(invoke, "quotes", "--search", '"tie-wearing beggars"')
+    assert len(phrase) >= 1  # type: ignore[arg-type]
+    assert as_json(invoke, "quotes", "--search", '"beggars tie-wearing"') == []
+
+
+def test_quotes_by_source_and_unknown_source(invoke: Invoke) -> None:
+    article = as_json(invoke, "quotes", "--source", "news1-en-2024-elite-diplomats")
+    assert len(article) >= 7  # type: ignore[arg-type]
+    result = invoke("quotes", "--source", "news1-2024")
+    assert result.exit_code == 1 and "No source with id 'news1-2024'" in result.stderr
+
+
+def test_quote_cards_and_plain_lines(invoke: Invoke) -> None:
+    cards = invoke("quotes", "--person", "oh hye seon", "--format", "table", "--color", "never")
+    assert "A directive was issued in 2015" in cards.stdout and "— Oh Hye Seon" in cards.stdout
+    plain = invoke("quotes", "--person", "oh hye seon").stdout.splitlines()
+    assert all(line.count("\t") == 4 for line in plain)
+    markdown = invoke("quotes", "--person", "oh hye seon", "--format", "markdown").stdout
+    assert markdown.startswith("> ")
+
+
+# --- the group --------------------------------------------------------------------------
+
+
+def test_help_has_examples_and_exit_codes(invoke: Invoke) -> None:
+    top = invoke("--help").stdout
+    assert "Examples:" in top and "Exit status" in top
+    for name in cli.list_commands(None):  # type: ignore[arg-type]
+        result = invoke(name, "-h")
+        assert result.exit_code == 0
+        if name != "profile":
+            assert "Examples:" in result.stdout, name
+
+
+def test_version(invoke: Invoke) -> None:
+    from defectcli import __version__
+
+    assert invoke("--version").stdout.strip() == f"defect, version {__version__}"
+
+
+def test_data_option_and_environment_variable(invoke: Invoke, mini: Path) -> None:
+    by_option = invoke("--data", str(mini), "list", "--json").stdout
+    by_env = invoke("list", "--json", env={"DEFECT_DATA": str(mini)}).stdout
+    assert by_option == by_env
+    assert [p["id"] for p in json.loads(by_option)] == ["alpha-tester", "beta-tester"]
+
+
+def test_unknown_command_and_option_are_usage_errors(invoke: Invoke) -> None:
+    assert invoke("lsit").exit_code == 2
+    result = invoke("list", "--yaer", "2019")
+    assert result.exit_code == 2 and "--year" in result.stderr
+    assert invoke("list", "--year", "twenty").exit_code == 2

@@ -1,0 +1,112 @@
+"""The query layer as a notebook user sees it: filters, lookups, quotes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import defectcli
+from defectcli.errors import Ambiguous, NotFound
+from defectcli.query import Catalog, PersonFilter, open_catalog, search_terms
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return open_catalog(Path(__file__).parent / "fixtures" / "mini")
+
+
+def ids(people: list[defectcli.query.Person]) -> list[str]:  # type: ignore[name-defined]
+    return [p.id for p in people]
+
+
+def test_public_api_is_lazy_and_works() -> None:
+    assert defectcli.__version__
+    catalog = defectcli.open_catalog()
+    assert isinstance(catalog, defectcli.Catalog)
+    assert catalog.people(defectcli.PersonFilter(country="Cuba"))
+
+
+def test_disputed_year_matches_every_sourced_year(catalog: Catalog) -> None:
+    assert ids(catalog.people(PersonFilter(year=2018))) == ["alpha-tester", "beta-tester"]
+    assert ids(catalog.people(PersonFilter(year=2019))) == ["alpha-tester"]
+    # A claim marked doubtful is shown but is not one of the person's years.
+    assert ids(catalog.people(PersonFilter(year=2017))) == []
+    alpha = catalog.person("alpha-tester")
+    assert alpha.year == 2018 and alpha.years == (2018, 2019)
+
+
+def test_since_until_country_destination_category_confirmed(catalog: Catalog) -> None:
+    assert ids(catalog.people(PersonFilter(since=2019))) == ["alpha-tester"]
+    assert ids(catalog.people(PersonFilter(until=2018))) == ["alpha-tester", "beta-tester"]
+    assert ids(catalog.people(PersonFilter(country="testland"))) == ["alpha-tester", "beta-tester"]
+    assert ids(catalog.people(PersonFilter(destination="united states"))) == ["beta-tester"]
+    assert ids(catalog.people(PersonFilter(category="family"))) == ["beta-tester"]
+    assert ids(catalog.people(PersonFilter(confirmed=True))) == ["alpha-tester"]
+    assert ids(catalog.people(PersonFilter(country="Nowhere"))) == []
+
+
+def test_sort(catalog: Catalog) -> None:
+    by_destination = catalog.people(PersonFilter(sort="destination"))
+    assert ids(by_destination) == ["alpha-tester", "beta-tester"]
+    with pytest.raises(ValueError, match="sort must be one of"):
+        catalog.people(PersonFilter(sort="height"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "alpha-tester",
+        "Alpha Tester",
+        "ALPHA-TESTER",
+        "alpha  tester",
+        "Alpha Testér",
+        "알파",
+        "alp",
+    ],
+)
+def test_person_lookup_ignores_case_spacing_accents(catalog: Catalog, name: str) -> None:
+    assert catalog.person(name).id == "alpha-tester"
+
+
+def test_lookup_failures(catalog: Catalog) -> None:
+    with pytest.raises(Ambiguous) as many:
+        catalog.person("tester")
+    assert len(many.value.candidates) == 2
+    with pytest.raises(NotFound) as none:
+        catalog.person("Alpha Tesster")
+    assert none.value.suggestions[0] == "Alpha Tester"
+    assert len(none.value.suggestions) <= 3
+
+
+def test_quotes_by_person_speaker_search_source(catalog: Catalog) -> None:
+    # Filed under Beta but spoken by Alpha: both people's quote lists include it.
+    assert [q.id for q in catalog.quotes(person="beta")] == ["beta-tester-about-alpha"]
+    alpha = [q.id for q in catalog.quotes(person="alpha")]
+    assert "beta-tester-about-alpha" in alpha and "alpha-tester-freedom" in alpha
+    assert [q.id for q in catalog.quotes(search="CHILDREN free")] == ["alpha-tester-freedom"]
+    assert [q.id for q in catalog.quotes(search='"grow up free"')] == ["alpha-tester-freedom"]
+    assert catalog.quotes(search='"free grow"') == []
+    assert [q.id for q in catalog.quotes(search="자유를")] == ["alpha-tester-korean"]
+    # The English gloss of a Korean quote is searchable too.
+    assert [q.id for q in catalog.quotes(search="looking")] == ["alpha-tester-korean"]
+    assert [q.id for q in catalog.quotes(source="test-book")] == ["alpha-tester-korean"]
+    with pytest.raises(NotFound):
+        catalog.quotes(source="no-such-source")
+
+
+def test_speaker_resolution(catalog: Catalog) -> None:
+    (quote,) = catalog.quotes(person="beta")
+    assert quote.person == "beta-tester"
+    assert quote.speaker == "Alpha Tester" and quote.speaker_id == "alpha-tester"
+
+
+def test_profile_numbers_every_cited_source(catalog: Catalog) -> None:
+    profile = catalog.profile("alpha")
+    assert [s.id for s in profile.sources] == ["test-news", "test-book"]
+    assert profile.number("test-book") == 2
+    assert [(link.relation, name) for link, name in profile.related] == [("wife", "Beta Tester")]
+
+
+def test_search_terms() -> None:
+    assert search_terms('Tie "Wearing  Beggars" ŏ') == ["tie", "wearing beggars", "o"]

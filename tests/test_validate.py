@@ -1,0 +1,131 @@
+"""The validator: schema errors and cross-references, every problem at once, with positions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import Invoke
+
+PERSON = "people/alpha-tester.yaml"
+
+
+def edit(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(root: Path, relative: str, needle: str) -> int:
+    lines = (root / relative).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if needle in line)
+
+
+def test_valid_dataset_passes(invoke: Invoke, mini: Path) -> None:
+    result = invoke("validate", str(mini))
+    assert result.exit_code == 0
+    assert "ok:" in result.stdout
+    assert "2 people" in result.stdout and "3 quotes" in result.stdout
+
+
+def test_wrong_type_names_file_line_column_and_path(invoke: Invoke, mini_copy: Path) -> None:
+    edit(mini_copy, PERSON, 'start: "2017-10"', "start: twenty")
+    line = line_of(mini_copy, PERSON, "start: twenty")
+    result = invoke("validate", str(mini_copy))
+    assert result.exit_code == 1
+    assert f"{mini_copy}/{PERSON}:{line}:12: postings[0].start: expected a date" in result.stderr
+    assert "got 'twenty'" in result.stderr
+    assert result.stdout == ""
+
+
+def test_integer_expected(invoke: Invoke, mini_copy: Path) -> None:
+    edit(mini_copy, "statistics/test.yaml", "total: 100", "total: 'twenty'")
+    result = invoke("validate", str(mini_copy))
+    assert "arrivals[0].total: expected an integer or null, got 'twenty'" in result.stderr
+
+
+def test_every_problem_is_reported_at_once(invoke: Invoke, mini_copy: Path) -> None:
+    edit(mini_copy, PERSON, "category: diplomat", "category: spy")
+    edit(mini_copy, PERSON, "summary:", "sumary:")
+    edit(mini_copy, "people/beta-tester.yaml", 'date: "2018"', 'date: "2023-13-45"')
+    result = invoke("validate", str(mini_copy))
+    assert result.exit_code == 1
+    err = result.stderr
+    assert "category: expected one of: diplomat, official, family, other; got 'spy'" in err
+    assert "unknown key 'sumary' (did you mean 'summary'?)" in err
+    assert "missing required key 'summary'" in err
+    assert "defection.left.date: expected a date" in err and "'2023-13-45'" in err
+    assert "4 problems found" in err
+
+
+def test_dangling_references(invoke: Invoke, mini_copy: Path) -> None:
+    edit(mini_copy, PERSON, "source: test-book", "source: test-bok")
+    edit(mini_copy, PERSON, "person: beta-tester", "person: gamma-tester")
+    edit(mini_copy, "people/beta-tester.yaml", "speaker: alpha-tester", "speaker: nobody")
+    result = invoke("validate", str(mini_copy))
+    err = result.stderr
+    assert "no source with id 'test-bok' (did you mean 'test-book'?)" in err
+    assert "related[0].person: no person with id 'gamma-tester'" in err
+    assert "quotes[0].speaker: no person with id 'nobody'" in err
+    assert result.exit_code == 1
+
+
+def test_duplicate_ids_and_file_name_mismatch(invoke: Invoke, mini_copy: Path) -> None:
+    text = (mini_copy / PERSON).read_text(encoding="utf-8")
+    (mini_copy / "people" / "alpha-copy.yaml").write_text(text, encoding="utf-8")
+    result = invoke("validate", str(mini_copy))
+    assert "duplicate person 'alpha-tester' (also in" in result.stderr
+    assert "id 'alpha-tester' must match the file name 'alpha-copy'" in result.stderr
+    assert "duplicate quote id 'alpha-tester-freedom'" in result.stderr
+
+
+def test_every_command_refuses_bad_data_without_traceback(invoke: Invoke, mini_copy: Path) -> None:
+    edit(mini_copy, PERSON, "name: Alpha Tester", "name: [Alpha]")
+    for args in (["list"], ["show", "alpha"], ["quotes"]):
+        result = invoke("--data", str(mini_copy), *args)
+        assert result.exit_code == 1
+        assert result.stdout == ""
+        assert "name: expected text, got a list" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_validate_json_report(invoke: Invoke, mini_copy: Path) -> None:
+    import json
+
+    edit(mini_copy, PERSON, "category: diplomat", "category: spy")
+    result = invoke("validate", str(mini_copy), "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["valid"] is False
+    (problem,) = report["problems"]
+    assert problem["path"] == "category" and problem["line"] == line_of(
+        mini_copy, PERSON, "category: spy"
+    )
+
+
+def test_single_file_dataset(invoke: Invoke, tmp_path: Path, mini: Path) -> None:
+    import yaml
+
+    bundle = {
+        "people": [
+            yaml.safe_load((mini / "people" / n).read_text(encoding="utf-8"))
+            for n in ("alpha-tester.yaml", "beta-tester.yaml")
+        ],
+        "sources": yaml.safe_load((mini / "sources/test.yaml").read_text(encoding="utf-8"))[
+            "sources"
+        ],
+    }
+    path = tmp_path / "all.yaml"
+    path.write_text(yaml.safe_dump(bundle, allow_unicode=True), encoding="utf-8")
+    result = invoke("--data", str(path), "list", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [p["id"] for p in __import__("json").loads(result.stdout)] == [
+        "alpha-tester",
+        "beta-tester",
+    ]
+
+
+def test_missing_data_path(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke("--data", str(tmp_path / "nope"), "list")
+    assert result.exit_code == 1
+    assert "no such file or folder" in result.stderr
