@@ -156,7 +156,9 @@ def _walk(
     if id(node) in seen:
         # An alias: the same node reached twice. Data files never need them, and
         # "billion laughs" files use them to blow up memory.
-        return [out.problem(path, "YAML anchors and aliases (&name, *name) are not allowed")]
+        # Point at the key that holds the alias: the node's own mark is the anchor's.
+        message = "YAML anchors and aliases (&name, *name) are not allowed"
+        return [out.problem(path, message, key=True)]
     seen.add(id(node))
     problems: list[Problem] = []
     if isinstance(node, yaml.SequenceNode):

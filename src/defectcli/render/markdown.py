@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..results import Profile, QuoteSet
-from .sections import profile_sections
+from .sections import profile_sections, title
 from .text import clean, source_line, speaker_line
 
 
@@ -13,10 +13,11 @@ def _escape(text: str) -> str:
 
 
 def profile_markdown(profile: Profile) -> str:
-    person = profile.person
-    title = person.name + (f" ({person.hangul})" if person.hangul else "")
-    out = [f"# {_escape(title)}", ""]
-    for heading, lines in profile_sections(profile)[1:]:
+    heading_text = title(profile)
+    if profile.person.hangul:
+        heading_text += f" ({profile.person.hangul})"
+    out = [f"# {_escape(heading_text)}", ""]
+    for heading, lines in profile_sections(profile):
         out += [f"## {heading}", ""]
         out += [f"- {_escape(line)}" for line in lines]
         out.append("")

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 
 from ..dataset.model import Person
 from ..results import Profile, QuoteSet
-from .sections import profile_sections
+from .sections import profile_sections, title
 from .text import one_line, years_text
 
 
@@ -41,7 +41,8 @@ def quote_lines(quotes: QuoteSet) -> Iterator[str]:
 
 
 def profile_lines(profile: Profile) -> Iterator[str]:
-    """A profile as ``key: value`` lines: readable in ``less``, greppable by key."""
+    """A profile as its title, then headed sections: readable in ``less``, greppable."""
+    yield one_line(title(profile))
     for heading, lines in profile_sections(profile):
         yield f"{heading}:"
         for line in lines:

@@ -30,9 +30,15 @@ def _dated(profile: Profile, label: str, dated: Dated | None) -> list[str]:
     return [f"{line} {marks(profile, dated.sources)}"]
 
 
-def names_lines(profile: Profile) -> list[str]:
+def title(profile: Profile) -> str:
     person = profile.person
-    lines = [person.name + ("" if person.named else " (not named in the sources)")]
+    return person.name + ("" if person.named else " (not named in the sources)")
+
+
+def names_lines(profile: Profile) -> list[str]:
+    """Hangul, hanja and every other spelling (the display name is the title)."""
+    person = profile.person
+    lines: list[str] = []
     if person.hangul:
         lines.append(f"Hangul: {person.hangul}")
     if person.hanja:
@@ -121,11 +127,11 @@ def quote_line(profile: Profile, index: int) -> str:
 def profile_sections(profile: Profile) -> list[Section]:
     """Every section of a profile that has something to say, in reading order."""
     person = profile.person
-    sections: list[Section] = [
-        ("Name", names_lines(profile)),
-        ("Summary", [person.summary]),
-        ("Category", [person.category]),
-    ]
+    sections: list[Section] = []
+    names = names_lines(profile)
+    if names:
+        sections.append(("Names", names))
+    sections += [("Summary", [person.summary]), ("Category", [person.category])]
     if person.born:
         sections.append(("Born", _dated(profile, "Born", person.born)))
     if person.postings:

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from ..dataset.model import Person, Quote, Source
 from ..results import Profile, QuoteSet
-from .sections import claim_groups, marks, profile_sections
+from .sections import claim_groups, marks, profile_sections, title
 from .text import clean, source_line, speaker_line, years_text
 
 # Short labels for the table; the card spells them out.
@@ -29,7 +29,7 @@ def _t(text: str | None, style: str = "") -> Text:
 
 
 def people_table(people: Sequence[Person], console: Console) -> None:
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False)
     table.add_column("Name", ratio=3, min_width=12)
     table.add_column("Hangul", no_wrap=True)
     table.add_column("Country", ratio=1, min_width=7)
@@ -77,21 +77,21 @@ def quote_cards(quotes: QuoteSet, console: Console) -> None:
 
 def profile_card(profile: Profile, console: Console) -> None:
     person = profile.person
-    title = Text(clean(person.name), style="bold")
+    heading = Text(clean(title(profile)), style="bold")
     if person.hangul:
-        title.append(f"  {clean(person.hangul)}")
+        heading.append(f"  {clean(person.hangul)}")
     parts: list[RenderableType] = []
-    for heading, lines in profile_sections(profile)[1:]:
-        if heading in {"Disputed claims", "Quotations"}:
+    for name, lines in profile_sections(profile):
+        if name == "Quotations":
             continue
-        parts.append(Text(heading, style="bold cyan"))
-        parts.extend(_t(line) for line in lines)
-        parts.append(Text(""))
-        if heading == "Defection":
-            parts.extend(_claims_table(profile))
-    console.print(
-        Panel(Group(*parts[:-1]), title=title, title_align="left", box=box.HEAVY, padding=(0, 1))
-    )
+        if parts:
+            parts.append(Text(""))
+        parts.append(Text(name, style="bold cyan"))
+        if name == "Disputed claims":
+            parts.append(_claims_table(profile))
+        else:
+            parts.extend(_t(line) for line in lines)
+    console.print(Panel(Group(*parts), title=heading, title_align="left", box=box.HEAVY))
     if profile.quotes:
         console.print(Text("Quotations", style="bold cyan"))
         for q in profile.quotes:
@@ -99,16 +99,14 @@ def profile_card(profile: Profile, console: Console) -> None:
             console.print(quote_card(q, source, marks(profile, [q.source])))
 
 
-def _claims_table(profile: Profile) -> list[RenderableType]:
-    groups = claim_groups(profile.person)
-    if not groups:
-        return []
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold yellow", expand=True, padding=(0, 1))
-    table.add_column("Disputed", style="yellow", no_wrap=True)
+def _claims_table(profile: Profile) -> Table:
+    """Each disputed field with its competing values side by side, each with its sources."""
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, expand=True)
+    table.add_column("Field", style="yellow", no_wrap=True)
     table.add_column("Claim", ratio=2)
     table.add_column("Sources", no_wrap=True)
     table.add_column("Note", ratio=3)
-    for field, claims in groups:
+    for field, claims in claim_groups(profile.person):
         for i, claim in enumerate(claims):
             note = "; ".join(x for x in (claim.status, claim.note) if x)
             table.add_row(
@@ -117,4 +115,4 @@ def _claims_table(profile: Profile) -> list[RenderableType]:
                 _t(marks(profile, claim.sources)),
                 _t(note, "dim"),
             )
-    return [table, Text("")]
+    return table

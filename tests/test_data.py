@@ -1,0 +1,127 @@
+"""The bundled dataset itself: sourced, schema-valid for an independent validator, and
+faithful to the article and research notes it was built from."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from defectcli.dataset.read import Dataset, read_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SHARED = ROOT.parent / "shared"
+ARTICLE = SHARED / "sources" / "news1-2024-why-diplomats-defect.txt"
+ARTICLE_ID = "news1-en-2024-elite-diplomats"
+
+# Countries by their common English short names, the same everywhere (data/README.md).
+COUNTRY_NAMES = {
+    "China", "Congo", "Cuba", "Egypt", "Ethiopia", "France", "Italy", "Kuwait", "North Korea",
+    "Russia", "South Korea", "Soviet Union", "Syria", "Thailand", "United Kingdom",
+    "United States", "Vietnam", "Zambia",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return read_dataset(None)
+
+
+def data_files() -> list[Path]:
+    return sorted(p for p in DATA.rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", data_files(), ids=lambda p: str(p.relative_to(DATA)))
+def test_every_file_declares_its_schema(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+    assert match, f"{path.name}: first line must name the schema"
+    schema = (path.parent / match.group(1)).resolve()
+    assert schema.is_file(), f"{path.name}: {match.group(1)} does not exist"
+    kind = {"people": "person"}.get(path.parent.name, path.parent.name)
+    assert schema.name == f"{kind}.schema.json"
+
+
+@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema missing")
+@pytest.mark.parametrize("folder", ["people", "sources", "events", "statistics"])
+def test_an_independent_validator_accepts_every_file(folder: str) -> None:
+    kind = {"people": "person"}.get(folder, folder)
+    files = sorted(str(p) for p in (DATA / folder).glob("*.yaml"))
+    schema = DATA / "schema" / f"{kind}.schema.json"
+    result = subprocess.run(
+        ["check-jsonschema", "--schemafile", str(schema), *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_record_and_quote_has_a_source(dataset: Dataset) -> None:
+    known = {s.id for s in dataset.sources}
+    for person in dataset.people:
+        assert person.sources and set(person.cited_sources()) <= known, person.id
+    for quote in dataset.quotes:
+        assert quote.source in known, quote.id
+    for source in dataset.sources:
+        # A source we cannot point a reader to must say why.
+        assert source.url or source.note, f"{source.id}: no url and no note"
+
+
+def test_countries_use_one_name_each(dataset: Dataset) -> None:
+    for person in dataset.people:
+        places = {person.country, *(p.country for p in person.postings)}
+        if person.destination != "Unknown":
+            places.add(person.destination)
+        assert places <= COUNTRY_NAMES, f"{person.id}: {places - COUNTRY_NAMES}"
+
+
+def test_the_article_people_are_there_as_the_article_spells_them(dataset: Dataset) -> None:
+    names = {p.name for p in dataset.people}
+    assert {"Ri Il Gyu", "Ryu Hyun Woo", "Thae Yong Ho", "Jo Song Gil", "Oh Hye Seon"} <= names
+    france = [p for p in dataset.people if p.country == "France" and p.year == 2023]
+    assert france and not france[0].named and france[0].destination == "United States"
+
+
+@pytest.mark.skipif(not ARTICLE.is_file(), reason="shared/ is not beside the checkout")
+def test_every_quotation_in_the_article_is_in_the_dataset_word_for_word(
+    dataset: Dataset,
+) -> None:
+    article = ARTICLE.read_text(encoding="utf-8")
+    quoted = [q.rstrip(",") for q in re.findall(r"“([^”]+)”", article)]
+    assert len(quoted) >= 7
+    ours = [q.text for q in dataset.quotes if q.source == ARTICLE_ID]
+    for text in quoted:
+        assert any(text in mine for mine in ours), f"missing or altered: {text!r}"
+
+
+def test_disagreements_are_kept_as_claims(dataset: Dataset) -> None:
+    by_id = {p.id: p for p in dataset.people}
+    ri_titles = {str(c.value).lower() for c in by_id["ri-il-gyu"].claims if c.field == "title"}
+    assert any("attaché" in t for t in ri_titles) and any("counselor" in t for t in ri_titles)
+    assert by_id["jo-song-gil"].years == (2018, 2019)
+    thae_fields = set(by_id["thae-yong-ho"].disputed_fields)
+    assert {"defection.left", "defection.route"} <= thae_fields
+
+
+def test_statistics_cover_1996_to_2025(dataset: Dataset) -> None:
+    years = [y.year for y in dataset.arrivals]
+    assert years == list(range(1996, 2026))
+    for row in dataset.arrivals:
+        if row.total is not None and row.men is not None and row.women is not None:
+            assert row.men + row.women == row.total, row.year
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "defectcli", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0 and "defect" in result.stdout
