@@ -79,7 +79,9 @@ def defection_lines(profile: Profile) -> list[str]:
 def posting_line(profile: Profile, person: Person, index: int) -> str:
     p = person.postings[index]
     place = ", ".join(x for x in (p.mission, p.city, p.country) if x)
-    span = " – ".join(x for x in (p.start, p.end) if x)
+    span = f"{p.start or ''} – {p.end or ''}".strip() if (p.start or p.end) else ""
+    if p.start and p.end == p.start:
+        span = p.start
     line = f"{p.title}, {place}"
     if span:
         line += f" ({span})"

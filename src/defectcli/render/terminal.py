@@ -30,13 +30,18 @@ def _t(text: str | None, style: str = "") -> Text:
 
 def people_table(people: Sequence[Person], console: Console) -> None:
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False)
-    table.add_column("Name", ratio=3, min_width=12)
-    table.add_column("Hangul", no_wrap=True)
-    table.add_column("Country", ratio=1, min_width=7)
-    table.add_column("Post", ratio=3, min_width=10)
-    table.add_column("Year", no_wrap=True)
-    table.add_column("To", ratio=1, min_width=6)
-    table.add_column("Confirmed", no_wrap=True)
+    # Every column wraps (fold, never an ellipsis: a truncated name is a wrong name), in
+    # proportion to how much it usually holds, so a narrow terminal still shows everything.
+    for header, ratio, min_width in (
+        ("Name", 4, 8),
+        ("Hangul", 2, 3),
+        ("Country", 3, 5),
+        ("Post", 5, 8),
+        ("Year", 2, 4),
+        ("To", 3, 5),
+        ("Confirmed", 2, 5),
+    ):
+        table.add_column(header, ratio=ratio, min_width=min_width, overflow="fold")
     for p in people:
         years = _t(years_text(p), "yellow" if len(p.years) > 1 else "")
         status = _t(STATUS_SHORT[p.confirmation.status], "green" if p.confirmed else "dim")

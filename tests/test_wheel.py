@@ -1,0 +1,52 @@
+"""The wheel a user installs carries the data: build it, install it in a fresh virtual
+environment, and run ``defect list`` from a folder far from this checkout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(dist), str(ROOT)],
+        check=True,
+    )  # fmt: skip
+    (wheel,) = dist.glob("defectcli-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "defectcli/data/people/thae-yong-ho.yaml" in names
+    assert "defectcli/data/schema/person.schema.json" in names
+
+    # A fresh environment; the dependencies come from this one (no network needed),
+    # the package itself only from the wheel.
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True, system_site_packages=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
+        check=True,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    where = subprocess.run(
+        [str(python), "-c", "import defectcli; print(defectcli.__file__)"],
+        capture_output=True, text=True, cwd=elsewhere, check=True,
+    )  # fmt: skip
+    assert where.stdout.startswith(str(env_dir))
+    result = subprocess.run(
+        [str(env_dir / "bin" / "defect"), "list", "--format", "json"],
+        capture_output=True, text=True, cwd=elsewhere, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) >= 20
