@@ -117,7 +117,7 @@ def test_ndjson_csv_markdown(invoke: Invoke) -> None:
 
 
 def test_table_format_and_colour(invoke: Invoke) -> None:
-    table = invoke("list", "--format", "table", "--color", "never").stdout
+    table = invoke("list", "--format", "table", "--color", "never", env={"COLUMNS": "160"}).stdout
     assert "Name" in table and "Thae Yong Ho" in table and ESC not in table
     assert "2018 (also 2019)" in table
     coloured = invoke("list", "--format", "table", "--color", "always").stdout
