@@ -22,12 +22,17 @@ __version__ = "1.0.0"
 __all__ = ["Catalog", "PersonFilter", "__version__", "open_catalog"]
 
 if TYPE_CHECKING:
-    from .query import Catalog, PersonFilter, open_catalog
+    from .filters import PersonFilter
+    from .query import Catalog, open_catalog
 
 
 def __getattr__(name: str) -> Any:
     # Lazy re-exports: the CLI's --help and --version never pay for the query layer.
-    if name in {"Catalog", "PersonFilter", "open_catalog"}:
+    if name == "PersonFilter":
+        from .filters import PersonFilter
+
+        return PersonFilter
+    if name in {"Catalog", "open_catalog"}:
         from . import query
 
         return getattr(query, name)

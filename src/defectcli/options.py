@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .query import CATEGORIES, SORT_FIELDS, PersonFilter
+from .filters import CATEGORIES, SORT_FIELDS, PersonFilter
 from .render.context import COLORS, FORMATS, Output
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -17,17 +17,14 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from .dataset.model import Person, Quote, Source, as_data, build
 from .dataset.read import Dataset, read_dataset
 from .errors import Ambiguous, NotFound
+from .filters import SORT_FIELDS, PersonFilter
 from .names import fold_text, name_key, words
 from .results import Profile, QuoteSet
-
-SORT_FIELDS = ("year", "name", "country", "category", "destination", "id")
-CATEGORIES = ("diplomat", "official", "family", "other")
 
 _SCHEMA = """
 CREATE TABLE people (
@@ -46,24 +43,6 @@ CREATE TABLE quotes (
 );
 CREATE TABLE sources (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, doc TEXT NOT NULL);
 """
-
-
-@dataclass(frozen=True)
-class PersonFilter:
-    """Which people ``Catalog.people`` returns. Every filter given must match.
-
-    A person matches a year filter when *any* year a source gives for the defection
-    matches (Jo Song Gil left Rome in 2018 and arrived in 2019: both years match).
-    """
-
-    year: int | None = None
-    since: int | None = None
-    until: int | None = None
-    country: str | None = None
-    category: str | None = None
-    destination: str | None = None
-    confirmed: bool = False
-    sort: str = "year"
 
 
 class Catalog:
