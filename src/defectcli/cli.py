@@ -9,13 +9,16 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from . import __version__
 from .errors import EXIT_INTERRUPTED, DataError, DefectError
-from .options import filter_options, make_filter, make_output, output_options
+from .filters import CITE_STYLES, FACETS, SOURCE_KINDS, PersonFilter
+from .options import check_range, filter_options, output_options, range_options
+from .render.context import Output
 
 if TYPE_CHECKING:
     from .query import Catalog
@@ -98,20 +101,7 @@ def cli(ctx: click.Context, data: str | None) -> None:
 @filter_options
 @output_options
 @click.pass_obj
-def list_command(
-    state: State,
-    year: int | None,
-    since: int | None,
-    until: int | None,
-    country: str | None,
-    category: str | None,
-    destination: str | None,
-    confirmed: bool,
-    sort: str,
-    fmt: str | None,
-    as_json: bool,
-    color: str,
-) -> None:
+def list_command(state: State, where: PersonFilter, out: Output) -> None:
     """List the people in the dataset, one row each.
 
     A person whose sources give different years (Jo Song Gil left Rome in 2018 and
@@ -124,16 +114,19 @@ def list_command(
       defect list --since 2016 --confirmed
       defect list --category diplomat --sort name --format csv > cases.csv
     """
-    out = make_output(fmt, as_json, color)
-    where = make_filter(year, since, until, country, category, destination, confirmed, sort)
     catalog = state.catalog()
     people = catalog.people(where)
     if not people:
-        _hint_unknown_place(catalog.countries(), country, "posting in")
-        _hint_unknown_place(catalog.destinations(), destination, "destination")
-    from .render import emit
+        _hint_unknown_place(catalog.countries(), where.country, "posting in")
+        _hint_unknown_place(catalog.destinations(), where.destination, "destination")
+    emit().people(out, people)
 
-    emit.people(out, people)
+
+def emit() -> ModuleType:
+    """The render layer, imported when there is something to render (not for --help)."""
+    from .render import emit as module
+
+    return module
 
 
 def _hint_unknown_place(known: list[str], given: str | None, what: str) -> None:
@@ -148,9 +141,7 @@ def _hint_unknown_place(known: list[str], given: str | None, what: str) -> None:
 @click.argument("name", nargs=-1, required=True)
 @output_options
 @click.pass_obj
-def show_command(
-    state: State, name: tuple[str, ...], fmt: str | None, as_json: bool, color: str
-) -> None:
+def show_command(state: State, name: tuple[str, ...], out: Output) -> None:
     """Show one person's profile: names, postings, the defection and its disclosure,
     family, later life, disputed claims side by side, quotations and numbered sources.
 
@@ -163,11 +154,7 @@ def show_command(
       defect show 리일규
       defect show jo --json
     """
-    out = make_output(fmt, as_json, color)
-    profile = state.catalog().profile(" ".join(name))
-    from .render import emit
-
-    emit.profile(out, profile)
+    emit().profile(out, state.catalog().profile(" ".join(name)))
 
 
 cli.add_command(
@@ -184,17 +171,11 @@ cli.add_command(
 @cli.command("quotes")
 @click.option("--person", metavar="NAME", help="Said by (or filed under) this person.")
 @click.option("--search", metavar="TEXT", help='Words in the quotation; "a phrase" in quotes.')
-@click.option("--source", metavar="ID", help="Printed by this source (see defect show).")
+@click.option("--source", metavar="ID", help="Printed by this source (see defect sources).")
 @output_options
 @click.pass_obj
 def quotes_command(
-    state: State,
-    person: str | None,
-    search: str | None,
-    source: str | None,
-    fmt: str | None,
-    as_json: bool,
-    color: str,
+    state: State, person: str | None, search: str | None, source: str | None, out: Output
 ) -> None:
     """Quotations as cards: the words as printed, the speaker, where and when, the source.
 
@@ -204,21 +185,146 @@ def quotes_command(
       defect quotes --search beggars
       defect quotes --search '"tie-wearing beggars"' --json
     """
-    out = make_output(fmt, as_json, color)
     catalog = state.catalog()
     found = catalog.quote_set(catalog.quotes(person=person, search=search, source=source))
-    from .render import emit
+    emit().quotes(out, found)
 
-    emit.quotes(out, found)
+
+@cli.command("stats")
+@range_options
+@click.option("--stacked", is_flag=True, help="Split each bar into men and women.")
+@output_options
+@click.pass_obj
+def stats_command(
+    state: State, since: int | None, until: int | None, stacked: bool, out: Output
+) -> None:
+    """North Korean defectors arriving in South Korea each year (Ministry of Unification
+    figures as the press reported them): total, men, women and elite defectors where known,
+    with a bar chart on a terminal. Where sources give other figures for a year (a
+    provisional count, a later revision) the year is starred and every figure is listed.
+
+    \b
+    Examples:
+      defect stats
+      defect stats --since 2015 --stacked
+      defect stats --json | jq '.[] | select(.year == 2009)'
+    """
+    check_range(since, until)
+    emit().statistics(out, state.catalog().statistics(since, until), stacked)
+
+
+@cli.command("count")
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(FACETS),
+    default="year",
+    show_default=True,
+    help="What to count people by (year is the main defection year).",
+)
+@filter_options
+@output_options
+@click.pass_obj
+def count_command(state: State, by: str, where: PersonFilter, out: Output) -> None:
+    """Count the people in the dataset by year, decade, country, category or destination.
+    Takes the same filters as list.
+
+    \b
+    Examples:
+      defect count --by decade
+      defect count --by country --category diplomat
+      defect count --by destination --since 2010 --json
+    """
+    emit().facets(out, state.catalog().count(by, where))
+
+
+@cli.command("timeline")
+@range_options
+@click.option(
+    "--person", metavar="NAME", help="Only this person's events (and context events about them)."
+)
+@click.option("--country", metavar="COUNTRY", help="Only events tied to this country.")
+@output_options
+@click.pass_obj
+def timeline_command(
+    state: State,
+    since: int | None,
+    until: int | None,
+    person: str | None,
+    country: str | None,
+    out: Output,
+) -> None:
+    """Every dated event in one chronological list: postings, leaving a post, arrivals,
+    disclosures, interviews and books, later careers, and context events (missions closing,
+    expulsions, directives). Dates show their known precision; a month sorts before the
+    days within it.
+
+    \b
+    Examples:
+      defect timeline --since 2023
+      defect timeline --person "Thae Yong Ho"
+      defect timeline --country Italy --json
+    """
+    check_range(since, until)
+    emit().timeline(out, state.catalog().timeline(since, until, person, country))
+
+
+@cli.command("sources")
+@click.option("--person", metavar="NAME", help="Only the sources this person's record cites.")
+@click.option("--kind", type=click.Choice(SOURCE_KINDS), help="Only one kind of source.")
+@output_options
+@click.pass_obj
+def sources_command(state: State, person: str | None, kind: str | None, out: Output) -> None:
+    """The bibliography: every source, and which records cite it.
+
+    \b
+    Examples:
+      defect sources --person "Ri Il Gyu"
+      defect sources --kind book
+      defect sources --json | jq -r '.[].url'
+    """
+    emit().sources(out, state.catalog().sources_cited(person, kind))
+
+
+@cli.command("cite")
+@click.argument("target", nargs=-1, required=True)
+@click.option(
+    "--style",
+    type=click.Choice(CITE_STYLES),
+    default="text",
+    show_default=True,
+    help="Plain text, BibTeX, or CSL-JSON (what Zotero and pandoc read).",
+)
+@click.pass_obj
+def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
+    """A citation for a source (by id), or the reference list of a person's record (by name).
+
+    \b
+    Examples:
+      defect cite news1-en-2024-elite-diplomats
+      defect cite "Ri Il Gyu" --style bibtex > ri.bib
+      defect cite thae --style csl-json > thae.json
+    """
+    from .errors import NotFound
+    from .render.cite import cite
+
+    catalog = state.catalog()
+    text = " ".join(target)
+    try:
+        sources = [catalog.source(text)]
+    except NotFound as no_source:
+        try:
+            sources = list(catalog.profile(text).sources)
+        except NotFound:
+            raise no_source from None
+    click.echo(cite(sources, style), nl=False)
 
 
 @cli.command("validate")
 @click.argument("path", required=False, metavar="[PATH]")
 @output_options
 @click.pass_obj
-def validate_command(
-    state: State, path: str | None, fmt: str | None, as_json: bool, color: str
-) -> None:
+def validate_command(state: State, path: str | None, out: Output) -> None:
     """Check a dataset against the schema and its cross-references; list every problem.
 
     PATH is a folder laid out like data/ or one YAML/JSON file; default: --data, or the
@@ -230,19 +336,13 @@ def validate_command(
       defect validate ./my-data
     """
     from .dataset.read import check_dataset
-    from .render import emit
 
-    out = make_output(fmt, as_json, color)
     target = path or state.data
     dataset, problems = check_dataset(target)
     shown = target or "bundled data"
     if dataset is None:
-        report = {
-            "valid": False,
-            "path": shown,
-            "problems": [p.__dict__ for p in problems],
-        }
-        emit.data(out, report, [])
+        report = {"valid": False, "path": shown, "problems": [p.__dict__ for p in problems]}
+        emit().data(out, report, [])
         if out.format not in {"json", "ndjson"}:
             raise ReportedError(DataError(problems))
         sys.exit(DataError.exit_code)
@@ -257,7 +357,7 @@ def validate_command(
         "statistics_years": len(dataset.arrivals),
     }
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
-    emit.data(out, {"valid": True, "path": shown, "counts": counts}, [f"ok: {shown}: {summary}"])
+    emit().data(out, {"valid": True, "path": shown, "counts": counts}, [f"ok: {shown}: {summary}"])
 
 
 def main() -> NoReturn:

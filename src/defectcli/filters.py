@@ -6,6 +6,12 @@ from dataclasses import dataclass
 
 SORT_FIELDS = ("year", "name", "country", "category", "destination", "id")
 CATEGORIES = ("diplomat", "official", "family", "other")
+FACETS = ("year", "decade", "country", "category", "destination")
+SOURCE_KINDS = (
+    "news", "broadcast", "interview", "book", "government", "statistics",
+    "library", "blog", "forum", "wiki", "report", "other",
+)  # fmt: skip
+CITE_STYLES = ("text", "bibtex", "csl-json")
 
 
 @dataclass(frozen=True)

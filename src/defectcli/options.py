@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -16,35 +17,93 @@ YEAR = click.IntRange(1900, 2100)
 
 
 def output_options(func: F) -> F:
-    """``--format``, ``--json`` and ``--color``: every command that prints records."""
-    func = click.option(
-        "--color",
-        type=click.Choice(COLORS),
-        default="auto",
-        show_default=True,
-        help="Colour on a terminal. auto honours NO_COLOR, FORCE_COLOR and TERM=dumb.",
-    )(func)
-    func = click.option("--json", "as_json", is_flag=True, help="Short for --format json.")(func)
-    func = click.option(
-        "-f",
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default=None,
-        help="Output format. Default: table on a terminal, plain (one line per record, "
-        "tab-separated) in a pipe. json, ndjson, csv and markdown are the same everywhere.",
-    )(func)
-    return func
+    """``--format``, ``--json``, ``--color`` and the exports, for every command that prints
+    records. The command receives one ``out: Output`` instead of the five values."""
 
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        fmt: str | None,
+        as_json: bool,
+        color: str,
+        export_svg: str | None,
+        export_html: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        if as_json and fmt not in (None, "json"):
+            raise click.UsageError(f"--json and --format {fmt} ask for different formats; use one.")
+        out = Output.create(
+            "json" if as_json else fmt, color, export_svg=export_svg, export_html=export_html
+        )
+        return func(*args, out=out, **kwargs)
 
-def make_output(fmt: str | None, as_json: bool, color: str) -> Output:
-    if as_json and fmt not in (None, "json"):
-        raise click.UsageError(f"--json and --format {fmt} ask for different formats; use one.")
-    return Output.create("json" if as_json else fmt, color)
+    options = [
+        click.option(
+            "-f",
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default=None,
+            help="Output format. Default: table on a terminal, plain (one line per record, "
+            "tab-separated) in a pipe. json, ndjson, csv and markdown are the same everywhere.",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Short for --format json."),
+        click.option(
+            "--color",
+            type=click.Choice(COLORS),
+            default="auto",
+            show_default=True,
+            help="Colour on a terminal. auto honours NO_COLOR, FORCE_COLOR and TERM=dumb.",
+        ),
+        click.option(
+            "--export-svg",
+            metavar="FILE",
+            type=click.Path(dir_okay=False, writable=True),
+            help="Also save the terminal view (table, card, chart) as an SVG picture.",
+        ),
+        click.option(
+            "--export-html",
+            metavar="FILE",
+            type=click.Path(dir_okay=False, writable=True),
+            help="Also save the terminal view as an HTML page.",
+        ),
+    ]
+    result: Any = wrapper
+    for option in reversed(options):
+        result = option(result)
+    return cast(F, result)
 
 
 def filter_options(func: F) -> F:
-    """The filters of ``defect list`` (and of later commands that take the same filters)."""
+    """The person filters of ``defect list`` (and ``count``). The command receives one
+    ``where: PersonFilter``."""
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        year: int | None,
+        since: int | None,
+        until: int | None,
+        country: str | None,
+        category: str | None,
+        destination: str | None,
+        confirmed: bool,
+        sort: str,
+        **kwargs: Any,
+    ) -> Any:
+        check_range(since, until)
+        where = PersonFilter(
+            year=year,
+            since=since,
+            until=until,
+            country=country,
+            category=category.lower() if category else None,
+            destination=destination,
+            confirmed=confirmed,
+            sort=sort,
+        )
+        return func(*args, where=where, **kwargs)
+
     options = [
         click.option("--year", type=YEAR, help="Defected in this year (any year a source gives)."),
         click.option("--since", type=YEAR, help="Defected in this year or later."),
@@ -73,30 +132,18 @@ def filter_options(func: F) -> F:
             help="Order of the rows.",
         ),
     ]
+    result: Any = wrapper
     for option in reversed(options):
-        func = option(func)
-    return func
+        result = option(result)
+    return cast(F, result)
 
 
-def make_filter(
-    year: int | None,
-    since: int | None,
-    until: int | None,
-    country: str | None,
-    category: str | None,
-    destination: str | None,
-    confirmed: bool,
-    sort: str,
-) -> PersonFilter:
+def range_options(func: F) -> F:
+    """``--since`` and ``--until`` as years, for stats and timeline."""
+    func = click.option("--until", type=YEAR, help="Up to this year (inclusive).")(func)
+    return click.option("--since", type=YEAR, help="From this year on.")(func)
+
+
+def check_range(since: int | None, until: int | None) -> None:
     if since is not None and until is not None and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}: nothing could match.")
-    return PersonFilter(
-        year=year,
-        since=since,
-        until=until,
-        country=country,
-        category=category.lower() if category else None,
-        destination=destination,
-        confirmed=confirmed,
-        sort=sort,
-    )

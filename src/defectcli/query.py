@@ -19,30 +19,23 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .dataset.model import Person, Quote, Source, as_data, build
+from .dataset.model import Cumulative, Figure, Person, Quote, Source, YearFigures, build
 from .dataset.read import Dataset, read_dataset
 from .errors import Ambiguous, NotFound
-from .filters import SORT_FIELDS, PersonFilter
+from .filters import FACETS, SORT_FIELDS, PersonFilter
+from .index import build_index
 from .names import fold_text, name_key, words
-from .results import Profile, QuoteSet
-
-_SCHEMA = """
-CREATE TABLE people (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, hangul TEXT, category TEXT NOT NULL,
-    country TEXT NOT NULL, country_key TEXT NOT NULL,
-    destination TEXT NOT NULL, destination_key TEXT NOT NULL,
-    year INTEGER, confirmed INTEGER NOT NULL, doc TEXT NOT NULL
-);
-CREATE TABLE person_years (person_id TEXT NOT NULL, year INTEGER NOT NULL);
-CREATE INDEX person_years_year ON person_years (year);
-CREATE TABLE person_names (person_id TEXT NOT NULL, name TEXT NOT NULL, key TEXT NOT NULL);
-CREATE INDEX person_names_key ON person_names (key);
-CREATE TABLE quotes (
-    id TEXT PRIMARY KEY, seq INTEGER NOT NULL, person TEXT NOT NULL, speaker_id TEXT,
-    source TEXT NOT NULL, date TEXT, folded TEXT NOT NULL, doc TEXT NOT NULL
-);
-CREATE TABLE sources (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, doc TEXT NOT NULL);
-"""
+from .results import (
+    CitedBy,
+    FacetRow,
+    Facets,
+    Profile,
+    QuoteSet,
+    SourceEntry,
+    Statistics,
+    Timeline,
+)
+from .timeline import TimelineEntry
 
 
 class Catalog:
@@ -50,8 +43,7 @@ class Catalog:
 
     def __init__(self, dataset: Dataset) -> None:
         self._db = sqlite3.connect(":memory:")
-        self._db.executescript(_SCHEMA)
-        self._fill(dataset)
+        build_index(dataset, self._db)
         self.counts = {
             "people": len(dataset.people),
             "quotes": len(dataset.quotes),
@@ -59,60 +51,6 @@ class Catalog:
             "events": len(dataset.events),
             "statistics_years": len(dataset.arrivals),
         }
-
-    # --- building -------------------------------------------------------------------------
-
-    def _fill(self, dataset: Dataset) -> None:
-        db = self._db
-        for person in dataset.people:
-            db.execute(
-                "INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    person.id,
-                    person.name,
-                    person.hangul,
-                    person.category,
-                    person.country,
-                    name_key(person.country),
-                    person.destination,
-                    name_key(person.destination),
-                    person.year,
-                    int(person.confirmed),
-                    json.dumps(as_data(person), ensure_ascii=False),
-                ),
-            )
-            db.executemany(
-                "INSERT INTO person_years VALUES (?,?)", [(person.id, y) for y in person.years]
-            )
-            names = [person.id, person.name, *(a.name for a in person.aliases)]
-            if person.hangul:
-                names.append(person.hangul)
-            db.executemany(
-                "INSERT INTO person_names VALUES (?,?,?)",
-                [(person.id, n, name_key(n)) for n in dict.fromkeys(names)],
-            )
-        for seq, quote in enumerate(dataset.quotes):
-            searchable = " ".join(filter(None, [quote.text, quote.translation]))
-            db.execute(
-                "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    quote.id,
-                    seq,
-                    quote.person,
-                    quote.speaker_id,
-                    quote.source,
-                    quote.date,
-                    f" {fold_text(searchable)} ",
-                    json.dumps(as_data(quote), ensure_ascii=False),
-                ),
-            )
-        db.executemany(
-            "INSERT INTO sources VALUES (?,?,?)",
-            [
-                (s.id, i, json.dumps(as_data(s), ensure_ascii=False))
-                for i, s in enumerate(dataset.sources)
-            ],
-        )
 
     # --- people ---------------------------------------------------------------------------
 
@@ -290,6 +228,101 @@ class Catalog:
             return [build(Source, json.loads(doc)) for (doc,) in rows]
         return [self.source(i) for i in ids]
 
+    def sources_cited(
+        self, person: str | None = None, kind: str | None = None
+    ) -> list[SourceEntry]:
+        """The bibliography with the records citing each source; ``person`` keeps the
+        sources one person's record cites, ``kind`` one kind of source (news, book...)."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if person is not None:
+            pid = self.person(person).id
+            clauses.append(
+                "id IN (SELECT source_id FROM citations WHERE record_kind = 'person'"
+                " AND record_id = ?)"
+            )
+            params.append(pid)
+        if kind is not None:
+            clauses.append("kind = ?")
+            params.append(kind)
+        sql = "SELECT id, doc FROM sources"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY seq"
+        names = self.names()
+        entries = []
+        for source_id, doc in self._db.execute(sql, params).fetchall():
+            cited = self._db.execute(
+                "SELECT record_kind, record_id FROM citations WHERE source_id = ?"
+                " ORDER BY record_kind, record_id",
+                (source_id,),
+            ).fetchall()
+            by = tuple(CitedBy(k, i, names.get(i, i) if k == "person" else i) for k, i in cited)
+            entries.append(SourceEntry(build(Source, json.loads(doc)), by))
+        return entries
+
+    # --- statistics, facets, timeline -------------------------------------------------------
+
+    def statistics(self, since: int | None = None, until: int | None = None) -> Statistics:
+        """The arrivals series between ``since`` and ``until`` (inclusive), and the totals."""
+        rows = self._db.execute(
+            "SELECT doc FROM arrivals WHERE year >= ? AND year <= ? ORDER BY year",
+            (since if since is not None else -1, until if until is not None else 10_000),
+        ).fetchall()
+        arrivals = tuple(build(YearFigures, json.loads(d)) for (d,) in rows)
+        cited = dict.fromkeys(
+            s for y in arrivals for s in (*y.sources, *(i for c in y.claims for i in c.sources))
+        )
+        return Statistics(
+            arrivals=arrivals,
+            cumulative=tuple(
+                build(Cumulative, json.loads(d))
+                for (d,) in self._db.execute("SELECT doc FROM cumulative ORDER BY seq")
+            ),
+            figures=tuple(
+                build(Figure, json.loads(d))
+                for (d,) in self._db.execute("SELECT doc FROM figures ORDER BY seq")
+            ),
+            sources={s.id: s for s in self.sources(cited)},
+        )
+
+    def count(self, by: str, where: PersonFilter | None = None) -> Facets:
+        """How many of the people matching ``where`` fall under each value of ``by``."""
+        if by not in FACETS:
+            raise ValueError(f"by must be one of {', '.join(FACETS)}")
+        groups: dict[str, list[str]] = {}
+        for person in self.people(where):
+            groups.setdefault(_facet_value(person, by), []).append(person.id)
+        ordered = sorted(groups.items(), key=lambda kv: _facet_order(by, kv))
+        rows = tuple(FacetRow(value, len(ids), tuple(ids)) for value, ids in ordered)
+        return Facets(by, rows, sum(r.count for r in rows))
+
+    def timeline(
+        self,
+        since: int | None = None,
+        until: int | None = None,
+        person: str | None = None,
+        country: str | None = None,
+    ) -> Timeline:
+        """Every dated event in date order (a month sorts before the days within it)."""
+        clauses = ["substr(date, 1, 4) >= ?", "substr(date, 1, 4) <= ?"]
+        params: list[object] = [f"{since or 0:04d}", f"{until or 9999:04d}"]
+        if person is not None:
+            pid = self.person(person).id
+            clauses.append(
+                "(person = ? OR EXISTS (SELECT 1 FROM json_each(people) WHERE value = ?))"
+            )
+            params += [pid, pid]
+        if country is not None:
+            clauses.append("country_key = ?")
+            params.append(name_key(country))
+        sql = "SELECT doc FROM timeline WHERE " + " AND ".join(clauses) + " ORDER BY seq"
+        entries = tuple(
+            build(TimelineEntry, json.loads(d)) for (d,) in self._db.execute(sql, params)
+        )
+        cited = dict.fromkeys(s for e in entries for s in e.sources)
+        return Timeline(entries, {s.id: s for s in self.sources(cited)})
+
     def close(self) -> None:
         self._db.close()
 
@@ -302,6 +335,23 @@ def search_terms(text: str) -> list[str]:
         if folded:
             terms.append(folded)
     return terms
+
+
+def _facet_value(person: Person, by: str) -> str:
+    if by == "year":
+        return str(person.year) if person.year is not None else "unknown"
+    if by == "decade":
+        return f"{person.year // 10 * 10}s" if person.year is not None else "unknown"
+    value: str = getattr(person, by)
+    return value
+
+
+def _facet_order(by: str, item: tuple[str, list[str]]) -> tuple[int, str]:
+    """Years and decades in time order (unknown last); other facets largest first."""
+    value, ids = item
+    if by in {"year", "decade"}:
+        return (1 if value == "unknown" else 0, value)
+    return (-len(ids), value)
 
 
 def _person(doc: str) -> Person:

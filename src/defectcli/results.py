@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dataset.model import Person, Quote, Related, Source
+from .dataset.model import Cumulative, Figure, Person, Quote, Related, Source, YearFigures
+from .timeline import TimelineEntry
 
 
 @dataclass(frozen=True)
@@ -33,4 +34,53 @@ class QuoteSet:
     """Quotations with the sources they cite, for rendering."""
 
     quotes: tuple[Quote, ...]
+    sources: dict[str, Source]
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """The arrivals series (rows sorted by year), cumulative totals and other counts."""
+
+    arrivals: tuple[YearFigures, ...]
+    cumulative: tuple[Cumulative, ...]
+    figures: tuple[Figure, ...]
+    sources: dict[str, Source]
+
+
+@dataclass(frozen=True)
+class FacetRow:
+    """One value of a facet (``count --by``) with the people it counts."""
+
+    value: str
+    count: int
+    people: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CitedBy:
+    kind: str  # person | event | statistics
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """A source with the records that cite it."""
+
+    source: Source
+    cited_by: tuple[CitedBy, ...]
+
+
+@dataclass(frozen=True)
+class Facets:
+    """``count --by``: the facet, its rows, and how many people were counted."""
+
+    by: str
+    rows: tuple[FacetRow, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    entries: tuple[TimelineEntry, ...]
     sources: dict[str, Source]

@@ -31,6 +31,8 @@ class Output:
     stream: TextIO
     is_tty: bool
     width: int | None = None
+    export_svg: str | None = None
+    export_html: str | None = None
 
     @classmethod
     def create(
@@ -39,11 +41,29 @@ class Output:
         color: str = "auto",
         stream: TextIO | None = None,
         width: int | None = None,
+        export_svg: str | None = None,
+        export_html: str | None = None,
     ) -> Output:
         stream = stream if stream is not None else sys.stdout
         is_tty = _isatty(stream)
         resolved = format or ("table" if is_tty else "plain")
-        return cls(resolved, color, stream, is_tty, width)
+        return cls(resolved, color, stream, is_tty, width, export_svg, export_html)
+
+    def recording_console(self) -> Console:
+        """A console that draws into memory, in colour, for ``--export-svg/--export-html``."""
+        import io
+
+        from rich.console import Console
+
+        return Console(
+            file=io.StringIO(),
+            record=True,
+            force_terminal=True,
+            color_system="truecolor",
+            width=self.width or _env_width() or 100,
+            highlight=False,
+            emoji=False,
+        )
 
     def console(self) -> Console:
         """A Rich console for this output; Rich is imported only when something is drawn."""

@@ -10,16 +10,24 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..dataset.model import Person
-from ..results import Profile, QuoteSet
+from ..results import Facets, Profile, QuoteSet, SourceEntry, Statistics, Timeline
 from . import formats
 from .context import Output
 from .records import (
+    FACET_COLUMNS,
     PERSON_COLUMNS,
     QUOTE_COLUMNS,
+    SOURCE_COLUMNS,
+    STATS_COLUMNS,
+    TIMELINE_COLUMNS,
     Record,
+    facet_records,
     person_record,
     profile_record,
     quote_record,
+    source_entry_record,
+    timeline_record,
+    year_record,
 )
 
 if TYPE_CHECKING:
@@ -92,6 +100,74 @@ def quotes(out: Output, found: QuoteSet) -> None:
     )
 
 
+def statistics(out: Output, stats: Statistics, stacked: bool = False) -> None:
+    def draw(console: Console) -> None:
+        from .terminal import stats_chart
+
+        stats_chart(stats, console, stacked)
+
+    from .plain import stats_lines
+
+    _write(
+        out,
+        records=[year_record(y) for y in stats.arrivals],
+        columns=STATS_COLUMNS,
+        plain=lambda: stats_lines(stats),
+        draw=draw,
+    )
+
+
+def facets(out: Output, found: Facets) -> None:
+    def draw(console: Console) -> None:
+        from .terminal import facet_chart
+
+        facet_chart(found, console)
+
+    from .plain import facet_lines
+
+    _write(
+        out,
+        records=facet_records(found),
+        columns=FACET_COLUMNS,
+        plain=lambda: facet_lines(found),
+        draw=draw,
+    )
+
+
+def timeline(out: Output, found: Timeline) -> None:
+    def draw(console: Console) -> None:
+        from .terminal import timeline_table
+
+        timeline_table(found, console)
+
+    from .plain import timeline_lines
+
+    _write(
+        out,
+        records=[timeline_record(e) for e in found.entries],
+        columns=TIMELINE_COLUMNS,
+        plain=lambda: timeline_lines(found),
+        draw=draw,
+    )
+
+
+def sources(out: Output, entries: Sequence[SourceEntry]) -> None:
+    def draw(console: Console) -> None:
+        from .terminal import sources_table
+
+        sources_table(entries, console)
+
+    from .plain import source_lines
+
+    _write(
+        out,
+        records=[source_entry_record(e) for e in entries],
+        columns=SOURCE_COLUMNS,
+        plain=lambda: source_lines(entries),
+        draw=draw,
+    )
+
+
 def data(out: Output, value: Any, lines: Iterable[str]) -> None:
     """A result that is not a list of records (a validation report): JSON, or lines."""
     if out.format in {"json", "ndjson"}:
@@ -128,3 +204,16 @@ def _write(
         draw(out.console())
     else:  # the CLI's Choice makes this unreachable; a library caller gets a clear error
         raise ValueError(f"unknown format {fmt!r}")
+    if out.export_svg or out.export_html:
+        _export(out, draw)
+
+
+def _export(out: Output, draw: Draw) -> None:
+    """Draw the terminal view once more into a recording console and save it as a picture
+    that looks like the terminal (whatever --format printed on stdout)."""
+    console = out.recording_console()
+    draw(console)
+    if out.export_svg:
+        console.save_svg(out.export_svg, title="defect", clear=False)
+    if out.export_html:
+        console.save_html(out.export_html, clear=False)

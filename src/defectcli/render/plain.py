@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from ..dataset.model import Person
-from ..results import Profile, QuoteSet
+from ..results import Facets, Profile, QuoteSet, SourceEntry, Statistics, Timeline
 from .sections import profile_sections, title
-from .text import one_line, years_text
+from .text import one_line, source_line, years_text
 
 
 def _row(*fields: str | None) -> str:
@@ -47,3 +47,38 @@ def profile_lines(profile: Profile) -> Iterator[str]:
         yield f"{heading}:"
         for line in lines:
             yield "  " + one_line(line)
+
+
+def _number(value: int | float | None) -> str:
+    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def stats_lines(stats: Statistics) -> Iterator[str]:
+    """year, total, men, women, elite (empty where unknown), source ids."""
+    for row in stats.arrivals:
+        yield _row(
+            str(row.year),
+            _number(row.total),
+            _number(row.men),
+            _number(row.women),
+            _number(row.elite),
+            ",".join(row.sources),
+        )
+
+
+def facet_lines(facets: Facets) -> Iterator[str]:
+    for row in facets.rows:
+        yield _row(row.value, str(row.count))
+
+
+def timeline_lines(timeline: Timeline) -> Iterator[str]:
+    """date, kind, person id (empty for context), summary, source ids."""
+    for e in timeline.entries:
+        yield _row(e.date, e.kind, e.person or "", e.summary, ",".join(e.sources))
+
+
+def source_lines(entries: Sequence[SourceEntry]) -> Iterator[str]:
+    """id, kind, the reference as one line, the ids of the records citing it."""
+    for entry in entries:
+        cited = ",".join(c.id for c in entry.cited_by)
+        yield _row(entry.source.id, entry.source.kind, source_line(entry.source), cited)

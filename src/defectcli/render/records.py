@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..dataset.model import Person, Quote, Source, as_data
-from ..results import Profile
+from ..dataset.model import Person, Quote, Source, YearFigures, as_data
+from ..results import Facets, Profile, SourceEntry
+from ..timeline import TimelineEntry
 
 Record = dict[str, Any]
 
@@ -114,4 +115,60 @@ def profile_record(profile: Profile) -> Record:
             "sources": [source_record(s, n) for n, s in enumerate(profile.sources, start=1)],
         }
     )
+    return record
+
+
+STATS_COLUMNS = ("year", "total", "men", "women", "women_percent", "elite", "sources", "note")
+FACET_COLUMNS = ("by", "value", "count", "people")
+TIMELINE_COLUMNS = ("date", "kind", "person", "summary", "source", "sources")
+SOURCE_COLUMNS = ("id", "kind", "outlet", "via", "title", "date", "author", "url", "language")
+
+
+def year_record(row: YearFigures) -> Record:
+    """A year of arrivals; null is unknown; every other value a source gives is a claim."""
+    return {
+        "year": row.year,
+        "total": row.total,
+        "men": row.men,
+        "women": row.women,
+        "women_percent": row.women_percent,
+        "elite": row.elite,
+        "sources": list(row.sources),
+        "note": row.note,
+        "claims": [
+            {
+                "field": c.field,
+                "value": c.value,
+                "status": c.status,
+                "sources": list(c.sources),
+                "note": c.note,
+            }
+            for c in row.claims
+        ],
+    }
+
+
+def facet_records(facets: Facets) -> list[Record]:
+    return [
+        {"by": facets.by, "value": r.value, "count": r.count, "people": list(r.people)}
+        for r in facets.rows
+    ]
+
+
+def timeline_record(entry: TimelineEntry) -> Record:
+    return {
+        "date": entry.date,
+        "kind": entry.kind,
+        "person": entry.person,
+        "summary": entry.summary,
+        "source": entry.sources[0],
+        "sources": list(entry.sources),
+        "country": entry.country,
+        "people": list(entry.people),
+    }
+
+
+def source_entry_record(entry: SourceEntry) -> Record:
+    record = source_record(entry.source)
+    record["cited_by"] = [{"kind": c.kind, "id": c.id, "label": c.label} for c in entry.cited_by]
     return record

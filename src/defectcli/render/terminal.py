@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..dataset.model import Person, Quote, Source
-from ..results import Profile, QuoteSet
+from ..results import Facets, Profile, QuoteSet, SourceEntry, Statistics, Timeline
 from .sections import claim_groups, marks, profile_sections, title
 from .text import clean, source_line, speaker_line, years_text
 
@@ -121,3 +121,140 @@ def _claims_table(profile: Profile) -> Table:
                 _t(note, "dim"),
             )
     return table
+
+
+# --- charts ---------------------------------------------------------------------------
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(value: float, scale: float, width: int, style: str = "cyan") -> Text:
+    """A horizontal bar ``value / scale`` of ``width`` cells, to an eighth of a cell."""
+    if scale <= 0 or value <= 0:
+        return Text("")
+    eighths = round(value / scale * width * 8)
+    full, rest = divmod(eighths, 8)
+    return Text("█" * full + (_EIGHTHS[rest] if rest else ""), style=style)
+
+
+def stacked_bar(men: int, women: int, total: int, scale: float, width: int) -> Text:
+    """Men and women side by side in one bar; any part of the total not split by sex, grey."""
+    text = Text()
+    text.append_text(bar(men, scale, width, "blue"))
+    text.append_text(bar(women, scale, width, "magenta"))
+    rest = total - men - women
+    if rest > 0:
+        text.append_text(bar(rest, scale, width, "grey50"))
+    return text
+
+
+def _n(value: int | float | None) -> Text:
+    if value is None:
+        return Text("—", style="dim")
+    return Text(f"{value:,}" if isinstance(value, int) else f"{value:g}")
+
+
+def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> None:
+    peak = max((r.total or 0 for r in stats.arrivals), default=0)
+    width = max(10, min(50, console.width - 58))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Year", no_wrap=True)
+    for header in ("Total", "Men", "Women", "Elite"):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("Arrivals in South Korea", no_wrap=True, min_width=width)
+    table.add_column("Source", overflow="fold", ratio=1)
+    notes: list[Text] = []
+    for row in stats.arrivals:
+        total = _n(row.total)
+        others = [c for c in row.claims if str(c.value) != str(getattr(row, c.field, None))]
+        if others:
+            total.append("*", style="yellow")
+            shown = "; ".join(
+                f"{c.field} {c.value:,}" + (f" ({c.status})" if c.status else "")
+                if isinstance(c.value, int)
+                else f"{c.field} {c.value}"
+                for c in others
+            )
+            notes.append(_t(f"{row.year}: also {shown}"))
+        if stacked and row.total and row.men is not None and row.women is not None:
+            chart = stacked_bar(row.men, row.women, row.total, peak, width)
+        else:
+            chart = bar(row.total or 0, peak, width)
+        first = stats.sources.get(row.sources[0])
+        source = first.outlet if first else row.sources[0]
+        if len(row.sources) > 1:
+            source += f" +{len(row.sources) - 1}"
+        table.add_row(
+            Text(str(row.year)),
+            total,
+            _n(row.men),
+            _n(row.women),
+            _n(row.elite),
+            chart,
+            _t(source, "dim"),
+        )
+    console.print(table)
+    if stacked:
+        legend = Text("■ men", style="blue")
+        legend.append("  ■ women", style="magenta")
+        legend.append("  ■ not split by sex", style="grey50")
+        console.print(legend)
+    if notes:
+        console.print(Text("* Other figures sources give for the same year:", style="yellow"))
+        for note in notes:
+            console.print(note)
+    if stats.cumulative:
+        console.print(Text("Cumulative totals", style="bold cyan"))
+        for c in stats.cumulative:
+            split = f" ({c.men:,} men, {c.women:,} women)" if c.men and c.women else ""
+            console.print(_t(f"to {c.as_of}: {c.total:,}{split}"))
+    if stats.figures:
+        console.print(Text("Other counts", style="bold cyan"))
+        for f in stats.figures:
+            qualifier = f"{f.qualifier} " if f.qualifier and f.qualifier != "exactly" else ""
+            period = f" ({f.period})" if f.period else ""
+            console.print(_t(f"{f.label}{period}: {qualifier}{f.value:,}"))
+
+
+def facet_chart(facets: Facets, console: Console) -> None:
+    peak = max((r.count for r in facets.rows), default=0)
+    width = max(10, min(40, console.width - 40))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column(facets.by.capitalize(), overflow="fold")
+    table.add_column("People", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True, min_width=width)
+    for row in facets.rows:
+        table.add_row(_t(row.value), Text(str(row.count)), bar(row.count, peak, width))
+    console.print(table)
+    console.print(_t(f"{facets.total} {'person' if facets.total == 1 else 'people'}", "dim"))
+
+
+def timeline_table(timeline: Timeline, console: Console) -> None:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Kind", overflow="fold", ratio=1)
+    table.add_column("What happened", overflow="fold", ratio=5)
+    table.add_column("Source", overflow="fold", ratio=2)
+    for e in timeline.entries:
+        first = timeline.sources.get(e.sources[0])
+        source = first.outlet if first else e.sources[0]
+        if len(e.sources) > 1:
+            source += f" +{len(e.sources) - 1}"
+        style = "" if e.person else "italic"
+        table.add_row(_t(e.date), _t(e.kind, "dim"), _t(e.summary, style), _t(source, "dim"))
+    console.print(table)
+    count = len(timeline.entries)
+    console.print(_t(f"{count} event{'' if count == 1 else 's'}", "dim"))
+
+
+def sources_table(entries: Sequence[SourceEntry], console: Console) -> None:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Id", overflow="fold", ratio=2)
+    table.add_column("Reference", overflow="fold", ratio=4)
+    table.add_column("Cited by", overflow="fold", ratio=2)
+    for entry in entries:
+        cited = ", ".join(c.label for c in entry.cited_by)
+        table.add_row(_t(entry.source.id, "bold"), _t(source_line(entry.source)), _t(cited, "dim"))
+    console.print(table)
+    count = len(entries)
+    console.print(_t(f"{count} source{'' if count == 1 else 's'}", "dim"))

@@ -1,0 +1,161 @@
+"""The index: the dataset compiled into SQLite tables that every query reads.
+
+Each record is stored whole as JSON (``doc``) beside the columns queries filter and sort on,
+so a query never needs the YAML again. Today the database is built in memory when a
+``Catalog`` opens; it is plain SQLite, so it can be written to disk as a cache unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from .dataset.model import Person, as_data
+from .dataset.read import Dataset
+from .names import fold_text, name_key
+from .timeline import TimelineEntry, context_entries, person_entries
+
+SCHEMA = """
+CREATE TABLE people (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, hangul TEXT, category TEXT NOT NULL,
+    country TEXT NOT NULL, country_key TEXT NOT NULL,
+    destination TEXT NOT NULL, destination_key TEXT NOT NULL,
+    year INTEGER, confirmed INTEGER NOT NULL, doc TEXT NOT NULL
+);
+CREATE TABLE person_years (person_id TEXT NOT NULL, year INTEGER NOT NULL);
+CREATE INDEX person_years_year ON person_years (year);
+CREATE TABLE person_names (person_id TEXT NOT NULL, name TEXT NOT NULL, key TEXT NOT NULL);
+CREATE INDEX person_names_key ON person_names (key);
+CREATE TABLE quotes (
+    id TEXT PRIMARY KEY, seq INTEGER NOT NULL, person TEXT NOT NULL, speaker_id TEXT,
+    source TEXT NOT NULL, date TEXT, folded TEXT NOT NULL, doc TEXT NOT NULL
+);
+CREATE TABLE sources (
+    id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, doc TEXT NOT NULL
+);
+CREATE TABLE citations (
+    source_id TEXT NOT NULL, record_kind TEXT NOT NULL, record_id TEXT NOT NULL
+);
+CREATE INDEX citations_source ON citations (source_id);
+CREATE TABLE timeline (
+    seq INTEGER NOT NULL, date TEXT NOT NULL, kind_order INTEGER NOT NULL, kind TEXT NOT NULL,
+    person TEXT, person_name TEXT, country_key TEXT, people TEXT NOT NULL, doc TEXT NOT NULL
+);
+CREATE TABLE arrivals (year INTEGER PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE cumulative (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE figures (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
+"""
+
+
+def dumps(record: Any) -> str:
+    return json.dumps(as_data(record), ensure_ascii=False)
+
+
+def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
+    """Create the tables in ``db`` and fill them from ``dataset``."""
+    db.executescript(SCHEMA)
+    for person in dataset.people:
+        _add_person(db, person)
+    for seq, quote in enumerate(dataset.quotes):
+        searchable = " ".join(filter(None, [quote.text, quote.translation]))
+        db.execute(
+            "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
+            (
+                quote.id,
+                seq,
+                quote.person,
+                quote.speaker_id,
+                quote.source,
+                quote.date,
+                # Padded with spaces so that a phrase matches whole words only.
+                f" {fold_text(searchable)} ",
+                dumps(quote),
+            ),
+        )
+    db.executemany(
+        "INSERT INTO sources VALUES (?,?,?,?)",
+        [(s.id, i, s.kind, dumps(s)) for i, s in enumerate(dataset.sources)],
+    )
+    db.executemany("INSERT INTO citations VALUES (?,?,?)", list(_citations(dataset)))
+    entries = [e for p in dataset.people for e in person_entries(p)]
+    entries += [e for ev in dataset.events for e in context_entries(ev)]
+    entries.sort(key=lambda e: e.sort_key)
+    db.executemany(
+        "INSERT INTO timeline VALUES (?,?,?,?,?,?,?,?,?)",
+        [_timeline_row(i, e) for i, e in enumerate(entries)],
+    )
+    db.executemany(
+        "INSERT INTO arrivals VALUES (?,?)", [(y.year, dumps(y)) for y in dataset.arrivals]
+    )
+    for table, records in (("cumulative", dataset.cumulative), ("figures", dataset.figures)):
+        rows = [(i, dumps(r)) for i, r in enumerate(records)]
+        db.executemany(f"INSERT INTO {table} VALUES (?,?)", rows)
+
+
+def _add_person(db: sqlite3.Connection, person: Person) -> None:
+    db.execute(
+        "INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            person.id,
+            person.name,
+            person.hangul,
+            person.category,
+            person.country,
+            name_key(person.country),
+            person.destination,
+            name_key(person.destination),
+            person.year,
+            int(person.confirmed),
+            dumps(person),
+        ),
+    )
+    db.executemany("INSERT INTO person_years VALUES (?,?)", [(person.id, y) for y in person.years])
+    names = [person.id, person.name, *(a.name for a in person.aliases)]
+    if person.hangul:
+        names.append(person.hangul)
+    db.executemany(
+        "INSERT INTO person_names VALUES (?,?,?)",
+        [(person.id, n, name_key(n)) for n in dict.fromkeys(names)],
+    )
+
+
+def _citations(dataset: Dataset) -> Iterator[tuple[str, str, str]]:
+    """(source id, kind of record, record id) for every citation, each pair once."""
+    seen: set[tuple[str, str, str]] = set()
+
+    def emit(source_ids: Any, kind: str, record_id: str) -> Iterator[tuple[str, str, str]]:
+        for source_id in source_ids:
+            row = (source_id, kind, record_id)
+            if row not in seen:
+                seen.add(row)
+                yield row
+
+    for person in dataset.people:
+        yield from emit(person.cited_sources(), "person", person.id)
+    for quote in dataset.quotes:
+        yield from emit([quote.source], "person", quote.person)
+    for event in dataset.events:
+        yield from emit(event.sources, "event", event.id)
+    for row in dataset.arrivals:
+        cited = [*row.sources, *(s for c in row.claims for s in c.sources)]
+        yield from emit(cited, "statistics", str(row.year))
+    for total in dataset.cumulative:
+        yield from emit(total.sources, "statistics", f"cumulative {total.as_of}")
+    for figure in dataset.figures:
+        yield from emit(figure.sources, "statistics", figure.id)
+
+
+def _timeline_row(seq: int, entry: TimelineEntry) -> tuple[object, ...]:
+    return (
+        seq,
+        entry.date,
+        entry.sort_key[1],
+        entry.kind,
+        entry.person,
+        entry.person_name,
+        name_key(entry.country) if entry.country else None,
+        json.dumps(list(entry.people)),
+        dumps(entry),
+    )

@@ -1,0 +1,121 @@
+"""Citations of sources: a plain text style, BibTeX, and CSL-JSON (what Zotero and pandoc read).
+
+Only what the dataset knows goes in: no title, author or date is made up to fill a field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ..dataset.model import Source
+from .text import clean
+
+# Our kinds of source -> CSL item types (CSL-JSON schema 1.0).
+CSL_TYPES = {
+    "news": "article-newspaper",
+    "broadcast": "broadcast",
+    "interview": "interview",
+    "book": "book",
+    "government": "report",
+    "statistics": "dataset",
+    "library": "book",
+    "blog": "post-weblog",
+    "forum": "post",
+    "wiki": "entry-encyclopedia",
+    "report": "report",
+    "other": "article",
+}
+
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def cite(sources: Sequence[Source], style: str) -> str:
+    if style == "text":
+        return "".join(text_citation(s) + "\n" for s in sources)
+    if style == "bibtex":
+        return "\n".join(bibtex_entry(s) for s in sources)
+    if style == "csl-json":
+        return json.dumps([csl_item(s) for s in sources], indent=2, ensure_ascii=False) + "\n"
+    raise ValueError(f"unknown citation style {style!r}")
+
+
+def text_citation(source: Source) -> str:
+    """``Author. Date. “Title.” Outlet (via site). URL.`` with whatever is known."""
+    parts: list[str] = []
+    if source.author:
+        parts.append(f"{source.author}.")
+    if source.date:
+        parts.append(f"{source.date}.")
+    if source.title:
+        parts.append(f"“{source.title}.”")
+    parts.append(source.outlet + (f" (via {source.via})." if source.via else "."))
+    if source.url:
+        parts.append(source.url)
+    return clean(" ".join(parts))
+
+
+def _date_parts(date: str) -> list[int]:
+    return [int(p) for p in date.split("-")]
+
+
+def csl_item(source: Source) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": source.id,
+        "type": CSL_TYPES.get(source.kind, "article"),
+        "container-title": source.outlet,
+    }
+    if source.title:
+        item["title"] = source.title
+    if source.author:
+        # A literal name: we do not guess which part is the family name.
+        item["author"] = [{"literal": source.author}]
+    if source.date:
+        item["issued"] = {"date-parts": [_date_parts(source.date)]}
+    if source.url:
+        item["URL"] = source.url
+    if source.language:
+        item["language"] = source.language
+    notes = [f"Read via {source.via}" if source.via else "", source.note or ""]
+    note = ". ".join(n.rstrip(".") for n in notes if n)
+    if note:
+        item["note"] = note
+    return item
+
+
+_BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
+
+
+def _bib(value: str) -> str:
+    """Escape BibTeX's special characters; keep everything else (UTF-8) as it is."""
+    value = value.replace("\\", r"\textbackslash{}").replace("~", r"\textasciitilde{}")
+    value = value.replace("^", r"\textasciicircum{}")
+    return _BIBTEX_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+
+
+def bibtex_entry(source: Source) -> str:
+    fields: list[tuple[str, str]] = []
+    if source.title:
+        fields.append(("title", "{" + _bib(source.title) + "}"))
+    if source.author:
+        # Double braces: a corporate or romanised name BibTeX must not split or reorder.
+        fields.append(("author", "{{" + _bib(source.author) + "}}"))
+    outlet = source.outlet + (f" (via {source.via})" if source.via else "")
+    fields.append(("howpublished", "{" + _bib(outlet) + "}"))
+    if source.date:
+        parts = _date_parts(source.date)
+        fields.append(("year", str(parts[0])))
+        if len(parts) > 1:
+            fields.append(("month", _MONTHS[parts[1] - 1]))
+        if len(parts) > 2:
+            fields.append(("day", str(parts[2])))
+    if source.url:
+        fields.append(("url", "{" + source.url + "}"))  # url fields are read verbatim
+    if source.language:
+        fields.append(("language", "{" + source.language + "}"))
+    if source.note:
+        fields.append(("note", "{" + _bib(source.note) + "}"))
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+    return f"@misc{{{source.id},\n{body}\n}}\n"

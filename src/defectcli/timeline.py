@@ -1,0 +1,75 @@
+"""Every dated thing in the dataset as one kind of entry, for ``defect timeline``.
+
+Postings, leaving a post, arrivals, disclosures, a person's later events and the context
+events all become ``TimelineEntry`` rows, summarised in the project's own words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .dataset.model import Event, Person
+
+# Within one date, the order a reader expects: a posting before leaving it, leaving before
+# arriving, arriving before the news of it.
+KIND_ORDER = {
+    "posting": 0,
+    "left-post": 1,
+    "arrival": 2,
+    "disclosure": 3,
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: str
+    kind: str
+    summary: str
+    sources: tuple[str, ...]
+    person: str | None = None  # the record's id, None for a context event
+    person_name: str | None = None
+    country: str | None = None
+    people: tuple[str, ...] = ()  # people a context event concerns
+
+    @property
+    def sort_key(self) -> tuple[str, int, str]:
+        # Dates are text at their precision: "2023-11" sorts before "2023-11-16", which
+        # is what a reader expects (the month, then a day within it).
+        return (self.date, KIND_ORDER.get(self.kind, 5), self.person_name or "")
+
+
+def person_entries(person: Person) -> Iterator[TimelineEntry]:
+    name, country = person.name, person.country
+
+    def entry(date: str, kind: str, summary: str, sources: tuple[str, ...]) -> TimelineEntry:
+        return TimelineEntry(date, kind, summary, sources, person.id, name, country)
+
+    for posting in person.postings:
+        if posting.start:
+            place = ", ".join(x for x in (posting.city, posting.country) if x)
+            summary = f"{name}: {posting.title}, {place}"
+            yield entry(posting.start, "posting", summary, posting.sources)
+    d = person.defection
+    post = f"{d.post}, {d.country}" if d.post else d.country
+    if d.left:
+        yield entry(d.left.date, "left-post", f"{name} left the post ({post})", d.left.sources)
+    if d.arrived:
+        place = d.arrived.place or d.destination
+        yield entry(d.arrived.date, "arrival", f"{name} arrived in {place}", d.arrived.sources)
+    if person.disclosure:
+        disc = person.disclosure
+        yield entry(disc.date, "disclosure", f"{name}: made public. {disc.how}", disc.sources)
+    for event in person.events:
+        yield entry(event.date, event.kind, f"{name}: {event.summary}", event.sources)
+
+
+def context_entries(event: Event) -> Iterator[TimelineEntry]:
+    yield TimelineEntry(
+        event.date,
+        event.kind,
+        event.summary,
+        event.sources,
+        country=event.country,
+        people=event.people,
+    )
