@@ -140,7 +140,7 @@ def _citations(dataset: Dataset) -> Iterator[tuple[str, str, str]]:
         yield from emit(event.sources, "event", event.id)
     for row in dataset.arrivals:
         cited = [*row.sources, *(s for c in row.claims for s in c.sources)]
-        yield from emit(cited, "statistics", str(row.year))
+        yield from emit(cited, "statistics", f"arrivals {row.year}")
     for total in dataset.cumulative:
         yield from emit(total.sources, "statistics", f"cumulative {total.as_of}")
     for figure in dataset.figures:

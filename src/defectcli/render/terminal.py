@@ -138,13 +138,15 @@ def bar(value: float, scale: float, width: int, style: str = "cyan") -> Text:
 
 
 def stacked_bar(men: int, women: int, total: int, scale: float, width: int) -> Text:
-    """Men and women side by side in one bar; any part of the total not split by sex, grey."""
+    """Men and women side by side in one bar; any part of the total not split by sex, grey.
+
+    Segments are whole cells (a partial block between two colours would read as a gap).
+    """
+    cells = [round(v / scale * width) if scale > 0 else 0 for v in (men, men + women, total)]
     text = Text()
-    text.append_text(bar(men, scale, width, "blue"))
-    text.append_text(bar(women, scale, width, "magenta"))
-    rest = total - men - women
-    if rest > 0:
-        text.append_text(bar(rest, scale, width, "grey50"))
+    text.append("█" * cells[0], style="blue")
+    text.append("█" * (cells[1] - cells[0]), style="magenta")
+    text.append("█" * max(0, cells[2] - cells[1]), style="grey50")
     return text
 
 
@@ -184,14 +186,11 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
         source = first.outlet if first else row.sources[0]
         if len(row.sources) > 1:
             source += f" +{len(row.sources) - 1}"
+        elite = _n(row.elite)
+        if any(c.field == "elite" and c.status == "approximate" for c in row.claims):
+            elite = Text("~") + elite  # "about 10", as the Ministry put it
         table.add_row(
-            Text(str(row.year)),
-            total,
-            _n(row.men),
-            _n(row.women),
-            _n(row.elite),
-            chart,
-            _t(source, "dim"),
+            Text(str(row.year)), total, _n(row.men), _n(row.women), elite, chart, _t(source, "dim")
         )
     console.print(table)
     if stacked:

