@@ -74,7 +74,7 @@ def test_lookup_failures(catalog: Catalog) -> None:
         catalog.person("tester")
     assert len(many.value.candidates) == 2
     with pytest.raises(NotFound) as none:
-        catalog.person("Alpha Tesster")
+        catalog.person("Alfa Tezter")
     assert none.value.suggestions[0] == "Alpha Tester"
     assert len(none.value.suggestions) <= 3
 

@@ -12,9 +12,11 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-from .dataset.model import Person, as_data
+from .countries import country_key
+from .dataset.model import Person, Quote, as_data
 from .dataset.read import Dataset
-from .names import fold_text, name_key
+from .names import fold_text, name_key, words
+from .romanize import is_hangul, phonetic_key, phonetic_words, romanizations
 from .timeline import TimelineEntry, context_entries, person_entries
 
 SCHEMA = """
@@ -26,8 +28,16 @@ CREATE TABLE people (
 );
 CREATE TABLE person_years (person_id TEXT NOT NULL, year INTEGER NOT NULL);
 CREATE INDEX person_years_year ON person_years (year);
-CREATE TABLE person_names (person_id TEXT NOT NULL, name TEXT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE person_names (
+    person_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+    key TEXT NOT NULL, pkey TEXT NOT NULL, pwords TEXT NOT NULL
+);
 CREATE INDEX person_names_key ON person_names (key);
+CREATE INDEX person_names_pkey ON person_names (pkey);
+CREATE VIRTUAL TABLE search USING fts5(
+    kind UNINDEXED, ref UNINDEXED, person UNINDEXED, title, body,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
 CREATE TABLE quotes (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, person TEXT NOT NULL, speaker_id TEXT,
     source TEXT NOT NULL, date TEXT, folded TEXT NOT NULL, doc TEXT NOT NULL
@@ -49,6 +59,10 @@ CREATE TABLE figures (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 """
 
 
+def _quote_text(quote: Quote) -> str:
+    return " ".join(filter(None, [quote.text, quote.translation]))
+
+
 def dumps(record: Any) -> str:
     return json.dumps(as_data(record), ensure_ascii=False)
 
@@ -59,7 +73,7 @@ def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
     for person in dataset.people:
         _add_person(db, person)
     for seq, quote in enumerate(dataset.quotes):
-        searchable = " ".join(filter(None, [quote.text, quote.translation]))
+        searchable = _quote_text(quote)
         db.execute(
             "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
             (
@@ -77,6 +91,18 @@ def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
     db.executemany(
         "INSERT INTO sources VALUES (?,?,?,?)",
         [(s.id, i, s.kind, dumps(s)) for i, s in enumerate(dataset.sources)],
+    )
+    db.executemany(
+        "INSERT INTO search VALUES (?,?,?,?,?)",
+        [
+            ("quote", q.id, q.person, f"{q.speaker}, {q.venue}", _quote_text(q))
+            for q in dataset.quotes
+        ]
+        + [("event", e.id, None, f"{e.date} {e.kind}", e.summary) for e in dataset.events]
+        + [
+            ("source", s.id, None, s.outlet, " ".join(filter(None, [s.title, s.author, s.via])))
+            for s in dataset.sources
+        ],
     )
     db.executemany("INSERT INTO citations VALUES (?,?,?)", list(_citations(dataset)))
     entries = [e for p in dataset.people for e in person_entries(p)]
@@ -103,22 +129,62 @@ def _add_person(db: sqlite3.Connection, person: Person) -> None:
             person.hangul,
             person.category,
             person.country,
-            name_key(person.country),
+            country_key(person.country),
             person.destination,
-            name_key(person.destination),
+            country_key(person.destination),
             person.year,
             int(person.confirmed),
             dumps(person),
         ),
     )
     db.executemany("INSERT INTO person_years VALUES (?,?)", [(person.id, y) for y in person.years])
-    names = [person.id, person.name, *(a.name for a in person.aliases)]
-    if person.hangul:
-        names.append(person.hangul)
     db.executemany(
-        "INSERT INTO person_names VALUES (?,?,?)",
-        [(person.id, n, name_key(n)) for n in dict.fromkeys(names)],
+        "INSERT INTO person_names VALUES (?,?,?,?,?,?)",
+        [_name_row(person, name, kind) for name, kind in person_names(person).items()],
     )
+    _add_person_search(db, person)
+
+
+def _name_row(person: Person, name: str, kind: str) -> tuple[str, str, str, str, str, str]:
+    if kind == "name" and not person.named:
+        # A descriptive label ("Unnamed diplomat family, DPRK mission in Paris") is not a
+        # Korean name: its words match as written, never through the phonetic key.
+        return (person.id, name, kind, name_key(name), "", " ".join(words(name)))
+    pwords = " ".join(phonetic_words(name))
+    return (person.id, name, kind, name_key(name), phonetic_key(name), pwords)
+
+
+def person_names(person: Person) -> dict[str, str]:
+    """Every name a person can be looked up by -> what kind of name it is.
+
+    The id, the display name, the Hangul, every stored alias, and the standard
+    romanizations derived from each Hangul form (so a spelling nobody stored still matches).
+    """
+    names: dict[str, str] = {person.id: "id", person.name: "name"}
+    hangul = [person.hangul] if person.hangul else []
+    for alias in person.aliases:
+        names.setdefault(alias.name, alias.kind)
+        if is_hangul(alias.name):
+            hangul.append(alias.name)
+    for form in hangul:
+        names.setdefault(form, "hangul")
+        for spelling in romanizations(form).values():
+            names.setdefault(spelling, "derived")
+    return names
+
+
+def _add_person_search(db: sqlite3.Connection, person: Person) -> None:
+    rows: list[tuple[str, str, str | None, str, str]] = []
+    names = " · ".join(n for n, kind in person_names(person).items() if kind != "id")
+    posts = [f"{p.title}, {p.mission or ''} {p.city or ''} {p.country}" for p in person.postings]
+    body = " ".join([names, person.summary, person.defection.post or "", *posts])
+    rows.append(("person", person.id, person.id, person.name, body))
+    for event in person.events:
+        rows.append(("event", person.id, person.id, f"{event.date} {event.kind}", event.summary))
+    for claim in person.claims:
+        body = f"{claim.value} {claim.note or ''}"
+        rows.append(("claim", person.id, person.id, f"{person.name}: {claim.field}", body))
+    db.executemany("INSERT INTO search VALUES (?,?,?,?,?)", rows)
 
 
 def _citations(dataset: Dataset) -> Iterator[tuple[str, str, str]]:
@@ -155,7 +221,7 @@ def _timeline_row(seq: int, entry: TimelineEntry) -> tuple[object, ...]:
         entry.kind,
         entry.person,
         entry.person_name,
-        name_key(entry.country) if entry.country else None,
+        country_key(entry.country) if entry.country else None,
         json.dumps(list(entry.people)),
         dumps(entry),
     )

@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .countries import country_key
 from .dataset.model import Cumulative, Figure, Person, Quote, Source, YearFigures, build
 from .dataset.read import Dataset, read_dataset
 from .errors import Ambiguous, NotFound
@@ -35,6 +36,7 @@ from .results import (
     Statistics,
     Timeline,
 )
+from .romanize import is_hangul, phonetic_key, phonetic_words
 from .timeline import TimelineEntry
 
 
@@ -72,10 +74,10 @@ class Catalog:
             params.append(where.until)
         if where.country is not None:
             clauses.append("country_key = ?")
-            params.append(name_key(where.country))
+            params.append(country_key(where.country))
         if where.destination is not None:
             clauses.append("destination_key = ?")
-            params.append(name_key(where.destination))
+            params.append(country_key(where.destination))
         if where.category is not None:
             clauses.append("category = ?")
             params.append(where.category.casefold())
@@ -109,36 +111,59 @@ class Catalog:
         raise Ambiguous(f"{name!r} matches {len(ids)} people; be more specific:", candidates)
 
     def resolve(self, name: str) -> list[str]:
-        """Ids of the people ``name`` could mean: exact matches first, else partial ones."""
+        """Ids of the people ``name`` could mean, best tier first.
+
+        1. The same name, ignoring case, spaces, hyphens, apostrophes and accents.
+        2. The same phonetic key: any romanization of the same Hangul (``Tae Young-ho``,
+           ``Cho Sŏng-gil``, ``Lee Il-kyu``), or Hangul across the North/South initial-sound
+           rule (이일규 for 리일규).
+        3. Every word typed is a word of one of the person's names ("thae", "song gil").
+        4. Every word typed starts a word of one of the names ("tha", "ryu hy").
+        """
         key = name_key(name)
         if not key:
             return []
-        rows = self._db.execute(
-            "SELECT DISTINCT person_id FROM person_names WHERE key = ?", (key,)
-        ).fetchall()
-        if rows:
-            return sorted(r[0] for r in rows)
-        wanted = words(name)
+        for column, value in (("key", key), ("pkey", phonetic_key(name))):
+            if not value:
+                continue
+            rows = self._db.execute(
+                f"SELECT DISTINCT person_id FROM person_names WHERE {column} = ?", (value,)
+            ).fetchall()
+            if rows:
+                return sorted(r[0] for r in rows)
+        typed = phonetic_words(name)
+        plain = words(name)  # for descriptive labels, stored as plain words
+        hangul = is_hangul(name)
         whole: set[str] = set()
         partial: set[str] = set()
-        for person_id, stored in self._db.execute("SELECT person_id, name FROM person_names"):
-            have = words(stored)
-            # Every word typed must be one of the name's words ("thae", "song gil") or,
-            # failing that for everyone, start one ("tha").
-            if all(w in have for w in wanted):
+        for person_id, stored_key, pwords in self._db.execute(
+            "SELECT person_id, key, pwords FROM person_names"
+        ):
+            have = pwords.split()
+            forms = [form for form in (typed, plain) if form]
+            if any(all(w in have for w in form) for form in forms):
                 whole.add(person_id)
-            elif all(any(h.startswith(w) for h in have) for w in wanted):
+            elif any(all(any(h.startswith(w) for h in have) for w in form) for form in forms):
+                partial.add(person_id)
+            elif hangul and key in stored_key:  # a part of a Hangul name: 영호
                 partial.add(person_id)
         return sorted(whole or partial)
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
-        """Display names closest to a name that matched nothing."""
-        key = name_key(name)
-        rows = self._db.execute("SELECT person_id, key FROM person_names").fetchall()
-        keys = [k for _, k in rows]
-        close = difflib.get_close_matches(key, keys, n=limit * 3, cutoff=0.6)
-        ids = list(dict.fromkeys(pid for c in close for pid, k in rows if k == c))[:limit]
-        return [self.person_by_id(i).name for i in ids]
+        """Display names closest to a name that matched nothing, best first."""
+        key, pkey = name_key(name), phonetic_key(name)
+        best: dict[str, float] = {}
+        for person_id, stored_key, stored_pkey in self._db.execute(
+            "SELECT person_id, key, pkey FROM person_names"
+        ):
+            score = max(
+                difflib.SequenceMatcher(None, key, stored_key).ratio(),
+                difflib.SequenceMatcher(None, pkey, stored_pkey).ratio() if pkey else 0.0,
+            )
+            best[person_id] = max(score, best.get(person_id, 0.0))
+        ranked = sorted((s, pid) for pid, s in best.items() if s >= 0.6)
+        names = self.names()
+        return [names[pid] for _, pid in sorted(ranked, key=lambda t: (-t[0], t[1]))[:limit]]
 
     def _describe(self, person: Person) -> str:
         bits = [person.name]
@@ -315,7 +340,7 @@ class Catalog:
             params += [pid, pid]
         if country is not None:
             clauses.append("country_key = ?")
-            params.append(name_key(country))
+            params.append(country_key(country))
         sql = "SELECT doc FROM timeline WHERE " + " AND ".join(clauses) + " ORDER BY seq"
         entries = tuple(
             build(TimelineEntry, json.loads(d)) for (d,) in self._db.execute(sql, params)

@@ -1,0 +1,193 @@
+"""Korean names in Latin letters: romanizations derived from Hangul, and a phonetic key.
+
+Nobody spells a North Korean name the same way twice: 태영호 is Thae Yong Ho, Thae Yong-ho,
+Tae Yong-ho, Tae Young-ho; 리일규 is Ri Il Gyu, Ri Il-kyu, Lee Il-kyu. Rather than list every
+spelling, we
+
+1. derive the standard romanizations of a record's Hangul (Revised Romanization, McCune–
+   Reischauer with and without its breves and apostrophes, and the North's own system), and
+2. compare names through a *phonetic key* that folds the usual variations (eo/ŏ/o/u,
+   ae/e, g/k, d/t, b/p, j/ch, r/l, the North/South initial-sound rule ri/i, ryu/yu, ro/no,
+   Lee/Yi/Rhee, Park/Pak, Young/Yong, Oh/O ...), so a spelling nobody stored still matches.
+
+The key is deliberately coarse: two different names can share one. It is used to *find*
+candidates; the caller lists them when more than one person matches.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from .names import words
+
+_SBASE, _SCOUNT = 0xAC00, 11172
+_NCOUNT, _TCOUNT = 588, 28
+
+# Initial consonants: ㄱ ㄲ ㄴ ㄷ ㄸ ㄹ ㅁ ㅂ ㅃ ㅅ ㅆ ㅇ ㅈ ㅉ ㅊ ㅋ ㅌ ㅍ ㅎ
+_RR_INITIAL = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
+_MR_INITIAL = "k kk n t tt r m p pp s ss - ch tch ch' k' t' p' h".split()
+_NK_INITIAL = "k kk n t tt r m p pp s ss - j jj ch kh th ph h".split()
+# The plain consonants MR and the North's system write voiced between voiced sounds.
+_VOICED = {"k": "g", "t": "d", "p": "b", "ch": "j"}
+# Vowels: ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ
+_RR_VOWEL = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
+_MR_VOWEL = "a ae ya yae ŏ e yŏ ye o wa wae oe yo u wŏ we wi yu ŭ ŭi i".split()
+_NK_VOWEL = "a ae ya yae o e yo ye o wa wae oe yo u wo we wi yu u ui i".split()
+# Finals: none ㄱ ㄲ ㄳ ㄴ ㄵ ㄶ ㄷ ㄹ ㄺ ㄻ ㄼ ㄽ ㄾ ㄿ ㅀ ㅁ ㅂ ㅄ ㅅ ㅆ ㅇ ㅈ ㅊ ㅋ ㅌ ㅍ ㅎ
+_FINAL = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
+
+SYSTEMS = ("rr", "mr", "mr-plain", "dprk")
+
+
+def is_hangul(text: str) -> bool:
+    return any(_SBASE <= ord(ch) < _SBASE + _SCOUNT for ch in text)
+
+
+def _syllables(text: str) -> list[tuple[int, int, int]]:
+    out = []
+    for ch in text:
+        code = ord(ch) - _SBASE
+        if 0 <= code < _SCOUNT:
+            out.append((code // _NCOUNT, (code % _NCOUNT) // _TCOUNT, code % _TCOUNT))
+    return out
+
+
+def _syllable(parts: tuple[int, int, int], system: str, voiced: bool) -> str:
+    initial, vowel, final = parts
+    if system == "rr":
+        onset, nucleus = _RR_INITIAL[initial], _RR_VOWEL[vowel]
+    else:
+        table = _NK_INITIAL if system == "dprk" else _MR_INITIAL
+        onset = table[initial]
+        if voiced and onset in _VOICED:
+            onset = _VOICED[onset]
+        nucleus = (_NK_VOWEL if system == "dprk" else _MR_VOWEL)[vowel]
+    coda = _FINAL[final]
+    return (onset if onset != "-" else "") + nucleus + (coda if coda != "-" else "")
+
+
+def romanize_name(hangul: str, system: str) -> str:
+    """A Korean personal name (surname first, one syllable) in one romanization system.
+
+    >>> [romanize_name("조성길", system) for system in ("rr", "mr", "dprk")]
+    ['Jo Seong-gil', 'Cho Sŏng-gil', 'Jo Song Gil']
+    """
+    parts = _syllables(hangul)
+    if not parts:
+        return hangul
+    pieces: list[str] = []
+    for index, part in enumerate(parts):
+        # MR and the North voice a plain consonant inside a given name after a vowel or a
+        # voiced final (성길 -> Sŏng-gil); a surname stands alone, so its sound never voices.
+        previous_final = _FINAL[parts[index - 1][2]] if index > 1 else None
+        voiced = index > 1 and previous_final in {"-", "n", "m", "ng", "l"}
+        pieces.append(_syllable(part, "mr" if system == "mr-plain" else system, voiced))
+    surname, given = pieces[0], pieces[1:]
+    if system == "dprk":
+        name = " ".join([surname, *given])
+    else:
+        name = surname + (" " + "-".join(given) if given else "")
+    if system == "mr-plain":
+        name = unicodedata.normalize("NFKD", name)
+        name = "".join(c for c in name if unicodedata.category(c) != "Mn").replace("'", "")
+    return _capitalise(name)
+
+
+def _capitalise(name: str) -> str:
+    # Capitalise each space-separated word; keep the given name's hyphenated tail lower case.
+    return " ".join(w[:1].upper() + w[1:] for w in name.split(" "))
+
+
+def romanizations(hangul: str) -> dict[str, str]:
+    """Every standard romanization of a Hangul name, by system."""
+    return {system: romanize_name(hangul, system) for system in SYSTEMS}
+
+
+# --- the phonetic key ---------------------------------------------------------------------
+
+# Surname spellings that rules alone would not fold together.
+_SURNAMES = {
+    "park": "pak",
+    "bak": "pak",
+    "yi": "i",
+    "rhee": "i",
+    "rhie": "i",
+    "lee": "i",
+    "ryoo": "yu",
+    "yoo": "yu",
+    "you": "yu",
+    "choi": "choe",
+    "chwe": "choe",
+    "gim": "kim",
+    "rim": "im",
+    "lim": "im",
+}
+
+# Applied in order. Upper-case letters are vowel classes (O: o, u, eo, eu, oo, ou; E: e, ae),
+# so a later rule cannot re-read them.
+_VOWEL_RULES: tuple[tuple[str, str], ...] = (
+    ("yeo", "yO"),
+    ("eo", "O"),
+    ("eu", "O"),
+    ("oo", "O"),
+    ("ou", "O"),
+    ("oi", "oe"),
+    ("ae", "E"),
+    ("ai", "E"),
+    ("ee", "i"),
+    ("o", "O"),
+    ("u", "O"),
+    ("e", "E"),
+)
+_CONSONANT_RULES: tuple[tuple[str, str], ...] = (
+    ("ng", "N"),  # one sound; kept apart so that g -> k below cannot split it
+    ("tch", "c"),
+    ("ch", "c"),
+    ("th", "t"),
+    ("ph", "p"),
+    ("kh", "k"),
+    ("sh", "s"),
+    ("rh", "r"),
+    ("j", "c"),
+    ("z", "c"),
+    ("g", "k"),
+    ("d", "t"),
+    ("b", "p"),
+    ("f", "p"),
+    ("r", "l"),
+)
+
+
+def _word_key(word: str) -> str:
+    word = _SURNAMES.get(word, word)
+    # "Park"-like spellings: an English r after a vowel before a consonant is silent.
+    word = re.sub(r"ar(?=[^aeiouy]|$)", "a", word)
+    for old, new in _CONSONANT_RULES:
+        word = word.replace(old, new)
+    for old, new in _VOWEL_RULES:
+        word = word.replace(old, new)
+    word = re.sub(r"w(?=O)", "", word)  # woo, wo, u: one sound class
+    # The North/South initial-sound rule: 리/이, 류/유 (l before i or y drops), 로/노.
+    if word.startswith("l") and len(word) > 1:
+        word = word[1:] if word[1] in "iy" else "n" + word[1:]
+    # A written h after a vowel and not before one is silent (Oh, Noh, Ahn).
+    word = re.sub(r"(?<=[aiAEO])h(?![aiyAEO])", "", word)
+    return re.sub(r"(.)\1+", r"\1", word)  # kk, ss, nn -> one
+
+
+@lru_cache(maxsize=4096)
+def phonetic_words(name: str) -> tuple[str, ...]:
+    """The phonetic key of each word of a name. Hangul is romanized first (RR)."""
+    if is_hangul(name):
+        name = " ".join(
+            romanize_name(chunk, "rr") if is_hangul(chunk) else chunk for chunk in name.split()
+        )
+    return tuple(k for k in (_word_key(w) for w in words(name)) if k)
+
+
+def phonetic_key(name: str) -> str:
+    """One key for a whole name: ``Thae Yong-ho`` and ``Tae Young Ho`` share it."""
+    # Collapse doubled letters across word boundaries too: "Song Gil" and "Songgil".
+    return re.sub(r"(.)\1+", r"\1", "".join(phonetic_words(name)))
