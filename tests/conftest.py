@@ -18,12 +18,19 @@ GOLDEN = Path(__file__).parent / "golden"
 Invoke = Callable[..., Result]
 
 
+@pytest.fixture(scope="session")
+def cache_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One index cache for the whole run, never the user's own."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _plain_environment(monkeypatch: pytest.MonkeyPatch, cache_root: Path) -> None:
     """Every test sees the same terminal: fixed width, no colour forcing, bundled data."""
-    for name in ("DEFECT_DATA", "FORCE_COLOR", "NO_COLOR", "TERM"):
+    for name in ("DEFECT_DATA", "FORCE_COLOR", "NO_COLOR", "TERM", "DEFECT_NO_CACHE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("DEFECT_CACHE_DIR", str(cache_root))
 
 
 @pytest.fixture

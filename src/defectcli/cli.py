@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from . import __version__
-from .errors import EXIT_INTERRUPTED, DataError, DefectError
-from .filters import CITE_STYLES, FACETS, SOURCE_KINDS, PersonFilter
+from .errors import EXIT_INTERRUPTED, EXIT_NOT_FOUND, DataError, DefectError
+from .filters import CITE_STYLES, FACETS, SEARCH_KINDS, SOURCE_KINDS, PersonFilter
 from .options import check_range, filter_options, output_options, range_options
 from .render.context import Output
 
@@ -186,8 +186,55 @@ def quotes_command(
       defect quotes --search '"tie-wearing beggars"' --json
     """
     catalog = state.catalog()
-    found = catalog.quote_set(catalog.quotes(person=person, search=search, source=source))
-    emit().quotes(out, found)
+    try:
+        quotes = catalog.quotes(person=person, search=search, source=source)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    emit().quotes(out, catalog.quote_set(quotes))
+
+
+@cli.command("search")
+@click.argument("text", nargs=-1, required=True)
+@click.option(
+    "--kind",
+    "kinds",
+    type=click.Choice(SEARCH_KINDS),
+    multiple=True,
+    help="Only this kind of record (repeat for several).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=25,
+    show_default=True,
+    help="At most this many matches of each kind.",
+)
+@output_options
+@click.pass_obj
+def search_command(
+    state: State, text: tuple[str, ...], kinds: tuple[str, ...], limit: int, out: Output
+) -> None:
+    """Search everything at once: names in any spelling, posts, quotations, events,
+    disputed claims and source titles, in English or Korean. Every word must match (or
+    start a word); "a phrase" in double quotes matches as a phrase. Exit status 1 when
+    nothing matches.
+
+    \b
+    Examples:
+      defect search beggars
+      defect search '"tie-wearing beggars"'
+      defect search 조선일보
+      defect search Tae Young-ho --kind person
+    """
+    query = " ".join(text)
+    try:
+        result = state.catalog().search(query, kinds or SEARCH_KINDS, limit)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    emit().search(out, result)
+    if not result.hits:
+        click.echo(f"No matches for {query!r}.", err=True)
+        sys.exit(EXIT_NOT_FOUND)
 
 
 @cli.command("stats")

@@ -12,6 +12,7 @@ SOURCE_KINDS = (
     "library", "blog", "forum", "wiki", "report", "other",
 )  # fmt: skip
 CITE_STYLES = ("text", "bibtex", "csl-json")
+SEARCH_KINDS = ("person", "quote", "event", "claim", "source")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 from .countries import country_key
 from .dataset.model import Person, Quote, as_data
 from .dataset.read import Dataset
-from .names import fold_text, name_key, words
+from .names import name_key, words
 from .romanize import is_hangul, phonetic_key, phonetic_words, romanizations
 from .timeline import TimelineEntry, context_entries, person_entries
 
@@ -40,7 +40,7 @@ CREATE VIRTUAL TABLE search USING fts5(
 );
 CREATE TABLE quotes (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, person TEXT NOT NULL, speaker_id TEXT,
-    source TEXT NOT NULL, date TEXT, folded TEXT NOT NULL, doc TEXT NOT NULL
+    source TEXT NOT NULL, date TEXT, doc TEXT NOT NULL
 );
 CREATE TABLE sources (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, doc TEXT NOT NULL
@@ -72,22 +72,13 @@ def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
     db.executescript(SCHEMA)
     for person in dataset.people:
         _add_person(db, person)
-    for seq, quote in enumerate(dataset.quotes):
-        searchable = _quote_text(quote)
-        db.execute(
-            "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
-            (
-                quote.id,
-                seq,
-                quote.person,
-                quote.speaker_id,
-                quote.source,
-                quote.date,
-                # Padded with spaces so that a phrase matches whole words only.
-                f" {fold_text(searchable)} ",
-                dumps(quote),
-            ),
-        )
+    db.executemany(
+        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?)",
+        [
+            (q.id, seq, q.person, q.speaker_id, q.source, q.date, dumps(q))
+            for seq, q in enumerate(dataset.quotes)
+        ],
+    )
     db.executemany(
         "INSERT INTO sources VALUES (?,?,?,?)",
         [(s.id, i, s.kind, dumps(s)) for i, s in enumerate(dataset.sources)],

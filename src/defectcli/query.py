@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -21,17 +22,21 @@ from pathlib import Path
 
 from .countries import country_key
 from .dataset.model import Cumulative, Figure, Person, Quote, Source, YearFigures, build
-from .dataset.read import Dataset, read_dataset
-from .errors import Ambiguous, NotFound
-from .filters import FACETS, SORT_FIELDS, PersonFilter
+from .dataset.read import Dataset
+from .errors import Ambiguous, DataError, NotFound
+from .filters import FACETS, SEARCH_KINDS, SORT_FIELDS, PersonFilter
 from .index import build_index
 from .names import fold_text, name_key, words
 from .results import (
+    HIT_END,
+    HIT_START,
     CitedBy,
     FacetRow,
     Facets,
     Profile,
     QuoteSet,
+    SearchHit,
+    SearchResult,
     SourceEntry,
     Statistics,
     Timeline,
@@ -43,16 +48,16 @@ from .timeline import TimelineEntry
 class Catalog:
     """The dataset, indexed for queries. Build one with ``open_catalog``."""
 
-    def __init__(self, dataset: Dataset) -> None:
-        self._db = sqlite3.connect(":memory:")
-        build_index(dataset, self._db)
-        self.counts = {
-            "people": len(dataset.people),
-            "quotes": len(dataset.quotes),
-            "sources": len(dataset.sources),
-            "events": len(dataset.events),
-            "statistics_years": len(dataset.arrivals),
-        }
+    def __init__(self, db: sqlite3.Connection) -> None:
+        """Wrap an index database (see ``index.build_index``); use ``open_catalog``."""
+        self._db = db
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> Catalog:
+        """An index built in memory from records already read."""
+        db = sqlite3.connect(":memory:")
+        build_index(dataset, db)
+        return cls(db)
 
     # --- people ---------------------------------------------------------------------------
 
@@ -221,9 +226,9 @@ class Catalog:
             self.source(source)  # an unknown source id is an error, not an empty list
             clauses.append("source = ?")
             params.append(source)
-        for term in search_terms(search or ""):
-            clauses.append("instr(folded, ?) > 0")
-            params.append(f" {term} " if " " in term else term)
+        if search is not None:
+            clauses.append("id IN (SELECT ref FROM search WHERE search MATCH ? AND kind = 'quote')")
+            params.append(fts_query(search))
         sql = "SELECT doc FROM quotes"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
@@ -233,6 +238,55 @@ class Catalog:
     def _is_id(self, text: str) -> bool:
         row = self._db.execute("SELECT 1 FROM people WHERE id = ?", (text,)).fetchone()
         return row is not None
+
+    # --- full-text search ---------------------------------------------------------------
+
+    def search(
+        self, text: str, kinds: Sequence[str] = SEARCH_KINDS, limit: int = 25
+    ) -> SearchResult:
+        """One query across names and aliases, posts, quotations, events, claims and source
+        titles, in English and Korean. Every word must match (as a word or the start of
+        one), regardless of case and accents; "a phrase" in double quotes matches as a
+        phrase. Hits come grouped by kind, best first within each group."""
+        match = fts_query(text)
+        hits: list[SearchHit] = []
+        for kind in SEARCH_KINDS:
+            if kind not in kinds:
+                continue
+            found: list[SearchHit] = []
+            if kind == "person":
+                found += self._name_hits(text)
+            seen = {h.id for h in found}
+            rows = self._db.execute(
+                "SELECT ref, person, highlight(search, 3, ?, ?), snippet(search, 4, ?, ?, '…', 16),"
+                " bm25(search, 0, 0, 0, 5.0, 1.0) AS rank"
+                " FROM search WHERE search MATCH ? AND kind = ? ORDER BY rank LIMIT ?",
+                (HIT_START, HIT_END, HIT_START, HIT_END, match, kind, limit),
+            ).fetchall()
+            for ref, person, title, snippet, rank in rows:
+                if kind == "person":
+                    if ref in seen:
+                        continue  # already found by name
+                    seen.add(ref)
+                found.append(SearchHit(kind, ref, person, title, snippet, rank))
+            hits += found[:limit]
+        return SearchResult(text, tuple(hits))
+
+    def _name_hits(self, text: str) -> list[SearchHit]:
+        """People the text names in any spelling (the phonetic lookup), as top hits."""
+        if is_hangul(text) or any(ch.isalpha() for ch in text):
+            ids = self.resolve(text.replace('"', ""))
+        else:
+            ids = []
+        hits = []
+        for person_id in ids[:5]:
+            person = self.person_by_id(person_id)
+            title = f"{HIT_START}{person.name}{HIT_END}"
+            snippet = " · ".join(
+                x for x in (person.hangul, person.defection.post, str(person.year or "")) if x
+            )
+            hits.append(SearchHit("person", person.id, person.id, title, snippet, -1000.0))
+        return hits
 
     # --- sources --------------------------------------------------------------------------
 
@@ -352,6 +406,18 @@ class Catalog:
         self._db.close()
 
 
+def fts_query(text: str) -> str:
+    """An FTS5 query for what a person typed: each word as a prefix, phrases whole, all
+    required. Raises ``ValueError`` when there is nothing to search for."""
+    parts = []
+    for term in search_terms(text):
+        quoted = '"' + term.replace('"', '""') + '"'
+        parts.append(quoted if " " in term else quoted + "*")
+    if not parts:
+        raise ValueError("nothing to search for: give a word or a phrase")
+    return " AND ".join(parts)
+
+
 def search_terms(text: str) -> list[str]:
     """Folded search terms: quoted phrases stay whole, other words stand alone."""
     terms: list[str] = []
@@ -383,10 +449,37 @@ def _person(doc: str) -> Person:
     return build(Person, json.loads(doc))
 
 
-def open_catalog(path: str | Path | None = None) -> Catalog:
+def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catalog:
     """Open the dataset at ``path`` (a folder laid out like ``data/``, or one YAML/JSON
-    file); None opens the bundled data. Raises ``DataError`` if it does not validate."""
-    return Catalog(read_dataset(path))
+    file); None opens the bundled data. Raises ``DataError`` if it does not validate.
+
+    With ``cache`` (the default) the index is kept on disk and reused until a data file
+    changes, so no YAML is parsed on a warm run; ``DEFECT_NO_CACHE=1`` turns that off.
+    """
+    from . import cache as disk
+    from .dataset.locate import bundled_data_root, find_data_files
+    from .dataset.read import check_files
+
+    files = find_data_files(path)
+
+    def read() -> Dataset:
+        dataset, problems = check_files(files)
+        if dataset is None:
+            raise DataError(problems)
+        return dataset
+
+    if cache and not os.environ.get("DEFECT_NO_CACHE"):
+        root = f"bundled:{bundled_data_root()}" if path is None else str(Path(path).resolve())
+        target = disk.index_path(root)
+        db = disk.open_fresh(target, files)
+        if db is None:
+            stamp = disk.snapshot(files)
+            dataset = read()
+            db = disk.build_file(target, stamp, lambda conn: build_index(dataset, conn))
+            if db is None:  # the cache cannot be written: carry on in memory
+                return Catalog.from_dataset(dataset)
+        return Catalog(db)
+    return Catalog.from_dataset(read())
 
 
 def describe_years(person: Person) -> str:

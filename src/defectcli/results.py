@@ -84,3 +84,24 @@ class Facets:
 class Timeline:
     entries: tuple[TimelineEntry, ...]
     sources: dict[str, Source]
+
+
+# Marks around the matched words in a search snippet (private-use characters: they cannot
+# occur in the data, and every renderer turns them into its own kind of highlight).
+HIT_START, HIT_END = "\ue000", "\ue001"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # one of SEARCH_KINDS
+    id: str  # the record: a person id, quote id, event id or source id
+    person: str | None  # the person it belongs to, if any
+    title: str
+    snippet: str  # with HIT_START/HIT_END around the matched words
+    rank: float  # lower is better (SQLite FTS5 bm25)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: tuple[SearchHit, ...]  # grouped by kind in SEARCH_KINDS order, best first

@@ -45,6 +45,11 @@ def check_dataset(path: str | Path | None) -> tuple[Dataset | None, list[Problem
         files = find_data_files(path)
     except DataError as exc:
         return None, list(exc.problems)
+    return check_files(files)
+
+
+def check_files(files: list[DataFile]) -> tuple[Dataset | None, list[Problem]]:
+    """Read and validate these files as one dataset."""
     problems: list[Problem] = []
     loaded: list[LoadedFile] = []
     for data_file in files:

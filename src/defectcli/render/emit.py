@@ -10,13 +10,22 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..dataset.model import Person
-from ..results import Facets, Profile, QuoteSet, SourceEntry, Statistics, Timeline
+from ..results import (
+    Facets,
+    Profile,
+    QuoteSet,
+    SearchResult,
+    SourceEntry,
+    Statistics,
+    Timeline,
+)
 from . import formats
 from .context import Output
 from .records import (
     FACET_COLUMNS,
     PERSON_COLUMNS,
     QUOTE_COLUMNS,
+    SEARCH_COLUMNS,
     SOURCE_COLUMNS,
     STATS_COLUMNS,
     TIMELINE_COLUMNS,
@@ -25,6 +34,7 @@ from .records import (
     person_record,
     profile_record,
     quote_record,
+    search_record,
     source_entry_record,
     timeline_record,
     year_record,
@@ -164,6 +174,23 @@ def sources(out: Output, entries: Sequence[SourceEntry]) -> None:
         records=[source_entry_record(e) for e in entries],
         columns=SOURCE_COLUMNS,
         plain=lambda: source_lines(entries),
+        draw=draw,
+    )
+
+
+def search(out: Output, result: SearchResult) -> None:
+    def draw(console: Console) -> None:
+        from .terminal import search_results
+
+        search_results(result, console)
+
+    from .plain import search_lines
+
+    _write(
+        out,
+        records=[search_record(h) for h in result.hits],
+        columns=SEARCH_COLUMNS,
+        plain=lambda: search_lines(result),
         draw=draw,
     )
 

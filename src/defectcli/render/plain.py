@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from ..dataset.model import Person
-from ..results import Facets, Profile, QuoteSet, SourceEntry, Statistics, Timeline
+from ..results import (
+    Facets,
+    Profile,
+    QuoteSet,
+    SearchResult,
+    SourceEntry,
+    Statistics,
+    Timeline,
+)
+from .records import marked
 from .sections import profile_sections, title
 from .text import one_line, source_line, years_text
 
@@ -82,3 +91,9 @@ def source_lines(entries: Sequence[SourceEntry]) -> Iterator[str]:
     for entry in entries:
         cited = ",".join(c.id for c in entry.cited_by)
         yield _row(entry.source.id, entry.source.kind, source_line(entry.source), cited)
+
+
+def search_lines(result: SearchResult) -> Iterator[str]:
+    """kind, id, title, snippet (matched words between ** marks)."""
+    for hit in result.hits:
+        yield _row(hit.kind, hit.id, marked(hit.title, ""), marked(hit.snippet))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..dataset.model import Person, Quote, Source, YearFigures, as_data
-from ..results import Facets, Profile, SourceEntry
+from ..results import HIT_END, HIT_START, Facets, Profile, SearchHit, SourceEntry
 from ..timeline import TimelineEntry
 
 Record = dict[str, Any]
@@ -172,3 +172,22 @@ def source_entry_record(entry: SourceEntry) -> Record:
     record = source_record(entry.source)
     record["cited_by"] = [{"kind": c.kind, "id": c.id, "label": c.label} for c in entry.cited_by]
     return record
+
+
+SEARCH_COLUMNS = ("kind", "id", "person", "title", "snippet")
+
+
+def marked(text: str, mark: str = "**") -> str:
+    """A snippet with its matched words between ``mark``s (Markdown bold by default)."""
+    return text.replace(HIT_START, mark).replace(HIT_END, mark)
+
+
+def search_record(hit: SearchHit) -> Record:
+    return {
+        "kind": hit.kind,
+        "id": hit.id,
+        "person": hit.person,
+        "title": marked(hit.title, ""),
+        "snippet": marked(hit.snippet),
+        "rank": round(hit.rank, 4),
+    }

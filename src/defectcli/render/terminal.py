@@ -7,6 +7,7 @@ characters before Rich sees them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rich import box
@@ -16,7 +17,18 @@ from rich.table import Table
 from rich.text import Text
 
 from ..dataset.model import Person, Quote, Source
-from ..results import Facets, Profile, QuoteSet, SourceEntry, Statistics, Timeline
+from ..filters import SEARCH_KINDS
+from ..results import (
+    HIT_END,
+    HIT_START,
+    Facets,
+    Profile,
+    QuoteSet,
+    SearchResult,
+    SourceEntry,
+    Statistics,
+    Timeline,
+)
 from .sections import claim_groups, marks, profile_sections, title
 from .text import clean, source_line, speaker_line, years_text
 
@@ -257,3 +269,39 @@ def sources_table(entries: Sequence[SourceEntry], console: Console) -> None:
     console.print(table)
     count = len(entries)
     console.print(_t(f"{count} source{'' if count == 1 else 's'}", "dim"))
+
+
+_KIND_HEADINGS = {
+    "person": "People",
+    "quote": "Quotations",
+    "event": "Events",
+    "claim": "Disputed claims",
+    "source": "Sources",
+}
+
+
+def highlighted(text: str, style: str = "") -> Text:
+    """A snippet with its matched words in bold yellow (and nothing else interpreted)."""
+    out = Text(style=style)
+    for i, part in enumerate(re.split(f"[{HIT_START}{HIT_END}]", text)):
+        out.append(clean(part), style="bold yellow" if i % 2 else "")
+    return out
+
+
+def search_results(result: SearchResult, console: Console) -> None:
+    for kind in SEARCH_KINDS:
+        hits = [h for h in result.hits if h.kind == kind]
+        if not hits:
+            continue
+        console.print(Text(f"{_KIND_HEADINGS[kind]} ({len(hits)})", style="bold cyan"))
+        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 2))
+        table.add_column("What", ratio=1, overflow="fold", style="bold")
+        table.add_column("Match", ratio=3, overflow="fold")
+        for hit in hits:
+            title = highlighted(hit.title)
+            if hit.kind in {"quote", "source", "event"} and hit.kind != "person":
+                title.append(f"\n{hit.id}", style="dim")
+            table.add_row(title, highlighted(hit.snippet))
+        console.print(table)
+    count = len(result.hits)
+    console.print(_t(f"{count} match{'' if count == 1 else 'es'}", "dim"))

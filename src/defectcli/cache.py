@@ -1,0 +1,149 @@
+"""The index on disk: built once per dataset, reused until a data file changes.
+
+Where it lives: ``$DEFECT_CACHE_DIR``, else ``$XDG_CACHE_HOME/defectcli``, else
+``~/.cache/defectcli``; one SQLite file per dataset folder.
+
+When it is fresh: its ``meta`` table records, for every data file, the path, size and
+modification time (as git's index does). Any difference means a rebuild. A file modified in
+the same instant the index was built (a "racily clean" file, again as git calls it) cannot be
+trusted by its timestamp, so its content is hashed and compared too; hashing every file on
+every run would cost more than the whole query.
+
+How it is replaced: built in a temporary file beside the final one, then moved into place with
+``os.replace``, which is atomic; a reader sees the old index or the new one, never half of one,
+and concurrent first runs each build and the last one wins. When the cache cannot be written,
+the index is built in memory and the command carries on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .dataset.locate import DataFile
+
+# Bump when the tables change shape; an index of another format is never read.
+INDEX_FORMAT = 3
+# Files modified this close to the build (or later) are checked by content, not timestamp.
+RACY_WINDOW_NS = 3_000_000_000
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("DEFECT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "defectcli"
+
+
+def _stamp(data_file: DataFile) -> dict[str, Any]:
+    resource = data_file.resource
+    if isinstance(resource, Path):
+        stat = resource.stat()
+        return {"file": data_file.display, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    # Not on a file system (a zip import): no timestamp to trust, the content decides.
+    return {"file": data_file.display, "size": -1, "mtime_ns": -1}
+
+
+def _digest(data_file: DataFile) -> str:
+    return hashlib.sha256(data_file.resource.read_bytes()).hexdigest()
+
+
+def _identity(root: str) -> str:
+    """Which dataset an index belongs to: the bundled data of this version, or a path."""
+    return hashlib.sha256(f"{__version__}\0{root}".encode()).hexdigest()[:20]
+
+
+def index_path(root: str) -> Path:
+    return cache_dir() / f"index-{_identity(root)}.sqlite"
+
+
+def _meta_key() -> dict[str, Any]:
+    return {"format": INDEX_FORMAT, "version": __version__}
+
+
+def open_fresh(path: Path, files: Sequence[DataFile]) -> sqlite3.Connection | None:
+    """The index at ``path`` if it is whole and matches ``files``; else None."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        if row is None:
+            raise sqlite3.DatabaseError("no stamp")
+        stored = json.loads(row[0])
+        if stored["key"] != _meta_key() or not _same_files(stored, files):
+            db.close()
+            return None
+        return db
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        # A truncated or corrupted file, or one from another version: rebuild it.
+        db.close()
+        return None
+
+
+def _same_files(stored: dict[str, Any], files: Sequence[DataFile]) -> bool:
+    stamps = [_stamp(f) for f in files]
+    if stamps != stored["files"]:
+        return False
+    built = int(stored["built_ns"])
+    digests: dict[str, str] = stored["digests"]
+    for data_file, stamp in zip(files, stamps, strict=True):
+        racy = stamp["mtime_ns"] < 0 or stamp["mtime_ns"] >= built - RACY_WINDOW_NS
+        if racy and digests.get(data_file.display) != _digest(data_file):
+            return False
+    return True
+
+
+def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
+    """What the files look like now: taken *before* they are read, so that an edit made
+    while the index builds makes the index stale rather than wrongly fresh."""
+    return {
+        "key": _meta_key(),
+        "files": [_stamp(f) for f in files],
+        "built_ns": time.time_ns(),
+        "digests": {f.display: _digest(f) for f in files},
+    }
+
+
+def build_file(
+    path: Path, stamp: dict[str, Any], fill: Callable[[sqlite3.Connection], None]
+) -> sqlite3.Connection | None:
+    """Build the index into ``path`` atomically; None when the cache cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=path.parent)
+        os.close(handle)
+    except OSError:
+        return None
+    temp = Path(temp_name)
+    try:
+        db = sqlite3.connect(temp)
+        fill(db)
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('stamp', ?)", (json.dumps(stamp),))
+        db.commit()
+        db.close()
+        os.replace(temp, path)
+    except (OSError, sqlite3.Error):
+        temp.unlink(missing_ok=True)
+        return None
+    except BaseException:
+        # Interrupted (Ctrl-C) or failed: never leave a half-built file behind.
+        temp.unlink(missing_ok=True)
+        raise
+    try:
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
