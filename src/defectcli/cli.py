@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from . import __version__
+from . import __version__, completion
 from .errors import EXIT_INTERRUPTED, EXIT_NOT_FOUND, DataError, DefectError
 from .filters import CITE_STYLES, FACETS, SEARCH_KINDS, SOURCE_KINDS, PersonFilter
 from .options import check_range, filter_options, output_options, range_options
@@ -138,7 +138,7 @@ def _hint_unknown_place(known: list[str], given: str | None, what: str) -> None:
 
 
 @cli.command("show")
-@click.argument("name", nargs=-1, required=True)
+@click.argument("name", nargs=-1, required=True, shell_complete=completion.person_names)
 @output_options
 @click.pass_obj
 def show_command(state: State, name: tuple[str, ...], out: Output) -> None:
@@ -169,9 +169,19 @@ cli.add_command(
 
 
 @cli.command("quotes")
-@click.option("--person", metavar="NAME", help="Said by (or filed under) this person.")
+@click.option(
+    "--person",
+    metavar="NAME",
+    shell_complete=completion.person_ids,
+    help="Said by (or filed under) this person.",
+)
 @click.option("--search", metavar="TEXT", help='Words in the quotation; "a phrase" in quotes.')
-@click.option("--source", metavar="ID", help="Printed by this source (see defect sources).")
+@click.option(
+    "--source",
+    metavar="ID",
+    shell_complete=completion.source_ids,
+    help="Printed by this source (see defect sources).",
+)
 @output_options
 @click.pass_obj
 def quotes_command(
@@ -288,9 +298,17 @@ def count_command(state: State, by: str, where: PersonFilter, out: Output) -> No
 @cli.command("timeline")
 @range_options
 @click.option(
-    "--person", metavar="NAME", help="Only this person's events (and context events about them)."
+    "--person",
+    metavar="NAME",
+    shell_complete=completion.person_ids,
+    help="Only this person's events (and context events about them).",
 )
-@click.option("--country", metavar="COUNTRY", help="Only events tied to this country.")
+@click.option(
+    "--country",
+    metavar="COUNTRY",
+    shell_complete=completion.countries,
+    help="Only events tied to this country.",
+)
 @output_options
 @click.pass_obj
 def timeline_command(
@@ -317,7 +335,12 @@ def timeline_command(
 
 
 @cli.command("sources")
-@click.option("--person", metavar="NAME", help="Only the sources this person's record cites.")
+@click.option(
+    "--person",
+    metavar="NAME",
+    shell_complete=completion.person_ids,
+    help="Only the sources this person's record cites.",
+)
 @click.option("--kind", type=click.Choice(SOURCE_KINDS), help="Only one kind of source.")
 @output_options
 @click.pass_obj
@@ -334,7 +357,7 @@ def sources_command(state: State, person: str | None, kind: str | None, out: Out
 
 
 @cli.command("cite")
-@click.argument("target", nargs=-1, required=True)
+@click.argument("target", nargs=-1, required=True, shell_complete=completion.source_or_person)
 @click.option(
     "--style",
     type=click.Choice(CITE_STYLES),

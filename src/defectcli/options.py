@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
+from . import completion
 from .filters import CATEGORIES, SORT_FIELDS, PersonFilter
 from .render.context import COLORS, FORMATS, Output
 
@@ -109,7 +110,10 @@ def filter_options(func: F) -> F:
         click.option("--since", type=YEAR, help="Defected in this year or later."),
         click.option("--until", type=YEAR, help="Defected in this year or earlier."),
         click.option(
-            "--country", metavar="COUNTRY", help="Country of the posting left, e.g. Italy."
+            "--country",
+            metavar="COUNTRY",
+            shell_complete=completion.countries,
+            help="Country of the posting left: Italy, uk, GB, 영국...",
         ),
         click.option(
             "--category",
@@ -117,7 +121,10 @@ def filter_options(func: F) -> F:
             help="Kind of person.",
         ),
         click.option(
-            "--destination", metavar="COUNTRY", help="Where they went, e.g. 'South Korea'."
+            "--destination",
+            metavar="COUNTRY",
+            shell_complete=completion.countries,
+            help="Where they went: 'South Korea', us...",
         ),
         click.option(
             "--confirmed",

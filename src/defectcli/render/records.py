@@ -9,6 +9,7 @@ from typing import Any
 
 from ..dataset.model import Person, Quote, Source, YearFigures, as_data
 from ..results import HIT_END, HIT_START, Facets, Profile, SearchHit, SourceEntry
+from ..romanize import romanizations
 from ..timeline import TimelineEntry
 
 Record = dict[str, Any]
@@ -81,6 +82,8 @@ def profile_record(profile: Profile) -> Record:
         {
             "named": person.named,
             "hanja": person.hanja,
+            # Derived by defect from the Hangul (no source): every standard romanization.
+            "romanizations": romanizations(person.hangul) if person.hangul else {},
             "summary": person.summary,
             "aliases": as_data(person.aliases),
             "born": as_data(person.born),

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from ..dataset.model import Claim, Dated, Person
 from ..results import Profile
+from ..romanize import romanizations
 from .text import CONFIRMATION_LABELS, refs, source_line, speaker_line
 
 Section = tuple[str, list[str]]
@@ -43,6 +44,12 @@ def names_lines(profile: Profile) -> list[str]:
         lines.append(f"Hangul: {person.hangul}")
     if person.hanja:
         lines.append(f"Hanja: {person.hanja}")
+    if person.hangul:
+        forms = romanizations(person.hangul)
+        lines.append(
+            f"Romanized from the Hangul (derived, not from a source): RR {forms['rr']} · "
+            f"McCune–Reischauer {forms['mr']} ({forms['mr-plain']}) · North {forms['dprk']}"
+        )
     for alias in person.aliases:
         line = f"Also: {alias.name} ({alias.kind}"
         line += f"; {alias.note})" if alias.note else ")"

@@ -1,0 +1,91 @@
+"""Values for shell completion: person names, countries, source ids.
+
+Completion runs on every key press, so it reads the cached index (``cache.py``) and never
+parses YAML unless the data changed since the last run. A broken dataset completes nothing
+rather than printing an error into the user's prompt.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from click.shell_completion import CompletionItem
+
+from .names import name_key
+
+if TYPE_CHECKING:
+    import click
+
+    from .query import Catalog
+
+
+def _catalog(ctx: click.Context) -> Catalog | None:
+    from .errors import DefectError
+    from .query import open_catalog
+
+    # During completion the group's callback does not run: read --data ourselves.
+    root = ctx.find_root()
+    data = root.params.get("data") or os.environ.get("DEFECT_DATA") or None
+    try:
+        return open_catalog(data)
+    except (DefectError, OSError, ValueError):
+        return None
+
+
+def _matches(incomplete: str, *candidates: str) -> bool:
+    key = name_key(incomplete)
+    return any(name_key(c).startswith(key) for c in candidates if c)
+
+
+def person_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Display names (and ids), with the Hangul and post as help."""
+    catalog = _catalog(ctx)
+    if catalog is None:
+        return []
+    items = []
+    for person_id, name, hangul, post in catalog.name_table():
+        if _matches(incomplete, name, person_id, hangul or ""):
+            help_text = " · ".join(x for x in (hangul, post) if x)
+            items.append(CompletionItem(name, help=help_text))
+    return items
+
+
+def person_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Ids (no spaces, safe in any shell), with the display name as help."""
+    catalog = _catalog(ctx)
+    if catalog is None:
+        return []
+    return [
+        CompletionItem(person_id, help=name)
+        for person_id, name, hangul, _ in catalog.name_table()
+        if _matches(incomplete, person_id, name, hangul or "")
+    ]
+
+
+def countries(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    catalog = _catalog(ctx)
+    if catalog is None:
+        return []
+    known = catalog.countries() if param.name == "country" else catalog.destinations()
+    return [CompletionItem(c) for c in known if _matches(incomplete, c)]
+
+
+def source_or_person(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """For ``cite``: source ids, then person ids."""
+    catalog = _catalog(ctx)
+    if catalog is None:
+        return []
+    sources = [
+        CompletionItem(s.id, help=s.outlet) for s in catalog.sources() if _matches(incomplete, s.id)
+    ]
+    return sources + person_ids(ctx, param, incomplete)
+
+
+def source_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    catalog = _catalog(ctx)
+    if catalog is None:
+        return []
+    return [
+        CompletionItem(s.id, help=s.outlet) for s in catalog.sources() if _matches(incomplete, s.id)
+    ]

@@ -1,0 +1,241 @@
+"""Names as people type them: any romanization, Hangul, typos; search; completion."""
+
+from __future__ import annotations
+
+import json
+import string
+
+import pytest
+from click.shell_completion import ShellComplete
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import Invoke
+from defectcli.cli import cli
+from defectcli.countries import canonical_country
+from defectcli.names import name_key
+from defectcli.query import Catalog, open_catalog
+from defectcli.romanize import phonetic_key, romanize_name
+
+# Spellings from news reports and from the romanization systems. Those marked (*) appear
+# nowhere in the dataset: they must match by rule, not by a stored list.
+SPELLINGS = {
+    "thae-yong-ho": [
+        "Thae Yong Ho", "Thae Yong-ho", "Tae Yong-ho", "Tae Yongho", "Thae Ku-min", "태구민",
+        "태영호", "Tae Young-ho (*)", "T'ae Yŏng-ho (*)", "Tae Yeong-ho (*)", "THAE YOUNG HO (*)",
+        "Thae Gumin (*)",
+    ],
+    "ri-il-gyu": [
+        "Ri Il Gyu", "Ri Il-kyu", "Lee Il-kyu", "이일규", "리일규", "Yi Il-gyu (*)",
+        "Rhee Il-kyu (*)", "Lee Ilkyu (*)", "ri il-gyu (*)", "Li Il Kyu (*)",
+    ],
+    "jo-song-gil": [
+        "Jo Song Gil", "Cho Sŏng-gil (*)", "cho song gil (*)", "CHO SONG-GIL (*)",
+        "Jo Seong-gil (*)", "Cho Sung-kil (*)", "조성길", "Jo Songgil (*)",
+    ],
+    "ryu-hyun-woo": [
+        "Ryu Hyun Woo", "Yoo Hyun-woo", "Ryu Hyeon-woo", "류현우", "유현우 (*)",
+        "Yu Hyon U (*)", "Ryoo Hyun-woo (*)", "Ryu Hyŏn-u (*)",
+    ],
+    "oh-hye-seon": ["Oh Hye Seon", "Oh Hye Son", "O Hye-son", "오혜선", "Oh Hye-sun (*)"],
+    "hwang-jang-yop": ["Hwang Jang-yop", "황장엽", "Hwang Jang-yeop (*)", "Hwang Chang-yŏp (*)"],
+    "jang-sung-gil": ["Jang Sung-gil", "Chang Sung-gil", "Jang Seung-gil", "장승길"],
+    "kim-chol-song": ["Kim Chol-song", "김철성", "Kim Chul-sung (*)", "Gim Cheol-seong (*)"],
+    "hyun-sung-il": ["Hyun Sung-il", "현성일", "Hyon Song Il (*)", "Hyeon Seong-il (*)"],
+    "ko-young-hwan": ["Ko Young-hwan", "고영환", "Ko Yong-hwan (*)", "Go Yeong-hwan (*)"],
+    "han-jin-myung": ["Han Jin-myung", "한진명", "Han Chin-myŏng (*)", "Han Jin Myong (*)"],
+    "hong-soon-kyung": ["Hong Soon-kyung", "홍순경", "Hong Sun-gyeong (*)", "Hong Sun Kyong (*)"],
+    "ri-jong-ho": ["Ri Jong-ho", "리정호", "Lee Jeong-ho (*)", "이정호 (*)"],
+}  # fmt: skip
+
+CASES = [(pid, s.removesuffix(" (*)")) for pid, spellings in SPELLINGS.items() for s in spellings]
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return open_catalog()
+
+
+def test_the_table_has_spellings_the_data_does_not_hold(catalog: Catalog) -> None:
+    stored = set()
+    for person in catalog.people():
+        stored |= {name_key(n) for n in (person.name, person.hangul or "")}
+        stored |= {name_key(a.name) for a in person.aliases}
+    unstored = [s for _, s in CASES if name_key(s) not in stored]
+    assert len(unstored) >= 30  # the rules, not a list, find these
+
+
+@pytest.mark.parametrize(("person_id", "spelling"), CASES, ids=[s for _, s in CASES])
+def test_every_spelling_finds_the_person(catalog: Catalog, person_id: str, spelling: str) -> None:
+    assert catalog.person(spelling).id == person_id
+
+
+def test_show_takes_any_spelling(invoke: Invoke) -> None:
+    result = invoke("show", "Tae", "Young-ho", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["id"] == "thae-yong-ho"
+
+
+def test_a_unique_part_of_a_name_is_enough(catalog: Catalog) -> None:
+    assert catalog.person("thae").id == "thae-yong-ho"
+    assert catalog.person("hwang").id == "hwang-jang-yop"
+    assert catalog.person("영호").id == "thae-yong-ho"
+
+
+def test_several_matches_list_the_candidates(invoke: Invoke) -> None:
+    result = invoke("show", "kim")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert "matches 3 people" in lines[0]
+    assert any("Kim Chol-song (김철성)" in line and "2016" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Thea Yong Ho", "Thae Yong Ho"),
+        ("Ryo Hyan Wu", "Ryu Hyun Woo"),
+        ("Hwan Jan Yap", "Hwang Jang-yop"),
+    ],
+)
+def test_a_misspelling_gets_suggestions(invoke: Invoke, typed: str, expected: str) -> None:
+    result = invoke("show", typed)
+    assert result.exit_code == 1
+    suggestions = result.stderr.split("Did you mean: ")[1].rstrip("?\n").split(", ")
+    assert expected in suggestions and len(suggestions) <= 3
+
+
+def test_nothing_close_suggests_nothing(invoke: Invoke) -> None:
+    result = invoke("show", "Xavier Quimby")
+    assert result.exit_code == 1 and "Did you mean" not in result.stderr
+
+
+# --- the key ----------------------------------------------------------------------------
+
+syllables = st.sampled_from(
+    ["ri", "il", "gyu", "kyu", "thae", "yong", "ho", "song", "gil", "ryu", "hyun", "woo",
+     "kim", "chol", "jo", "park", "choe", "oh", "hye", "seon", "jang", "sung", "han"]
+)  # fmt: skip
+names = st.lists(syllables, min_size=2, max_size=4).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(names, st.sampled_from([" ", "-", "  ", " - "]))
+def test_key_ignores_case_and_separators(name: str, separator: str) -> None:
+    key = phonetic_key(name)
+    assert phonetic_key(name.upper()) == key
+    assert phonetic_key(name.title()) == key
+    assert phonetic_key(name.replace(" ", separator)) == key
+    assert name_key(name.upper()) == name_key(name)
+
+
+@settings(max_examples=200, deadline=None)
+@given(names)
+def test_key_ignores_diacritics_and_apostrophes(name: str) -> None:
+    marked = name.replace("o", "ŏ").replace("u", "ŭ").replace("h", "'h")
+    assert phonetic_key(marked) == phonetic_key(name.replace("h", " h"))
+    assert phonetic_key(name.replace("o", "ō")) == phonetic_key(name)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=string.printable + "가나다리이류유ŏŭ’", max_size=40))
+def test_key_never_fails(text: str) -> None:
+    phonetic_key(text)
+    name_key(text)
+
+
+def test_romanization_systems() -> None:
+    assert romanize_name("태영호", "rr") == "Tae Yeong-ho"
+    assert romanize_name("태영호", "mr") == "T'ae Yŏng-ho"
+    assert romanize_name("태영호", "mr-plain") == "Tae Yong-ho"
+    assert romanize_name("태영호", "dprk") == "Thae Yong Ho"
+    assert romanize_name("조성길", "mr") == "Cho Sŏng-gil"  # voiced after a vowel or ng
+
+
+# --- countries ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["uk", "Britain", "GB", "영국", "united kingdom", "U.K."])
+def test_country_aliases(invoke: Invoke, typed: str) -> None:
+    assert canonical_country(typed) == "United Kingdom"
+    result = invoke("list", "--country", typed, "--json")
+    assert {p["id"] for p in json.loads(result.stdout)} == {"thae-yong-ho", "oh-hye-seon"}
+
+
+def test_destination_alias(invoke: Invoke) -> None:
+    usa = json.loads(invoke("list", "--destination", "USA", "--json").stdout)
+    assert usa and all(p["destination"] == "United States" for p in usa)
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+def test_search_finds_a_quotation_from_a_word(invoke: Invoke) -> None:
+    hits = json.loads(invoke("search", "nickname", "--json").stdout)
+    assert any(h["kind"] == "quote" and h["id"] == "ri-il-gyu-tie-wearing-beggars" for h in hits)
+    assert any("**nickname**" in h["snippet"] for h in hits)
+
+
+def test_search_groups_by_kind_and_finds_people_by_any_spelling(invoke: Invoke) -> None:
+    hits = json.loads(invoke("search", "Cuba", "--json").stdout)
+    kinds = [h["kind"] for h in hits]
+    order = ["person", "quote", "event", "claim", "source"]
+    assert kinds == sorted(kinds, key=order.index)
+    named = json.loads(invoke("search", "Tae", "Young-ho", "--json").stdout)
+    assert named[0] == {**named[0], "kind": "person", "id": "thae-yong-ho"}
+
+
+def test_search_korean_accents_and_phrases(invoke: Invoke) -> None:
+    korean = json.loads(invoke("search", "넥타이", "--json").stdout)
+    assert any(h["id"] == "ri-il-gyu-edaily-necktie-kkotjebi" for h in korean)
+    accents = json.loads(invoke("search", "Sŏng-gil", "--kind", "person", "--json").stdout)
+    assert "jo-song-gil" in {h["id"] for h in accents}
+    phrase = json.loads(invoke("search", '"tie-wearing beggars"', "--json").stdout)
+    assert [h["id"] for h in phrase] == ["ri-il-gyu-tie-wearing-beggars"]
+
+
+def test_search_exit_codes(invoke: Invoke) -> None:
+    none = invoke("search", "zzqxv")
+    assert none.exit_code == 1 and "No matches" in none.stderr
+    assert invoke("search", '""').exit_code == 2
+
+
+def test_quotes_search_uses_the_same_engine(invoke: Invoke) -> None:
+    quotes = json.loads(invoke("quotes", "--search", "nick", "--json").stdout)
+    assert [q["id"] for q in quotes] == ["ri-il-gyu-tie-wearing-beggars"]
+
+
+# --- completion ---------------------------------------------------------------------------
+
+
+def complete(args: list[str], incomplete: str) -> list[str]:
+    completer = ShellComplete(cli, {}, "defect", "_DEFECT_COMPLETE")
+    return [item.value for item in completer.get_completions(args, incomplete)]
+
+
+def test_completion_values() -> None:
+    assert complete(["show"], "tha") == ["Thae Yong Ho"]
+    assert "Ri Il Gyu" in complete(["show"], "r")
+    assert complete(["list", "--country"], "ita") == ["Italy"]
+    assert complete(["list", "--category"], "fa") == ["family"]
+    assert complete(["cite"], "news1-en") == ["news1-en-2024-elite-diplomats"]
+    assert complete(["quotes", "--person"], "ryu") == ["ryu-hyun-woo"]
+
+
+def test_completion_scripts_for_every_shell() -> None:
+    from click.testing import CliRunner
+
+    for shell in ("bash", "zsh", "fish"):
+        env = {"_DEFECT_COMPLETE": f"{shell}_source"}
+        result = CliRunner().invoke(cli, [], prog_name="defect", env=env)
+        assert result.exit_code == 0 and "_DEFECT_COMPLETE" in result.stdout, shell
+
+
+def test_completion_reads_the_index_not_the_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    complete(["show"], "t")  # warm the index
+    import defectcli.dataset.read as read
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("completion parsed the YAML")
+
+    monkeypatch.setattr(read, "check_files", refuse)
+    assert complete(["show"], "tha") == ["Thae Yong Ho"]
