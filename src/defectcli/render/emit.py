@@ -197,12 +197,22 @@ def search(out: Output, result: SearchResult) -> None:
 
 def data(out: Output, value: Any, lines: Iterable[str]) -> None:
     """A result that is not a list of records (a validation report): JSON, or lines."""
+    text = list(lines)
     if out.format in {"json", "ndjson"}:
         out.stream.write(
             formats.to_json(value) if out.format == "json" else formats.to_ndjson([value])
         )
     else:
-        out.stream.write("".join(line + "\n" for line in lines))
+        out.stream.write("".join(line + "\n" for line in text))
+    if out.export_svg or out.export_html:
+
+        def draw(console: Console) -> None:
+            from rich.text import Text
+
+            for line in text:
+                console.print(Text(line))
+
+        _export(out, draw)
 
 
 def _write(
