@@ -10,10 +10,6 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from click.shell_completion import CompletionItem
-
-from .names import name_key
-
 if TYPE_CHECKING:
     import click
 
@@ -33,7 +29,15 @@ def _catalog(ctx: click.Context) -> Catalog | None:
         return None
 
 
+def _item(value: str, help: str | None = None) -> Any:
+    from click.shell_completion import CompletionItem
+
+    return CompletionItem(value, help=help)
+
+
 def _matches(incomplete: str, *candidates: str) -> bool:
+    from .names import name_key
+
     key = name_key(incomplete)
     return any(name_key(c).startswith(key) for c in candidates if c)
 
@@ -47,7 +51,7 @@ def person_names(ctx: click.Context, param: click.Parameter, incomplete: str) ->
     for person_id, name, hangul, post in catalog.name_table():
         if _matches(incomplete, name, person_id, hangul or ""):
             help_text = " · ".join(x for x in (hangul, post) if x)
-            items.append(CompletionItem(name, help=help_text))
+            items.append(_item(name, help=help_text))
     return items
 
 
@@ -57,7 +61,7 @@ def person_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> l
     if catalog is None:
         return []
     return [
-        CompletionItem(person_id, help=name)
+        _item(person_id, help=name)
         for person_id, name, hangul, _ in catalog.name_table()
         if _matches(incomplete, person_id, name, hangul or "")
     ]
@@ -68,7 +72,7 @@ def countries(ctx: click.Context, param: click.Parameter, incomplete: str) -> li
     if catalog is None:
         return []
     known = catalog.countries() if param.name == "country" else catalog.destinations()
-    return [CompletionItem(c) for c in known if _matches(incomplete, c)]
+    return [_item(c) for c in known if _matches(incomplete, c)]
 
 
 def source_or_person(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -76,9 +80,7 @@ def source_or_person(ctx: click.Context, param: click.Parameter, incomplete: str
     catalog = _catalog(ctx)
     if catalog is None:
         return []
-    sources = [
-        CompletionItem(s.id, help=s.outlet) for s in catalog.sources() if _matches(incomplete, s.id)
-    ]
+    sources = [_item(s.id, help=s.outlet) for s in catalog.sources() if _matches(incomplete, s.id)]
     return sources + person_ids(ctx, param, incomplete)
 
 
@@ -86,6 +88,4 @@ def source_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> l
     catalog = _catalog(ctx)
     if catalog is None:
         return []
-    return [
-        CompletionItem(s.id, help=s.outlet) for s in catalog.sources() if _matches(incomplete, s.id)
-    ]
+    return [_item(s.id, help=s.outlet) for s in catalog.sources() if _matches(incomplete, s.id)]

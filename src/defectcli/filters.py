@@ -1,18 +1,20 @@
-"""What a query can ask for. Kept free of heavy imports: the CLI's options use it at start-up."""
+"""What a query can ask for (the vocabularies themselves live in ``choices.py``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-SORT_FIELDS = ("year", "name", "country", "category", "destination", "id")
-CATEGORIES = ("diplomat", "official", "family", "other")
-FACETS = ("year", "decade", "country", "category", "destination")
-SOURCE_KINDS = (
-    "news", "broadcast", "interview", "book", "government", "statistics",
-    "library", "blog", "forum", "wiki", "report", "other",
-)  # fmt: skip
-CITE_STYLES = ("text", "bibtex", "csl-json")
-SEARCH_KINDS = ("person", "quote", "event", "claim", "source")
+from .choices import CATEGORIES, CITE_STYLES, FACETS, SEARCH_KINDS, SORT_FIELDS, SOURCE_KINDS
+
+__all__ = [
+    "CATEGORIES",
+    "CITE_STYLES",
+    "FACETS",
+    "SEARCH_KINDS",
+    "SORT_FIELDS",
+    "SOURCE_KINDS",
+    "PersonFilter",
+]
 
 
 @dataclass(frozen=True)

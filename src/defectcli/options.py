@@ -9,8 +9,7 @@ from typing import Any, TypeVar, cast
 import click
 
 from . import completion
-from .filters import CATEGORIES, SORT_FIELDS, PersonFilter
-from .render.context import COLORS, FORMATS, Output
+from .choices import CATEGORIES, COLORS, FORMATS, SORT_FIELDS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +30,8 @@ def output_options(func: F) -> F:
         export_html: str | None,
         **kwargs: Any,
     ) -> Any:
+        from .render.context import Output
+
         if as_json and fmt not in (None, "json"):
             raise click.UsageError(f"--json and --format {fmt} ask for different formats; use one.")
         out = Output.create(
@@ -92,6 +93,8 @@ def filter_options(func: F) -> F:
         sort: str,
         **kwargs: Any,
     ) -> Any:
+        from .filters import PersonFilter
+
         check_range(since, until)
         where = PersonFilter(
             year=year,

@@ -19,30 +19,30 @@ import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .countries import country_key
-from .dataset.model import Cumulative, Figure, Person, Quote, Source, YearFigures, build
-from .dataset.read import Dataset
 from .errors import Ambiguous, DataError, NotFound
 from .filters import FACETS, SEARCH_KINDS, SORT_FIELDS, PersonFilter
-from .index import build_index
 from .names import fold_text, name_key, words
-from .results import (
-    HIT_END,
-    HIT_START,
-    CitedBy,
-    FacetRow,
-    Facets,
-    Profile,
-    QuoteSet,
-    SearchHit,
-    SearchResult,
-    SourceEntry,
-    Statistics,
-    Timeline,
-)
 from .romanize import is_hangul, phonetic_key, phonetic_words
-from .timeline import TimelineEntry
+
+# The typed records and result shapes are imported where they are built, not here: a
+# query whose answer is already rendered JSON in the index (``list --json``) never pays
+# for creating thirty dataclasses at start-up.
+if TYPE_CHECKING:
+    from .dataset.model import Person, Quote, Source
+    from .dataset.read import Dataset
+    from .results import (
+        Facets,
+        Profile,
+        QuoteSet,
+        SearchHit,
+        SearchResult,
+        SourceEntry,
+        Statistics,
+        Timeline,
+    )
 
 
 class Catalog:
@@ -55,6 +55,8 @@ class Catalog:
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> Catalog:
         """An index built in memory from records already read."""
+        from .index import build_index
+
         db = sqlite3.connect(":memory:")
         build_index(dataset, db)
         return cls(db)
@@ -180,6 +182,8 @@ class Catalog:
 
     def profile(self, name: str) -> Profile:
         """The person ``name`` means, with their quotations, relations and sources."""
+        from .results import Profile
+
         person = self.person(name)
         quotes = tuple(self.quotes(person=person.id))
         names = self.names()
@@ -190,6 +194,8 @@ class Catalog:
         return Profile(person, quotes, related, tuple(self.sources(cited)))
 
     def quote_set(self, quotes: Sequence[Quote]) -> QuoteSet:
+        from .results import QuoteSet
+
         ids = dict.fromkeys(q.source for q in quotes)
         return QuoteSet(tuple(quotes), {s.id: s for s in self.sources(ids)})
 
@@ -224,6 +230,8 @@ class Catalog:
         """Quotations, filtered by who said them (or whom they are filed under), words in
         them, and the source that prints them. ``search`` matches every word regardless of
         case and accents; a phrase in double quotes matches as a phrase."""
+        from .dataset.model import Quote, build
+
         clauses: list[str] = []
         params: list[object] = []
         if person is not None:
@@ -256,6 +264,8 @@ class Catalog:
         titles, in English and Korean. Every word must match (as a word or the start of
         one), regardless of case and accents; "a phrase" in double quotes matches as a
         phrase. Hits come grouped by kind, best first within each group."""
+        from .results import HIT_END, HIT_START, SearchHit, SearchResult
+
         match = fts_query(text)
         hits: list[SearchHit] = []
         for kind in SEARCH_KINDS:
@@ -282,6 +292,8 @@ class Catalog:
 
     def _name_hits(self, text: str) -> list[SearchHit]:
         """People the text names in any spelling (the phonetic lookup), as top hits."""
+        from .results import HIT_END, HIT_START, SearchHit
+
         if is_hangul(text) or any(ch.isalpha() for ch in text):
             ids = self.resolve(text.replace('"', ""))
         else:
@@ -299,6 +311,8 @@ class Catalog:
     # --- sources --------------------------------------------------------------------------
 
     def source(self, source_id: str) -> Source:
+        from .dataset.model import Source, build
+
         row = self._db.execute("SELECT doc FROM sources WHERE id = ?", (source_id,)).fetchone()
         if row is None:
             known = [r[0] for r in self._db.execute("SELECT id FROM sources")]
@@ -310,6 +324,8 @@ class Catalog:
 
     def sources(self, ids: Iterable[str] | None = None) -> list[Source]:
         """Sources by id, in the order given (all of them when ``ids`` is None)."""
+        from .dataset.model import Source, build
+
         if ids is None:
             rows = self._db.execute("SELECT doc FROM sources ORDER BY seq").fetchall()
             return [build(Source, json.loads(doc)) for (doc,) in rows]
@@ -320,6 +336,9 @@ class Catalog:
     ) -> list[SourceEntry]:
         """The bibliography with the records citing each source; ``person`` keeps the
         sources one person's record cites, ``kind`` one kind of source (news, book...)."""
+        from .dataset.model import Source, build
+        from .results import CitedBy, SourceEntry
+
         clauses: list[str] = []
         params: list[object] = []
         if person is not None:
@@ -352,6 +371,9 @@ class Catalog:
 
     def statistics(self, since: int | None = None, until: int | None = None) -> Statistics:
         """The arrivals series between ``since`` and ``until`` (inclusive), and the totals."""
+        from .dataset.model import Cumulative, Figure, YearFigures, build
+        from .results import Statistics
+
         rows = self._db.execute(
             "SELECT doc FROM arrivals WHERE year >= ? AND year <= ? ORDER BY year",
             (since if since is not None else -1, until if until is not None else 10_000),
@@ -375,6 +397,8 @@ class Catalog:
 
     def count(self, by: str, where: PersonFilter | None = None) -> Facets:
         """How many of the people matching ``where`` fall under each value of ``by``."""
+        from .results import FacetRow, Facets
+
         if by not in FACETS:
             raise ValueError(f"by must be one of {', '.join(FACETS)}")
         groups: dict[str, list[str]] = {}
@@ -392,6 +416,10 @@ class Catalog:
         country: str | None = None,
     ) -> Timeline:
         """Every dated event in date order (a month sorts before the days within it)."""
+        from .dataset.model import build
+        from .results import Timeline
+        from .timeline import TimelineEntry
+
         clauses = ["substr(date, 1, 4) >= ?", "substr(date, 1, 4) <= ?"]
         params: list[object] = [f"{since or 0:04d}", f"{until or 9999:04d}"]
         if person is not None:
@@ -454,6 +482,8 @@ def _facet_order(by: str, item: tuple[str, list[str]]) -> tuple[int, str]:
 
 
 def _person(doc: str) -> Person:
+    from .dataset.model import Person, build
+
     return build(Person, json.loads(doc))
 
 
@@ -467,6 +497,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     from . import cache as disk
     from .dataset.locate import bundled_data_root, find_data_files
     from .dataset.read import check_files
+    from .index import build_index
 
     files = find_data_files(path)
 

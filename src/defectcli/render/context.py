@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from rich.console import Console
 
-FORMATS = ("table", "plain", "json", "ndjson", "csv", "markdown")
-COLORS = ("auto", "always", "never")
+from ..choices import COLORS, FORMATS
+
+__all__ = ["COLORS", "FORMATS", "Output"]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..choices import MACHINE_FORMATS
 from ..dataset.model import Person
 from ..results import (
     Facets,
@@ -20,8 +21,7 @@ from ..results import (
     Timeline,
 )
 from . import formats
-from .context import Output
-from .records import (
+from .columns import (
     FACET_COLUMNS,
     PERSON_COLUMNS,
     QUOTE_COLUMNS,
@@ -29,6 +29,10 @@ from .records import (
     SOURCE_COLUMNS,
     STATS_COLUMNS,
     TIMELINE_COLUMNS,
+)
+from .context import Output
+from .machine import write_records
+from .records import (
     Record,
     facet_records,
     person_record,
@@ -226,15 +230,10 @@ def _write(
     markdown: Callable[[], str] | None = None,
 ) -> None:
     fmt = out.format
-    if fmt == "json":
-        out.stream.write(formats.to_json(records[0] if single else records))
-    elif fmt == "ndjson":
-        out.stream.write(formats.to_ndjson(records))
-    elif fmt == "csv":
-        out.stream.write(formats.to_csv(records, columns))
-    elif fmt == "markdown":
-        text = markdown() if markdown else formats.to_markdown_table(records, columns)
-        out.stream.write(text)
+    if fmt == "markdown" and markdown is not None:
+        out.stream.write(markdown())
+    elif fmt in MACHINE_FORMATS:
+        write_records(out, records, columns, single)
     elif fmt == "plain":
         out.stream.write("".join(line + "\n" for line in plain()))
     elif fmt == "table":

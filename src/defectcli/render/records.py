@@ -14,23 +14,6 @@ from ..timeline import TimelineEntry
 
 Record = dict[str, Any]
 
-PERSON_COLUMNS = (
-    "id",
-    "name",
-    "hangul",
-    "category",
-    "country",
-    "post",
-    "year",
-    "years",
-    "destination",
-    "confirmed",
-    "confirmation",
-    "disputed",
-    "sources",
-)
-QUOTE_COLUMNS = ("id", "person", "speaker", "text", "date", "venue", "source")
-
 
 def person_record(person: Person) -> Record:
     """A person as ``defect list`` prints it."""
@@ -121,12 +104,6 @@ def profile_record(profile: Profile) -> Record:
     return record
 
 
-STATS_COLUMNS = ("year", "total", "men", "women", "women_percent", "elite", "sources", "note")
-FACET_COLUMNS = ("by", "value", "count", "people")
-TIMELINE_COLUMNS = ("date", "kind", "person", "summary", "source", "sources")
-SOURCE_COLUMNS = ("id", "kind", "outlet", "via", "title", "date", "author", "url", "language")
-
-
 def year_record(row: YearFigures) -> Record:
     """A year of arrivals; null is unknown; every other value a source gives is a claim."""
     return {
@@ -175,9 +152,6 @@ def source_entry_record(entry: SourceEntry) -> Record:
     record = source_record(entry.source)
     record["cited_by"] = [{"kind": c.kind, "id": c.id, "label": c.label} for c in entry.cited_by]
     return record
-
-
-SEARCH_COLUMNS = ("kind", "id", "person", "title", "snippet")
 
 
 def marked(text: str, mark: str = "**") -> str:

@@ -1,0 +1,15 @@
+"""The fixed vocabularies of the command line, with no imports: read at every start-up."""
+
+SORT_FIELDS = ("year", "name", "country", "category", "destination", "id")
+CATEGORIES = ("diplomat", "official", "family", "other")
+FACETS = ("year", "decade", "country", "category", "destination")
+SOURCE_KINDS = (
+    "news", "broadcast", "interview", "book", "government", "statistics",
+    "library", "blog", "forum", "wiki", "report", "other",
+)  # fmt: skip
+CITE_STYLES = ("text", "bibtex", "csl-json")
+SEARCH_KINDS = ("person", "quote", "event", "claim", "source")
+FORMATS = ("table", "plain", "json", "ndjson", "csv", "markdown")
+MACHINE_FORMATS = ("json", "ndjson", "csv", "markdown")
+COLORS = ("auto", "always", "never")
+EXPORT_FORMATS = ("sqlite", "json", "ndjson", "csv")

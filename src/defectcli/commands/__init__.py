@@ -1,0 +1,32 @@
+"""The subcommands, one module per family, imported only when one of them runs.
+
+``COMMANDS`` is the one table of what exists: the group lists and describes commands from
+it without importing them, so ``defect --help`` stays as quick as Click itself.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Spec(NamedTuple):
+    module: str  # inside defectcli.commands
+    attribute: str
+    short_help: str
+
+
+COMMANDS: dict[str, Spec] = {
+    "list": Spec("people", "list_command", "List the people in the dataset, one row each."),
+    "show": Spec("profile", "show_command", "Show one person's profile card."),
+    "profile": Spec("profile", "show_command", "Same as show."),
+    "quotes": Spec("quotations", "quotes_command", "Quotations as cards, with their sources."),
+    "search": Spec("quotations", "search_command", "Search names, posts, quotations, events..."),
+    "stats": Spec("record", "stats_command", "Yearly arrivals in South Korea, with a chart."),
+    "count": Spec("people", "count_command", "Count people by year, decade, country..."),
+    "timeline": Spec("record", "timeline_command", "Every dated event in one chronological list."),
+    "sources": Spec("record", "sources_command", "The bibliography, and who cites each source."),
+    "cite": Spec("record", "cite_command", "A citation: text, BibTeX or CSL-JSON."),
+    "validate": Spec("dataset", "validate_command", "Check a dataset; list every problem."),
+}
+
+SHORT_HELP = {name: spec.short_help for name, spec in COMMANDS.items()}

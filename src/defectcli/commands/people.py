@@ -1,0 +1,75 @@
+"""``defect list`` and ``defect count``: the people, as rows and as facets."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from ..choices import FACETS
+from ..options import filter_options, output_options
+from ..render import emit
+from . import SHORT_HELP
+
+if TYPE_CHECKING:
+    from ..cli import State
+    from ..filters import PersonFilter
+    from ..render.context import Output
+
+
+@click.command("list", short_help=SHORT_HELP["list"])
+@filter_options
+@output_options
+@click.pass_obj
+def list_command(state: State, where: PersonFilter, out: Output) -> None:
+    """List the people in the dataset, one row each.
+
+    A person whose sources give different years (Jo Song Gil left Rome in 2018 and
+    reached Seoul in 2019) matches a year filter on any of them; the row shows both.
+
+    \b
+    Examples:
+      defect list --year 2019
+      defect list --country Italy --json
+      defect list --since 2016 --confirmed
+      defect list --category diplomat --sort name --format csv > cases.csv
+    """
+    catalog = state.catalog()
+    people = catalog.people(where)
+    if not people:
+        _hint_unknown_place(catalog.countries(), where.country, "posting in")
+        _hint_unknown_place(catalog.destinations(), where.destination, "destination")
+    emit.people(out, people)
+
+
+def _hint_unknown_place(known: list[str], given: str | None, what: str) -> None:
+    from ..names import name_key
+
+    if given is None or name_key(given) in {name_key(k) for k in known}:
+        return
+    click.echo(f"Note: no {what} {given!r} in the dataset. Known: {', '.join(known)}.", err=True)
+
+
+@click.command("count", short_help=SHORT_HELP["count"])
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(FACETS),
+    default="year",
+    show_default=True,
+    help="What to count people by (year is the main defection year).",
+)
+@filter_options
+@output_options
+@click.pass_obj
+def count_command(state: State, by: str, where: PersonFilter, out: Output) -> None:
+    """Count the people in the dataset by year, decade, country, category or destination.
+    Takes the same filters as list.
+
+    \b
+    Examples:
+      defect count --by decade
+      defect count --by country --category diplomat
+      defect count --by destination --since 2010 --json
+    """
+    emit.facets(out, state.catalog().count(by, where))

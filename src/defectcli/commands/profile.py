@@ -1,0 +1,36 @@
+"""``defect show`` (and its alias ``profile``): one person's card."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from .. import completion
+from ..options import output_options
+from ..render import emit
+from . import SHORT_HELP
+
+if TYPE_CHECKING:
+    from ..cli import State
+    from ..render.context import Output
+
+
+@click.command("show", short_help=SHORT_HELP["show"])
+@click.argument("name", nargs=-1, required=True, shell_complete=completion.person_names)
+@output_options
+@click.pass_obj
+def show_command(state: State, name: tuple[str, ...], out: Output) -> None:
+    """Show one person's profile: names, postings, the defection and its disclosure,
+    family, later life, disputed claims side by side, quotations and numbered sources.
+
+    NAME is a name in any spelling the dataset knows, an alias, the Hangul, the id, or a
+    unique part of one (quotes are optional).
+
+    \b
+    Examples:
+      defect show Thae Yong Ho
+      defect show 리일규
+      defect show jo --json
+    """
+    emit.profile(out, state.catalog().profile(" ".join(name)))

@@ -1,0 +1,99 @@
+"""``defect quotes`` and ``defect search``: quotations, and everything by its words."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from .. import completion
+from ..choices import SEARCH_KINDS
+from ..options import output_options
+from ..render import emit
+from . import SHORT_HELP
+
+if TYPE_CHECKING:
+    from ..cli import State
+    from ..render.context import Output
+
+
+@click.command("quotes", short_help=SHORT_HELP["quotes"])
+@click.option(
+    "--person",
+    metavar="NAME",
+    shell_complete=completion.person_ids,
+    help="Said by (or filed under) this person.",
+)
+@click.option("--search", metavar="TEXT", help='Words in the quotation; "a phrase" in quotes.')
+@click.option(
+    "--source",
+    metavar="ID",
+    shell_complete=completion.source_ids,
+    help="Printed by this source (see defect sources).",
+)
+@output_options
+@click.pass_obj
+def quotes_command(
+    state: State, person: str | None, search: str | None, source: str | None, out: Output
+) -> None:
+    """Quotations as cards: the words as printed, the speaker, where and when, the source.
+
+    \b
+    Examples:
+      defect quotes --person "Ryu Hyun Woo"
+      defect quotes --search beggars
+      defect quotes --search '"tie-wearing beggars"' --json
+    """
+    catalog = state.catalog()
+    try:
+        quotes = catalog.quotes(person=person, search=search, source=source)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    emit.quotes(out, catalog.quote_set(quotes))
+
+
+@click.command("search", short_help=SHORT_HELP["search"])
+@click.argument("text", nargs=-1, required=True)
+@click.option(
+    "--kind",
+    "kinds",
+    type=click.Choice(SEARCH_KINDS),
+    multiple=True,
+    help="Only this kind of record (repeat for several).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=25,
+    show_default=True,
+    help="At most this many matches of each kind.",
+)
+@output_options
+@click.pass_obj
+def search_command(
+    state: State, text: tuple[str, ...], kinds: tuple[str, ...], limit: int, out: Output
+) -> None:
+    """Search everything at once: names in any spelling, posts, quotations, events,
+    disputed claims and source titles, in English or Korean. Every word must match (or
+    start a word); "a phrase" in double quotes matches as a phrase. Exit status 1 when
+    nothing matches.
+
+    \b
+    Examples:
+      defect search beggars
+      defect search '"tie-wearing beggars"'
+      defect search 조선일보
+      defect search Tae Young-ho --kind person
+    """
+    query = " ".join(text)
+    try:
+        result = state.catalog().search(query, kinds or SEARCH_KINDS, limit)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    emit.search(out, result)
+    if not result.hits:
+        click.echo(f"No matches for {query!r}.", err=True)
+        from ..errors import EXIT_NOT_FOUND
+
+        sys.exit(EXIT_NOT_FOUND)

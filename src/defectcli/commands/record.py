@@ -1,0 +1,135 @@
+"""The wider record: ``stats``, ``timeline``, ``sources`` and ``cite``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from .. import completion
+from ..choices import CITE_STYLES, SOURCE_KINDS
+from ..options import check_range, output_options, range_options
+from ..render import emit
+from . import SHORT_HELP
+
+if TYPE_CHECKING:
+    from ..cli import State
+    from ..render.context import Output
+
+
+@click.command("stats", short_help=SHORT_HELP["stats"])
+@range_options
+@click.option("--stacked", is_flag=True, help="Split each bar into men and women.")
+@output_options
+@click.pass_obj
+def stats_command(
+    state: State, since: int | None, until: int | None, stacked: bool, out: Output
+) -> None:
+    """North Korean defectors arriving in South Korea each year (Ministry of Unification
+    figures as the press reported them): total, men, women and elite defectors where known,
+    with a bar chart on a terminal. Where sources give other figures for a year (a
+    provisional count, a later revision) the year is starred and every figure is listed.
+
+    \b
+    Examples:
+      defect stats
+      defect stats --since 2015 --stacked
+      defect stats --json | jq '.[] | select(.year == 2009)'
+    """
+    check_range(since, until)
+    emit.statistics(out, state.catalog().statistics(since, until), stacked)
+
+
+@click.command("timeline", short_help=SHORT_HELP["timeline"])
+@range_options
+@click.option(
+    "--person",
+    metavar="NAME",
+    shell_complete=completion.person_ids,
+    help="Only this person's events (and context events about them).",
+)
+@click.option(
+    "--country",
+    metavar="COUNTRY",
+    shell_complete=completion.countries,
+    help="Only events tied to this country.",
+)
+@output_options
+@click.pass_obj
+def timeline_command(
+    state: State,
+    since: int | None,
+    until: int | None,
+    person: str | None,
+    country: str | None,
+    out: Output,
+) -> None:
+    """Every dated event in one chronological list: postings, leaving a post, arrivals,
+    disclosures, interviews and books, later careers, and context events (missions closing,
+    expulsions, directives). Dates show their known precision; a month sorts before the
+    days within it.
+
+    \b
+    Examples:
+      defect timeline --since 2023
+      defect timeline --person "Thae Yong Ho"
+      defect timeline --country Italy --json
+    """
+    check_range(since, until)
+    emit.timeline(out, state.catalog().timeline(since, until, person, country))
+
+
+@click.command("sources", short_help=SHORT_HELP["sources"])
+@click.option(
+    "--person",
+    metavar="NAME",
+    shell_complete=completion.person_ids,
+    help="Only the sources this person's record cites.",
+)
+@click.option("--kind", type=click.Choice(SOURCE_KINDS), help="Only one kind of source.")
+@output_options
+@click.pass_obj
+def sources_command(state: State, person: str | None, kind: str | None, out: Output) -> None:
+    """The bibliography: every source, and which records cite it.
+
+    \b
+    Examples:
+      defect sources --person "Ri Il Gyu"
+      defect sources --kind book
+      defect sources --json | jq -r '.[].url'
+    """
+    emit.sources(out, state.catalog().sources_cited(person, kind))
+
+
+@click.command("cite", short_help=SHORT_HELP["cite"])
+@click.argument("target", nargs=-1, required=True, shell_complete=completion.source_or_person)
+@click.option(
+    "--style",
+    type=click.Choice(CITE_STYLES),
+    default="text",
+    show_default=True,
+    help="Plain text, BibTeX, or CSL-JSON (what Zotero and pandoc read).",
+)
+@click.pass_obj
+def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
+    """A citation for a source (by id), or the reference list of a person's record (by name).
+
+    \b
+    Examples:
+      defect cite news1-en-2024-elite-diplomats
+      defect cite "Ri Il Gyu" --style bibtex > ri.bib
+      defect cite thae --style csl-json > thae.json
+    """
+    from ..errors import NotFound
+    from ..render.cite import cite
+
+    catalog = state.catalog()
+    text = " ".join(target)
+    try:
+        sources = [catalog.source(text)]
+    except NotFound as no_source:
+        try:
+            sources = list(catalog.profile(text).sources)
+        except NotFound:
+            raise no_source from None
+    click.echo(cite(sources, style), nl=False)
