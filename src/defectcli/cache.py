@@ -17,7 +17,6 @@ the index is built in memory and the command carries on.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -31,7 +30,7 @@ from . import __version__
 from .dataset.locate import DataFile
 
 # Bump when the tables change shape; an index of another format is never read.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 # Files modified this close to the build (or later) are checked by content, not timestamp.
 RACY_WINDOW_NS = 3_000_000_000
 
@@ -54,12 +53,22 @@ def _stamp(data_file: DataFile) -> dict[str, Any]:
 
 
 def _digest(data_file: DataFile) -> str:
+    import hashlib  # only for racily-clean files and builds: OpenSSL is slow to load
+
     return hashlib.sha256(data_file.resource.read_bytes()).hexdigest()
 
 
 def _identity(root: str) -> str:
-    """Which dataset an index belongs to: the bundled data of this version, or a path."""
-    return hashlib.sha256(f"{__version__}\0{root}".encode()).hexdigest()[:20]
+    """Which dataset an index belongs to: the bundled data of this version, or a path.
+
+    A readable stem plus a CRC of the whole path (zlib loads in microseconds; a clash
+    would only cost a rebuild, since the stamp inside is checked anyway).
+    """
+    import zlib
+
+    text = f"{__version__}\0{root}"
+    stem = "".join(c if c.isalnum() else "-" for c in root[-40:]).strip("-")
+    return f"{stem}-{zlib.crc32(text.encode()):08x}"
 
 
 def index_path(root: str) -> Path:

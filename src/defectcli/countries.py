@@ -40,13 +40,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 _BY_KEY: dict[str, str] = {}
-for _name, _aliases in ALIASES.items():
-    for _alias in (_name, *_aliases):
-        _BY_KEY[name_key(_alias)] = _name
 
 
 def canonical_country(text: str) -> str:
     """The dataset's name for a country as typed; unknown names come back unchanged."""
+    if not _BY_KEY:  # built on first use, not at import
+        for name, aliases in ALIASES.items():
+            for alias in (name, *aliases):
+                _BY_KEY[name_key(alias)] = name
     return _BY_KEY.get(name_key(text), text.strip())
 
 

@@ -7,7 +7,7 @@ stderr and an exit status, so a traceback never reaches the user.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1  # a name, source or search matched nothing (or too much)
@@ -16,8 +16,7 @@ EXIT_USAGE = 2  # wrong options or arguments (Click's own UsageError uses 2 too)
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with the data, located as precisely as we can.
 
     ``str(problem)`` reads like a compiler message, which editors and CI logs understand:

@@ -16,6 +16,7 @@ from .countries import country_key
 from .dataset.model import Person, Quote, as_data
 from .dataset.read import Dataset
 from .names import name_key, words
+from .render.records import person_record
 from .romanize import is_hangul, phonetic_key, phonetic_words, romanizations
 from .timeline import TimelineEntry, context_entries, person_entries
 
@@ -24,7 +25,7 @@ CREATE TABLE people (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, hangul TEXT, category TEXT NOT NULL,
     country TEXT NOT NULL, country_key TEXT NOT NULL,
     destination TEXT NOT NULL, destination_key TEXT NOT NULL,
-    year INTEGER, confirmed INTEGER NOT NULL, doc TEXT NOT NULL
+    year INTEGER, confirmed INTEGER NOT NULL, doc TEXT NOT NULL, record TEXT NOT NULL
 );
 CREATE TABLE person_years (person_id TEXT NOT NULL, year INTEGER NOT NULL);
 CREATE INDEX person_years_year ON person_years (year);
@@ -113,7 +114,7 @@ def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
 
 def _add_person(db: sqlite3.Connection, person: Person) -> None:
     db.execute(
-        "INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             person.id,
             person.name,
@@ -126,6 +127,8 @@ def _add_person(db: sqlite3.Connection, person: Person) -> None:
             person.year,
             int(person.confirmed),
             dumps(person),
+            # What `defect list --json` prints, rendered once here rather than per query.
+            json.dumps(person_record(person), ensure_ascii=False),
         ),
     )
     db.executemany("INSERT INTO person_years VALUES (?,?)", [(person.id, y) for y in person.years])

@@ -19,7 +19,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .countries import country_key
 from .errors import Ambiguous, DataError, NotFound
@@ -65,7 +65,17 @@ class Catalog:
 
     def people(self, where: PersonFilter | None = None) -> list[Person]:
         """People matching every filter in ``where``, sorted by ``where.sort``."""
-        where = where or PersonFilter()
+        sql, params = self._people_sql("doc", where or PersonFilter())
+        return [_person(doc) for (doc,) in self._db.execute(sql, params)]
+
+    def person_records(self, where: PersonFilter | None = None) -> list[dict[str, Any]]:
+        """The same people as ``people``, as the JSON records ``defect list`` prints,
+        read ready-made from the index (no typed records are built)."""
+        sql, params = self._people_sql("record", where or PersonFilter())
+        records: list[dict[str, Any]] = [json.loads(r) for (r,) in self._db.execute(sql, params)]
+        return records
+
+    def _people_sql(self, column: str, where: PersonFilter) -> tuple[str, list[object]]:
         if where.sort not in SORT_FIELDS:
             raise ValueError(f"sort must be one of {', '.join(SORT_FIELDS)}")
         clauses: list[str] = []
@@ -90,13 +100,13 @@ class Catalog:
             params.append(where.category.casefold())
         if where.confirmed:
             clauses.append("confirmed = 1")
-        sql = "SELECT doc FROM people"
+        sql = f"SELECT {column} FROM people"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         order = "name COLLATE NOCASE" if where.sort == "name" else where.sort
         # Unknown years sort last; ties break by year, then name, so the order is stable.
         sql += f" ORDER BY {order} IS NULL, {order}, year IS NULL, year, name COLLATE NOCASE"
-        return [_person(doc) for (doc,) in self._db.execute(sql, params)]
+        return sql, params
 
     def person_by_id(self, person_id: str) -> Person:
         row = self._db.execute("SELECT doc FROM people WHERE id = ?", (person_id,)).fetchone()

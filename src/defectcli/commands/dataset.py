@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import click
 
 from ..options import output_options
-from ..render import emit
 from . import SHORT_HELP
 
 if TYPE_CHECKING:
@@ -32,12 +31,13 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
       defect validate ./my-data
     """
     from ..dataset.read import check_dataset
+    from ..render import emit
 
     target = path or state.data
     dataset, problems = check_dataset(target)
     shown = target or "bundled data"
     if dataset is None:
-        report = {"valid": False, "path": shown, "problems": [p.__dict__ for p in problems]}
+        report = {"valid": False, "path": shown, "problems": [p._asdict() for p in problems]}
         emit.data(out, report, [])
         from ..errors import DataError
 

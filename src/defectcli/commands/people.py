@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..choices import FACETS
+from ..choices import FACETS, MACHINE_FORMATS
 from ..options import filter_options, output_options
-from ..render import emit
 from . import SHORT_HELP
 
 if TYPE_CHECKING:
     from ..cli import State
     from ..filters import PersonFilter
+    from ..query import Catalog
     from ..render.context import Output
 
 
@@ -34,18 +34,34 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
       defect list --since 2016 --confirmed
       defect list --category diplomat --sort name --format csv > cases.csv
     """
+    from ..render import emit
+
     catalog = state.catalog()
+    if out.format in MACHINE_FORMATS and not out.exporting:
+        # Records ready-made in the index: nothing to build, nothing heavy to import.
+        from ..render.columns import PERSON_COLUMNS
+        from ..render.machine import write_records
+
+        records = catalog.person_records(where)
+        if not records:
+            _hint_unknown_places(catalog, where)
+        write_records(out, records, PERSON_COLUMNS)
+        return
     people = catalog.people(where)
     if not people:
-        _hint_unknown_place(catalog.countries(), where.country, "posting in")
-        _hint_unknown_place(catalog.destinations(), where.destination, "destination")
+        _hint_unknown_places(catalog, where)
     emit.people(out, people)
 
 
-def _hint_unknown_place(known: list[str], given: str | None, what: str) -> None:
-    from ..names import name_key
+def _hint_unknown_places(catalog: Catalog, where: PersonFilter) -> None:
+    _hint_unknown_place(catalog.countries(), where.country, "posting in")
+    _hint_unknown_place(catalog.destinations(), where.destination, "destination")
 
-    if given is None or name_key(given) in {name_key(k) for k in known}:
+
+def _hint_unknown_place(known: list[str], given: str | None, what: str) -> None:
+    from ..countries import country_key
+
+    if given is None or country_key(given) in {country_key(k) for k in known}:
         return
     click.echo(f"Note: no {what} {given!r} in the dataset. Known: {', '.join(known)}.", err=True)
 
@@ -72,4 +88,6 @@ def count_command(state: State, by: str, where: PersonFilter, out: Output) -> No
       defect count --by country --category diplomat
       defect count --by destination --since 2010 --json
     """
+    from ..render import emit
+
     emit.facets(out, state.catalog().count(by, where))

@@ -8,7 +8,6 @@ import click
 
 from .. import completion
 from ..options import output_options
-from ..render import emit
 from . import SHORT_HELP
 
 if TYPE_CHECKING:
@@ -33,4 +32,6 @@ def show_command(state: State, name: tuple[str, ...], out: Output) -> None:
       defect show 리일규
       defect show jo --json
     """
+    from ..render import emit
+
     emit.profile(out, state.catalog().profile(" ".join(name)))

@@ -10,7 +10,6 @@ import click
 from .. import completion
 from ..choices import SEARCH_KINDS
 from ..options import output_options
-from ..render import emit
 from . import SHORT_HELP
 
 if TYPE_CHECKING:
@@ -45,6 +44,8 @@ def quotes_command(
       defect quotes --search beggars
       defect quotes --search '"tie-wearing beggars"' --json
     """
+    from ..render import emit
+
     catalog = state.catalog()
     try:
         quotes = catalog.quotes(person=person, search=search, source=source)
@@ -86,6 +87,8 @@ def search_command(
       defect search 조선일보
       defect search Tae Young-ho --kind person
     """
+    from ..render import emit
+
     query = " ".join(text)
     try:
         result = state.catalog().search(query, kinds or SEARCH_KINDS, limit)

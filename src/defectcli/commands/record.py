@@ -9,7 +9,6 @@ import click
 from .. import completion
 from ..choices import CITE_STYLES, SOURCE_KINDS
 from ..options import check_range, output_options, range_options
-from ..render import emit
 from . import SHORT_HELP
 
 if TYPE_CHECKING:
@@ -36,6 +35,8 @@ def stats_command(
       defect stats --since 2015 --stacked
       defect stats --json | jq '.[] | select(.year == 2009)'
     """
+    from ..render import emit
+
     check_range(since, until)
     emit.statistics(out, state.catalog().statistics(since, until), stacked)
 
@@ -75,6 +76,8 @@ def timeline_command(
       defect timeline --person "Thae Yong Ho"
       defect timeline --country Italy --json
     """
+    from ..render import emit
+
     check_range(since, until)
     emit.timeline(out, state.catalog().timeline(since, until, person, country))
 
@@ -98,6 +101,8 @@ def sources_command(state: State, person: str | None, kind: str | None, out: Out
       defect sources --kind book
       defect sources --json | jq -r '.[].url'
     """
+    from ..render import emit
+
     emit.sources(out, state.catalog().sources_cited(person, kind))
 
 

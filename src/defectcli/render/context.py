@@ -50,6 +50,11 @@ class Output:
         resolved = format or ("table" if is_tty else "plain")
         return cls(resolved, color, stream, is_tty, width, export_svg, export_html)
 
+    @property
+    def exporting(self) -> bool:
+        """True when the terminal view is also to be saved as a picture."""
+        return bool(self.export_svg or self.export_html)
+
     def recording_console(self) -> Console:
         """A console that draws into memory, in colour, for ``--export-svg/--export-html``."""
         import io
