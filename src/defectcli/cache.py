@@ -95,6 +95,8 @@ def open_fresh(path: Path, files: Sequence[DataFile]) -> sqlite3.Connection | No
         if stored["key"] != _meta_key() or not _same_files(stored, files):
             db.close()
             return None
+        if _racy(stored):
+            settle(path, files)
         return db
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         # A truncated or corrupted file, or one from another version: rebuild it.
@@ -113,6 +115,33 @@ def _same_files(stored: dict[str, Any], files: Sequence[DataFile]) -> bool:
         if racy and digests.get(data_file.display) != _digest(data_file):
             return False
     return True
+
+
+def _racy(stored: dict[str, Any]) -> bool:
+    built = int(stored["built_ns"])
+    return any(
+        s["mtime_ns"] < 0 or s["mtime_ns"] >= built - RACY_WINDOW_NS for s in stored["files"]
+    )
+
+
+def settle(path: Path, files: Sequence[DataFile]) -> None:
+    """Once racily-clean files have been verified by content and enough time has passed,
+    move the stamp's build time forward so later runs trust the timestamps again (what
+    git does when it rewrites its index). Best effort: a read-only cache stays as it is."""
+    try:
+        with sqlite3.connect(path) as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+            stored = json.loads(row[0])
+            now = time.time_ns()
+            newest = max((s["mtime_ns"] for s in stored["files"]), default=0)
+            if not _racy(stored) or now - newest < 2 * RACY_WINDOW_NS:
+                return
+            if not _same_files(stored, files):
+                return
+            stored["built_ns"] = now
+            db.execute("UPDATE meta SET value = ? WHERE key = 'stamp'", (json.dumps(stored),))
+    except (sqlite3.Error, OSError, ValueError, TypeError, KeyError):
+        return
 
 
 def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:

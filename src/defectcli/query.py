@@ -506,12 +506,13 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     """
     from . import cache as disk
     from .dataset.locate import bundled_data_root, find_data_files
-    from .dataset.read import check_files
-    from .index import build_index
 
     files = find_data_files(path)
 
     def read() -> Dataset:
+        # The YAML parser and the validator load only when the index must be (re)built.
+        from .dataset.read import check_files
+
         dataset, problems = check_files(files)
         if dataset is None:
             raise DataError(problems)
@@ -522,6 +523,8 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
         target = disk.index_path(root)
         db = disk.open_fresh(target, files)
         if db is None:
+            from .index import build_index
+
             stamp = disk.snapshot(files)
             dataset = read()
             db = disk.build_file(target, stamp, lambda conn: build_index(dataset, conn))
@@ -529,11 +532,3 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
                 return Catalog.from_dataset(dataset)
         return Catalog(db)
     return Catalog.from_dataset(read())
-
-
-def describe_years(person: Person) -> str:
-    """``2018`` or ``2018/2019`` when sources give more than one year."""
-    years: Sequence[int] = person.years
-    if not years:
-        return "unknown"
-    return "/".join(str(y) for y in years)

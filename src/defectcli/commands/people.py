@@ -34,8 +34,6 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
       defect list --since 2016 --confirmed
       defect list --category diplomat --sort name --format csv > cases.csv
     """
-    from ..render import emit
-
     catalog = state.catalog()
     if out.format in MACHINE_FORMATS and not out.exporting:
         # Records ready-made in the index: nothing to build, nothing heavy to import.
@@ -47,6 +45,8 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
             _hint_unknown_places(catalog, where)
         write_records(out, records, PERSON_COLUMNS)
         return
+    from ..render import emit
+
     people = catalog.people(where)
     if not people:
         _hint_unknown_places(catalog, where)
