@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -159,6 +158,8 @@ def build_file(
     path: Path, stamp: dict[str, Any], fill: Callable[[sqlite3.Connection], None]
 ) -> sqlite3.Connection | None:
     """Build the index into ``path`` atomically; None when the cache cannot be written."""
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=path.parent)

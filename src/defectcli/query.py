@@ -12,7 +12,6 @@ records come back as typed objects. Today the database lives in memory and is bu
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -168,6 +167,8 @@ class Catalog:
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """Display names closest to a name that matched nothing, best first."""
+        import difflib
+
         key, pkey = name_key(name), phonetic_key(name)
         best: dict[str, float] = {}
         for person_id, stored_key, stored_pkey in self._db.execute(
@@ -325,6 +326,8 @@ class Catalog:
 
         row = self._db.execute("SELECT doc FROM sources WHERE id = ?", (source_id,)).fetchone()
         if row is None:
+            import difflib
+
             known = [r[0] for r in self._db.execute("SELECT id FROM sources")]
             raise NotFound(
                 f"No source with id {source_id!r}.",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -48,9 +47,16 @@ class DataFile:
 
 
 def bundled_data_root() -> Traversable:
-    """The dataset that ships with the package."""
+    """The dataset that ships with the package (``defectcli/data`` inside the wheel)."""
+    beside = Path(__file__).resolve().parents[1] / "data"
+    if beside.is_dir():
+        # The usual install, on a file system: the package's own folder. Checked first
+        # because importlib.resources costs milliseconds to import on every start.
+        return beside
+    from importlib.resources import files
+
     packaged = files("defectcli") / "data"
-    if packaged.is_dir():
+    if packaged.is_dir():  # installed some other way (a zip, a custom loader)
         return packaged
     # A source checkout run without installing (or an editable install): the repo's data/.
     return Path(__file__).resolve().parents[3] / "data"

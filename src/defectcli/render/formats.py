@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .records import Record
+Record = dict[str, Any]
 
 
 def to_json(data: Any) -> str:
