@@ -29,7 +29,7 @@ from . import __version__
 from .dataset.locate import DataFile
 
 # Bump when the tables change shape; an index of another format is never read.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 # Files modified this close to the build (or later) are checked by content, not timestamp.
 RACY_WINDOW_NS = 3_000_000_000
 

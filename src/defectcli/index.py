@@ -54,6 +54,7 @@ CREATE TABLE timeline (
     seq INTEGER NOT NULL, date TEXT NOT NULL, kind_order INTEGER NOT NULL, kind TEXT NOT NULL,
     person TEXT, person_name TEXT, country_key TEXT, people TEXT NOT NULL, doc TEXT NOT NULL
 );
+CREATE TABLE events (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE arrivals (year INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE cumulative (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE figures (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
@@ -107,7 +108,12 @@ def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
     db.executemany(
         "INSERT INTO arrivals VALUES (?,?)", [(y.year, dumps(y)) for y in dataset.arrivals]
     )
-    for table, records in (("cumulative", dataset.cumulative), ("figures", dataset.figures)):
+    tabled = (
+        ("events", dataset.events),
+        ("cumulative", dataset.cumulative),
+        ("figures", dataset.figures),
+    )
+    for table, records in tabled:
         rows = [(i, dumps(r)) for i, r in enumerate(records)]
         db.executemany(f"INSERT INTO {table} VALUES (?,?)", rows)
 

@@ -451,6 +451,25 @@ class Catalog:
         cited = dict.fromkeys(s for e in entries for s in e.sources)
         return Timeline(entries, {s.id: s for s in self.sources(cited)})
 
+    def dataset_document(self) -> dict[str, Any]:
+        """The whole dataset as one document in the schema's own form (what
+        ``dataset.schema.json`` describes): it loads back with ``--data``."""
+
+        def table(name: str, order: str) -> list[Any]:
+            rows = self._db.execute(f"SELECT doc FROM {name} ORDER BY {order}").fetchall()
+            return [_schema_form(json.loads(doc)) for (doc,) in rows]
+
+        return {
+            "people": table("people", "id"),
+            "sources": table("sources", "seq"),
+            "events": table("events", "seq"),
+            "statistics": {
+                "arrivals": table("arrivals", "year"),
+                "cumulative": table("cumulative", "seq"),
+                "figures": table("figures", "seq"),
+            },
+        }
+
     def close(self) -> None:
         self._db.close()
 
@@ -492,6 +511,15 @@ def _facet_order(by: str, item: tuple[str, list[str]]) -> tuple[int, str]:
     if by in {"year", "decade"}:
         return (1 if value == "unknown" else 0, value)
     return (-len(ids), value)
+
+
+def _schema_form(value: Any) -> Any:
+    """A stored record without its unknown (null) values, as a data file would hold it."""
+    if isinstance(value, dict):
+        return {k: _schema_form(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_schema_form(v) for v in value]
+    return value
 
 
 def _person(doc: str) -> Person:

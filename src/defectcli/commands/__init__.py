@@ -27,6 +27,9 @@ COMMANDS: dict[str, Spec] = {
     "sources": Spec("record", "sources_command", "The bibliography, and who cites each source."),
     "cite": Spec("record", "cite_command", "A citation: text, BibTeX or CSL-JSON."),
     "validate": Spec("dataset", "validate_command", "Check a dataset; list every problem."),
+    "export": Spec(
+        "dataset", "export_command", "Export the whole dataset: sqlite, json, ndjson, csv."
+    ),
 }
 
 SHORT_HELP = {name: spec.short_help for name, spec in COMMANDS.items()}

@@ -1,4 +1,4 @@
-"""``defect validate``: the dataset's own checks."""
+"""``defect validate`` and ``defect export``: the dataset as a whole."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..choices import EXPORT_FORMATS
 from ..options import output_options
 from . import SHORT_HELP
 
@@ -56,3 +57,38 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
     }
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
     emit.data(out, {"valid": True, "path": shown, "counts": counts}, [f"ok: {shown}: {summary}"])
+
+
+@click.command("export", short_help=SHORT_HELP["export"])
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="sqlite or csv (a folder of tables) for analysis; json or ndjson for scripts.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    required=True,
+    help="Where to write (a folder for csv).",
+)
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@click.pass_obj
+def export_command(state: State, fmt: str, output: str, force: bool) -> None:
+    """Export the whole dataset. JSON is the dataset itself in one file (it loads back
+    with --data); SQLite opens in sqlite3 and datasette as it is. Nothing is overwritten
+    without --force, and files appear whole or not at all.
+
+    \b
+    Examples:
+      defect export --format sqlite --output defectors.db
+      defect export --format json --output all.json && defect --data all.json list
+      defect export --format csv --output tables/ --force
+    """
+    from ..export import export
+
+    written = export(state.catalog(), fmt, output, force)
+    click.echo(f"Wrote {fmt} export to {written}", err=True)

@@ -1,0 +1,154 @@
+"""``defect export``: the whole dataset in one file (or folder) for other tools.
+
+- ``json``: the dataset itself, one object with ``people``, ``sources``, ``events`` and
+  ``statistics``, each record as the schema defines it; it validates against
+  ``dataset.schema.json`` and loads back with ``defect --data FILE``.
+- ``ndjson``: the same records, one per line, each with a ``kind``.
+- ``csv``: a folder with one table per kind (people, quotes, sources, statistics, events), the
+  columns the commands print; lists are joined with "; ".
+- ``sqlite``: the same tables in an SQLite database that ``sqlite3`` and datasette open as
+  they are (lists as JSON text).
+
+Every file is written beside its target under a temporary name and moved into place, so a
+reader never sees half an export; nothing is overwritten without ``force``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import DefectError
+from .query import Catalog
+
+
+class ExportError(DefectError):
+    """The export could not be written (exists without --force, a bad path...)."""
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def tables(catalog: Catalog) -> dict[str, tuple[Sequence[str], list[dict[str, Any]]]]:
+    """Each table as (columns, rows of the records the commands print)."""
+    from .render.columns import (
+        PERSON_COLUMNS,
+        QUOTE_COLUMNS,
+        SOURCE_COLUMNS,
+        STATS_COLUMNS,
+        TIMELINE_COLUMNS,
+    )
+    from .render.records import quote_record, source_record, timeline_record, year_record
+
+    quote_columns = (*QUOTE_COLUMNS, "speaker_id", "language", "translation", "note")
+    return {
+        "people": (PERSON_COLUMNS, catalog.person_records()),
+        "quotes": (quote_columns, [quote_record(q) for q in catalog.quotes()]),
+        "sources": ((*SOURCE_COLUMNS, "note"), [source_record(s) for s in catalog.sources()]),
+        "statistics": (STATS_COLUMNS, [year_record(y) for y in catalog.statistics().arrivals]),
+        "events": (
+            (*TIMELINE_COLUMNS, "country"),
+            [timeline_record(e) for e in catalog.timeline().entries],
+        ),
+    }
+
+
+def _ndjson_lines(document: dict[str, Any]) -> Iterator[str]:
+    for kind, key in (("person", "people"), ("source", "sources"), ("event", "events")):
+        for record in document[key]:
+            yield json.dumps({"kind": kind, **record}, ensure_ascii=False)
+    for kind, records in document["statistics"].items():
+        for record in records:
+            yield json.dumps({"kind": kind, **record}, ensure_ascii=False)
+
+
+def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path:
+    """Write the dataset to ``output`` in ``fmt``; return the path written."""
+    target = Path(output)
+    if target.exists() and not force:
+        raise ExportError(f"{output} already exists; add --force to replace it.")
+    if target.exists() and target.is_dir() != (fmt == "csv"):
+        kind = "a folder" if target.is_dir() else "a file"
+        raise ExportError(
+            f"{output} is {kind}; {fmt} export writes a {'folder' if fmt == 'csv' else 'file'}."
+        )
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise ExportError(f"no such folder: {parent}")
+    if fmt == "csv":
+        _write_folder(target, lambda folder: _csv_folder(catalog, folder))
+    elif fmt == "sqlite":
+        _write_file(target, lambda path: _sqlite(catalog, path))
+    elif fmt == "json":
+        text = json.dumps(catalog.dataset_document(), indent=2, ensure_ascii=False) + "\n"
+        _write_file(target, lambda path: path.write_text(text, encoding="utf-8"))
+    elif fmt == "ndjson":
+        lines = "".join(line + "\n" for line in _ndjson_lines(catalog.dataset_document()))
+        _write_file(target, lambda path: path.write_text(lines, encoding="utf-8"))
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")
+    return target
+
+
+def _write_file(target: Path, write: Callable[[Path], object]) -> None:
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    os.close(handle)
+    temp = Path(name)
+    try:
+        temp.unlink()  # sqlite3 wants to create the file itself
+        write(temp)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _write_folder(target: Path, write: Callable[[Path], object]) -> None:
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent or "."))
+    try:
+        write(temp)
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(target, old)
+            os.replace(temp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(temp, target)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def _csv_folder(catalog: Catalog, folder: Path) -> None:
+    from .render.formats import to_csv
+
+    for name, (columns, rows) in tables(catalog).items():
+        (folder / f"{name}.csv").write_text(to_csv(rows, columns), encoding="utf-8")
+
+
+def _sqlite(catalog: Catalog, path: Path) -> None:
+    db = sqlite3.connect(path)
+    try:
+        for name, (columns, rows) in tables(catalog).items():
+            column_list = ", ".join(f'"{c}"' for c in columns)
+            db.execute(f'CREATE TABLE "{name}" ({column_list})')
+            marks = ", ".join("?" for _ in columns)
+            db.executemany(
+                f'INSERT INTO "{name}" VALUES ({marks})',
+                [[_cell(row.get(c)) for c in columns] for row in rows],
+            )
+        db.commit()
+    finally:
+        db.close()
