@@ -543,8 +543,10 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     def read() -> Dataset:
         # The YAML parser and the validator load only when the index must be (re)built.
         from .dataset.read import check_files
+        from .progress import reading
 
-        dataset, problems = check_files(files)
+        with reading(len(files)) as advance:
+            dataset, problems = check_files(files, advance)
         if dataset is None:
             raise DataError(problems)
         return dataset

@@ -6,6 +6,7 @@ with every problem it found; nothing half-valid gets through to the query layer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,11 +49,15 @@ def check_dataset(path: str | Path | None) -> tuple[Dataset | None, list[Problem
     return check_files(files)
 
 
-def check_files(files: list[DataFile]) -> tuple[Dataset | None, list[Problem]]:
-    """Read and validate these files as one dataset."""
+def check_files(
+    files: list[DataFile], progress: Callable[[int], None] | None = None
+) -> tuple[Dataset | None, list[Problem]]:
+    """Read and validate these files as one dataset; ``progress(n)`` after each file."""
     problems: list[Problem] = []
     loaded: list[LoadedFile] = []
-    for data_file in files:
+    for number, data_file in enumerate(files, start=1):
+        if progress is not None:
+            progress(number)
         parsed, found = load_file(data_file)
         problems += found
         if parsed is None:

@@ -55,8 +55,24 @@ def _validators() -> dict[str, Any]:
     }
 
 
+@cache
+def _fast_checks() -> dict[str, Any]:
+    from .fastcheck import Compiler
+
+    root = schema_root()
+    documents = {
+        entry.name: json.loads(entry.read_text(encoding="utf-8"))
+        for entry in root.iterdir()
+        if entry.name.endswith(".schema.json")
+    }
+    compiler = Compiler(documents)
+    return {kind: compiler.compile_file(name) for kind, name in SCHEMA_FILES.items()}
+
+
 def schema_problems(loaded: LoadedFile) -> list[Problem]:
     """Every way ``loaded.data`` breaks the schema for its kind of file."""
+    if _fast_checks()[loaded.source.kind](loaded.data):
+        return []  # valid: no need to ask jsonschema for explanations
     validator = _validators()[loaded.source.kind]
     problems = [_describe(loaded, error) for error in validator.iter_errors(loaded.data)]
     return sorted(set(problems), key=lambda p: (p.line or 0, p.column or 0, p.path, p.message))
