@@ -1,0 +1,233 @@
+"""Measure defect as whole processes, against floors and peers, and write the table.
+
+    python benchmarks/run.py                      # 1,000 / 10,000 / 100,000 people
+    python benchmarks/run.py --sizes 1000 --repeat 5
+
+Every figure is a ratio measured side by side in the same run (A, B, A, B ...), with the
+median over the repeats: these machines are shared and noisy, so absolute times mean little.
+Wall time comes from ``time.perf_counter`` around each process; peak memory from the
+kernel's accounting of the finished child (``os.wait4``'s ``ru_maxrss``).
+
+Cases:
+- start-up, on the bundled data, against the floor each command cannot beat: Python
+  importing what the command must import anyway;
+- at each size: the cold first run (the index is built) against the bare C YAML parse of the
+  same files; warm ``list --country``, ``quotes --search`` and ``show`` against ``jq`` on the
+  same data exported as one JSON file (skipped when jq is not installed), with peak memory.
+
+The results replace the table between the markers in benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+README = HERE / "README.md"
+BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+PY = sys.executable
+DEFECT = str(Path(sys.executable).parent / "defect")
+
+
+@dataclass
+class Run:
+    wall: float
+    peak_mib: float
+    code: int
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> Run:
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(wall, usage.ru_maxrss / 1024, proc.returncode)
+
+
+@dataclass
+class Pair:
+    label: str
+    a: list[Run]
+    b: list[Run]
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(x.wall / y.wall for x, y in zip(self.a, self.b, strict=True))
+
+    def median(self, side: list[Run]) -> float:
+        return statistics.median(r.wall for r in side)
+
+    def peak(self, side: list[Run]) -> float:
+        return max(r.peak_mib for r in side)
+
+
+def pair(
+    label: str,
+    a: list[str],
+    b: list[str],
+    repeat: int,
+    env: dict[str, str],
+    warmup: int = 1,
+    before_a: list[str] | None = None,
+) -> Pair:
+    """Run A and B in turn ``repeat`` times after ``warmup`` rounds; ``before_a`` runs (not
+    timed) before every A, e.g. to empty the cache for a cold run."""
+    runs_a: list[Run] = []
+    runs_b: list[Run] = []
+    for i in range(warmup + repeat):
+        if before_a:
+            subprocess.run(before_a, check=True)
+        ra, rb = run_once(a, env), run_once(b, env)
+        if ra.code != 0:
+            raise SystemExit(f"{label}: {' '.join(a)} exited {ra.code}")
+        if i >= warmup:
+            runs_a.append(ra)
+            runs_b.append(rb)
+    result = Pair(label, runs_a, runs_b)
+    print(f"{label}: {result.ratio:.2f}x ({result.median(runs_a) * 1000:.0f} ms vs "
+          f"{result.median(runs_b) * 1000:.0f} ms)", flush=True)  # fmt: skip
+    return result
+
+
+def dataset(size: int) -> Path:
+    target = OUT / f"people-{size}"
+    if not (target / "people").is_dir():
+        print(f"generating {size:,} people in {target} ...", flush=True)
+        subprocess.run(
+            [PY, str(HERE / "generate.py"), "--people", str(size), "--out", str(target)],
+            check=True,
+        )
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
+    parser.add_argument("--repeat", type=int, default=7, help="timed rounds per case")
+    parser.add_argument("--cold-repeat", type=int, default=3, help="rounds for cold runs")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    cache = Path(tempfile.mkdtemp(prefix="defect-bench-cache-"))
+    env = {**os.environ, "DEFECT_CACHE_DIR": str(cache), "COLUMNS": "100"}
+    env.pop("DEFECT_DATA", None)
+    rows: list[str] = []
+
+    def row(case: str, target: str, p: Pair, memory: bool = False, faster: bool = False) -> None:
+        mem = f"{p.peak(p.a):.0f} / {p.peak(p.b):.0f} MiB" if memory else ""
+        # Against a peer the question is "how many times faster than jq": B / A.
+        ratio = f"{1 / p.ratio:.2f}× faster" if faster else f"{p.ratio:.2f}×"
+        rows.append(
+            f"| {case} | {ratio} | {p.median(p.a) * 1000:,.0f} ms | "
+            f"{p.median(p.b) * 1000:,.0f} ms | {mem} | {target} |"
+        )
+
+    # --- start-up on the bundled data ------------------------------------------------------
+    subprocess.run([DEFECT, "list"], env=env, stdout=subprocess.DEVNULL, check=True)
+    row(
+        "`defect --help` / `python -c 'import click'`",
+        "≤ 1.10×",
+        pair("help", [DEFECT, "--help"], [PY, "-c", "import click"], args.repeat, env),
+    )
+    row(
+        "`defect list --format json` / `python -c 'import click, json'`",
+        "≤ 1.15×",
+        pair(
+            "list json",
+            [DEFECT, "list", "--format", "json"],
+            [PY, "-c", "import click, json"],
+            args.repeat,
+            env,
+        ),
+    )
+    row(
+        "`defect show Thae` card / `python -c 'import click, rich.console, rich.table, "
+        "rich.panel'`",
+        "≤ 1.15×",
+        pair(
+            "show card",
+            [DEFECT, "show", "Thae", "--format", "table", "--color", "always"],
+            [PY, "-c", "import click, rich.console, rich.table, rich.panel"],
+            args.repeat,
+            env,
+        ),
+    )
+
+    jq = shutil.which("jq")
+    show_warm: dict[int, float] = {}
+    for size in args.sizes:
+        data = dataset(size)
+        files = sorted(str(p) for p in data.rglob("*.yaml"))
+        listing = OUT / f"files-{size}.txt"
+        listing.write_text("\n".join(files), encoding="utf-8")
+        parse = (
+            "import sys, yaml\n"
+            "for f in open(sys.argv[1]).read().split('\\n'):\n"
+            "    yaml.load(open(f, 'rb'), Loader=yaml.CSafeLoader)\n"
+        )
+        wipe = [PY, "-c", f"import shutil; shutil.rmtree({str(cache)!r}, ignore_errors=True)"]
+        cold = pair(f"cold {size}", [DEFECT, "--data", str(data), "list", "--format", "json"],
+                    [PY, "-c", parse, str(listing)], args.cold_repeat, env, warmup=0,
+                    before_a=wipe)  # fmt: skip
+        row(f"{size:,} people: cold first run / bare `CSafeLoader` parse", "≤ 1.5×", cold, True)
+        subprocess.run([DEFECT, "--data", str(data), "list"], env=env,
+                       stdout=subprocess.DEVNULL, check=True)  # fmt: skip
+        exported = OUT / f"people-{size}.json"
+        if not exported.exists():
+            subprocess.run([DEFECT, "--data", str(data), "export", "--format", "json",
+                            "--output", str(exported)], env=env, check=True)  # fmt: skip
+        base = [DEFECT, "--data", str(data)]
+        cases = [
+            ("list --country Italy --format json", [*base, "list", "--country", "Italy",
+             "--format", "json"], '[.people[] | select(.defection.country == "Italy")]',
+             "≥ 15× faster, ≤ ¼ memory"),
+            ("quotes --search banking --format json", [*base, "quotes", "--search", "banking",
+             "--format", "json"], '[.people[].quotes[]? | select(.text | test("\\\\bbanking";'
+             ' "i"))]', "≥ 10× faster"),
+            ("show synthetic-000042 --format json", [*base, "show", "synthetic-000042",
+             "--format", "json"], '.people[] | select(.id == "synthetic-000042")', ""),
+        ]  # fmt: skip
+        for label, argv, program, target in cases:
+            if jq:
+                p = pair(f"{label} {size}", argv, [jq, program, str(exported)], args.repeat, env)
+                row(f"{size:,} people: warm `{label}` / `jq`", target, p, True, faster=True)
+                if label.startswith("show"):
+                    show_warm[size] = p.median(p.a)
+            elif label.startswith("show"):
+                runs = [run_once(argv, env) for _ in range(args.repeat)]
+                show_warm[size] = statistics.median(r.wall for r in runs)
+    if len(show_warm) > 1:
+        small, large = min(show_warm), max(show_warm)
+        rows.append(
+            f"| warm `show` at {large:,} / at {small:,} people | "
+            f"{show_warm[large] / show_warm[small]:.2f}× | {show_warm[large] * 1000:,.0f} ms | "
+            f"{show_warm[small] * 1000:,.0f} ms |  | about 1× |"
+        )
+    shutil.rmtree(cache, ignore_errors=True)
+    header = [
+        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, Python "
+        f"{sys.version.split()[0]}; {args.repeat} timed rounds (cold: {args.cold_repeat}), "
+        "medians of the per-round ratios A / B." + ("" if jq else " jq was not installed."),
+        "",
+        "| case (A / B) | ratio | A | B | peak memory A / B | target |",
+        "|---|---|---|---|---|---|",
+    ]
+    table = "\n".join(header + rows)
+    text = README.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    README.write_text(text[:start] + "\n" + table + "\n" + text[end:], encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
