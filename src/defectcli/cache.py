@@ -3,11 +3,11 @@
 Where it lives: ``$DEFECT_CACHE_DIR``, else ``$XDG_CACHE_HOME/defectcli``, else
 ``~/.cache/defectcli``; one SQLite file per dataset folder.
 
-When it is fresh: its ``meta`` table records, for every data file, the path, size and
-modification time (as git's index does). Any difference means a rebuild. A file modified in
-the same instant the index was built (a "racily clean" file, again as git calls it) cannot be
-trusted by its timestamp, so its content is hashed and compared too; hashing every file on
-every run would cost more than the whole query.
+When it is fresh: its ``meta`` table records, for every data file, the path, size,
+modification and change times and inode (as git's index does). Any difference means a
+rebuild. A file modified in the same instant the index was built (a "racily clean" file,
+again as git calls it) cannot be trusted by its timestamp, so its content is hashed and
+compared too; hashing every file on every run would cost more than the whole query.
 
 How it is replaced: built in a temporary file beside the final one, then moved into place with
 ``os.replace``, which is atomic; a reader sees the old index or the new one, never half of one,
@@ -29,7 +29,7 @@ from . import __version__
 from .dataset.locate import DataFile
 
 # Bump when the tables change shape; an index of another format is never read.
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 # Files modified this close to the build (or later) are checked by content, not timestamp.
 RACY_WINDOW_NS = 3_000_000_000
 
@@ -46,7 +46,15 @@ def _stamp(data_file: DataFile) -> dict[str, Any]:
     resource = data_file.resource
     if isinstance(resource, Path):
         stat = resource.stat()
-        return {"file": data_file.display, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        # As git does: the change time and inode too, which no tool can set back, so an
+        # edit that restores the modification time (cp -p, touch -r) is still seen.
+        return {
+            "file": data_file.display,
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+            "ctime_ns": stat.st_ctime_ns,
+            "inode": stat.st_ino,
+        }
     # Not on a file system (a zip import): no timestamp to trust, the content decides.
     return {"file": data_file.display, "size": -1, "mtime_ns": -1}
 

@@ -3,7 +3,7 @@
 - ``json``: the dataset itself, one object with ``people``, ``sources``, ``events`` and
   ``statistics``, each record as the schema defines it; it validates against
   ``dataset.schema.json`` and loads back with ``defect --data FILE``.
-- ``ndjson``: the same records, one per line, each with a ``kind``.
+- ``ndjson``: the same records, one per line, each with its ``type`` (person, source...).
 - ``csv``: a folder with one table per kind (people, quotes, sources, statistics, events), the
   columns the commands print; lists are joined with "; ".
 - ``sqlite``: the same tables in an SQLite database that ``sqlite3`` and datasette open as
@@ -67,10 +67,10 @@ def tables(catalog: Catalog) -> dict[str, tuple[Sequence[str], list[dict[str, An
 def _ndjson_lines(document: dict[str, Any]) -> Iterator[str]:
     for kind, key in (("person", "people"), ("source", "sources"), ("event", "events")):
         for record in document[key]:
-            yield json.dumps({"kind": kind, **record}, ensure_ascii=False)
+            yield json.dumps({"type": kind, **record}, ensure_ascii=False)
     for kind, records in document["statistics"].items():
         for record in records:
-            yield json.dumps({"kind": kind, **record}, ensure_ascii=False)
+            yield json.dumps({"type": kind, **record}, ensure_ascii=False)
 
 
 def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path:

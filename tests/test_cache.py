@@ -1,0 +1,212 @@
+"""The index on disk: rebuilt when data changes, safe under concurrency, never wrong."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import MINI, Invoke
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent / "defect"
+DEFECT = str(BIN) if BIN.exists() else (shutil.which("defect") or "defect")
+
+
+def _generator():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def ids(invoke: Invoke, data: Path, *args: str) -> list[str]:
+    result = invoke("--data", str(data), "list", "--format", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    return [p["id"] for p in json.loads(result.stdout)]
+
+
+def test_index_is_reused_and_rebuilt_when_a_file_changes(invoke: Invoke, mini_copy: Path) -> None:
+    assert ids(invoke, mini_copy, "--year", "2017") == []
+    person = mini_copy / "people" / "beta-tester.yaml"
+    text = person.read_text(encoding="utf-8")
+    person.write_text(text.replace('date: "2018"', 'date: "2017"'), encoding="utf-8")
+    assert ids(invoke, mini_copy, "--year", "2017") == ["beta-tester"]
+
+
+def test_an_edit_in_the_same_instant_with_the_same_size_is_seen(
+    invoke: Invoke, mini_copy: Path
+) -> None:
+    person = mini_copy / "people" / "beta-tester.yaml"
+    before = person.stat()
+    assert ids(invoke, mini_copy, "--year", "2016") == []
+    # Same length, same modification time: only the content can tell.
+    text = person.read_text(encoding="utf-8").replace('date: "2018"', 'date: "2016"')
+    person.write_text(text, encoding="utf-8")
+    os.utime(person, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert person.stat().st_size == before.st_size
+    assert ids(invoke, mini_copy, "--year", "2016") == ["beta-tester"]
+
+
+def test_added_and_removed_files_rebuild(invoke: Invoke, mini_copy: Path) -> None:
+    assert len(ids(invoke, mini_copy)) == 2
+    (mini_copy / "people" / "beta-tester.yaml").unlink()
+    text = (mini_copy / "people" / "alpha-tester.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "related:\n  - person: beta-tester\n    relation: wife\n    sources: [test-book]\n", ""
+    )
+    text = text.replace("alpha-tester-", "alpha-x-")
+    (mini_copy / "people" / "alpha-tester.yaml").write_text(text, encoding="utf-8")
+    assert ids(invoke, mini_copy) == ["alpha-tester"]
+
+
+def test_warm_runs_parse_no_yaml(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    invoke("list")  # warm
+    import defectcli.dataset.read as read
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a warm run parsed the data files")
+
+    monkeypatch.setattr(read, "check_files", refuse)
+    for args in (["list", "--json"], ["show", "thae"], ["quotes", "--search", "beggars"],
+                 ["search", "Cuba"], ["stats"], ["timeline"], ["sources"]):  # fmt: skip
+        assert invoke(*args).exit_code == 0, args
+
+
+def test_a_corrupted_or_foreign_index_is_rebuilt(invoke: Invoke, mini_copy: Path) -> None:
+    from defectcli.cache import index_path
+
+    expected = ids(invoke, mini_copy)
+    path = index_path(str(mini_copy.resolve()))
+    assert path.is_file()
+    path.write_bytes(b"SQLite format 3\x00" + b"\x13" * 2000)  # truncated garbage
+    assert ids(invoke, mini_copy) == expected
+    with sqlite3.connect(path) as db:  # an index written by another version
+        stamp = json.loads(db.execute("SELECT value FROM meta").fetchone()[0])
+        stamp["key"]["version"] = "0.0.1"
+        db.execute("UPDATE meta SET value = ?", (json.dumps(stamp),))
+    assert ids(invoke, mini_copy) == expected
+    with sqlite3.connect(path) as db:
+        stamp = json.loads(db.execute("SELECT value FROM meta").fetchone()[0])
+    assert stamp["key"]["version"] != "0.0.1"  # it was rebuilt, not trusted
+
+
+def test_an_unusable_cache_folder_falls_back_to_memory(invoke: Invoke, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = invoke("list", "--json", env={"DEFECT_CACHE_DIR": str(blocker / "cache")})
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) >= 20
+
+
+def test_eight_concurrent_first_runs_agree(tmp_path: Path) -> None:
+    env = {**os.environ, "DEFECT_CACHE_DIR": str(tmp_path / "cache")}
+    data = tmp_path / "mini"
+    shutil.copytree(MINI, data)
+    command = [DEFECT, "--data", str(data), "list", "--format", "json"]
+    procs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        for _ in range(8)
+    ]
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [e for _, e in outputs]
+    assert len({out for out, _ in outputs}) == 1
+    assert [p["id"] for p in json.loads(outputs[0][0])] == ["alpha-tester", "beta-tester"]
+    leftovers = [p.name for p in (tmp_path / "cache").iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+COMMANDS = [
+    ["list", "--format", "json"],
+    ["list", "--format", "json", "--country", "Italy", "--sort", "name"],
+    ["list", "--format", "json", "--since", "2000", "--until", "2010"],
+    ["quotes", "--format", "json", "--search", "banking"],
+    ["count", "--by", "decade", "--format", "json"],
+    ["timeline", "--format", "json", "--since", "2020"],
+    ["show", "synthetic-000003", "--format", "json"],
+    ["search", "freedom", "--format", "json", "--limit", "5"],
+    ["sources", "--format", "json"],
+]
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    people=st.integers(min_value=1, max_value=25), seed=st.integers(min_value=0, max_value=10**6)
+)
+def test_the_cached_index_answers_like_the_in_memory_one(
+    invoke: Invoke, tmp_path_factory: pytest.TempPathFactory, people: int, seed: int
+) -> None:
+    data = tmp_path_factory.mktemp("generated")
+    _generator().generate(max(people, 4), data, seed)
+    for args in COMMANDS:
+        cached = invoke("--data", str(data), *args)
+        cached_again = invoke("--data", str(data), *args)
+        memory = invoke("--data", str(data), *args, env={"DEFECT_NO_CACHE": "1"})
+        assert cached.exit_code == memory.exit_code, args
+        assert cached.stdout == cached_again.stdout == memory.stdout, args
+
+
+# --- export and JSON data files -----------------------------------------------------------
+
+
+def test_json_export_loads_back_through_data(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "all.json"
+    assert invoke("export", "--format", "json", "--output", str(target)).exit_code == 0
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert set(document) == {"people", "sources", "events", "statistics"}
+    assert invoke("--data", str(target), "validate").exit_code == 0
+    for args in (["list", "--json"], ["show", "thae", "--json"], ["stats", "--json"]):
+        assert invoke("--data", str(target), *args).stdout == invoke(*args).stdout, args
+
+
+def test_sqlite_and_csv_exports_load_back(invoke: Invoke, tmp_path: Path) -> None:
+    people = json.loads(invoke("list", "--json").stdout)
+    db_path = tmp_path / "d.db"
+    assert invoke("export", "-f", "sqlite", "-o", str(db_path)).exit_code == 0
+    with sqlite3.connect(db_path) as db:
+        names = [r[0] for r in db.execute("SELECT name FROM people")]
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert names == [p["name"] for p in people]
+    assert tables == {"people", "quotes", "sources", "statistics", "events"}
+    folder = tmp_path / "tables"
+    assert invoke("export", "-f", "csv", "-o", str(folder)).exit_code == 0
+    with (folder / "people.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["id"] for r in rows] == [p["id"] for p in people]
+    ndjson = tmp_path / "all.ndjson"
+    assert invoke("export", "-f", "ndjson", "-o", str(ndjson)).exit_code == 0
+    kinds = {json.loads(line)["type"] for line in ndjson.read_text(encoding="utf-8").splitlines()}
+    assert {"person", "source", "event", "arrivals"} <= kinds
+
+
+def test_export_never_overwrites_without_force(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "keep.json"
+    target.write_text("precious", encoding="utf-8")
+    result = invoke("export", "-f", "json", "-o", str(target))
+    assert result.exit_code == 1 and "--force" in result.stderr
+    assert target.read_text(encoding="utf-8") == "precious"
+    assert invoke("export", "-f", "json", "-o", str(target), "--force").exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["people"]
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.json"]  # no temporary left
+
+
+def test_json_data_files_sit_beside_yaml(invoke: Invoke, mini_copy: Path) -> None:
+    import yaml
+
+    source = mini_copy / "people" / "beta-tester.yaml"
+    record = yaml.safe_load(source.read_text(encoding="utf-8"))
+    source.unlink()
+    (mini_copy / "people" / "beta-tester.json").write_text(json.dumps(record), encoding="utf-8")
+    assert ids(invoke, mini_copy) == ["alpha-tester", "beta-tester"]
