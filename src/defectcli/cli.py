@@ -40,8 +40,10 @@ class ReportedError(click.ClickException):
         self.is_data_error = isinstance(error, DataError)
 
     def show(self, file: Any = None) -> None:
+        from .render.text import clean  # names in a message come from data files too
+
         prefix = "" if self.is_data_error else "Error: "
-        click.echo(prefix + self.format_message(), err=True)
+        click.echo(prefix + clean(self.format_message()), err=True)
 
 
 class DefectGroup(click.Group):

@@ -1,0 +1,174 @@
+"""Text from data files never takes over the terminal; the process behaves in pipes,
+under signals, in odd locales and at any width."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI, Invoke
+
+BIN = Path(sys.executable).parent / "defect"
+DEFECT = str(BIN) if BIN.exists() else (shutil.which("defect") or "defect")
+ROOT = Path(__file__).resolve().parents[1]
+
+MARKUP = "[bold red]not bold[/bold red]"
+CLEAR = "\x1b[2J\x1b[H"
+TITLE = "\x1b]0;pwned\x07"
+CLIPBOARD = "\x1b]52;c;cm0gLXJmIH4=\x07"
+BIDI = "\u202eevil\u202c"
+C1 = "\x9b31m"
+HOSTILE = f"Alpha {MARKUP} {CLEAR}{TITLE}{CLIPBOARD} bell\x07 {BIDI} {C1} end"
+RAW = ["\x1b", "\x07", "\u202e", "\u202c", "\x9b"]
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    """The fictional dataset with hostile text in a name, a summary, a quote and a title."""
+    target = tmp_path / "hostile"
+    shutil.copytree(MINI, target)
+    person = target / "people" / "alpha-tester.yaml"
+    text = person.read_text(encoding="utf-8")
+    escaped = json.dumps(HOSTILE)  # a YAML double-quoted string takes JSON escapes
+    text = text.replace("name: Alpha Tester", f"name: {escaped}")
+    text = text.replace(
+        "summary: A fictional acting ambassador whose sources disagree on the year.",
+        f"summary: {escaped}",
+    )
+    text = text.replace(
+        '"We wanted our children to grow up free, and we made a decision."', escaped
+    )
+    person.write_text(text, encoding="utf-8")
+    sources = target / "sources" / "test.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace("A headline that never ran", escaped), encoding="utf-8")
+    return target
+
+
+COMMANDS = [
+    ["list"],
+    ["show", "alpha-tester"],
+    ["quotes"],
+    ["search", "Alpha"],
+    ["timeline"],
+    ["sources"],
+    ["count", "--by", "country"],
+]
+
+
+@pytest.mark.parametrize("fmt", ["table", "plain", "markdown"])
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: a[0])
+def test_human_output_neutralises_control_characters(
+    invoke: Invoke, hostile: Path, fmt: str, args: list[str]
+) -> None:
+    wide = {"COLUMNS": "400"}  # so that a table cell does not wrap the markup apart
+    result = invoke("--data", str(hostile), *args, "--format", fmt, "--color", "never", env=wide)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    for raw in RAW:
+        assert raw not in out, (fmt, args, repr(raw))
+    if args[0] in {"list", "show", "search"}:
+        assert "\\x1b" in out and "\\u202e" in out  # shown as visible escapes
+    if args[0] in {"list", "show"}:
+        assert MARKUP in out  # markup prints literally, it is not interpreted
+
+
+def test_colour_output_adds_only_our_own_escapes(invoke: Invoke, hostile: Path) -> None:
+    out = invoke("--data", str(hostile), "show", "alpha-tester", "--color", "always",
+                 "--format", "table").stdout  # fmt: skip
+    assert "\x1b[" in out  # our colours
+    for raw in ("\x1b]0;", "\x1b]52;", "\x1b[2J", "\x07", "\u202e", "\x9b"):
+        assert raw not in out
+
+
+def test_json_carries_the_text_unchanged(invoke: Invoke, hostile: Path) -> None:
+    people = json.loads(invoke("--data", str(hostile), "list", "--json").stdout)
+    assert people[0]["name"] == HOSTILE
+    profile = json.loads(invoke("--data", str(hostile), "show", "alpha-tester", "--json").stdout)
+    assert profile["summary"] == HOSTILE
+    assert any(q["text"] == HOSTILE for q in profile["quotes"])
+
+
+def test_errors_neutralise_control_characters_too(invoke: Invoke, hostile: Path) -> None:
+    result = invoke("--data", str(hostile), "show", "tester")  # ambiguous: lists the names
+    assert result.exit_code == 1 and "\\x1b" in result.stderr
+    for raw in RAW:
+        assert raw not in result.stderr
+
+
+# --- the process ----------------------------------------------------------------------------
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, **(env or {})}
+    return subprocess.run([DEFECT, *args], capture_output=True, text=True, env=environ,
+                          check=False, **kwargs)  # type: ignore[call-overload]  # fmt: skip
+
+
+def test_pipe_into_head_is_quiet(tmp_path: Path) -> None:
+    generate = ROOT / "benchmarks" / "generate.py"
+    data = tmp_path / "big"
+    subprocess.run(
+        [sys.executable, str(generate), "--people", "400", "--out", str(data)], check=True
+    )
+    # A real shell pipeline, with enough output to fill the pipe after head exits.
+    script = f'"{DEFECT}" --data "{data}" quotes --format plain | head -1'
+    result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 1
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"LC_ALL": "C"},
+        {"LC_ALL": "C", "LANG": "C"},
+        {"TERM": "dumb"},
+        {"NO_COLOR": "1"},
+        {"COLUMNS": "20"},
+        {"COLUMNS": "300"},
+    ],
+    ids=lambda e: ",".join(f"{k}={v}" for k, v in e.items()),
+)
+def test_locales_widths_and_terminals(env: dict[str, str]) -> None:
+    for args in (["show", "리일규", "--format", "table"], ["list", "--format", "table"],
+                 ["stats", "--format", "table"], ["list"]):  # fmt: skip
+        result = run(*args, env=env, stdin=subprocess.DEVNULL)
+        assert result.returncode == 0, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        if "NO_COLOR" in env or "TERM" in env:
+            assert "\x1b[" not in result.stdout
+
+
+def test_ctrl_c_exits_130_and_the_next_run_is_whole(tmp_path: Path) -> None:
+    generate = ROOT / "benchmarks" / "generate.py"
+    data = tmp_path / "big"
+    subprocess.run(
+        [sys.executable, str(generate), "--people", "1500", "--out", str(data)], check=True
+    )
+    cache = tmp_path / "cache"
+    env = {**os.environ, "DEFECT_CACHE_DIR": str(cache)}
+    proc = subprocess.Popen([DEFECT, "--data", str(data), "list", "--format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip
+    time.sleep(1.0)  # the index is being built
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    leftovers = [p.name for p in cache.iterdir()] if cache.exists() else []
+    assert not [n for n in leftovers if n.endswith(".tmp")]  # no half-built index left
+    again = subprocess.run([DEFECT, "--data", str(data), "list", "--format", "json"],
+                           capture_output=True, env=env, check=False)  # fmt: skip
+    assert again.returncode == 0
+    assert len(json.loads(again.stdout)) == 1500
