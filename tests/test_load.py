@@ -38,7 +38,7 @@ def test_dates_stay_text_at_their_precision(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("a: [1, 2\n", 2, "invalid YAML"),
+        ("a: [1, 2\n", 1, "invalid YAML"),  # at the end of the file's only line
         ("a: 1\na: 2\n", 2, "duplicate key"),
         ("a: &x [1]\nb: *x\n", 2, "anchors and aliases"),
         ("a: !!python/object:os.system ls\n", 1, "invalid YAML"),

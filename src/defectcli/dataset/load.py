@@ -48,9 +48,15 @@ class LoadedFile:
     data: Any
     positions: dict[PathKey, Position] = field(default_factory=dict)
     key_positions: dict[PathKey, Position] = field(default_factory=dict)
+    text: str | None = None  # kept for a JSON file, whose positions are found on demand
 
     def position(self, path: PathKey, *, key: bool = False) -> Position | None:
         """Where ``path`` stands in the file, or the nearest enclosing value that has one."""
+        if not self.positions and self.text is not None:
+            located = _positions_of(self.source, self.text)
+            if isinstance(located, LoadedFile):
+                self.positions, self.key_positions = located.positions, located.key_positions
+            self.text = None  # try once
         table = self.key_positions if key else self.positions
         probe = path
         while True:
@@ -93,17 +99,79 @@ def load_file(source: DataFile) -> tuple[LoadedFile | None, list[Problem]]:
         return None, [Problem(source.display, line, None, "", "not valid UTF-8 text")]
     if "\x00" in text:
         return None, [Problem(source.display, None, None, "", "binary file, not text")]
-    if source.is_json:
-        return _load_json(source, text)
-    return _load_yaml(source, text)
+    try:
+        if source.is_json:
+            return _load_json(source, text)
+        return _load_yaml(source, text)
+    except RecursionError:
+        # The pure-Python YAML parser and the json module recurse once per level.
+        message = f"nested more than {MAX_DEPTH} levels deep"
+        return None, [Problem(source.display, _deep_line(text), None, "", message)]
+
+
+def _deep_line(text: str) -> int:
+    """The line where nesting first goes past ``MAX_DEPTH`` (brackets, indentation or
+    "- - -" sequences), found by counting rather than parsing: parsing is what failed."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip(" ")
+        dashes = len(stripped) - len(stripped.lstrip("- ")) if stripped.startswith("- ") else 0
+        if (len(line) - len(stripped)) // 2 + dashes // 2 > MAX_DEPTH:
+            return number
+        for char in line:
+            depth += char in "[{"
+            depth -= char in "]}"
+            if depth > MAX_DEPTH:
+                return number
+    return 1
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
 
 
 def _load_json(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Problem]]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         return None, [Problem(source.display, exc.lineno, exc.colno, "", exc.msg)]
-    return LoadedFile(source, data), []
+    except _DuplicateKey:
+        # JSON is YAML's flow syntax: the YAML walk finds the duplicate and its line.
+        found = _positions_of(source, text)
+        if isinstance(found, list) and found:
+            return None, found
+        return None, [Problem(source.display, None, None, "", "duplicate key in a mapping")]
+    return LoadedFile(source, data, text=text), []
+
+
+def _positions_of(source: DataFile, text: str) -> LoadedFile | list[Problem] | None:
+    """Positions for a JSON file, read through the YAML composer (only when needed: an
+    error to locate). None when the text is not also valid YAML."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        located = LoadedFile(source, None)
+        problems = _walk(node, (), located, set(), 0, loader)
+        return problems or located
+    except (yaml.YAMLError, RecursionError, _AliasFound):
+        return None
+    finally:
+        loader.dispose()
+
+
+class _AliasFound(Exception):
+    """The walk reached a node twice: an alias. Stop at the first one."""
 
 
 def _load_yaml(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Problem]]:
@@ -112,19 +180,24 @@ def _load_yaml(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Pro
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            return None, [_yaml_problem(source, exc)]
+            return None, [_yaml_problem(source, exc, text)]
+        except yaml.reader.ReaderError as exc:
+            return None, [_reader_problem(source, exc, text)]
         except yaml.YAMLError as exc:
-            return None, [Problem(source.display, None, None, "", str(exc))]
+            return None, [Problem(source.display, None, None, "", f"invalid YAML: {exc}")]
         if node is None:
             return None, [Problem(source.display, None, None, "", "the file is empty")]
         loaded = LoadedFile(source, None)
-        problems = _walk(node, (), loaded, set(), 0)
+        try:
+            problems = _walk(node, (), loaded, set(), 0, loader)
+        except _AliasFound:
+            return None, [_alias_problem(source, text)]
         if problems:
             return None, problems
         try:
             loaded.data = loader.construct_document(node)
         except yaml.MarkedYAMLError as exc:
-            return None, [_yaml_problem(source, exc)]
+            return None, [_yaml_problem(source, exc, text)]
         except (yaml.YAMLError, ValueError, TypeError) as exc:
             return None, [Problem(source.display, None, None, "", f"cannot read value: {exc}")]
         return loaded, []
@@ -132,12 +205,41 @@ def _load_yaml(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Pro
         loader.dispose()
 
 
-def _yaml_problem(source: DataFile, exc: yaml.MarkedYAMLError) -> Problem:
+def _alias_problem(source: DataFile, text: str) -> Problem:
+    """One message for the first alias (a "billion laughs" file has thousands)."""
+    message = "YAML anchors and aliases (&name, *name) are not allowed"
+    for event in yaml.parse(text, Loader=_Loader):
+        mark = event.start_mark
+        if isinstance(event, yaml.AliasEvent) and mark is not None:
+            return Problem(source.display, mark.line + 1, mark.column + 1, "", message)
+    return Problem(source.display, None, None, "", message)  # pragma: no cover
+
+
+def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
+    """libyaml may report the line after a file's last (unterminated) line."""
+    lines = text.splitlines() or [""]
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, column
+
+
+def _yaml_problem(source: DataFile, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     message = exc.problem or exc.context or "invalid YAML"
     if mark is None:
         return Problem(source.display, None, None, "", f"invalid YAML: {message}")
-    return Problem(source.display, mark.line + 1, mark.column + 1, "", f"invalid YAML: {message}")
+    line, column = _clamp(text, mark.line + 1, mark.column + 1)
+    return Problem(source.display, line, column, "", f"invalid YAML: {message}")
+
+
+def _reader_problem(source: DataFile, exc: yaml.reader.ReaderError, text: str) -> Problem:
+    """A character YAML does not accept in a file (a control character, say)."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    message = f"invalid YAML: the character {character!r} is not allowed in a data file"
+    return Problem(source.display, line, column, "", message)
 
 
 def _mark(node: yaml.Node) -> Position:
@@ -145,7 +247,12 @@ def _mark(node: yaml.Node) -> Position:
 
 
 def _walk(
-    node: yaml.Node, path: PathKey, out: LoadedFile, seen: set[int], depth: int
+    node: yaml.Node,
+    path: PathKey,
+    out: LoadedFile,
+    seen: set[int],
+    depth: int,
+    loader: yaml.SafeLoader,
 ) -> list[Problem]:
     """Record positions; report duplicate keys, aliases and absurd nesting."""
     out.positions[path] = _mark(node)
@@ -156,24 +263,27 @@ def _walk(
     if id(node) in seen:
         # An alias: the same node reached twice. Data files never need them, and
         # "billion laughs" files use them to blow up memory.
-        # Point at the key that holds the alias: the node's own mark is the anchor's.
-        message = "YAML anchors and aliases (&name, *name) are not allowed"
-        return [out.problem(path, message, key=True)]
+        raise _AliasFound
     seen.add(id(node))
     problems: list[Problem] = []
     if isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            problems += _walk(item, (*path, index), out, seen, depth + 1)
+            problems += _walk(item, (*path, index), out, seen, depth + 1, loader)
     elif isinstance(node, yaml.MappingNode):
         first_seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(out.problem(path, "mapping keys must be plain text"))
+                where = _mark(key_node)
+                message = "mapping keys must be plain text"
+                problems.append(Problem(out.source.display, *where, format_path(path), message))
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge":
                 problems.append(out.problem(path, "YAML merge keys (<<) are not allowed"))
                 continue
+            # The key as the data will hold it: 2019 is an int and ~ is None, not text.
             key = key_node.value
+            if key_node.tag != "tag:yaml.org,2002:str":
+                key = loader.construct_object(key_node)
             if key in first_seen:
                 problems.append(
                     Problem(
@@ -188,5 +298,5 @@ def _walk(
             first_seen[key] = _mark(key_node)[0]
             key_path = (*path, key)
             out.key_positions[key_path] = _mark(key_node)
-            problems += _walk(value_node, key_path, out, seen, depth + 1)
+            problems += _walk(value_node, key_path, out, seen, depth + 1, loader)
     return problems

@@ -235,6 +235,8 @@ def reference_problems(records: Collected) -> list[Problem]:
                     loaded.problem((*where, "speaker"), _unknown("person", speaker, people))
                 )
 
+    problems += _date_problems(records)
+
     for event in records.events:
         for i, pid in enumerate(event.data.get("people", [])):
             if pid not in people:
@@ -253,6 +255,44 @@ def reference_problems(records: Collected) -> list[Problem]:
             if source_id not in sources:
                 problems.append(record.file.problem(where, _unknown("source", source_id, sources)))
     return problems
+
+
+_DATE_KEYS = {"date", "start", "end", "as_of"}
+
+
+def _date_problems(records: Collected) -> list[Problem]:
+    """Dates the schema's pattern lets through but the calendar does not (2023-02-30)."""
+    import datetime
+
+    problems: list[Problem] = []
+    every = [
+        *records.people,
+        *records.sources,
+        *records.events,
+        *records.cumulative,
+        *records.figures,
+    ]
+    for record in every:
+        for where, value in _dated_values(record.data, record.path):
+            if len(value) == 10:
+                try:
+                    datetime.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+                except ValueError:
+                    message = f"{value!r} is not a day of the calendar"
+                    problems.append(record.file.problem(where, message))
+    return problems
+
+
+def _dated_values(data: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in _DATE_KEYS and isinstance(value, str):
+                yield (*path, key), value
+            else:
+                yield from _dated_values(value, (*path, key))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _dated_values(item, (*path, i))
 
 
 def _unique_ids(records: list[Located], what: str, problems: list[Problem]) -> dict[str, Located]:
