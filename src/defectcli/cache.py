@@ -29,7 +29,7 @@ from . import __version__
 from .dataset.locate import DataFile
 
 # Bump when the tables change shape; an index of another format is never read.
-INDEX_FORMAT = 6
+INDEX_FORMAT = 8
 # Files modified this close to the build (or later) are checked by content, not timestamp.
 RACY_WINDOW_NS = 3_000_000_000
 
@@ -42,21 +42,31 @@ def cache_dir() -> Path:
     return Path(base) / "defectcli"
 
 
-def _stamp(data_file: DataFile) -> dict[str, Any]:
+Stamp = tuple[str, int, int, int, int]
+
+
+def _stamp(data_file: DataFile) -> Stamp:
     resource = data_file.resource
     if isinstance(resource, Path):
-        stat = resource.stat()
+        stat = os.stat(resource)
         # As git does: the change time and inode too, which no tool can set back, so an
         # edit that restores the modification time (cp -p, touch -r) is still seen.
-        return {
-            "file": data_file.display,
-            "size": stat.st_size,
-            "mtime_ns": stat.st_mtime_ns,
-            "ctime_ns": stat.st_ctime_ns,
-            "inode": stat.st_ino,
-        }
+        return (data_file.display, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
     # Not on a file system (a zip import): no timestamp to trust, the content decides.
-    return {"file": data_file.display, "size": -1, "mtime_ns": -1}
+    return (data_file.display, -1, -1, -1, -1)
+
+
+def _fingerprint(stamps: Sequence[Stamp]) -> str:
+    """One short value for every file's stamp: comparing it costs nothing at 100,000 files
+    (two checksums from zlib, which loads in microseconds, unlike hashlib's OpenSSL)."""
+    import zlib
+
+    text = "\n".join("\0".join(map(str, s)) for s in stamps).encode()
+    return f"{len(stamps)}-{zlib.crc32(text):08x}-{zlib.adler32(text):08x}"
+
+
+def _is_racy(stamp: Stamp, built_ns: int) -> bool:
+    return stamp[2] < 0 or stamp[2] >= built_ns - RACY_WINDOW_NS
 
 
 def _digest(data_file: DataFile) -> str:
@@ -102,7 +112,7 @@ def open_fresh(path: Path, files: Sequence[DataFile]) -> sqlite3.Connection | No
         if stored["key"] != _meta_key() or not _same_files(stored, files):
             db.close()
             return None
-        if _racy(stored):
+        if stored["racy"]:
             settle(path, files)
         return db
     except (sqlite3.Error, ValueError, KeyError, TypeError):
@@ -112,40 +122,33 @@ def open_fresh(path: Path, files: Sequence[DataFile]) -> sqlite3.Connection | No
 
 
 def _same_files(stored: dict[str, Any], files: Sequence[DataFile]) -> bool:
-    stamps = [_stamp(f) for f in files]
-    if stamps != stored["files"]:
+    if _fingerprint([_stamp(f) for f in files]) != stored["fingerprint"]:
         return False
-    built = int(stored["built_ns"])
-    digests: dict[str, str] = stored["digests"]
-    for data_file, stamp in zip(files, stamps, strict=True):
-        racy = stamp["mtime_ns"] < 0 or stamp["mtime_ns"] >= built - RACY_WINDOW_NS
-        if racy and digests.get(data_file.display) != _digest(data_file):
-            return False
+    # Files changed in the same instant the index was built: their content decides.
+    racy: dict[str, str] = stored["racy"]
+    if racy:
+        by_name = {f.display: f for f in files}
+        for name, digest in racy.items():
+            if name not in by_name or _digest(by_name[name]) != digest:
+                return False
     return True
-
-
-def _racy(stored: dict[str, Any]) -> bool:
-    built = int(stored["built_ns"])
-    return any(
-        s["mtime_ns"] < 0 or s["mtime_ns"] >= built - RACY_WINDOW_NS for s in stored["files"]
-    )
 
 
 def settle(path: Path, files: Sequence[DataFile]) -> None:
     """Once racily-clean files have been verified by content and enough time has passed,
-    move the stamp's build time forward so later runs trust the timestamps again (what
-    git does when it rewrites its index). Best effort: a read-only cache stays as it is."""
+    stop treating them as racy, so later runs trust the timestamps again (what git does
+    when it rewrites its index). Best effort: a read-only cache stays as it is."""
     try:
         with sqlite3.connect(path) as db:
             row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
             stored = json.loads(row[0])
+            stamps = {s[0]: s for s in (_stamp(f) for f in files)}
             now = time.time_ns()
-            newest = max((s["mtime_ns"] for s in stored["files"]), default=0)
-            if not _racy(stored) or now - newest < 2 * RACY_WINDOW_NS:
-                return
+            if any(now - stamps[name][2] < 2 * RACY_WINDOW_NS for name in stored["racy"]):
+                return  # too recent still: a change now could keep the same timestamp
             if not _same_files(stored, files):
                 return
-            stored["built_ns"] = now
+            stored["racy"] = {}
             db.execute("UPDATE meta SET value = ? WHERE key = 'stamp'", (json.dumps(stored),))
     except (sqlite3.Error, OSError, ValueError, TypeError, KeyError):
         return
@@ -154,11 +157,17 @@ def settle(path: Path, files: Sequence[DataFile]) -> None:
 def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
     """What the files look like now: taken *before* they are read, so that an edit made
     while the index builds makes the index stale rather than wrongly fresh."""
+    built_ns = time.time_ns()
+    stamps = [_stamp(f) for f in files]
     return {
         "key": _meta_key(),
-        "files": [_stamp(f) for f in files],
-        "built_ns": time.time_ns(),
-        "digests": {f.display: _digest(f) for f in files},
+        "fingerprint": _fingerprint(stamps),
+        "built_ns": built_ns,
+        "racy": {
+            f.display: _digest(f)
+            for f, stamp in zip(files, stamps, strict=True)
+            if _is_racy(stamp, built_ns)
+        },
     }
 
 

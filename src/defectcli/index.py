@@ -16,7 +16,7 @@ from .countries import country_key
 from .dataset.model import Person, Quote, as_data
 from .dataset.read import Dataset
 from .names import name_key, words
-from .render.records import person_record
+from .render.records import person_record, quote_record
 from .romanize import is_hangul, phonetic_key, phonetic_words, romanizations
 from .timeline import TimelineEntry, context_entries, person_entries
 
@@ -41,8 +41,11 @@ CREATE VIRTUAL TABLE search USING fts5(
 );
 CREATE TABLE quotes (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, person TEXT NOT NULL, speaker_id TEXT,
-    source TEXT NOT NULL, date TEXT, doc TEXT NOT NULL
+    source TEXT NOT NULL, date TEXT, doc TEXT NOT NULL, record TEXT NOT NULL
 );
+CREATE INDEX quotes_person ON quotes (person);
+CREATE INDEX quotes_speaker ON quotes (speaker_id);
+CREATE INDEX people_country ON people (country_key);
 CREATE TABLE sources (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, doc TEXT NOT NULL
 );
@@ -75,9 +78,18 @@ def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
     for person in dataset.people:
         _add_person(db, person)
     db.executemany(
-        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
         [
-            (q.id, seq, q.person, q.speaker_id, q.source, q.date, dumps(q))
+            (
+                q.id,
+                seq,
+                q.person,
+                q.speaker_id,
+                q.source,
+                q.date,
+                dumps(q),
+                json.dumps(quote_record(q), ensure_ascii=False),
+            )
             for seq, q in enumerate(dataset.quotes)
         ],
     )

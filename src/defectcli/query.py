@@ -197,8 +197,7 @@ class Catalog:
 
         person = self.person(name)
         quotes = tuple(self.quotes(person=person.id))
-        names = self.names()
-        related = tuple((link, names[link.person]) for link in person.related)
+        related = tuple((link, self._name_of(link.person)) for link in person.related)
         cited = dict.fromkeys(person.cited_sources())
         for quote in quotes:
             cited.setdefault(quote.source, None)
@@ -226,6 +225,10 @@ class Catalog:
             r[0] for r in self._db.execute("SELECT DISTINCT destination FROM people ORDER BY 1")
         ]
 
+    def _name_of(self, person_id: str) -> str:
+        row = self._db.execute("SELECT name FROM people WHERE id = ?", (person_id,)).fetchone()
+        return str(row[0]) if row else person_id
+
     def names(self) -> dict[str, str]:
         """Person id -> display name."""
         return dict(self._db.execute("SELECT id, name FROM people").fetchall())
@@ -243,6 +246,23 @@ class Catalog:
         case and accents; a phrase in double quotes matches as a phrase."""
         from .dataset.model import Quote, build
 
+        sql, params = self._quotes_sql("doc", person, search, source)
+        return [build(Quote, json.loads(doc)) for (doc,) in self._db.execute(sql, params)]
+
+    def quote_records(
+        self,
+        person: str | None = None,
+        search: str | None = None,
+        source: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The same quotations as ``quotes``, as the JSON records ``defect quotes`` prints,
+        read ready-made from the index."""
+        sql, params = self._quotes_sql("record", person, search, source)
+        return [json.loads(record) for (record,) in self._db.execute(sql, params)]
+
+    def _quotes_sql(
+        self, column: str, person: str | None, search: str | None, source: str | None
+    ) -> tuple[str, list[object]]:
         clauses: list[str] = []
         params: list[object] = []
         if person is not None:
@@ -256,11 +276,11 @@ class Catalog:
         if search is not None:
             clauses.append("id IN (SELECT ref FROM search WHERE search MATCH ? AND kind = 'quote')")
             params.append(fts_query(search))
-        sql = "SELECT doc FROM quotes"
+        sql = f"SELECT {column} FROM quotes"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY date IS NULL, date, seq"
-        return [build(Quote, json.loads(doc)) for (doc,) in self._db.execute(sql, params)]
+        return sql, params
 
     def _is_id(self, text: str) -> bool:
         row = self._db.execute("SELECT 1 FROM people WHERE id = ?", (text,)).fetchone()

