@@ -49,14 +49,19 @@ class LoadedFile:
     positions: dict[PathKey, Position] = field(default_factory=dict)
     key_positions: dict[PathKey, Position] = field(default_factory=dict)
     text: str | None = None  # kept for a JSON file, whose positions are found on demand
+    located: bool = False  # positions are found only when a problem needs them
 
     def position(self, path: PathKey, *, key: bool = False) -> Position | None:
         """Where ``path`` stands in the file, or the nearest enclosing value that has one."""
-        if not self.positions and self.text is not None:
-            located = _positions_of(self.source, self.text)
-            if isinstance(located, LoadedFile):
-                self.positions, self.key_positions = located.positions, located.key_positions
-            self.text = None  # try once
+        if not self.located:
+            # Valid files never need positions, and 100,000 files' worth of them would cost
+            # gigabytes; a problem to locate reads its file once more.
+            self.located = True
+            text = self.text if self.text is not None else _read_text(self.source)
+            found = _positions_of(self.source, text) if text is not None else None
+            if isinstance(found, LoadedFile):
+                self.positions, self.key_positions = found.positions, found.key_positions
+            self.text = None
         table = self.key_positions if key else self.positions
         probe = path
         while True:
@@ -83,6 +88,13 @@ def format_path(path: PathKey) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def _read_text(source: DataFile) -> str | None:
+    try:
+        return bytes(source.resource.read_bytes()).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def load_file(source: DataFile) -> tuple[LoadedFile | None, list[Problem]]:
@@ -161,8 +173,8 @@ def _positions_of(source: DataFile, text: str) -> LoadedFile | list[Problem] | N
         node = loader.get_single_node()
         if node is None:
             return None
-        located = LoadedFile(source, None)
-        problems = _walk(node, (), located, set(), 0, loader)
+        located = LoadedFile(source, None, located=True)
+        problems = _walk(node, (), located, set(), 0, loader, record=True)
         return problems or located
     except (yaml.YAMLError, RecursionError, _AliasFound):
         return None
@@ -189,11 +201,13 @@ def _load_yaml(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Pro
             return None, [Problem(source.display, None, None, "", "the file is empty")]
         loaded = LoadedFile(source, None)
         try:
-            problems = _walk(node, (), loaded, set(), 0, loader)
+            problems = _walk(node, (), loaded, set(), 0, loader, record=False)
         except _AliasFound:
             return None, [_alias_problem(source, text)]
         if problems:
-            return None, problems
+            # Walk once more, remembering positions, to say where each problem is.
+            loaded = LoadedFile(source, None, located=True)
+            return None, _walk(node, (), loaded, set(), 0, loader, record=True)
         try:
             loaded.data = loader.construct_document(node)
         except yaml.MarkedYAMLError as exc:
@@ -253,9 +267,12 @@ def _walk(
     seen: set[int],
     depth: int,
     loader: yaml.SafeLoader,
+    record: bool,
 ) -> list[Problem]:
-    """Record positions; report duplicate keys, aliases and absurd nesting."""
-    out.positions[path] = _mark(node)
+    """Report duplicate keys, aliases and absurd nesting; with ``record``, remember where
+    every value (and every key) stands."""
+    if record:
+        out.positions[path] = _mark(node)
     if depth > MAX_DEPTH:
         return [out.problem(path, f"nested more than {MAX_DEPTH} levels deep")]
     if isinstance(node, yaml.ScalarNode):
@@ -268,7 +285,7 @@ def _walk(
     problems: list[Problem] = []
     if isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            problems += _walk(item, (*path, index), out, seen, depth + 1, loader)
+            problems += _walk(item, (*path, index), out, seen, depth + 1, loader, record)
     elif isinstance(node, yaml.MappingNode):
         first_seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
@@ -297,6 +314,7 @@ def _walk(
                 continue
             first_seen[key] = _mark(key_node)[0]
             key_path = (*path, key)
-            out.key_positions[key_path] = _mark(key_node)
-            problems += _walk(value_node, key_path, out, seen, depth + 1, loader)
+            if record:
+                out.key_positions[key_path] = _mark(key_node)
+            problems += _walk(value_node, key_path, out, seen, depth + 1, loader, record)
     return problems
