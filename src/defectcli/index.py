@@ -75,8 +75,9 @@ def dumps(record: Any) -> str:
 def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
     """Create the tables in ``db`` and fill them from ``dataset``."""
     db.executescript(SCHEMA)
-    for person in dataset.people:
-        _add_person(db, person)
+    docs: list[Any] = list(dataset.person_docs) or [None] * len(dataset.people)
+    for person, doc in zip(dataset.people, docs, strict=True):
+        _add_person(db, person, doc)
     db.executemany(
         "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
         [
@@ -130,7 +131,7 @@ def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
         db.executemany(f"INSERT INTO {table} VALUES (?,?)", rows)
 
 
-def _add_person(db: sqlite3.Connection, person: Person) -> None:
+def _add_person(db: sqlite3.Connection, person: Person, doc: Any) -> None:
     db.execute(
         "INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (
@@ -144,7 +145,7 @@ def _add_person(db: sqlite3.Connection, person: Person) -> None:
             country_key(person.destination),
             person.year,
             int(person.confirmed),
-            dumps(person),
+            json.dumps(doc, ensure_ascii=False) if doc is not None else dumps(person),
             # What `defect list --json` prints, rendered once here rather than per query.
             json.dumps(person_record(person), ensure_ascii=False),
         ),

@@ -68,6 +68,7 @@ def _syllable(parts: tuple[int, int, int], system: str, voiced: bool) -> str:
     return (onset if onset != "-" else "") + nucleus + (coda if coda != "-" else "")
 
 
+@lru_cache(maxsize=16384)
 def romanize_name(hangul: str, system: str) -> str:
     """A Korean personal name (surname first, one syllable) in one romanization system.
 
@@ -160,6 +161,7 @@ _CONSONANT_RULES: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=16384)  # syllables and surnames repeat: most words are seen before
 def _word_key(word: str) -> str:
     word = _SURNAMES.get(word, word)
     # "Park"-like spellings: an English r after a vowel before a consonant is silent.

@@ -349,8 +349,11 @@ def _convert(hint: Any, value: Any) -> Any:
 
 def as_data(record: Any) -> Any:
     """A record as plain JSON-ready data (tuples become lists)."""
-    if dataclasses.is_dataclass(record) and not isinstance(record, type):
-        return {f.name: as_data(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, (str, int, float)) or record is None:
+        return record
     if isinstance(record, (tuple, list)):
         return [as_data(item) for item in record]
+    fields = getattr(record, "__dataclass_fields__", None)
+    if fields is not None and not isinstance(record, type):
+        return {name: as_data(getattr(record, name)) for name in fields}
     return record

@@ -38,6 +38,9 @@ class Dataset:
     cumulative: list[Cumulative] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     files: list[DataFile] = field(default_factory=list)
+    # The validated plain data of each person, as read: what the index stores, so that
+    # it need not turn the typed records back into data.
+    person_docs: list[dict[str, object]] = field(default_factory=list)
 
 
 def check_dataset(path: str | Path | None) -> tuple[Dataset | None, list[Problem]]:
@@ -89,6 +92,7 @@ def read_dataset(path: str | Path | None = None) -> Dataset:
 
 def _build(records: Collected) -> Dataset:
     people = [build(Person, r.data) for r in records.people]
+    person_docs = [r.data for r in records.people]
     names = {p.id: p.name for p in people}
     quotes: list[Quote] = []
     for person in people:
@@ -114,6 +118,7 @@ def _build(records: Collected) -> Dataset:
                 )
             )
     return Dataset(
+        person_docs=person_docs,
         people=people,
         quotes=quotes,
         sources=[build(Source, r.data) for r in records.sources],
