@@ -295,18 +295,21 @@ def _year_of(value: Value) -> int | None:
 
 
 def _walk_sources(record: Any) -> Iterator[str]:
-    if dataclasses.is_dataclass(record) and not isinstance(record, type):
-        for f in dataclasses.fields(record):
-            value = getattr(record, f.name)
-            if f.name == "sources" and isinstance(value, tuple):
-                yield from value
-            elif f.name == "source" and isinstance(value, str):
-                yield value
-            else:
-                yield from _walk_sources(value)
-    elif isinstance(record, tuple):
+    if isinstance(record, tuple):
         for item in record:
             yield from _walk_sources(item)
+        return
+    fields = getattr(record, "__dataclass_fields__", None)
+    if fields is None or isinstance(record, type):
+        return
+    for name in fields:
+        value = getattr(record, name)
+        if name == "sources" and isinstance(value, tuple):
+            yield from value
+        elif name == "source" and isinstance(value, str):
+            yield value
+        elif isinstance(value, tuple) or hasattr(value, "__dataclass_fields__"):
+            yield from _walk_sources(value)
 
 
 # --- The generic builder ------------------------------------------------------------------
