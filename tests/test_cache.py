@@ -210,3 +210,18 @@ def test_json_data_files_sit_beside_yaml(invoke: Invoke, mini_copy: Path) -> Non
     source.unlink()
     (mini_copy / "people" / "beta-tester.json").write_text(json.dumps(record), encoding="utf-8")
     assert ids(invoke, mini_copy) == ["alpha-tester", "beta-tester"]
+
+
+def test_a_read_only_cache_falls_back_to_memory(
+    invoke: Invoke, mini_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = ids(invoke, mini_copy)
+    # A stale index stays behind in a cache that can no longer be written.
+    person = mini_copy / "people" / "beta-tester.yaml"
+    person.write_text(person.read_text(encoding="utf-8").replace('date: "2018"', 'date: "2015"'))
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Read-only file system")
+
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    assert ids(invoke, mini_copy, "--year", "2015") == ["beta-tester"]  # fresh, from memory
+    assert sorted(ids(invoke, mini_copy)) == sorted(expected)
