@@ -219,6 +219,7 @@ def test_a_read_only_cache_falls_back_to_memory(
     # A stale index stays behind in a cache that can no longer be written.
     person = mini_copy / "people" / "beta-tester.yaml"
     person.write_text(person.read_text(encoding="utf-8").replace('date: "2018"', 'date: "2015"'))
+
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Read-only file system")
 
