@@ -30,6 +30,7 @@ from .romanize import is_hangul, phonetic_key, phonetic_words
 # query whose answer is already rendered JSON in the index (``list --json``) never pays
 # for creating thirty dataclasses at start-up.
 if TYPE_CHECKING:
+    from .dataset.locate import DataFile
     from .dataset.model import Person, Quote, Source
     from .dataset.read import Dataset
     from .results import (
@@ -558,9 +559,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     from . import cache as disk
     from .dataset.locate import bundled_data_root, find_data_files
 
-    files = find_data_files(path)
-
-    def read() -> Dataset:
+    def read(files: list[DataFile]) -> Dataset:
         # The YAML parser and the validator load only when the index must be (re)built.
         from .dataset.read import check_files
         from .progress import reading
@@ -572,16 +571,25 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
         return dataset
 
     if cache and not os.environ.get("DEFECT_NO_CACHE"):
-        root = f"bundled:{bundled_data_root()}" if path is None else str(Path(path).resolve())
-        target = disk.index_path(root)
-        db = disk.open_fresh(target, files)
+        given = bundled_data_root() if path is None else Path(path)
+        root = Path(str(given))
+        key = f"bundled:{root}" if path is None else str(root.resolve())
+        target = disk.index_path(key)
+        # The quick check needs no list of files objects: one scan, one stat a file.
+        if isinstance(given, Path) and root.is_dir():
+            stamps = disk.quick_stamps(root)
+            db = disk.open_fresh(target, stamps, root) if stamps is not None else None
+            if db is not None:
+                return Catalog(db)
+        files = find_data_files(path)
+        db = disk.open_fresh(target, [disk.stamp_of(f) for f in files], root)
         if db is None:
             from .index import build_index
 
             stamp = disk.snapshot(files)
-            dataset = read()
+            dataset = read(files)
             db = disk.build_file(target, stamp, lambda conn: build_index(dataset, conn))
             if db is None:  # the cache cannot be written: carry on in memory
                 return Catalog.from_dataset(dataset)
         return Catalog(db)
-    return Catalog.from_dataset(read())
+    return Catalog.from_dataset(read(find_data_files(path)))

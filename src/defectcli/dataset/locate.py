@@ -38,6 +38,7 @@ class DataFile:
     kind: str
     display: str
     resource: Traversable
+    relative: str = ""  # the path inside the dataset ("people/x.yaml"): the cache's name for it
 
     @property
     def stem(self) -> str:
@@ -84,7 +85,7 @@ def find_data_files(path: str | Path | None) -> list[DataFile]:
     if given.is_file():
         if not given.name.endswith(DATA_SUFFIXES):
             raise DataError([_problem(shown, "not a YAML or JSON file")])
-        return [DataFile("dataset", shown, given)]
+        return [DataFile("dataset", shown, given, given.name)]
     if given.is_dir():
         found = _folder_files(given, shown.rstrip("/\\") or shown)
         if not found:
@@ -117,7 +118,9 @@ def _folder_files(root: Traversable, shown: str) -> list[DataFile]:
                     )
             except (FileNotFoundError, NotADirectoryError):
                 continue
-            found.extend(DataFile(kind, f"{shown}/{folder}/{n}", sub / n) for n in names)
+            found.extend(
+                DataFile(kind, f"{shown}/{folder}/{n}", sub / n, f"{folder}/{n}") for n in names
+            )
             continue
         if not sub.is_dir():
             continue
@@ -125,7 +128,9 @@ def _folder_files(root: Traversable, shown: str) -> list[DataFile]:
             (e for e in sub.iterdir() if e.is_file() and e.name.endswith(DATA_SUFFIXES)),
             key=lambda e: e.name,
         )
-        found.extend(DataFile(kind, f"{shown}/{folder}/{e.name}", e) for e in entries)
+        found.extend(
+            DataFile(kind, f"{shown}/{folder}/{e.name}", e, f"{folder}/{e.name}") for e in entries
+        )
     return found
 
 
