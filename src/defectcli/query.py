@@ -71,9 +71,12 @@ class Catalog:
     def person_records(self, where: PersonFilter | None = None) -> list[dict[str, Any]]:
         """The same people as ``people``, as the JSON records ``defect list`` prints,
         read ready-made from the index (no typed records are built)."""
+        return [json.loads(r) for r in self.person_records_encoded(where)]
+
+    def person_records_encoded(self, where: PersonFilter | None = None) -> list[str]:
+        """The records of ``person_records`` as the JSON text the index holds."""
         sql, params = self._people_sql("record", where or PersonFilter())
-        records: list[dict[str, Any]] = [json.loads(r) for (r,) in self._db.execute(sql, params)]
-        return records
+        return [r for (r,) in self._db.execute(sql, params)]
 
     def _people_sql(self, column: str, where: PersonFilter) -> tuple[str, list[object]]:
         if where.sort not in SORT_FIELDS:
@@ -258,8 +261,17 @@ class Catalog:
     ) -> list[dict[str, Any]]:
         """The same quotations as ``quotes``, as the JSON records ``defect quotes`` prints,
         read ready-made from the index."""
+        return [json.loads(r) for r in self.quote_records_encoded(person, search, source)]
+
+    def quote_records_encoded(
+        self,
+        person: str | None = None,
+        search: str | None = None,
+        source: str | None = None,
+    ) -> list[str]:
+        """The records of ``quote_records`` as the JSON text the index holds."""
         sql, params = self._quotes_sql("record", person, search, source)
-        return [json.loads(record) for (record,) in self._db.execute(sql, params)]
+        return [r for (r,) in self._db.execute(sql, params)]
 
     def _quotes_sql(
         self, column: str, person: str | None, search: str | None, source: str | None

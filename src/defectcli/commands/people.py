@@ -38,12 +38,12 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
     if out.format in MACHINE_FORMATS and not out.exporting:
         # Records ready-made in the index: nothing to build, nothing heavy to import.
         from ..render.columns import PERSON_COLUMNS
-        from ..render.machine import write_records
+        from ..render.machine import write_encoded
 
-        records = catalog.person_records(where)
+        records = catalog.person_records_encoded(where)
         if not records:
             _hint_unknown_places(catalog, where)
-        write_records(out, records, PERSON_COLUMNS)
+        write_encoded(out, records, PERSON_COLUMNS)
         return
     from ..render import emit
 

@@ -51,13 +51,13 @@ def quotes_command(
         # Records ready-made in the index: nothing to build, nothing heavy to import.
         # (Markdown quotations are block quotes, drawn by the full renderer.)
         from ..render.columns import QUOTE_COLUMNS
-        from ..render.machine import write_records
+        from ..render.machine import write_encoded
 
         try:
-            records = catalog.quote_records(person=person, search=search, source=source)
+            records = catalog.quote_records_encoded(person=person, search=search, source=source)
         except ValueError as error:
             raise click.UsageError(str(error)) from None
-        write_records(out, records, QUOTE_COLUMNS)
+        write_encoded(out, records, QUOTE_COLUMNS)
         return
     try:
         quotes = catalog.quotes(person=person, search=search, source=source)

@@ -28,3 +28,16 @@ def write_records(
         out.stream.write(formats.to_markdown_table(records, columns))
     else:
         raise ValueError(f"not a machine format: {fmt!r}")
+
+
+def write_encoded(out: Output, encoded: Sequence[str], columns: Sequence[str]) -> None:
+    """Like ``write_records`` for records the index holds already encoded as JSON: JSON and
+    NDJSON are written as they are, without decoding a single record."""
+    if out.format == "json":
+        out.stream.write(formats.json_array(encoded))
+    elif out.format == "ndjson":
+        out.stream.write(formats.ndjson_lines(encoded))
+    else:
+        import json
+
+        write_records(out, [json.loads(e) for e in encoded], columns)
