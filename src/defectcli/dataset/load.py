@@ -240,6 +240,13 @@ def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
 def _yaml_problem(source: DataFile, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     message = exc.problem or exc.context or "invalid YAML"
+    if "nesting depth" in message:
+        # Newer libyaml builds stop at 1,000 levels themselves; say it as we do.
+        message = f"nested more than {MAX_DEPTH} levels deep"
+        if mark is None:
+            return Problem(source.display, None, None, "", message)
+        line, column = _clamp(text, mark.line + 1, mark.column + 1)
+        return Problem(source.display, line, column, "", message)
     if mark is None:
         return Problem(source.display, None, None, "", f"invalid YAML: {message}")
     line, column = _clamp(text, mark.line + 1, mark.column + 1)
