@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .choices import CATEGORIES, CITE_STYLES, FACETS, SEARCH_KINDS, SORT_FIELDS, SOURCE_KINDS
 
@@ -17,8 +17,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class PersonFilter:
+class PersonFilter(NamedTuple):
     """Which people ``Catalog.people`` returns. Every filter given must match.
 
     A person matches a year filter when *any* year a source gives for the defection

@@ -7,9 +7,8 @@ The bundled data ships inside the wheel as ``defectcli/data`` and is read throug
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # a type only: importing importlib.resources costs milliseconds
     import sys
@@ -31,8 +30,7 @@ FOLDER_KINDS = {
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-@dataclass(frozen=True)
-class DataFile:
+class DataFile(NamedTuple):
     """One data file: what kind it is, how to name it in messages, and how to read it."""
 
     kind: str

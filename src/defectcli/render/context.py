@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -19,8 +18,7 @@ from ..choices import COLORS, FORMATS
 __all__ = ["COLORS", "FORMATS", "Output"]
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """How and where to write.
 
     ``format`` is already resolved: ``table`` (Rich tables and cards) is the default on a
