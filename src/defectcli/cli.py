@@ -29,6 +29,18 @@ Environment: DEFECT_DATA (like --data), NO_COLOR, FORCE_COLOR, COLUMNS.
 """
 
 
+def _terminal_width() -> int:
+    """The width for help text, as Click would find it, without importing shutil (which
+    brings bz2 and lzma along) on every start."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
+    except (OSError, ValueError):
+        return 80
+
+
 class ReportedError(click.ClickException):
     """A ``DefectError`` on its way to the user: its message as it is, its exit status."""
 
@@ -101,7 +113,11 @@ class State:
 
 @click.group(
     cls=DefectGroup,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 100,
+        "terminal_width": _terminal_width(),
+    },
     epilog=EPILOG,
 )
 @click.option(
