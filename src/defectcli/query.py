@@ -1,8 +1,9 @@
 """The query layer: filters, lookups and search over the dataset, as a small Python API.
 
-Records are held in an SQLite database (the standard library's ``sqlite3``): filters are SQL,
-records come back as typed objects. Today the database lives in memory and is built when a
-``Catalog`` opens; persisting it on disk as a cache needs no change to the queries.
+Records are held in an SQLite index (the standard library's ``sqlite3``, see ``index.py``):
+filters are SQL, records come back as typed objects, or as the JSON records the commands
+print. ``open_catalog`` reuses the index cached on disk (``cache.py``) while the data files
+are unchanged, and builds it otherwise.
 
     >>> from defectcli.query import open_catalog, PersonFilter
     >>> catalog = open_catalog()
