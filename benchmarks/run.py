@@ -15,7 +15,8 @@ Cases:
   same files; warm ``list --country``, ``quotes --search`` and ``show`` against ``jq`` on the
   same data exported as one JSON file (skipped when jq is not installed), with peak memory.
 
-The results replace the table between the markers in benchmarks/README.md.
+The results replace the table between the markers in benchmarks/README.md (a partial run,
+such as ``--sizes`` with no sizes for the start-up rows only, keeps the other rows).
 """
 
 from __future__ import annotations
@@ -222,9 +223,16 @@ def main() -> None:
         "| case (A / B) | ratio | A | B | peak memory A / B | target |",
         "|---|---|---|---|---|---|",
     ]
-    table = "\n".join(header + rows)
     text = README.read_text(encoding="utf-8")
     start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    # A partial run (say --sizes with no sizes: start-up only) keeps the other rows.
+    new = {r.split(" | ")[0]: r for r in rows}
+    old = [
+        line for line in text[start:end].splitlines() if line.startswith("| ") and "---" not in line
+    ]
+    merged = [new.pop(line.split(" | ")[0], line) for line in old[1:]] if old else []
+    merged += list(new.values())
+    table = "\n".join(header + merged)
     README.write_text(text[:start] + "\n" + table + "\n" + text[end:], encoding="utf-8")
     print(table)
 
