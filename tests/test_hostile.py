@@ -172,3 +172,28 @@ def test_ctrl_c_exits_130_and_the_next_run_is_whole(tmp_path: Path) -> None:
                            capture_output=True, env=env, check=False)  # fmt: skip
     assert again.returncode == 0
     assert len(json.loads(again.stdout)) == 1500
+
+
+def test_sigterm_during_a_build_cleans_up(tmp_path: Path) -> None:
+    generate = ROOT / "benchmarks" / "generate.py"
+    data = tmp_path / "big"
+    subprocess.run(
+        [sys.executable, str(generate), "--people", "1500", "--out", str(data)], check=True
+    )
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    stale = cache / ".index-killed-long-ago.tmp"
+    stale.write_bytes(b"half an index")
+    os.utime(stale, (time.time() - 3 * 86_400,) * 2)
+    env = {**os.environ, "DEFECT_CACHE_DIR": str(cache)}
+    proc = subprocess.Popen([DEFECT, "--data", str(data), "list", "--format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert b"Traceback" not in err
+    again = subprocess.run([DEFECT, "--data", str(data), "list", "--format", "json"],
+                           capture_output=True, env=env, check=False)  # fmt: skip
+    assert again.returncode == 0 and len(json.loads(again.stdout)) == 1500
+    assert sorted(p.name for p in cache.iterdir() if p.name.startswith(".")) == []

@@ -217,6 +217,18 @@ def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
     }
 
 
+def _remove_stale_temporaries(folder: Path, age_s: float = 86_400) -> None:
+    """Temporary index files a killed process (SIGKILL, a power cut) left behind more than
+    a day ago: never used, since only a finished build is moved into place; removed here."""
+    now = time.time()
+    for leftover in folder.glob(".index-*.tmp*"):
+        try:
+            if now - leftover.stat().st_mtime > age_s:
+                leftover.unlink()
+        except OSError:
+            continue
+
+
 def build_file(
     path: Path, stamp: dict[str, Any], fill: Callable[[sqlite3.Connection], None]
 ) -> sqlite3.Connection | None:
@@ -225,6 +237,7 @@ def build_file(
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(path.parent)
         handle, temp_name = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=path.parent)
         os.close(handle)
     except OSError:
