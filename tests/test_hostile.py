@@ -155,13 +155,14 @@ def test_ctrl_c_exits_130_and_the_next_run_is_whole(tmp_path: Path) -> None:
     generate = ROOT / "benchmarks" / "generate.py"
     data = tmp_path / "big"
     subprocess.run(
-        [sys.executable, str(generate), "--people", "1500", "--out", str(data)], check=True
+        [sys.executable, str(generate), "--people", "3000", "--out", str(data)], check=True
     )
     cache = tmp_path / "cache"
     env = {**os.environ, "DEFECT_CACHE_DIR": str(cache)}
     proc = subprocess.Popen([DEFECT, "--data", str(data), "list", "--format", "json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip
-    time.sleep(1.0)  # the index is being built
+    time.sleep(1.0)  # the index is being built (it takes several seconds)
+    assert proc.poll() is None, "the build finished before the signal: use a larger dataset"
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
@@ -171,14 +172,14 @@ def test_ctrl_c_exits_130_and_the_next_run_is_whole(tmp_path: Path) -> None:
     again = subprocess.run([DEFECT, "--data", str(data), "list", "--format", "json"],
                            capture_output=True, env=env, check=False)  # fmt: skip
     assert again.returncode == 0
-    assert len(json.loads(again.stdout)) == 1500
+    assert len(json.loads(again.stdout)) == 3000
 
 
 def test_sigterm_during_a_build_cleans_up(tmp_path: Path) -> None:
     generate = ROOT / "benchmarks" / "generate.py"
     data = tmp_path / "big"
     subprocess.run(
-        [sys.executable, str(generate), "--people", "1500", "--out", str(data)], check=True
+        [sys.executable, str(generate), "--people", "3000", "--out", str(data)], check=True
     )
     cache = tmp_path / "cache"
     cache.mkdir()
@@ -189,11 +190,12 @@ def test_sigterm_during_a_build_cleans_up(tmp_path: Path) -> None:
     proc = subprocess.Popen([DEFECT, "--data", str(data), "list", "--format", "json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip
     time.sleep(1.0)
+    assert proc.poll() is None, "the build finished before the signal: use a larger dataset"
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signal.SIGTERM, err
     assert b"Traceback" not in err
     again = subprocess.run([DEFECT, "--data", str(data), "list", "--format", "json"],
                            capture_output=True, env=env, check=False)  # fmt: skip
-    assert again.returncode == 0 and len(json.loads(again.stdout)) == 1500
+    assert again.returncode == 0 and len(json.loads(again.stdout)) == 3000
     assert sorted(p.name for p in cache.iterdir() if p.name.startswith(".")) == []

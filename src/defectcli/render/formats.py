@@ -5,8 +5,6 @@ Output here is the same whether or not stdout is a terminal: scripts can rely on
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -52,6 +50,9 @@ def cell(value: Any) -> str:
 
 
 def to_csv(records: Sequence[Record], columns: Sequence[str]) -> str:
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
