@@ -44,7 +44,7 @@ def names_lines(profile: Profile) -> list[str]:
         lines.append(f"Hangul: {person.hangul}")
     if person.hanja:
         lines.append(f"Hanja: {person.hanja}")
-    if person.hangul:
+    if person.hangul:  # after the hanja: derived forms come last among the Hangul's lines
         forms = romanizations(person.hangul)
         lines.append(
             f"Romanized from the Hangul (derived, not from a source): RR {forms['rr']} · "
