@@ -136,6 +136,10 @@ COMMANDS = [
     ["show", "synthetic-000003", "--format", "json"],
     ["search", "freedom", "--format", "json", "--limit", "5"],
     ["sources", "--format", "json"],
+    ["stats", "--format", "json"],
+    ["cite", "synthetic-000003", "--style", "bibtex"],
+    ["quotes", "--format", "csv", "--person", "synthetic-000001"],
+    ["show", "synthetic-000002", "--format", "markdown"],
 ]
 
 
