@@ -284,15 +284,9 @@ def _date_problems(records: Collected) -> list[Problem]:
 
 
 def _dated_values(data: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in _DATE_KEYS and isinstance(value, str):
-                yield (*path, key), value
-            else:
-                yield from _dated_values(value, (*path, key))
-    elif isinstance(data, list):
-        for i, item in enumerate(data):
-            yield from _dated_values(item, (*path, i))
+    for where, key, value in _entries(data, path):
+        if key in _DATE_KEYS and isinstance(value, str):
+            yield where, value
 
 
 def _unique_ids(records: list[Located], what: str, problems: list[Problem]) -> dict[str, Located]:
@@ -325,18 +319,23 @@ def _unique_values(
 
 def _cited_sources(data: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
     """Every source id cited anywhere inside a record: ``sources`` lists and ``source`` keys."""
+    for where, key, value in _entries(data, path):
+        if key == "sources" and isinstance(value, list):
+            for i, item in enumerate(value):
+                yield (*where, i), item
+        elif key == "source" and isinstance(value, str):
+            yield where, value
+
+
+def _entries(data: Any, path: PathKey) -> Iterator[tuple[PathKey, Any, Any]]:
+    """Every (path, key, value) of every mapping inside ``data``, at any depth."""
     if isinstance(data, dict):
         for key, value in data.items():
-            if key == "sources" and isinstance(value, list):
-                for i, item in enumerate(value):
-                    yield (*path, key, i), item
-            elif key == "source" and isinstance(value, str):
-                yield (*path, key), value
-            else:
-                yield from _cited_sources(value, (*path, key))
+            yield (*path, key), key, value
+            yield from _entries(value, (*path, key))
     elif isinstance(data, list):
         for i, item in enumerate(data):
-            yield from _cited_sources(item, (*path, i))
+            yield from _entries(item, (*path, i))
 
 
 def _unknown(what: str, value: str, known: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..dataset.model import Person, Quote, Source, YearFigures, as_data
+from ..dataset.model import Claim, Person, Quote, Source, YearFigures, as_data
 from ..results import HIT_END, HIT_START, Facets, Profile, SearchHit, SourceEntry
 from ..romanize import romanizations
 from ..timeline import TimelineEntry
@@ -85,17 +85,7 @@ def profile_record(profile: Profile) -> Record:
             ],
             "relatives": as_data(person.relatives),
             "events": as_data(person.events),
-            "claims": [
-                {
-                    "field": claim.field,
-                    "value": claim.value,
-                    "source": claim.sources[0],
-                    "sources": list(claim.sources),
-                    "status": claim.status,
-                    "note": claim.note,
-                }
-                for claim in person.claims
-            ],
+            "claims": [claim_record(c) for c in person.claims],
             "quotes": [quote_record(q) for q in profile.quotes],
             "notes": person.notes,
             "sources": [source_record(s, n) for n, s in enumerate(profile.sources, start=1)],
@@ -115,16 +105,19 @@ def year_record(row: YearFigures) -> Record:
         "elite": row.elite,
         "sources": list(row.sources),
         "note": row.note,
-        "claims": [
-            {
-                "field": c.field,
-                "value": c.value,
-                "status": c.status,
-                "sources": list(c.sources),
-                "note": c.note,
-            }
-            for c in row.claims
-        ],
+        "claims": [claim_record(c) for c in row.claims],
+    }
+
+
+def claim_record(claim: Claim) -> Record:
+    """One sourced value of a disputed field (``source`` is the first of ``sources``)."""
+    return {
+        "field": claim.field,
+        "value": claim.value,
+        "source": claim.sources[0],
+        "sources": list(claim.sources),
+        "status": claim.status,
+        "note": claim.note,
     }
 
 
