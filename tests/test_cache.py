@@ -230,3 +230,42 @@ def test_a_read_only_cache_falls_back_to_memory(
     monkeypatch.setattr("tempfile.mkstemp", refuse)
     assert ids(invoke, mini_copy, "--year", "2015") == ["beta-tester"]  # fresh, from memory
     assert sorted(ids(invoke, mini_copy)) == sorted(expected)
+
+
+@pytest.mark.parametrize("split_from", [10**9, 2])
+def test_edits_are_seen_whether_one_or_two_processes_stat_the_files(
+    invoke: Invoke, mini_copy: Path, monkeypatch: pytest.MonkeyPatch, split_from: int
+) -> None:
+    # Large folders are stat'ed by two processes; the threshold is lowered so that the
+    # small fixture takes that path too, and both must notice every kind of change.
+    from defectcli import cache
+
+    monkeypatch.setattr(cache, "_SPLIT_FROM", split_from)
+    assert ids(invoke, mini_copy, "--year", "2017") == []
+    person = mini_copy / "people" / "beta-tester.yaml"
+    text = person.read_text(encoding="utf-8")
+    person.write_text(text.replace('date: "2018"', 'date: "2017"'), encoding="utf-8")
+    assert ids(invoke, mini_copy, "--year", "2017") == ["beta-tester"]
+    person.rename(mini_copy / "people" / "beta-tester.yml")
+    (mini_copy / "people" / "not-a-file.yaml").mkdir()  # a folder named like data: ignored
+    assert ids(invoke, mini_copy, "--year", "2017") == ["beta-tester"]
+    person.with_suffix(".yml").write_text(text, encoding="utf-8")  # the edit undone
+    assert ids(invoke, mini_copy, "--year", "2017") == []
+
+
+@pytest.mark.parametrize("split_from", [10**9, 2])
+def test_the_quick_fingerprint_equals_the_full_listings(
+    mini_copy: Path, monkeypatch: pytest.MonkeyPatch, split_from: int
+) -> None:
+    # The warm path's scan must describe exactly the files a build reads, or every run
+    # would rebuild (or, worse, trust an index of other files).
+    from defectcli import cache
+    from defectcli.dataset.locate import find_data_files
+
+    monkeypatch.setattr(cache, "_SPLIT_FROM", split_from)
+    (mini_copy / "people" / "folder.yaml").mkdir()
+    (mini_copy / "people" / "notes.txt").write_text("not data", encoding="utf-8")
+    listed = cache.fingerprint([cache.stamp_of(f) for f in find_data_files(mini_copy)])
+    assert cache.folder_fingerprint(mini_copy) == listed
+    (mini_copy / "people" / "beta-tester.yaml").touch()
+    assert cache.folder_fingerprint(mini_copy) != listed

@@ -590,12 +590,12 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
         target = disk.index_path(key)
         # The quick check needs no list of files objects: one scan, one stat a file.
         if isinstance(given, Path) and root.is_dir():
-            stamps = disk.quick_stamps(root)
-            db = disk.open_fresh(target, stamps, root) if stamps is not None else None
+            current = disk.folder_fingerprint(root)
+            db = disk.open_fresh(target, current, root) if current is not None else None
             if db is not None:
                 return Catalog(db)
         files = find_data_files(path)
-        db = disk.open_fresh(target, [disk.stamp_of(f) for f in files], root)
+        db = disk.open_fresh(target, disk.fingerprint([disk.stamp_of(f) for f in files]), root)
         if db is None:
             from .index import build_index
 
