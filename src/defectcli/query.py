@@ -288,12 +288,13 @@ class Catalog:
             clauses.append("source = ?")
             params.append(source)
         if search is not None:
-            clauses.append("id IN (SELECT ref FROM search WHERE search MATCH ? AND kind = 'quote')")
+            # A quotation's rowid in the full-text table is its rank (see index.py).
+            clauses.append("rank IN (SELECT rowid FROM search WHERE search MATCH ?)")
             params.append(fts_query(search))
         sql = f"SELECT {column} FROM quotes"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY date IS NULL, date, seq"
+        sql += " ORDER BY rank"  # stored in date order: no sort
         return sql, params
 
     def _is_id(self, text: str) -> bool:
