@@ -88,7 +88,7 @@ def test_a_corrupted_or_foreign_index_is_rebuilt(invoke: Invoke, mini_copy: Path
     from defectcli.cache import index_path
 
     expected = ids(invoke, mini_copy)
-    path = index_path(str(mini_copy.resolve()))
+    path = Path(index_path(str(mini_copy.resolve())))
     assert path.is_file()
     path.write_bytes(b"SQLite format 3\x00" + b"\x13" * 2000)  # truncated garbage
     assert ids(invoke, mini_copy) == expected

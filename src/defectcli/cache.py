@@ -24,7 +24,6 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
@@ -33,18 +32,20 @@ from .dataset.locate import DataFile
 if TYPE_CHECKING:
     from array import array
 
+# Paths here are strings: pathlib costs about 3 ms to import, a tenth of a warm run.
+
 # Bump when the tables change shape; an index of another format is never read.
 INDEX_FORMAT = 11
 # Files modified this close to the build (or later) are checked by content, not timestamp.
 RACY_WINDOW_NS = 3_000_000_000
 
 
-def cache_dir() -> Path:
+def cache_dir() -> str:
     explicit = os.environ.get("DEFECT_CACHE_DIR")
     if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "defectcli"
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "defectcli")
 
 
 # A file's path inside the dataset, then its mode, size, modification and change times
@@ -57,6 +58,8 @@ _CAN_FORK = hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
 def _stamp(data_file: DataFile) -> Stamp:
+    from pathlib import Path
+
     resource = data_file.resource
     if isinstance(resource, Path):
         found = os.stat(resource)
@@ -155,7 +158,7 @@ def _stat_numbers_split(folder_fd: int | None, folder: str, names: Sequence[str]
     return numbers
 
 
-def folder_fingerprint(root: Path) -> str | None:
+def folder_fingerprint(root: str) -> str | None:
     """The fingerprint of a dataset folder's files, straight from the file system, equal
     to ``fingerprint`` over the stamps of ``locate.find_data_files(root)``.
 
@@ -220,21 +223,21 @@ def _identity(root: str) -> str:
     return f"{stem}-{zlib.crc32(text.encode()):08x}"
 
 
-def index_path(root: str) -> Path:
-    return cache_dir() / f"index-{_identity(root)}.sqlite"
+def index_path(root: str) -> str:
+    return os.path.join(cache_dir(), f"index-{_identity(root)}.sqlite")
 
 
 def _meta_key() -> dict[str, Any]:
     return {"format": INDEX_FORMAT, "version": __version__}
 
 
-def open_fresh(path: Path, current: str, root: Path) -> sqlite3.Connection | None:
+def open_fresh(path: str, current: str, root: str) -> sqlite3.Connection | None:
     """The index at ``path`` if it is whole and matches the files whose fingerprint is
     ``current`` (inside ``root``, where racily-clean files are read again); else None."""
-    if not path.is_file():
+    if not os.path.isfile(path):
         return None
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db = _open_read_only(path)
     except sqlite3.Error:
         return None
     try:
@@ -254,7 +257,14 @@ def open_fresh(path: Path, current: str, root: Path) -> sqlite3.Connection | Non
         return None
 
 
-def _same_files(stored: dict[str, Any], current: str, root: Path) -> bool:
+def _open_read_only(path: str) -> sqlite3.Connection:
+    # In a URI file name "?" and "#" would end the path and "%" starts an escape (SQLite
+    # needs no other quoting; urllib.parse would cost 1.5 ms to import).
+    name = os.path.abspath(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    return sqlite3.connect(f"file:{name}?mode=ro", uri=True)
+
+
+def _same_files(stored: dict[str, Any], current: str, root: str) -> bool:
     if current != stored["fingerprint"]:
         return False
     # Files changed in the same instant the index was built: their content decides.
@@ -262,21 +272,21 @@ def _same_files(stored: dict[str, Any], current: str, root: Path) -> bool:
     return all(_digest_at(root, name) == digest for name, digest in racy.items())
 
 
-def _file_at(root: Path, relative: str) -> Path:
-    return root / relative if root.is_dir() else root
+def _file_at(root: str, relative: str) -> str:
+    return os.path.join(root, relative) if os.path.isdir(root) else root
 
 
-def _digest_at(root: Path, relative: str) -> str | None:
+def _digest_at(root: str, relative: str) -> str | None:
     import hashlib
 
-    target = _file_at(root, relative)
     try:
-        return hashlib.sha256(target.read_bytes()).hexdigest()
+        with open(_file_at(root, relative), "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
     except OSError:
         return None
 
 
-def settle(path: Path, current: str, root: Path) -> None:
+def settle(path: str, current: str, root: str) -> None:
     """Once racily-clean files have been verified by content and enough time has passed,
     stop treating them as racy, so later runs trust the timestamps again (what git does
     when it rewrites its index). Best effort: a read-only cache stays as it is."""
@@ -286,7 +296,7 @@ def settle(path: Path, current: str, root: Path) -> None:
             stored = json.loads(row[0])
             now = time.time_ns()
             if any(
-                now - _file_at(root, name).stat().st_mtime_ns < 2 * RACY_WINDOW_NS
+                now - os.stat(_file_at(root, name)).st_mtime_ns < 2 * RACY_WINDOW_NS
                 for name in stored["racy"]
             ):
                 return  # too recent still: a change now could keep the same timestamp
@@ -315,32 +325,41 @@ def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
     }
 
 
-def _remove_stale_temporaries(folder: Path, age_s: float = 86_400) -> None:
+def _remove_stale_temporaries(folder: str, age_s: float = 86_400) -> None:
     """Temporary index files a killed process (SIGKILL, a power cut) left behind more than
     a day ago: never used, since only a finished build is moved into place; removed here."""
     now = time.time()
-    for leftover in folder.glob(".index-*.tmp*"):
+    with os.scandir(folder) as scan:
+        leftovers = [e.path for e in scan if e.name.startswith(".index-") and ".tmp" in e.name]
+    for leftover in leftovers:
         try:
-            if now - leftover.stat().st_mtime > age_s:
-                leftover.unlink()
+            if now - os.stat(leftover).st_mtime > age_s:
+                os.unlink(leftover)
         except OSError:
             continue
 
 
+def _unlink(path: str) -> None:
+    from contextlib import suppress
+
+    with suppress(FileNotFoundError):
+        os.unlink(path)
+
+
 def build_file(
-    path: Path, stamp: dict[str, Any], fill: Callable[[sqlite3.Connection], None]
+    path: str, stamp: dict[str, Any], fill: Callable[[sqlite3.Connection], None]
 ) -> sqlite3.Connection | None:
     """Build the index into ``path`` atomically; None when the cache cannot be written."""
     import tempfile
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_temporaries(path.parent)
-        handle, temp_name = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=path.parent)
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
+        _remove_stale_temporaries(folder)
+        handle, temp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=folder)
         os.close(handle)
     except OSError:
         return None
-    temp = Path(temp_name)
     try:
         db = sqlite3.connect(temp)
         fill(db)
@@ -350,13 +369,13 @@ def build_file(
         db.close()
         os.replace(temp, path)
     except (OSError, sqlite3.Error):
-        temp.unlink(missing_ok=True)
+        _unlink(temp)
         return None
     except BaseException:
         # Interrupted (Ctrl-C) or failed: never leave a half-built file behind.
-        temp.unlink(missing_ok=True)
+        _unlink(temp)
         raise
     try:
-        return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        return _open_read_only(path)
     except sqlite3.Error:
         return None

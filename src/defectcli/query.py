@@ -18,7 +18,6 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .countries import country_key
@@ -31,6 +30,8 @@ from .romanize import is_hangul, phonetic_key, phonetic_words
 # query whose answer is already rendered JSON in the index (``list --json``) never pays
 # for creating thirty dataclasses at start-up.
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .dataset.locate import DataFile
     from .dataset.model import Person, Quote, Source
     from .dataset.read import Dataset
@@ -571,7 +572,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     changes, so no YAML is parsed on a warm run; ``DEFECT_NO_CACHE=1`` turns that off.
     """
     from . import cache as disk
-    from .dataset.locate import bundled_data_root, find_data_files
+    from .dataset.locate import bundled_data_folder, bundled_data_root, find_data_files
 
     def read(files: list[DataFile]) -> Dataset:
         # The YAML parser and the validator load only when the index must be (re)built.
@@ -585,12 +586,16 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
         return dataset
 
     if cache and not os.environ.get("DEFECT_NO_CACHE"):
-        given = bundled_data_root() if path is None else Path(path)
-        root = Path(str(given))
-        key = f"bundled:{root}" if path is None else str(root.resolve())
+        # Strings, not pathlib, on this path: it is every warm run's start-up.
+        if path is None:
+            folder = bundled_data_folder()  # None when not on a file system (a zip)
+            root = folder if folder is not None else str(bundled_data_root())
+            key = f"bundled:{root}"
+        else:
+            folder = root = key = os.path.realpath(os.fspath(path))
         target = disk.index_path(key)
         # The quick check needs no list of files objects: one scan, one stat a file.
-        if isinstance(given, Path) and root.is_dir():
+        if folder is not None and os.path.isdir(folder):
             current = disk.folder_fingerprint(root)
             db = disk.open_fresh(target, current, root) if current is not None else None
             if db is not None:

@@ -7,11 +7,11 @@ The bundled data ships inside the wheel as ``defectcli/data`` and is read throug
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-if TYPE_CHECKING:  # a type only: importing importlib.resources costs milliseconds
+if TYPE_CHECKING:  # types only: importlib.resources and pathlib cost milliseconds to import
     import sys
+    from pathlib import Path
 
     if sys.version_info >= (3, 11):
         from importlib.resources.abc import Traversable
@@ -49,13 +49,20 @@ class DataFile(NamedTuple):
         return name.endswith(".json")
 
 
+def bundled_data_folder() -> str | None:
+    """The bundled dataset's folder when the package sits on a file system (the usual
+    install), as a string: the warm path needs neither pathlib nor importlib.resources."""
+    beside = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "data")
+    return beside if os.path.isdir(beside) else None
+
+
 def bundled_data_root() -> Traversable:
     """The dataset that ships with the package (``defectcli/data`` inside the wheel)."""
-    beside = Path(__file__).resolve().parents[1] / "data"
-    if beside.is_dir():
-        # The usual install, on a file system: the package's own folder. Checked first
-        # because importlib.resources costs milliseconds to import on every start.
-        return beside
+    from pathlib import Path
+
+    beside = bundled_data_folder()
+    if beside is not None:
+        return Path(beside)
     from importlib.resources import files
 
     packaged = files("defectcli") / "data"
@@ -76,6 +83,8 @@ def find_data_files(path: str | Path | None) -> list[DataFile]:
     ``path`` is None for the bundled data, a folder laid out like ``data/``, or a single
     YAML/JSON file that holds a whole dataset (``people:``, ``sources:``, ...).
     """
+    from pathlib import Path
+
     if path is None:
         return _folder_files(bundled_data_root(), "data")
     given = Path(path)
@@ -103,6 +112,8 @@ def find_data_files(path: str | Path | None) -> list[DataFile]:
 
 
 def _folder_files(root: Traversable, shown: str) -> list[DataFile]:
+    from pathlib import Path
+
     found: list[DataFile] = []
     for folder, kind in FOLDER_KINDS.items():
         sub = root / folder
