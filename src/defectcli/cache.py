@@ -21,7 +21,6 @@ import json
 import os
 import sqlite3
 import stat
-import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -52,9 +51,6 @@ def cache_dir() -> str:
 # (nanoseconds) and inode.
 Stamp = tuple[str, int, int, int, int, int]
 _STAT_FIELDS = ("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
-# fork() is safe here (no threads yet, nothing but the standard library loaded) on Linux;
-# macOS warns against forking a process that may have loaded its system frameworks.
-_CAN_FORK = hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
 def _stamp(data_file: DataFile) -> Stamp:
@@ -121,40 +117,26 @@ def _stat_numbers(folder_fd: int | None, folder: str, names: Sequence[str]) -> a
 
 
 def _stat_numbers_split(folder_fd: int | None, folder: str, names: Sequence[str]) -> array[int]:
-    """``_stat_numbers`` for a large folder, the second half in a forked child: the time
-    is the kernel's (about 2 µs a file here), and git stats its index in threads for the
-    same reason; Python threads would queue on the interpreter lock between calls."""
-    if len(names) < _SPLIT_FROM or not _CAN_FORK or (os.cpu_count() or 1) < 2:
+    """``_stat_numbers`` for a large folder, split over processes: the time is the
+    kernel's (about 2 µs a file here), and git stats its index in threads for the same
+    reason; Python threads would queue on the interpreter lock between calls."""
+    from array import array
+
+    from . import parallel
+
+    count = parallel.processes()
+    if len(names) < _SPLIT_FROM or count < 2:
         return _stat_numbers(folder_fd, folder, names)
-    half = len(names) // 2
-    read_end, write_end = os.pipe()
     try:
-        child = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
+        parts = parallel.fork_map(
+            lambda part: _stat_numbers(folder_fd, folder, part).tobytes(),
+            parallel.split(names, count),
+        )
+    except parallel.SplitFailed:
         return _stat_numbers(folder_fd, folder, names)
-    if child == 0:  # pragma: no cover - the child's coverage is not collected
-        status = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(_stat_numbers(folder_fd, folder, names[half:]).tobytes())
-            status = 0
-        finally:
-            os._exit(status)  # no cleanup, no flushing of the parent's buffers
-    os.close(write_end)
-    try:
-        numbers = _stat_numbers(folder_fd, folder, names[:half])
-        with os.fdopen(read_end, "rb", closefd=False) as pipe:
-            rest = pipe.read()
-    finally:
-        os.close(read_end)  # before waiting: a child still writing gets EPIPE, not a hang
-        _, status = os.waitpid(child, 0)
-    expected = (len(names) - half) * (1 + len(_STAT_FIELDS)) * numbers.itemsize
-    if status != 0 or len(rest) != expected:
-        raise FileNotFoundError(folder)  # a file vanished under the child: start again
-    numbers.frombytes(rest)
+    numbers = array("q", b"".join(parts))
+    if len(numbers) != len(names) * (1 + len(_STAT_FIELDS)):
+        raise FileNotFoundError(folder)  # pragma: no cover - a child cannot send less
     return numbers
 
 

@@ -88,12 +88,14 @@ class DefectGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
-        from .errors import DefectError
-
         try:
             return super().invoke(ctx)
-        except DefectError as error:
-            raise ReportedError(error) from None
+        except Exception as error:
+            from .errors import DefectError  # loaded only when something went wrong
+
+            if isinstance(error, DefectError):
+                raise ReportedError(error) from None
+            raise
 
 
 class State:

@@ -7,9 +7,15 @@ does later on (exit 130, or 143 for SIGTERM), with nothing half-written left beh
 
 from __future__ import annotations
 
-import signal
 import sys
 from typing import NoReturn
+
+try:
+    # The C half of ``signal``: the Python module builds enums of every signal and costs
+    # a third of a millisecond on every start, for one handler.
+    import _signal as signal  # type: ignore[import-not-found]  # no stub: same API
+except ImportError:  # pragma: no cover - an interpreter without it
+    import signal
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -20,11 +20,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .countries import country_key
-from .errors import Ambiguous, DataError, NotFound
 from .filters import FACETS, SEARCH_KINDS, SORT_FIELDS, PersonFilter
-from .names import fold_text, name_key, words
-from .romanize import is_hangul, phonetic_key, phonetic_words
 
 # The typed records and result shapes are imported where they are built, not here: a
 # query whose answer is already rendered JSON in the index (``list --json``) never pays
@@ -96,10 +92,10 @@ class Catalog:
             params.append(where.until)
         if where.country is not None:
             clauses.append("country_key = ?")
-            params.append(country_key(where.country))
+            params.append(_country_key(where.country))
         if where.destination is not None:
             clauses.append("destination_key = ?")
-            params.append(country_key(where.destination))
+            params.append(_country_key(where.destination))
         if where.category is not None:
             clauses.append("category = ?")
             params.append(where.category.casefold())
@@ -114,6 +110,8 @@ class Catalog:
         return sql, params
 
     def person_by_id(self, person_id: str) -> Person:
+        from .errors import NotFound
+
         row = self._db.execute("SELECT doc FROM people WHERE id = ?", (person_id,)).fetchone()
         if row is None:
             raise NotFound(f"No person with id {person_id!r}.")
@@ -124,6 +122,8 @@ class Catalog:
 
         Raises ``NotFound`` (with close matches as suggestions) or ``Ambiguous``.
         """
+        from .errors import Ambiguous, NotFound
+
         ids = self.resolve(name)
         if len(ids) == 1:
             return self.person_by_id(ids[0])
@@ -142,6 +142,9 @@ class Catalog:
         3. Every word typed is a word of one of the person's names ("thae", "song gil").
         4. Every word typed starts a word of one of the names ("tha", "ryu hy").
         """
+        from .names import name_key, words
+        from .romanize import is_hangul, phonetic_key, phonetic_words
+
         key = name_key(name)
         if not key:
             return []
@@ -174,6 +177,9 @@ class Catalog:
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """Display names closest to a name that matched nothing, best first."""
         import difflib
+
+        from .names import name_key
+        from .romanize import phonetic_key
 
         key, pkey = name_key(name), phonetic_key(name)
         best: dict[str, float] = {}
@@ -340,6 +346,7 @@ class Catalog:
     def _name_hits(self, text: str) -> list[SearchHit]:
         """People the text names in any spelling (the phonetic lookup), as top hits."""
         from .results import HIT_END, HIT_START, SearchHit
+        from .romanize import is_hangul
 
         if is_hangul(text) or any(ch.isalpha() for ch in text):
             ids = self.resolve(text.replace('"', ""))
@@ -359,6 +366,7 @@ class Catalog:
 
     def source(self, source_id: str) -> Source:
         from .dataset.model import Source, build
+        from .errors import NotFound
 
         row = self._db.execute("SELECT doc FROM sources WHERE id = ?", (source_id,)).fetchone()
         if row is None:
@@ -465,6 +473,7 @@ class Catalog:
         country: str | None = None,
     ) -> Timeline:
         """Every dated event in date order (a month sorts before the days within it)."""
+        from .countries import country_key
         from .dataset.model import build
         from .results import Timeline
         from .timeline import TimelineEntry
@@ -510,6 +519,12 @@ class Catalog:
         self._db.close()
 
 
+def _country_key(name: str) -> str:
+    from .countries import country_key  # its alias tables load only for a country filter
+
+    return country_key(name)
+
+
 def fts_query(text: str) -> str:
     """An FTS5 query for what a person typed: each word as a prefix, phrases whole, all
     required. Raises ``ValueError`` when there is nothing to search for."""
@@ -524,6 +539,8 @@ def fts_query(text: str) -> str:
 
 def search_terms(text: str) -> list[str]:
     """Folded search terms: quoted phrases stay whole, other words stand alone."""
+    from .names import fold_text
+
     terms: list[str] = []
     for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
         folded = fold_text(phrase or word)
@@ -577,6 +594,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     def read(files: list[DataFile]) -> Dataset:
         # The YAML parser and the validator load only when the index must be (re)built.
         from .dataset.read import check_files
+        from .errors import DataError
         from .progress import reading
 
         with reading(len(files)) as advance:

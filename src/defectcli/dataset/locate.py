@@ -13,12 +13,13 @@ if TYPE_CHECKING:  # types only: importlib.resources and pathlib cost millisecon
     import sys
     from pathlib import Path
 
+    from ..errors import Problem
+
     if sys.version_info >= (3, 11):
         from importlib.resources.abc import Traversable
     else:
         from importlib.abc import Traversable
 
-from ..errors import DataError, Problem
 
 # Folder name -> kind of file (and the schema that checks it).
 FOLDER_KINDS = {
@@ -85,6 +86,8 @@ def find_data_files(path: str | Path | None) -> list[DataFile]:
     """
     from pathlib import Path
 
+    from ..errors import DataError
+
     if path is None:
         return _folder_files(bundled_data_root(), "data")
     given = Path(path)
@@ -144,4 +147,6 @@ def _folder_files(root: Traversable, shown: str) -> list[DataFile]:
 
 
 def _problem(file: str, message: str) -> Problem:
+    from ..errors import Problem
+
     return Problem(file, None, None, "", message)
