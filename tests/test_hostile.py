@@ -104,6 +104,15 @@ def test_errors_neutralise_control_characters_too(invoke: Invoke, hostile: Path)
         assert raw not in result.stderr
 
 
+def test_a_nul_character_in_a_search_is_a_separator(invoke: Invoke) -> None:
+    # SQLite stops reading a full-text query at a NUL; found by the command-line fuzzer.
+    alone = invoke("search", "\x00")
+    assert alone.exit_code == 2 and "nothing to search for" in alone.stderr
+    joined = invoke("quotes", "--search", "beggars\x00", "--format", "json")
+    assert joined.exit_code == 0
+    assert joined.stdout == invoke("quotes", "--search", "beggars", "--format", "json").stdout
+
+
 # --- the process ----------------------------------------------------------------------------
 
 

@@ -542,6 +542,8 @@ def search_terms(text: str) -> list[str]:
     from .names import fold_text
 
     terms: list[str] = []
+    # SQLite reads a query only up to a NUL character ("unterminated string"): a space.
+    text = text.replace("\x00", " ")
     for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
         folded = fold_text(phrase or word)
         if folded:
