@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 from .countries import country_key
 from .dataset.model import Person, Quote, as_data
@@ -73,102 +73,146 @@ def dumps(record: Any) -> str:
     return json.dumps(as_data(record), ensure_ascii=False)
 
 
-def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
-    """Create the tables in ``db`` and fill them from ``dataset``."""
-    db.executescript(SCHEMA)
-    # Quotations are stored in the order every listing shows them (dated first, by date,
-    # then as read), and that position is also their rowid in the full-text table: a
-    # search is then one FTS lookup of rowids and a walk of the quotes table in order,
-    # with no sort and no reading of the FTS table's stored text (4x faster at 300,000).
-    # So they go into the search table first; every other row is numbered after them.
-    ordered = sorted(
-        enumerate(dataset.quotes), key=lambda sq: (sq[1].date is None, sq[1].date or "", sq[0])
-    )
-    db.executemany(
-        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?)",
-        [
+class PersonRows(NamedTuple):
+    """Every row a run of people contributes, computed apart from the rest so that runs
+    can be computed in separate processes (see ``build_index_from_records``)."""
+
+    people: list[tuple[Any, ...]]
+    years: list[tuple[str, int]]
+    names: list[tuple[str, str, str, str, str, str]]
+    search: list[tuple[str, str, str | None, str, str]]
+    # (id, person, speaker id, source, date, doc, record, search title, search body)
+    quotes: list[tuple[Any, ...]]
+    # (date, kind order, person name) to sort on, then the timeline row without its seq
+    timeline: list[tuple[Any, ...]]
+    cited: list[tuple[str, str, str]]
+    quote_cited: list[tuple[str, str, str]]
+
+
+def person_rows(
+    people: Sequence[Person], docs: Sequence[Any], quotes: Sequence[Quote]
+) -> PersonRows:
+    """The rows of these people and of their quotations (``quotes``: theirs, in order)."""
+    rows = PersonRows([], [], [], [], [], [], [], [])
+    for person, doc in zip(people, docs, strict=True):
+        rows.people.append(_person_row(person, doc))
+        rows.years.extend((person.id, y) for y in person.years)
+        rows.names.extend(_name_row(person, n, k) for n, k in person_names(person).items())
+        rows.search.extend(_person_search(person))
+        for entry in person_entries(person):
+            rows.timeline.append((*entry.sort_key, *_timeline_row(entry)))
+    for q in quotes:
+        rows.quotes.append(
             (
-                rank,
                 q.id,
-                seq,
                 q.person,
                 q.speaker_id,
                 q.source,
                 q.date,
                 dumps(q),
                 json.dumps(quote_record(q), ensure_ascii=False),
+                f"{q.speaker}, {q.venue}",
+                _quote_text(q),
             )
-            for rank, (seq, q) in enumerate(ordered, start=1)
-        ],
+        )
+    # Each (source, kind, record) once, people's citations before their quotations'.
+    seen: set[tuple[str, str, str]] = set()
+    for person in people:
+        rows.cited.extend(_once(seen, person.cited_sources(), "person", person.id))
+    for q in quotes:
+        rows.quote_cited.extend(_once(seen, [q.source], "person", q.person))
+    return rows
+
+
+def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
+    """Create the tables in ``db`` and fill them from ``dataset``."""
+    docs: list[Any] = list(dataset.person_docs) or [None] * len(dataset.people)
+    write_index(db, [person_rows(dataset.people, docs, dataset.quotes)], dataset)
+
+
+def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dataset) -> None:
+    """Create the tables and fill them: people and quotations from ``parts`` (in order),
+    sources, events and statistics from ``shared`` (whose people are not read)."""
+    db.executescript(SCHEMA)
+    # Quotations are stored in the order every listing shows them (dated first, by date,
+    # then as read), and that position is also their rowid in the full-text table: a
+    # search is then one FTS lookup of rowids and a walk of the quotes table in order,
+    # with no sort and no reading of the FTS table's stored text (4x faster at 300,000).
+    # So they go into the search table first; every other row is numbered after them.
+    quotes = [q for part in parts for q in part.quotes]
+    dates = [q[4] for q in quotes]
+    order = sorted(range(len(quotes)), key=lambda i: (dates[i] is None, dates[i] or "", i))
+    db.executemany(
+        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?)",
+        [(rank, *quotes[i][:1], i, *quotes[i][1:7]) for rank, i in enumerate(order, start=1)],
     )
     db.executemany(
         "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
         [
-            (rank, "quote", q.id, q.person, f"{q.speaker}, {q.venue}", _quote_text(q))
-            for rank, (_, q) in enumerate(ordered, start=1)
+            (rank, "quote", quotes[i][0], quotes[i][1], quotes[i][7], quotes[i][8])
+            for rank, i in enumerate(order, start=1)
         ],
     )
-    docs: list[Any] = list(dataset.person_docs) or [None] * len(dataset.people)
-    for person, doc in zip(dataset.people, docs, strict=True):
-        _add_person(db, person, doc)
+    for part in parts:
+        db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", part.people)
+        db.executemany("INSERT INTO person_years VALUES (?,?)", part.years)
+        db.executemany("INSERT INTO person_names VALUES (?,?,?,?,?,?)", part.names)
+        db.executemany("INSERT INTO search VALUES (?,?,?,?,?)", part.search)
     db.executemany(
         "INSERT INTO sources VALUES (?,?,?,?)",
-        [(s.id, i, s.kind, dumps(s)) for i, s in enumerate(dataset.sources)],
+        [(s.id, i, s.kind, dumps(s)) for i, s in enumerate(shared.sources)],
     )
     db.executemany(
         "INSERT INTO search VALUES (?,?,?,?,?)",
-        [("event", e.id, None, f"{e.date} {e.kind}", e.summary) for e in dataset.events]
+        [("event", e.id, None, f"{e.date} {e.kind}", e.summary) for e in shared.events]
         + [
             ("source", s.id, None, s.outlet, " ".join(filter(None, [s.title, s.author, s.via])))
-            for s in dataset.sources
+            for s in shared.sources
         ],
     )
-    db.executemany("INSERT INTO citations VALUES (?,?,?)", list(_citations(dataset)))
-    entries = [e for p in dataset.people for e in person_entries(p)]
-    entries += [e for ev in dataset.events for e in context_entries(ev)]
-    entries.sort(key=lambda e: e.sort_key)
+    citations = [row for part in parts for row in part.cited]
+    citations += [row for part in parts for row in part.quote_cited]
+    citations += _shared_citations(shared)
+    db.executemany("INSERT INTO citations VALUES (?,?,?)", citations)
+    # Stable sort: within one key, people's entries (as read), then context events.
+    timeline = [row for part in parts for row in part.timeline]
+    timeline += [
+        (*e.sort_key, *_timeline_row(e)) for ev in shared.events for e in context_entries(ev)
+    ]
+    timeline.sort(key=lambda row: row[:3])
     db.executemany(
         "INSERT INTO timeline VALUES (?,?,?,?,?,?,?,?,?)",
-        [_timeline_row(i, e) for i, e in enumerate(entries)],
+        [(seq, *row[3:]) for seq, row in enumerate(timeline)],
     )
     db.executemany(
-        "INSERT INTO arrivals VALUES (?,?)", [(y.year, dumps(y)) for y in dataset.arrivals]
+        "INSERT INTO arrivals VALUES (?,?)", [(y.year, dumps(y)) for y in shared.arrivals]
     )
     tabled = (
-        ("events", dataset.events),
-        ("cumulative", dataset.cumulative),
-        ("figures", dataset.figures),
+        ("events", shared.events),
+        ("cumulative", shared.cumulative),
+        ("figures", shared.figures),
     )
     for table, records in tabled:
         rows = [(i, dumps(r)) for i, r in enumerate(records)]
         db.executemany(f"INSERT INTO {table} VALUES (?,?)", rows)
 
 
-def _add_person(db: sqlite3.Connection, person: Person, doc: Any) -> None:
-    db.execute(
-        "INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            person.id,
-            person.name,
-            person.hangul,
-            person.category,
-            person.country,
-            country_key(person.country),
-            person.destination,
-            country_key(person.destination),
-            person.year,
-            int(person.confirmed),
-            json.dumps(doc, ensure_ascii=False) if doc is not None else dumps(person),
-            # What `defect list --json` prints, rendered once here rather than per query.
-            json.dumps(person_record(person), ensure_ascii=False),
-        ),
+def _person_row(person: Person, doc: Any) -> tuple[Any, ...]:
+    return (
+        person.id,
+        person.name,
+        person.hangul,
+        person.category,
+        person.country,
+        country_key(person.country),
+        person.destination,
+        country_key(person.destination),
+        person.year,
+        int(person.confirmed),
+        json.dumps(doc, ensure_ascii=False) if doc is not None else dumps(person),
+        # What `defect list --json` prints, rendered once here rather than per query.
+        json.dumps(person_record(person), ensure_ascii=False),
     )
-    db.executemany("INSERT INTO person_years VALUES (?,?)", [(person.id, y) for y in person.years])
-    db.executemany(
-        "INSERT INTO person_names VALUES (?,?,?,?,?,?)",
-        [_name_row(person, name, kind) for name, kind in person_names(person).items()],
-    )
-    _add_person_search(db, person)
 
 
 def _name_row(person: Person, name: str, kind: str) -> tuple[str, str, str, str, str, str]:
@@ -199,7 +243,7 @@ def person_names(person: Person) -> dict[str, str]:
     return names
 
 
-def _add_person_search(db: sqlite3.Connection, person: Person) -> None:
+def _person_search(person: Person) -> list[tuple[str, str, str | None, str, str]]:
     rows: list[tuple[str, str, str | None, str, str]] = []
     names = " · ".join(n for n, kind in person_names(person).items() if kind != "id")
     posts = [f"{p.title}, {p.mission or ''} {p.city or ''} {p.country}" for p in person.postings]
@@ -210,38 +254,39 @@ def _add_person_search(db: sqlite3.Connection, person: Person) -> None:
     for claim in person.claims:
         body = f"{claim.value} {claim.note or ''}"
         rows.append(("claim", person.id, person.id, f"{person.name}: {claim.field}", body))
-    db.executemany("INSERT INTO search VALUES (?,?,?,?,?)", rows)
+    return rows
 
 
-def _citations(dataset: Dataset) -> Iterator[tuple[str, str, str]]:
-    """(source id, kind of record, record id) for every citation, each pair once."""
+def _once(
+    seen: set[tuple[str, str, str]], source_ids: Iterable[str], kind: str, record_id: str
+) -> Iterator[tuple[str, str, str]]:
+    """(source id, kind of record, record id) for each citation not yet ``seen``."""
+    for source_id in source_ids:
+        row = (source_id, kind, record_id)
+        if row not in seen:
+            seen.add(row)
+            yield row
+
+
+def _shared_citations(dataset: Dataset) -> list[tuple[str, str, str]]:
+    """The citations of events and statistics, each once."""
     seen: set[tuple[str, str, str]] = set()
-
-    def emit(source_ids: Any, kind: str, record_id: str) -> Iterator[tuple[str, str, str]]:
-        for source_id in source_ids:
-            row = (source_id, kind, record_id)
-            if row not in seen:
-                seen.add(row)
-                yield row
-
-    for person in dataset.people:
-        yield from emit(person.cited_sources(), "person", person.id)
-    for quote in dataset.quotes:
-        yield from emit([quote.source], "person", quote.person)
+    rows: list[tuple[str, str, str]] = []
     for event in dataset.events:
-        yield from emit(event.sources, "event", event.id)
+        rows.extend(_once(seen, event.sources, "event", event.id))
     for row in dataset.arrivals:
         cited = [*row.sources, *(s for c in row.claims for s in c.sources)]
-        yield from emit(cited, "statistics", f"arrivals {row.year}")
+        rows.extend(_once(seen, cited, "statistics", f"arrivals {row.year}"))
     for total in dataset.cumulative:
-        yield from emit(total.sources, "statistics", f"cumulative {total.as_of}")
+        rows.extend(_once(seen, total.sources, "statistics", f"cumulative {total.as_of}"))
     for figure in dataset.figures:
-        yield from emit(figure.sources, "statistics", figure.id)
+        rows.extend(_once(seen, figure.sources, "statistics", figure.id))
+    return rows
 
 
-def _timeline_row(seq: int, entry: TimelineEntry) -> tuple[object, ...]:
+def _timeline_row(entry: TimelineEntry) -> tuple[object, ...]:
+    """The timeline table's columns after ``seq``."""
     return (
-        seq,
         entry.date,
         entry.sort_key[1],
         entry.kind,
