@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,10 @@ from typing import Any
 import pytest
 
 from conftest import FIXTURES, MINI
-from defectcli import parallel
+from defectcli import index, parallel
 from defectcli.dataset import read
-from defectcli.dataset.read import check_dataset
+from defectcli.dataset.locate import find_data_files
+from defectcli.dataset.read import check_dataset, check_files, check_records
 
 pytestmark = pytest.mark.skipif(not parallel.CAN_FORK, reason="splits need fork (Linux)")
 
@@ -91,3 +93,31 @@ def test_split_reading_reports_the_same_problems(
         _serial(serial)
         alone = check_dataset(data)
     assert together == alone and together[1]
+
+
+def _tables(db: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
+    names = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    # The full-text table's own shadow tables follow from its rows; compare the rows.
+    names = [n for n in names if not n.startswith("search_")]
+    return {n: db.execute(f"SELECT rowid, * FROM {n} ORDER BY rowid").fetchall() for n in names}
+
+
+@pytest.mark.parametrize("data", [None, MINI], ids=["bundled", "mini"])
+def test_an_index_built_in_parts_equals_one_built_whole(
+    monkeypatch: pytest.MonkeyPatch, split_everything: list[int], data: Path | None
+) -> None:
+    monkeypatch.setattr(index, "PARALLEL_FROM", 1)
+    files = find_data_files(data)
+    records, problems = check_records(files)
+    assert records is not None and not problems
+    split_done = len(split_everything)
+    in_parts = sqlite3.connect(":memory:")
+    index.build_index_from_records(records, in_parts)
+    # The rows really came from several processes (three, or one a person).
+    assert split_everything[split_done:] == [min(3, len(records.people))]
+    whole = sqlite3.connect(":memory:")
+    dataset, _ = check_files(files)
+    assert dataset is not None
+    index.build_index(dataset, whole)
+    assert _tables(in_parts) == _tables(whole)
+    assert len(_tables(whole)["people"]) == len(dataset.people) > 0

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .dataset.locate import DataFile
     from .dataset.model import Person, Quote, Source
     from .dataset.read import Dataset
+    from .dataset.validate import Collected
     from .results import (
         Facets,
         Profile,
@@ -593,17 +594,24 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     from . import cache as disk
     from .dataset.locate import bundled_data_folder, bundled_data_root, find_data_files
 
-    def read(files: list[DataFile]) -> Dataset:
+    def read(files: list[DataFile]) -> Collected:
         # The YAML parser and the validator load only when the index must be (re)built.
-        from .dataset.read import check_files
+        from .dataset.read import check_records
         from .errors import DataError
         from .progress import reading
 
         with reading(len(files)) as advance:
-            dataset, problems = check_files(files, advance)
-        if dataset is None:
+            records, problems = check_records(files, advance)
+        if records is None:
             raise DataError(problems)
-        return dataset
+        return records
+
+    def in_memory(records: Collected) -> Catalog:
+        from .index import build_index_from_records
+
+        db = sqlite3.connect(":memory:")
+        build_index_from_records(records, db)
+        return Catalog(db)
 
     if cache and not os.environ.get("DEFECT_NO_CACHE"):
         # Strings, not pathlib, on this path: it is every warm run's start-up.
@@ -623,12 +631,12 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
         files = find_data_files(path)
         db = disk.open_fresh(target, disk.fingerprint([disk.stamp_of(f) for f in files]), root)
         if db is None:
-            from .index import build_index
+            from .index import build_index_from_records
 
             stamp = disk.snapshot(files)
-            dataset = read(files)
-            db = disk.build_file(target, stamp, lambda conn: build_index(dataset, conn))
+            records = read(files)
+            db = disk.build_file(target, stamp, lambda c: build_index_from_records(records, c))
             if db is None:  # the cache cannot be written: carry on in memory
-                return Catalog.from_dataset(dataset)
+                return in_memory(records)
         return Catalog(db)
-    return Catalog.from_dataset(read(find_data_files(path)))
+    return in_memory(read(find_data_files(path)))

@@ -156,35 +156,49 @@ def read_dataset(path: str | Path | None = None) -> Dataset:
 
 def _build(records: Collected) -> Dataset:
     people = [build(Person, r.data) for r in records.people]
-    person_docs = [r.data for r in records.people]
-    names = {p.id: p.name for p in people}
+    names = speaker_names(records)
+    dataset = build_shared(records)
+    dataset.people = people
+    dataset.person_docs = [r.data for r in records.people]
+    dataset.quotes = [q for person in people for q in build_quotes(person, names)]
+    return dataset
+
+
+def speaker_names(records: Collected) -> dict[str, str]:
+    """Person id -> display name: what a quotation shows for a speaker given by id."""
+    return {r.data["id"]: r.data["name"] for r in records.people}
+
+
+def build_quotes(person: Person, names: dict[str, str]) -> list[Quote]:
+    """A person's quotations as dataset-wide records: whose file, who spoke."""
     quotes: list[Quote] = []
-    for person in people:
-        for q in person.quotes:
-            if q.speaker_name is not None:
-                speaker, speaker_id = q.speaker_name, None
-            else:
-                speaker_id = q.speaker or person.id
-                speaker = names[speaker_id]
-            quotes.append(
-                Quote(
-                    id=q.id,
-                    person=person.id,
-                    speaker=speaker,
-                    speaker_id=speaker_id,
-                    text=q.text,
-                    venue=q.venue,
-                    source=q.source,
-                    date=q.date,
-                    language=q.language,
-                    translation=q.translation,
-                    note=q.note,
-                )
+    for q in person.quotes:
+        if q.speaker_name is not None:
+            speaker, speaker_id = q.speaker_name, None
+        else:
+            speaker_id = q.speaker or person.id
+            speaker = names[speaker_id]
+        quotes.append(
+            Quote(
+                id=q.id,
+                person=person.id,
+                speaker=speaker,
+                speaker_id=speaker_id,
+                text=q.text,
+                venue=q.venue,
+                source=q.source,
+                date=q.date,
+                language=q.language,
+                translation=q.translation,
+                note=q.note,
             )
+        )
+    return quotes
+
+
+def build_shared(records: Collected) -> Dataset:
+    """Every record but the people and their quotations: sources, events, statistics."""
     return Dataset(
-        person_docs=person_docs,
-        people=people,
-        quotes=quotes,
         sources=[build(Source, r.data) for r in records.sources],
         events=[build(Event, r.data) for r in records.events],
         arrivals=sorted(
