@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from .countries import country_key
 from .dataset.model import Person, Quote, as_data
 from .dataset.read import Dataset
+from .dataset.validate import Collected, Located
 from .names import name_key, words
 from .render.records import person_record, quote_record
 from .romanize import is_hangul, phonetic_key, phonetic_words, romanizations
@@ -128,6 +129,42 @@ def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
     """Create the tables in ``db`` and fill them from ``dataset``."""
     docs: list[Any] = list(dataset.person_docs) or [None] * len(dataset.people)
     write_index(db, [person_rows(dataset.people, docs, dataset.quotes)], dataset)
+
+
+# From this many people on, their rows are computed by several processes.
+PARALLEL_FROM = 1_000
+
+
+def build_index_from_records(records: Collected, db: sqlite3.Connection) -> None:
+    """``build_index`` straight from checked records (``read.check_records``): for many
+    people, each process builds and renders its own run of them, and sends its rows
+    back with ``marshal`` (plain tuples of text and numbers, its fastest case)."""
+    import marshal
+
+    from . import parallel
+    from .dataset.model import Person, build
+    from .dataset.read import build_quotes, build_shared, speaker_names
+
+    names = speaker_names(records)
+
+    def rows_of(run: Sequence[Located]) -> PersonRows:
+        people = [build(Person, r.data) for r in run]
+        quotes = [q for person in people for q in build_quotes(person, names)]
+        return person_rows(people, [r.data for r in run], quotes)
+
+    count = parallel.processes()
+    if len(records.people) < PARALLEL_FROM or count < 2:
+        parts = [rows_of(records.people)]
+    else:
+        try:
+            answers = parallel.fork_map(
+                lambda run: marshal.dumps(tuple(rows_of(run))),
+                parallel.split(records.people, count),
+            )
+            parts = [PersonRows(*marshal.loads(answer)) for answer in answers]
+        except parallel.SplitFailed:
+            parts = [rows_of(records.people)]
+    write_index(db, parts, build_shared(records))
 
 
 def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dataset) -> None:
