@@ -344,6 +344,12 @@ def build_file(
         return None
     try:
         db = sqlite3.connect(temp)
+        # A temporary file that is renamed into place only when whole needs no rollback
+        # journal and no flushes to disk on the way; a larger page cache keeps the
+        # indexes of 100,000 people in memory while they are built.
+        db.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;"
+        )
         fill(db)
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.execute("INSERT INTO meta VALUES ('stamp', ?)", (json.dumps(stamp),))
