@@ -40,7 +40,7 @@ CREATE VIRTUAL TABLE search USING fts5(
 CREATE TABLE quotes (
     rank INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, seq INTEGER NOT NULL,
     person TEXT NOT NULL, speaker_id TEXT, source TEXT NOT NULL, date TEXT,
-    doc TEXT NOT NULL, record TEXT NOT NULL
+    record TEXT NOT NULL
 );
 CREATE TABLE sources (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, doc TEXT NOT NULL
@@ -86,7 +86,7 @@ class PersonRows(NamedTuple):
     years: list[tuple[str, int]]
     names: list[tuple[str, str, str, str, str, str]]
     search: list[tuple[str, str, str | None, str, str]]
-    # (id, person, speaker id, source, date, doc, record, search title, search body)
+    # (id, person, speaker id, source, date, record, search title, search body)
     quotes: list[tuple[Any, ...]]
     # (date, kind order, person name) to sort on, then the timeline row without its seq
     timeline: list[tuple[Any, ...]]
@@ -114,7 +114,7 @@ def person_rows(
                 q.speaker_id,
                 q.source,
                 q.date,
-                dumps(q),
+                # What `defect quotes --json` prints; it also holds every field of a Quote.
                 json.dumps(quote_record(q), ensure_ascii=False),
                 f"{q.speaker}, {q.venue}",
                 _quote_text(q),
@@ -184,13 +184,13 @@ def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dat
     dates = [q[4] for q in quotes]
     order = sorted(range(len(quotes)), key=lambda i: (dates[i] is None, dates[i] or "", i))
     db.executemany(
-        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?)",
-        [(rank, *quotes[i][:1], i, *quotes[i][1:7]) for rank, i in enumerate(order, start=1)],
+        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
+        [(rank, *quotes[i][:1], i, *quotes[i][1:6]) for rank, i in enumerate(order, start=1)],
     )
     db.executemany(
         "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
         [
-            (rank, "quote", quotes[i][0], quotes[i][1], quotes[i][7], quotes[i][8])
+            (rank, "quote", quotes[i][0], quotes[i][1], quotes[i][6], quotes[i][7])
             for rank, i in enumerate(order, start=1)
         ],
     )

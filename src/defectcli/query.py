@@ -17,7 +17,8 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .filters import FACETS, SEARCH_KINDS, SORT_FIELDS, PersonFilter
@@ -259,7 +260,8 @@ class Catalog:
         case and accents; a phrase in double quotes matches as a phrase."""
         from .dataset.model import Quote, build
 
-        sql, params = self._quotes_sql("doc", person, search, source)
+        # The stored record has every field of a Quote, under the same names.
+        sql, params = self._quotes_sql("record", person, search, source)
         return [build(Quote, json.loads(doc)) for (doc,) in self._db.execute(sql, params)]
 
     def quote_records(
@@ -634,9 +636,27 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
             from .index import build_index_from_records
 
             stamp = disk.snapshot(files)
-            records = read(files)
-            db = disk.build_file(target, stamp, lambda c: build_index_from_records(records, c))
-            if db is None:  # the cache cannot be written: carry on in memory
-                return in_memory(records)
+            with _collector_paused():
+                records = read(files)
+                db = disk.build_file(target, stamp, lambda c: build_index_from_records(records, c))
+                if db is None:  # the cache cannot be written: carry on in memory
+                    return in_memory(records)
         return Catalog(db)
-    return in_memory(read(find_data_files(path)))
+    with _collector_paused():
+        return in_memory(read(find_data_files(path)))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Building the index makes millions of small dicts, lists and strings and no reference
+    cycles; Python's cycle collector would walk them again and again as they pile up
+    (a tenth of a 10,000-person build). Reference counting still frees everything."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
