@@ -124,11 +124,11 @@ class Catalog:
 
         Raises ``NotFound`` (with close matches as suggestions) or ``Ambiguous``.
         """
-        from .errors import Ambiguous, NotFound
-
         ids = self.resolve(name)
         if len(ids) == 1:
             return self.person_by_id(ids[0])
+        from .errors import Ambiguous, NotFound
+
         if not ids:
             raise NotFound(f"No person matches {name!r}.", self.suggest(name))
         candidates = [self._describe(self.person_by_id(i)) for i in ids]
