@@ -25,7 +25,7 @@ from .filters import FACETS, SEARCH_KINDS, SORT_FIELDS, PersonFilter
 
 # The typed records and result shapes are imported where they are built, not here: a
 # query whose answer is already rendered JSON in the index (``list --json``) never pays
-# for creating thirty dataclasses at start-up.
+# for defining thirty record classes at start-up.
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -466,7 +466,7 @@ class Catalog:
             groups.setdefault(_facet_value(person, by), []).append(person.id)
         ordered = sorted(groups.items(), key=lambda kv: _facet_order(by, kv))
         rows = tuple(FacetRow(value, len(ids), tuple(ids)) for value, ids in ordered)
-        return Facets(by, rows, sum(r.count for r in rows))
+        return Facets(by, rows, sum(r.size for r in rows))
 
     def timeline(
         self,

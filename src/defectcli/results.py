@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .dataset.model import Cumulative, Figure, Person, Quote, Related, Source, YearFigures
 from .timeline import TimelineEntry
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """Everything ``defect show`` prints about one person, gathered in one place.
 
     ``sources`` are numbered by their position (1-based) for citing: every source the record
@@ -29,16 +28,14 @@ class Profile:
         raise KeyError(source_id)
 
 
-@dataclass(frozen=True)
-class QuoteSet:
+class QuoteSet(NamedTuple):
     """Quotations with the sources they cite, for rendering."""
 
     quotes: tuple[Quote, ...]
     sources: dict[str, Source]
 
 
-@dataclass(frozen=True)
-class Statistics:
+class Statistics(NamedTuple):
     """The arrivals series (rows sorted by year), cumulative totals and other counts."""
 
     arrivals: tuple[YearFigures, ...]
@@ -47,32 +44,28 @@ class Statistics:
     sources: dict[str, Source]
 
 
-@dataclass(frozen=True)
-class FacetRow:
+class FacetRow(NamedTuple):
     """One value of a facet (``count --by``) with the people it counts."""
 
     value: str
-    count: int
+    size: int  # how many people have this value ("count" would hide tuple.count)
     people: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class CitedBy:
+class CitedBy(NamedTuple):
     kind: str  # person | event | statistics
     id: str
     label: str
 
 
-@dataclass(frozen=True)
-class SourceEntry:
+class SourceEntry(NamedTuple):
     """A source with the records that cite it."""
 
     source: Source
     cited_by: tuple[CitedBy, ...]
 
 
-@dataclass(frozen=True)
-class Facets:
+class Facets(NamedTuple):
     """``count --by``: the facet, its rows, and how many people were counted."""
 
     by: str
@@ -80,8 +73,7 @@ class Facets:
     total: int
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(NamedTuple):
     entries: tuple[TimelineEntry, ...]
     sources: dict[str, Source]
 
@@ -91,8 +83,7 @@ class Timeline:
 HIT_START, HIT_END = "\ue000", "\ue001"
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     kind: str  # one of SEARCH_KINDS
     id: str  # the record: a person id, quote id, event id or source id
     person: str | None  # the person it belongs to, if any
@@ -101,7 +92,6 @@ class SearchHit:
     rank: float  # lower is better (SQLite FTS5 bm25)
 
 
-@dataclass(frozen=True)
-class SearchResult:
+class SearchResult(NamedTuple):
     query: str
     hits: tuple[SearchHit, ...]  # grouped by kind in SEARCH_KINDS order, best first

@@ -7,7 +7,7 @@ events all become ``TimelineEntry`` rows, summarised in the project's own words.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .dataset.model import Event, Person
 
@@ -21,8 +21,7 @@ KIND_ORDER = {
 }
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
+class TimelineEntry(NamedTuple):
     date: str
     kind: str
     summary: str

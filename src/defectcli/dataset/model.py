@@ -1,17 +1,19 @@
 """Typed records: what the rest of the program (and a notebook user) works with.
 
 Records are built from schema-valid plain data by one generic builder that follows the
-dataclass type hints, so the schema's keys and these fields are the same names.
+type hints, so the schema's keys and these fields are the same names.
+
+Records are immutable ``NamedTuple`` classes rather than frozen dataclasses: a dataclass
+costs about seven times as much to define (every start that reads records pays for thirty
+of them) and its frozen ``__init__`` three times as much per record built.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import types
 import typing
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, TypeVar, Union, cast
+from typing import Any, NamedTuple, TypeVar, Union, cast
 
 T = TypeVar("T")
 
@@ -21,8 +23,7 @@ Value = str | int | float
 YEAR_FIELDS = ("defection.left", "defection.arrived", "defection.year")
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     id: str
     kind: str
     outlet: str
@@ -35,8 +36,7 @@ class Source:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     """One sourced value of a field that sources disagree on."""
 
     field: str
@@ -46,24 +46,21 @@ class Claim:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Dated:
+class Dated(NamedTuple):
     date: str
     sources: tuple[str, ...]
     place: str | None = None
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Alias:
+class Alias(NamedTuple):
     name: str
     kind: str
     sources: tuple[str, ...]
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Posting:
+class Posting(NamedTuple):
     country: str
     title: str
     sources: tuple[str, ...]
@@ -74,8 +71,7 @@ class Posting:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Defection:
+class Defection(NamedTuple):
     country: str
     destination: str
     sources: tuple[str, ...]
@@ -87,31 +83,27 @@ class Defection:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Disclosure:
+class Disclosure(NamedTuple):
     date: str
     how: str
     sources: tuple[str, ...]
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Confirmation:
+class Confirmation(NamedTuple):
     status: str  # official | press | unknown
     sources: tuple[str, ...]
     by: str | None = None
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):
     person: str
     relation: str
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Relative:
+class Relative(NamedTuple):
     relation: str
     sources: tuple[str, ...]
     name: str | None = None
@@ -119,16 +111,14 @@ class Relative:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class LifeEvent:
+class LifeEvent(NamedTuple):
     date: str
     kind: str
     summary: str
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class QuoteData:
+class QuoteData(NamedTuple):
     """A quotation as written in a person's file (the speaker not yet resolved)."""
 
     id: str
@@ -143,8 +133,7 @@ class QuoteData:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Quote:
+class Quote(NamedTuple):
     """A quotation with its speaker resolved: ``person`` is the record it is filed under."""
 
     id: str
@@ -160,8 +149,7 @@ class Quote:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
     id: str
     name: str
     category: str
@@ -236,8 +224,7 @@ class Person:
         return tuple(ordered)
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """A dated context event (a mission closing, an expulsion, a directive)."""
 
     id: str
@@ -250,8 +237,7 @@ class Event:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class YearFigures:
+class YearFigures(NamedTuple):
     """One year of the Ministry of Unification's arrivals series; None is unknown."""
 
     year: int
@@ -265,8 +251,7 @@ class YearFigures:
     claims: tuple[Claim, ...] = ()
 
 
-@dataclass(frozen=True)
-class Cumulative:
+class Cumulative(NamedTuple):
     as_of: str
     total: int
     sources: tuple[str, ...]
@@ -275,8 +260,7 @@ class Cumulative:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     id: str
     label: str
     value: int
@@ -295,21 +279,24 @@ def _year_of(value: Value) -> int | None:
 
 
 def _walk_sources(record: Any) -> Iterator[str]:
-    if isinstance(record, tuple):
-        for item in record:
-            yield from _walk_sources(item)
-        return
-    fields = getattr(record, "__dataclass_fields__", None)
+    fields = getattr(record, "_fields", None)
     if fields is None or isinstance(record, type):
+        if isinstance(record, tuple):  # a tuple of records
+            for item in record:
+                yield from _walk_sources(item)
         return
-    for name in fields:
-        value = getattr(record, name)
+    for name, value in zip(fields, record, strict=True):
         if name == "sources" and isinstance(value, tuple):
             yield from value
         elif name == "source" and isinstance(value, str):
             yield value
-        elif isinstance(value, tuple) or hasattr(value, "__dataclass_fields__"):
+        elif isinstance(value, tuple):  # a record, or a tuple of them
             yield from _walk_sources(value)
+
+
+def is_record(value: Any) -> bool:
+    """A record (class or instance): a named tuple; a plain tuple has no field names."""
+    return hasattr(value, "_fields")
 
 
 # --- The generic builder ------------------------------------------------------------------
@@ -326,7 +313,7 @@ _HINTS: dict[Any, dict[str, Any]] = {}
 
 
 def _hints(cls: Any) -> dict[str, Any]:
-    names = {f.name for f in dataclasses.fields(cls)}
+    names = set(cls._fields)
     return {k: v for k, v in typing.get_type_hints(cls).items() if k in names}
 
 
@@ -339,11 +326,10 @@ def _convert(hint: Any, value: Any) -> Any:
         return tuple(_convert(item_hint, item) for item in value)
     if origin is Union or isinstance(hint, types.UnionType):
         for option in typing.get_args(hint):
-            is_record = isinstance(option, type) and dataclasses.is_dataclass(option)
-            if is_record and isinstance(value, Mapping):
+            if isinstance(option, type) and is_record(option) and isinstance(value, Mapping):
                 return build(cast(type[Any], option), value)
         return value
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and is_record(hint):
         return build(cast(type[Any], hint), value)
     if hint is float and isinstance(value, int):
         return float(value)
@@ -351,12 +337,12 @@ def _convert(hint: Any, value: Any) -> Any:
 
 
 def as_data(record: Any) -> Any:
-    """A record as plain JSON-ready data (tuples become lists)."""
+    """A record as plain JSON-ready data (records become objects, tuples lists)."""
     if isinstance(record, (str, int, float)) or record is None:
         return record
+    fields = getattr(record, "_fields", None)
+    if fields is not None and not isinstance(record, type):
+        return {name: as_data(value) for name, value in zip(fields, record, strict=True)}
     if isinstance(record, (tuple, list)):
         return [as_data(item) for item in record]
-    fields = getattr(record, "__dataclass_fields__", None)
-    if fields is not None and not isinstance(record, type):
-        return {name: as_data(getattr(record, name)) for name in fields}
     return record

@@ -77,7 +77,7 @@ def stats_lines(stats: Statistics) -> Iterator[str]:
 
 def facet_lines(facets: Facets) -> Iterator[str]:
     for row in facets.rows:
-        yield _row(row.value, str(row.count))
+        yield _row(row.value, str(row.size))
 
 
 def timeline_lines(timeline: Timeline) -> Iterator[str]:

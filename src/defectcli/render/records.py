@@ -123,7 +123,7 @@ def claim_record(claim: Claim) -> Record:
 
 def facet_records(facets: Facets) -> list[Record]:
     return [
-        {"by": facets.by, "value": r.value, "count": r.count, "people": list(r.people)}
+        {"by": facets.by, "value": r.value, "count": r.size, "people": list(r.people)}
         for r in facets.rows
     ]
 

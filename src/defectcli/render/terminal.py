@@ -228,14 +228,14 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
 
 
 def facet_chart(facets: Facets, console: Console) -> None:
-    peak = max((r.count for r in facets.rows), default=0)
+    peak = max((r.size for r in facets.rows), default=0)
     width = max(10, min(40, console.width - 40))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
     table.add_column(facets.by.capitalize(), overflow="fold")
     table.add_column("People", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True, min_width=width)
     for row in facets.rows:
-        table.add_row(_t(row.value), Text(str(row.count)), bar(row.count, peak, width))
+        table.add_row(_t(row.value), Text(str(row.size)), bar(row.size, peak, width))
     console.print(table)
     console.print(_t(f"{facets.total} {'person' if facets.total == 1 else 'people'}", "dim"))
 
