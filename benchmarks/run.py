@@ -115,8 +115,11 @@ def dataset(size: int) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
-    parser.add_argument("--repeat", type=int, default=7, help="timed rounds per case")
-    parser.add_argument("--cold-repeat", type=int, default=3, help="rounds for cold runs")
+    parser.add_argument("--repeat", type=int, default=5, help="timed rounds per case by size")
+    parser.add_argument(
+        "--startup-repeat", type=int, default=15, help="timed rounds per start-up case"
+    )
+    parser.add_argument("--cold-repeat", type=int, default=2, help="rounds for cold runs")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     cache = Path(tempfile.mkdtemp(prefix="defect-bench-cache-"))
@@ -138,7 +141,7 @@ def main() -> None:
     row(
         "`defect --help` / `python -c 'import click'`",
         "≤ 1.10×",
-        pair("help", [DEFECT, "--help"], [PY, "-c", "import click"], args.repeat, env),
+        pair("help", [DEFECT, "--help"], [PY, "-c", "import click"], args.startup_repeat, env),
     )
     row(
         "`defect list --format json` / `python -c 'import click, json'`",
@@ -147,7 +150,7 @@ def main() -> None:
             "list json",
             [DEFECT, "list", "--format", "json"],
             [PY, "-c", "import click, json"],
-            args.repeat,
+            args.startup_repeat,
             env,
         ),
     )
@@ -159,7 +162,7 @@ def main() -> None:
             "show card",
             [DEFECT, "show", "Thae", "--format", "table", "--color", "always"],
             [PY, "-c", "import click, rich.console, rich.table, rich.panel"],
-            args.repeat,
+            args.startup_repeat,
             env,
         ),
     )
@@ -217,8 +220,10 @@ def main() -> None:
     shutil.rmtree(cache, ignore_errors=True)
     header = [
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, Python "
-        f"{sys.version.split()[0]}; {args.repeat} timed rounds (cold: {args.cold_repeat}), "
-        "medians of the per-round ratios A / B." + ("" if jq else " jq was not installed."),
+        f"{sys.version.split()[0]}, from a regular install in a fresh virtual environment. "
+        f"Start-up rows: {args.startup_repeat} timed rounds; rows by size: {args.repeat} "
+        f"(cold: {args.cold_repeat}). Each figure is the median of the per-round ratios A / B."
+        + ("" if jq else " jq was not installed."),
         "",
         "| case (A / B) | ratio | A | B | peak memory A / B | target |",
         "|---|---|---|---|---|---|",
