@@ -218,9 +218,12 @@ def main() -> None:
             f"{show_warm[small] * 1000:,.0f} ms |  | about 1× |"
         )
     shutil.rmtree(cache, ignore_errors=True)
+    import defectcli  # how the measured command is installed, as its interpreter sees it
+
+    install = "a regular" if "site-packages" in defectcli.__file__ else "an editable"
     header = [
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, Python "
-        f"{sys.version.split()[0]}, from a regular install in a fresh virtual environment. "
+        f"{sys.version.split()[0]}, from {install} install. "
         f"Start-up rows: {args.startup_repeat} timed rounds; rows by size: {args.repeat} "
         f"(cold: {args.cold_repeat}). Each figure is the median of the per-round ratios A / B."
         + ("" if jq else " jq was not installed."),
