@@ -112,10 +112,10 @@ class Catalog:
         return sql, params
 
     def person_by_id(self, person_id: str) -> Person:
-        from .errors import NotFound
-
         row = self._db.execute("SELECT doc FROM people WHERE id = ?", (person_id,)).fetchone()
         if row is None:
+            from .errors import NotFound
+
             raise NotFound(f"No person with id {person_id!r}.")
         return _person(row[0])
 

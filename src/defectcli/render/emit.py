@@ -60,7 +60,7 @@ def people(out: Output, persons: Sequence[Person]) -> None:
 
     _write(
         out,
-        records=[person_record(p) for p in persons],
+        records=lambda: [person_record(p) for p in persons],
         columns=PERSON_COLUMNS,
         plain=lambda: people_lines(persons),
         draw=draw,
@@ -82,7 +82,7 @@ def profile(out: Output, found: Profile) -> None:
 
     _write(
         out,
-        records=[profile_record(found)],
+        records=lambda: [profile_record(found)],
         columns=PERSON_COLUMNS,
         single=True,
         plain=lambda: profile_lines(found),
@@ -106,7 +106,7 @@ def quotes(out: Output, found: QuoteSet) -> None:
 
     _write(
         out,
-        records=[quote_record(q) for q in found.quotes],
+        records=lambda: [quote_record(q) for q in found.quotes],
         columns=QUOTE_COLUMNS,
         plain=lambda: quote_lines(found),
         draw=draw,
@@ -124,7 +124,7 @@ def statistics(out: Output, stats: Statistics, stacked: bool = False) -> None:
 
     _write(
         out,
-        records=[year_record(y) for y in stats.arrivals],
+        records=lambda: [year_record(y) for y in stats.arrivals],
         columns=STATS_COLUMNS,
         plain=lambda: stats_lines(stats),
         draw=draw,
@@ -141,7 +141,7 @@ def facets(out: Output, found: Facets) -> None:
 
     _write(
         out,
-        records=facet_records(found),
+        records=lambda: facet_records(found),
         columns=FACET_COLUMNS,
         plain=lambda: facet_lines(found),
         draw=draw,
@@ -158,7 +158,7 @@ def timeline(out: Output, found: Timeline) -> None:
 
     _write(
         out,
-        records=[timeline_record(e) for e in found.entries],
+        records=lambda: [timeline_record(e) for e in found.entries],
         columns=TIMELINE_COLUMNS,
         plain=lambda: timeline_lines(found),
         draw=draw,
@@ -175,7 +175,7 @@ def sources(out: Output, entries: Sequence[SourceEntry]) -> None:
 
     _write(
         out,
-        records=[source_entry_record(e) for e in entries],
+        records=lambda: [source_entry_record(e) for e in entries],
         columns=SOURCE_COLUMNS,
         plain=lambda: source_lines(entries),
         draw=draw,
@@ -192,7 +192,7 @@ def search(out: Output, result: SearchResult) -> None:
 
     _write(
         out,
-        records=[search_record(h) for h in result.hits],
+        records=lambda: [search_record(h) for h in result.hits],
         columns=SEARCH_COLUMNS,
         plain=lambda: search_lines(result),
         draw=draw,
@@ -222,7 +222,7 @@ def data(out: Output, value: Any, lines: Iterable[str]) -> None:
 def _write(
     out: Output,
     *,
-    records: list[Record],
+    records: Callable[[], list[Record]],  # built only for the formats that print them
     columns: Sequence[str],
     plain: Callable[[], Iterable[str]],
     draw: Draw,
@@ -233,7 +233,7 @@ def _write(
     if fmt == "markdown" and markdown is not None:
         out.stream.write(markdown())
     elif fmt in MACHINE_FORMATS:
-        write_records(out, records, columns, single)
+        write_records(out, records(), columns, single)
     elif fmt == "plain":
         out.stream.write("".join(line + "\n" for line in plain()))
     elif fmt == "table":
