@@ -165,7 +165,9 @@ def build_index_from_records(records: Collected, db: sqlite3.Connection) -> None
                 lambda run: marshal.dumps(tuple(rows_of(run))),
                 parallel.split(records.people, count),
             )
-            parts = [PersonRows(*marshal.loads(answer)) for answer in answers]
+            parts = []
+            while answers:  # each answer freed once decoded: together they are large
+                parts.append(PersonRows(*marshal.loads(answers.pop(0))))
         except parallel.SplitFailed:
             parts = [rows_of(records.people)]
     write_index(db, parts, build_shared(records))

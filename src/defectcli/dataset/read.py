@@ -129,8 +129,8 @@ def _read_files(
         return _check_part(files, progress)
     loaded: list[LoadedFile] = []
     problems: list[Problem] = []
-    for part, answer in zip(parts, answers, strict=True):
-        found = json.loads(answer)
+    for part in parts:
+        found = json.loads(answers.pop(0))  # each answer freed once decoded
         loaded += (LoadedFile(part[i], data) for i, data in found["loaded"])
         problems += (Problem(*p) for p in found["problems"])
     return loaded, problems
