@@ -160,6 +160,18 @@ def test_locales_widths_and_terminals(env: dict[str, str]) -> None:
             assert "\x1b[" not in result.stdout
 
 
+def _still_running(data: Path) -> list[int]:
+    """Processes (a build's forked workers included) whose command line names ``data``."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if str(data).encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
 def test_ctrl_c_exits_130_and_the_next_run_is_whole(tmp_path: Path) -> None:
     generate = ROOT / "benchmarks" / "generate.py"
     data = tmp_path / "big"
@@ -176,6 +188,7 @@ def test_ctrl_c_exits_130_and_the_next_run_is_whole(tmp_path: Path) -> None:
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert b"Traceback" not in err
+    assert _still_running(data) == []  # the worker processes went with it
     leftovers = [p.name for p in cache.iterdir()] if cache.exists() else []
     assert not [n for n in leftovers if n.endswith(".tmp")]  # no half-built index left
     again = subprocess.run([DEFECT, "--data", str(data), "list", "--format", "json"],
@@ -204,6 +217,7 @@ def test_sigterm_during_a_build_cleans_up(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signal.SIGTERM, err
     assert b"Traceback" not in err
+    assert _still_running(data) == []
     again = subprocess.run([DEFECT, "--data", str(data), "list", "--format", "json"],
                            capture_output=True, env=env, check=False)  # fmt: skip
     assert again.returncode == 0 and len(json.loads(again.stdout)) == 3000
