@@ -222,3 +222,36 @@ def test_sigterm_during_a_build_cleans_up(tmp_path: Path) -> None:
                            capture_output=True, env=env, check=False)  # fmt: skip
     assert again.returncode == 0 and len(json.loads(again.stdout)) == 3000
     assert sorted(p.name for p in cache.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_large_first_build_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    generate = ROOT / "benchmarks" / "generate.py"
+    data = tmp_path / "big"
+    subprocess.run(
+        [sys.executable, str(generate), "--people", "1200", "--out", str(data)], check=True
+    )
+    env = {**os.environ, "DEFECT_CACHE_DIR": str(tmp_path / "cache"), "TERM": "xterm"}
+    env.pop("NO_COLOR", None)
+    terminal, their_end = pty.openpty()
+    with (tmp_path / "out.json").open("wb") as out:
+        proc = subprocess.Popen([DEFECT, "--data", str(data), "list", "--format", "json"],
+                                stdout=out, stderr=their_end, env=env)  # fmt: skip
+        os.close(their_end)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(terminal, 65536)
+            except OSError:  # the other end closed: the process is done with its stderr
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert proc.wait(timeout=120) == 0
+    os.close(terminal)
+    assert b"Building the index" in shown and b"/1201" in shown  # files done / all files
+    assert len(json.loads((tmp_path / "out.json").read_bytes())) == 1200
+    # A pipe gets no bar, and a warm run builds nothing.
+    again = run("--data", str(data), "list", env={"DEFECT_CACHE_DIR": str(tmp_path / "cache")})
+    assert again.returncode == 0 and again.stderr == ""
