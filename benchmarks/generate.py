@@ -1,6 +1,11 @@
 """Write a valid synthetic dataset of N people, for benchmarks and tests.
 
     python benchmarks/generate.py --people 100000 --out /tmp/defect-100k
+    python benchmarks/generate.py --people 100000 --layout file --out /tmp/defect-100k.yaml
+
+The default layout is a folder like ``data/`` (one file a person); ``--layout file`` writes
+the whole dataset as one file (``people:`` and ``sources:``), as a generated collection
+often comes.
 
 Everything in it is made up and labelled so (names are "Synthetic ..."): it exists to measure
 speed at scale, never to be read as facts. Field sizes follow the bundled data: a summary of a
@@ -128,8 +133,11 @@ def person(index: int, rng: random.Random, source_ids: list[str]) -> dict[str, o
     return record
 
 
-def generate(people: int, out: Path, seed: int = 1, fmt: str = "yaml") -> None:
-    """Write ``people`` synthetic people (and their sources) under ``out``."""
+def generate(
+    people: int, out: Path, seed: int = 1, fmt: str = "yaml", layout: str = "folder"
+) -> None:
+    """Write ``people`` synthetic people (and their sources) under ``out`` (a folder), or
+    with ``layout="file"`` into the one file ``out``."""
     import yaml
 
     rng = random.Random(seed)
@@ -154,8 +162,6 @@ def generate(people: int, out: Path, seed: int = 1, fmt: str = "yaml") -> None:
     ]
     ids = [s["id"] for s in sources]
     schema = "../../schema/{}.schema.json"  # relative to a folder beside data/; informative only
-    (out / "people").mkdir(parents=True, exist_ok=True)
-    (out / "sources").mkdir(parents=True, exist_ok=True)
 
     def write(path: Path, kind: str, data: object) -> None:
         if fmt == "json":
@@ -167,6 +173,13 @@ def generate(people: int, out: Path, seed: int = 1, fmt: str = "yaml") -> None:
             body = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False)
             path.with_suffix(".yaml").write_text(header + body, encoding="utf-8")
 
+    if layout == "file":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        everyone = [person(index, rng, ids) for index in range(people)]
+        write(out.with_suffix(""), "dataset", {"people": everyone, "sources": sources})
+        return
+    (out / "people").mkdir(parents=True, exist_ok=True)
+    (out / "sources").mkdir(parents=True, exist_ok=True)
     write(out / "sources" / "synthetic", "sources", {"sources": sources})
     for index in range(people):
         write(out / "people" / f"synthetic-{index:06d}", "person", person(index, rng, ids))
@@ -178,8 +191,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True, help="folder to write (created)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    parser.add_argument(
+        "--layout", choices=["folder", "file"], default="folder", help="one file a person, or one"
+    )
     args = parser.parse_args()
-    generate(args.people, args.out, args.seed, args.format)
+    generate(args.people, args.out, args.seed, args.format, args.layout)
 
 
 if __name__ == "__main__":
