@@ -13,7 +13,9 @@ Cases:
   importing what the command must import anyway;
 - at each size: the cold first run (the index is built) against the bare C YAML parse of the
   same files; warm ``list --country``, ``quotes --search`` and ``show`` against ``jq`` on the
-  same data exported as one JSON file (skipped when jq is not installed), with peak memory.
+  same data exported as one JSON file (skipped when jq is not installed), with peak memory;
+- the same at 100,000 people with the whole dataset in one YAML file (``--file-sizes``), the
+  layout the issue's own figures describe: one file to parse, one file to check for changes.
 
 The results replace the table between the markers in benchmarks/README.md (a partial run,
 such as ``--sizes`` with no sizes for the start-up rows only, keeps the other rows).
@@ -112,9 +114,24 @@ def dataset(size: int) -> Path:
     return target
 
 
+def dataset_file(size: int) -> Path:
+    target = OUT / f"single-{size}.yaml"
+    if not target.exists():
+        print(f"generating {size:,} people in {target} ...", flush=True)
+        subprocess.run(
+            [PY, str(HERE / "generate.py"), "--people", str(size), "--layout", "file",
+             "--out", str(target)], check=True,
+        )  # fmt: skip
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
+    parser.add_argument(
+        "--file-sizes", type=int, nargs="*", default=[100000],
+        help="sizes measured again with the whole dataset in one file",
+    )  # fmt: skip
     parser.add_argument("--repeat", type=int, default=5, help="timed rounds per case by size")
     parser.add_argument(
         "--startup-repeat", type=int, default=15, help="timed rounds per start-up case"
@@ -169,10 +186,21 @@ def main() -> None:
 
     jq = shutil.which("jq")
     show_warm: dict[int, float] = {}
-    for size in args.sizes:
-        data = dataset(size)
-        files = sorted(str(p) for p in data.rglob("*.yaml"))
-        listing = OUT / f"files-{size}.txt"
+    show_warm_file: dict[int, float] = {}
+
+    def measure(size: int, layout: str) -> None:
+        """The cold and warm rows at one size, for one layout of the same records."""
+        if layout == "file":
+            data = dataset_file(size)
+            files = [str(data)]
+            label = f"{size:,} people in one file"
+            exported = OUT / f"single-{size}.json"
+        else:
+            data = dataset(size)
+            files = sorted(str(p) for p in data.rglob("*.yaml"))
+            label = f"{size:,} people"
+            exported = OUT / f"people-{size}.json"
+        listing = OUT / f"files-{layout}-{size}.txt"
         listing.write_text("\n".join(files), encoding="utf-8")
         parse = (
             "import sys, yaml\n"
@@ -180,13 +208,12 @@ def main() -> None:
             "    yaml.load(open(f, 'rb'), Loader=yaml.CSafeLoader)\n"
         )
         wipe = [PY, "-c", f"import shutil; shutil.rmtree({str(cache)!r}, ignore_errors=True)"]
-        cold = pair(f"cold {size}", [DEFECT, "--data", str(data), "list", "--format", "json"],
-                    [PY, "-c", parse, str(listing)], args.cold_repeat, env, warmup=0,
+        cold = pair(f"cold {layout} {size}", [DEFECT, "--data", str(data), "list", "--format",
+                    "json"], [PY, "-c", parse, str(listing)], args.cold_repeat, env, warmup=0,
                     before_a=wipe)  # fmt: skip
-        row(f"{size:,} people: cold first run / bare `CSafeLoader` parse", "≤ 1.5×", cold, True)
+        row(f"{label}: cold first run / bare `CSafeLoader` parse", "≤ 1.5×", cold, True)
         subprocess.run([DEFECT, "--data", str(data), "list"], env=env,
                        stdout=subprocess.DEVNULL, check=True)  # fmt: skip
-        exported = OUT / f"people-{size}.json"
         if not exported.exists():
             subprocess.run([DEFECT, "--data", str(data), "export", "--format", "json",
                             "--output", str(exported)], env=env, check=True)  # fmt: skip
@@ -201,21 +228,36 @@ def main() -> None:
             ("show synthetic-000042 --format json", [*base, "show", "synthetic-000042",
              "--format", "json"], '.people[] | select(.id == "synthetic-000042")', ""),
         ]  # fmt: skip
-        for label, argv, program, target in cases:
+        warm = show_warm_file if layout == "file" else show_warm
+        for case, argv, program, target in cases:
             if jq:
-                p = pair(f"{label} {size}", argv, [jq, program, str(exported)], args.repeat, env)
-                row(f"{size:,} people: warm `{label}` / `jq`", target, p, True, faster=True)
-                if label.startswith("show"):
-                    show_warm[size] = p.median(p.a)
-            elif label.startswith("show"):
+                p = pair(f"{case} {layout} {size}", argv, [jq, program, str(exported)],
+                         args.repeat, env)  # fmt: skip
+                row(f"{label}: warm `{case}` / `jq`", target, p, True, faster=True)
+                if case.startswith("show"):
+                    warm[size] = p.median(p.a)
+            elif case.startswith("show"):
                 runs = [run_once(argv, env) for _ in range(args.repeat)]
-                show_warm[size] = statistics.median(r.wall for r in runs)
+                warm[size] = statistics.median(r.wall for r in runs)
+
+    for size in args.sizes:
+        measure(size, "folder")
+    for size in args.file_sizes:
+        measure(size, "file")
     if len(show_warm) > 1:
         small, large = min(show_warm), max(show_warm)
         rows.append(
             f"| warm `show` at {large:,} / at {small:,} people | "
             f"{show_warm[large] / show_warm[small]:.2f}× | {show_warm[large] * 1000:,.0f} ms | "
             f"{show_warm[small] * 1000:,.0f} ms |  | about 1× |"
+        )
+    if show_warm and show_warm_file:
+        small, large = min(show_warm), max(show_warm_file)
+        rows.append(
+            f"| warm `show` at {large:,} people in one file / at {small:,} people | "
+            f"{show_warm_file[large] / show_warm[small]:.2f}× | "
+            f"{show_warm_file[large] * 1000:,.0f} ms | {show_warm[small] * 1000:,.0f} ms |  | "
+            "about 1× |"
         )
     shutil.rmtree(cache, ignore_errors=True)
     import defectcli  # how the measured command is installed, as its interpreter sees it

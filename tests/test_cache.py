@@ -71,17 +71,30 @@ def test_added_and_removed_files_rebuild(invoke: Invoke, mini_copy: Path) -> Non
     assert ids(invoke, mini_copy) == ["alpha-tester"]
 
 
-def test_warm_runs_parse_no_yaml(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
-    invoke("list")  # warm
+@pytest.mark.parametrize("layout", ["bundled folder", "one file"])
+def test_warm_runs_parse_no_yaml(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, layout: str
+) -> None:
+    data: list[str] = []
+    if layout == "one file":
+        whole = tmp_path / "whole.json"
+        assert invoke("export", "--format", "json", "--output", str(whole)).exit_code == 0
+        data = ["--data", str(whole)]
+    assert invoke(*data, "list").exit_code == 0  # warm
     import defectcli.dataset.read as read
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a warm run parsed the data files")
 
-    monkeypatch.setattr(read, "check_files", refuse)
+    for step in ("check_files", "check_records", "load_file"):
+        monkeypatch.setattr(read, step, refuse)
     for args in (["list", "--json"], ["show", "thae"], ["quotes", "--search", "beggars"],
                  ["search", "Cuba"], ["stats"], ["timeline"], ["sources"]):  # fmt: skip
-        assert invoke(*args).exit_code == 0, args
+        assert invoke(*data, *args).exit_code == 0, args
+    if data:  # the check itself is real: a changed file is read again (here, refused)
+        os.utime(data[1], ns=(0, 0))
+        with pytest.raises(AssertionError, match="parsed the data files"):
+            invoke(*data, "list")
 
 
 def test_a_corrupted_or_foreign_index_is_rebuilt(invoke: Invoke, mini_copy: Path) -> None:
@@ -269,3 +282,17 @@ def test_the_quick_fingerprint_equals_the_full_listings(
     assert cache.folder_fingerprint(mini_copy) == listed
     (mini_copy / "people" / "beta-tester.yaml").touch()
     assert cache.folder_fingerprint(mini_copy) != listed
+
+
+def test_the_quick_fingerprint_of_one_file_equals_its_listing(tmp_path: Path) -> None:
+    from defectcli import cache
+    from defectcli.dataset.locate import find_data_files
+
+    whole = tmp_path / "whole.yaml"
+    whole.write_text((MINI / "people" / "alpha-tester.yaml").read_text(encoding="utf-8"))
+    for given in (str(whole), f"{tmp_path}/./whole.yaml"):
+        listed = cache.fingerprint([cache.stamp_of(f) for f in find_data_files(given)])
+        assert cache.file_fingerprint(given) == listed
+    os.utime(whole, ns=(0, 0))
+    assert cache.file_fingerprint(str(whole)) != listed
+    assert cache.file_fingerprint(str(tmp_path / "missing.yaml")) is None

@@ -237,5 +237,6 @@ def test_completion_reads_the_index_not_the_yaml(monkeypatch: pytest.MonkeyPatch
     def refuse(*args: object) -> None:
         raise AssertionError("completion parsed the YAML")
 
-    monkeypatch.setattr(read, "check_files", refuse)
+    for step in ("check_files", "check_records", "load_file"):
+        monkeypatch.setattr(read, step, refuse)
     assert complete(["show"], "tha") == ["Thae Yong Ho"]

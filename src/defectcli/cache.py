@@ -142,6 +142,17 @@ def _stat_numbers_split(folder_fd: int | None, folder: str, names: Sequence[str]
     return numbers
 
 
+def file_fingerprint(path: str) -> str | None:
+    """The fingerprint of a one-file dataset, equal to ``fingerprint`` over the stamp of
+    ``locate.find_data_files(path)``; None when it cannot be read."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    fields = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+    return fingerprint([(os.path.basename(path), found.st_mode, *fields)])
+
+
 def folder_fingerprint(root: str) -> str | None:
     """The fingerprint of a dataset folder's files, straight from the file system, equal
     to ``fingerprint`` over the stamps of ``locate.find_data_files(root)``.

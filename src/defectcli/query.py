@@ -625,11 +625,14 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
             folder = root = key = os.path.realpath(os.fspath(path))
         target = disk.index_path(key)
         # The quick check needs no list of files objects: one scan, one stat a file.
+        current = None
         if folder is not None and os.path.isdir(folder):
             current = disk.folder_fingerprint(root)
-            db = disk.open_fresh(target, current, root) if current is not None else None
-            if db is not None:
-                return Catalog(db)
+        elif path is not None and os.path.isfile(folder or ""):
+            current = disk.file_fingerprint(os.fspath(path))
+        db = disk.open_fresh(target, current, root) if current is not None else None
+        if db is not None:
+            return Catalog(db)
         files = find_data_files(path)
         db = disk.open_fresh(target, disk.fingerprint([disk.stamp_of(f) for f in files]), root)
         if db is None:
