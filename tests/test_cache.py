@@ -290,9 +290,9 @@ def test_the_quick_fingerprint_of_one_file_equals_its_listing(tmp_path: Path) ->
 
     whole = tmp_path / "whole.yaml"
     whole.write_text((MINI / "people" / "alpha-tester.yaml").read_text(encoding="utf-8"))
-    for given in (str(whole), f"{tmp_path}/./whole.yaml"):
-        listed = cache.fingerprint([cache.stamp_of(f) for f in find_data_files(given)])
-        assert cache.file_fingerprint(given) == listed
+    for spelled in (str(whole), f"{tmp_path}/./whole.yaml"):
+        listed = cache.fingerprint([cache.stamp_of(f) for f in find_data_files(spelled)])
+        assert cache.file_fingerprint(spelled) == listed
     os.utime(whole, ns=(0, 0))
     assert cache.file_fingerprint(str(whole)) != listed
     assert cache.file_fingerprint(str(tmp_path / "missing.yaml")) is None
