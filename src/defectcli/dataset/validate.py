@@ -7,6 +7,7 @@ validator runs when the dataset is read, never for ``--help`` or completion.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 from collections.abc import Iterable, Iterator
@@ -251,6 +252,9 @@ def reference_problems(records: Collected) -> list[Problem]:
         *records.figures,
     ]
     for record in every:
+        cited, _ = _scan(record.data)
+        if all(source_id in sources for source_id in cited):
+            continue  # the usual case, found without walking paths
         for where, source_id in _cited_sources(record.data, record.path):
             if source_id not in sources:
                 problems.append(record.file.problem(where, _unknown("source", source_id, sources)))
@@ -262,8 +266,6 @@ _DATE_KEYS = {"date", "start", "end", "as_of"}
 
 def _date_problems(records: Collected) -> list[Problem]:
     """Dates the schema's pattern lets through but the calendar does not (2023-02-30)."""
-    import datetime
-
     problems: list[Problem] = []
     every = [
         *records.people,
@@ -273,14 +275,49 @@ def _date_problems(records: Collected) -> list[Problem]:
         *records.figures,
     ]
     for record in every:
+        _, dates = _scan(record.data)
+        if all(_is_day(value) for value in dates):
+            continue  # the usual case, found without walking paths
         for where, value in _dated_values(record.data, record.path):
-            if len(value) == 10:
-                try:
-                    datetime.date(int(value[:4]), int(value[5:7]), int(value[8:]))
-                except ValueError:
-                    message = f"{value!r} is not a day of the calendar"
-                    problems.append(record.file.problem(where, message))
+            if not _is_day(value):
+                message = f"{value!r} is not a day of the calendar"
+                problems.append(record.file.problem(where, message))
     return problems
+
+
+def _is_day(value: str) -> bool:
+    """Not a full date, or a day the calendar has."""
+    if len(value) != 10:
+        return True
+    try:
+        datetime.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+    except ValueError:
+        return False
+    return True
+
+
+def _scan(data: Any) -> tuple[list[str], list[str]]:
+    """The source ids cited and the dates given anywhere inside a record, without their
+    paths: a quick first look (100,000 records' worth of path tuples would take seconds);
+    a record with a problem is walked again with ``_entries`` to say where it is."""
+    cited: list[str] = []
+    dates: list[str] = []
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "sources" and isinstance(value, list):
+                    cited.extend(value)
+                elif key == "source" and isinstance(value, str):
+                    cited.append(value)
+                elif key in _DATE_KEYS and isinstance(value, str):
+                    dates.append(value)
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return cited, dates
 
 
 def _dated_values(data: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
