@@ -129,3 +129,85 @@ def test_missing_data_path(invoke: Invoke, tmp_path: Path) -> None:
     result = invoke("--data", str(tmp_path / "nope"), "list")
     assert result.exit_code == 1
     assert "no such file or folder" in result.stderr
+
+
+# --- the compiled fast check says what jsonschema says ------------------------------------
+
+_ODD_VALUES: list[object] = [
+    None,
+    0,
+    -1,
+    1.5,
+    True,
+    "",
+    "x",
+    "2023-02-30",
+    "2019-13",
+    [],
+    ["a", "a"],
+    {},
+    {"x": 1},
+]
+
+
+def _paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _paths(item, (*path, i))
+    return found
+
+
+def _mutated(data: object, path: tuple[object, ...], how: str, odd: object) -> object:
+    import copy
+
+    data = copy.deepcopy(data)
+    if not path:
+        return odd
+    *parents, last = path
+    holder = data
+    for key in parents:
+        holder = holder[key]  # type: ignore[index]
+    if how == "delete" and isinstance(holder, dict):
+        del holder[last]
+    elif how == "delete" and isinstance(holder, list):
+        del holder[last]  # type: ignore[call-overload]
+    elif how == "add" and isinstance(holder, dict):
+        holder[f"unknown_{last}"] = odd
+    else:
+        holder[last] = odd  # type: ignore[index]
+    return data
+
+
+def test_the_fast_check_agrees_with_jsonschema() -> None:
+    """Every bundled and fixture file, and thousands of mutations of them (a value replaced
+    by an odd one, a key deleted, an unknown key added): the compiled check accepts exactly
+    what jsonschema accepts. A wrong "valid" would let bad data through unexplained."""
+    import random
+
+    from conftest import MINI
+    from defectcli.dataset.load import load_file
+    from defectcli.dataset.locate import find_data_files
+    from defectcli.dataset.validate import _fast_checks, _validators
+
+    rng = random.Random(5)
+    compared = disagreements = 0
+    for data_file in [*find_data_files(None), *find_data_files(MINI)]:
+        loaded, _ = load_file(data_file)
+        assert loaded is not None
+        fast = _fast_checks()[data_file.kind]
+        slow = _validators()[data_file.kind]
+        paths = _paths(loaded.data)
+        for _ in range(80):
+            path = rng.choice(paths)
+            how = rng.choice(["replace", "replace", "delete", "add"])
+            candidate = _mutated(loaded.data, path, how, rng.choice(_ODD_VALUES))
+            compared += 1
+            if fast(candidate) != slow.is_valid(candidate):
+                disagreements += 1
+                print(data_file.display, path, how, fast(candidate))
+        assert fast(loaded.data) and slow.is_valid(loaded.data)
+    assert compared > 2000 and disagreements == 0

@@ -64,9 +64,7 @@ class Compiler:
             if maker is None:
                 raise ValueError(f"fastcheck does not know the keyword {keyword!r}")
             checks.append(maker(value, schema, base))
-        if len(checks) == 1:
-            return checks[0]
-        return lambda v: all(check(v) for check in checks)
+        return _all_of(checks)
 
     # --- keywords (each returns a check of one aspect) ------------------------------------
 
@@ -76,6 +74,8 @@ class Compiler:
     def _kw_type(self, value: Any, schema: Any, base: str) -> Check:
         names = [value] if isinstance(value, str) else list(value)
         tests = [_TYPES[n] for n in names]
+        if len(tests) == 1:
+            return tests[0]
         return lambda v: any(t(v) for t in tests)
 
     def _kw_enum(self, value: list[Any], schema: Any, base: str) -> Check:
@@ -104,8 +104,8 @@ class Compiler:
         return lambda v: not _is_number(v) or v <= value
 
     def _kw_required(self, value: list[str], schema: Any, base: str) -> Check:
-        keys = list(value)
-        return lambda v: not isinstance(v, dict) or all(k in v for k in keys)
+        keys = frozenset(value)
+        return lambda v: not isinstance(v, dict) or keys <= v.keys()
 
     def _kw_properties(self, value: Mapping[str, Any], schema: Any, base: str) -> Check:
         props = {k: self._compile(s, base) for k, s in value.items()}
@@ -124,16 +124,38 @@ class Compiler:
     def _kw_additionalProperties(self, value: Any, schema: Any, base: str) -> Check:
         if value is not False:
             raise ValueError("fastcheck supports only additionalProperties: false")
-        known = set(schema.get("properties", {}))
-        return lambda v: not isinstance(v, dict) or all(k in known for k in v)
+        known = frozenset(schema.get("properties", {}))
+        return lambda v: not isinstance(v, dict) or known.issuperset(v)
 
     def _kw_items(self, value: Mapping[str, Any], schema: Any, base: str) -> Check:
         item = self._compile(value, base)
-        return lambda v: not isinstance(v, list) or all(item(i) for i in v)
+
+        def check(v: Any) -> bool:
+            if isinstance(v, list):
+                for i in v:
+                    if not item(i):
+                        return False
+            return True
+
+        return check
 
     def _kw_not(self, value: Mapping[str, Any], schema: Any, base: str) -> Check:
         inner = self._compile(value, base)
         return lambda v: not inner(v)
+
+
+def _all_of(checks: list[Check]) -> Check:
+    """One check from several (a plain loop: faster than ``all`` over a generator)."""
+    if len(checks) == 1:
+        return checks[0]
+
+    def check(v: Any) -> bool:
+        for one in checks:  # noqa: SIM110 - a loop beats all() over a generator here
+            if not one(v):
+                return False
+        return True
+
+    return check
 
 
 def _is_number(value: Any) -> bool:
