@@ -123,13 +123,19 @@ def _read_files(
         if progress is not None:
             progress(min(done * len(parts), len(files)))
 
+    here: list[tuple[list[LoadedFile], list[Problem]]] = []
+
+    def first(part: Sequence[DataFile]) -> bytes:
+        here.append(_check_part(part, share))  # this process's own part needs no encoding
+        return b""
+
     try:
-        answers = parallel.fork_map(_encode_part, parts, lambda part: _encode_part(part, share))
+        answers = parallel.fork_map(_encode_part, parts, first)
     except parallel.SplitFailed:
         return _check_part(files, progress)
-    loaded: list[LoadedFile] = []
-    problems: list[Problem] = []
-    for part in parts:
+    loaded, problems = here[0]
+    del answers[0]  # this process's empty answer
+    for part in parts[1:]:
         found = json.loads(answers.pop(0))  # each answer freed once decoded
         loaded += (LoadedFile(part[i], data) for i, data in found["loaded"])
         problems += (Problem(*p) for p in found["problems"])

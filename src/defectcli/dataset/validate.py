@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -236,7 +236,16 @@ def reference_problems(records: Collected) -> list[Problem]:
                     loaded.problem((*where, "speaker"), _unknown("person", speaker, people))
                 )
 
-    problems += _date_problems(records)
+    # One quick scan of each record serves both the date and the source checks.
+    scanned: dict[int, tuple[list[str], list[str]]] = {}
+
+    def scan(record: Located) -> tuple[list[str], list[str]]:
+        found = scanned.get(id(record))
+        if found is None:
+            found = scanned[id(record)] = _scan(record.data)
+        return found
+
+    problems += _date_problems(records, scan)
 
     for event in records.events:
         for i, pid in enumerate(event.data.get("people", [])):
@@ -252,7 +261,7 @@ def reference_problems(records: Collected) -> list[Problem]:
         *records.figures,
     ]
     for record in every:
-        cited, _ = _scan(record.data)
+        cited, _ = scan(record)
         if all(source_id in sources for source_id in cited):
             continue  # the usual case, found without walking paths
         for where, source_id in _cited_sources(record.data, record.path):
@@ -264,7 +273,9 @@ def reference_problems(records: Collected) -> list[Problem]:
 _DATE_KEYS = {"date", "start", "end", "as_of"}
 
 
-def _date_problems(records: Collected) -> list[Problem]:
+def _date_problems(
+    records: Collected, scan: Callable[[Located], tuple[list[str], list[str]]]
+) -> list[Problem]:
     """Dates the schema's pattern lets through but the calendar does not (2023-02-30)."""
     problems: list[Problem] = []
     every = [
@@ -275,7 +286,7 @@ def _date_problems(records: Collected) -> list[Problem]:
         *records.figures,
     ]
     for record in every:
-        _, dates = _scan(record.data)
+        _, dates = scan(record)
         if all(_is_day(value) for value in dates):
             continue  # the usual case, found without walking paths
         for where, value in _dated_values(record.data, record.path):
