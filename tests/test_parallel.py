@@ -121,3 +121,17 @@ def test_an_index_built_in_parts_equals_one_built_whole(
     index.build_index(dataset, whole)
     assert _tables(in_parts) == _tables(whole)
     assert len(_tables(whole)["people"]) == len(dataset.people) > 0
+
+
+def test_one_core_means_one_process(tmp_path: Path) -> None:
+    # A process limited to one core (taskset, a container's cpuset) splits nothing.
+    import subprocess
+    import sys
+
+    if not hasattr(os, "sched_setaffinity"):
+        pytest.skip("no CPU affinity here")
+    code = "import os; os.sched_setaffinity(0, {0}); from defectcli import parallel; " \
+           "print(parallel.processes())"  # fmt: skip
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert found.stdout.strip() == "1", found.stderr
+    assert 1 <= parallel.processes() <= parallel.MAX_PROCESSES

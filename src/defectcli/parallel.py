@@ -28,9 +28,18 @@ class SplitFailed(Exception):
     """A child could not do its part (it died, or sent back less than it said)."""
 
 
+# More processes than this gain little (the parent decodes and writes every answer) and
+# each holds its own copy of the pages it touches.
+MAX_PROCESSES = 8
+
+
 def processes() -> int:
-    """How many processes a split may use: one a core where forking is available."""
-    return max(1, os.cpu_count() or 1) if CAN_FORK else 1
+    """How many processes a split may use: one for each core this process may run on
+    (a container's limit included), at most ``MAX_PROCESSES``; 1 where fork is missing."""
+    if not CAN_FORK:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_PROCESSES, cores or 1))
 
 
 def split(items: Sequence[T], parts: int) -> list[Sequence[T]]:
