@@ -123,7 +123,7 @@ def test_an_index_built_in_parts_equals_one_built_whole(
     assert len(_tables(whole)["people"]) == len(dataset.people) > 0
 
 
-def test_one_core_means_one_process(tmp_path: Path) -> None:
+def test_one_core_means_one_process() -> None:
     # A process limited to one core (taskset, a container's cpuset) splits nothing.
     import subprocess
     import sys
