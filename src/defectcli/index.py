@@ -33,6 +33,7 @@ CREATE TABLE person_names (
     person_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
     key TEXT NOT NULL, pkey TEXT NOT NULL, pwords TEXT NOT NULL
 );
+CREATE TABLE name_words (word TEXT NOT NULL, name_row INTEGER NOT NULL, person_id TEXT NOT NULL);
 CREATE VIRTUAL TABLE search USING fts5(
     kind UNINDEXED, ref UNINDEXED, person UNINDEXED, title, body,
     tokenize = 'unicode61 remove_diacritics 2'
@@ -61,6 +62,8 @@ CREATE TABLE figures (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 # keeping it in order through 100,000 inserts.
 INDEXES = """
 CREATE INDEX person_years_year ON person_years (year);
+-- Each word of each name's pwords, for lookups by words and word beginnings.
+CREATE INDEX name_words_word ON name_words (word);
 CREATE INDEX person_names_key ON person_names (key);
 CREATE INDEX person_names_pkey ON person_names (pkey);
 CREATE INDEX quotes_person ON quotes (person);
@@ -204,10 +207,25 @@ def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dat
             for rank, i in enumerate(order, start=1)
         ],
     )
+    name_row = 0
     for part in parts:
         db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", part.people)
         db.executemany("INSERT INTO person_years VALUES (?,?)", part.years)
-        db.executemany("INSERT INTO person_names VALUES (?,?,?,?,?,?)", part.names)
+        first = name_row + 1
+        db.executemany(
+            "INSERT INTO person_names (rowid, person_id, name, kind, key, pkey, pwords)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [(first + i, *row) for i, row in enumerate(part.names)],
+        )
+        db.executemany(
+            "INSERT INTO name_words VALUES (?,?,?)",
+            [
+                (word, first + i, row[0])
+                for i, row in enumerate(part.names)
+                for word in set(row[5].split())
+            ],
+        )
+        name_row += len(part.names)
         db.executemany("INSERT INTO search VALUES (?,?,?,?,?)", part.search)
     db.executemany(
         "INSERT INTO sources VALUES (?,?,?,?)",

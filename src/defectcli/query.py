@@ -158,23 +158,40 @@ class Catalog:
             ).fetchall()
             if rows:
                 return sorted(r[0] for r in rows)
-        typed = phonetic_words(name)
-        plain = words(name)  # for descriptive labels, stored as plain words
-        hangul = is_hangul(name)
-        whole: set[str] = set()
-        partial: set[str] = set()
-        for person_id, stored_key, pwords in self._db.execute(
-            "SELECT person_id, key, pwords FROM person_names"
-        ):
-            have = pwords.split()
-            forms = [form for form in (typed, plain) if form]
-            if any(all(w in have for w in form) for form in forms):
-                whole.add(person_id)
-            elif any(all(any(h.startswith(w) for h in have) for w in form) for form in forms):
-                partial.add(person_id)
-            elif hangul and key in stored_key:  # a part of a Hangul name: 영호
-                partial.add(person_id)
-        return sorted(whole or partial)
+        # Descriptive labels are stored as plain words, names as phonetic words.
+        forms = [form for form in (phonetic_words(name), words(name)) if form]
+        whole = self._names_with_words(forms, prefix=False)
+        if whole:
+            return sorted(whole)
+        partial = self._names_with_words(forms, prefix=True)
+        if is_hangul(name):  # a part of a Hangul name: 영호
+            partial.update(
+                pid
+                for (pid,) in self._db.execute(
+                    "SELECT DISTINCT person_id FROM person_names WHERE instr(key, ?) > 0", (key,)
+                )
+            )
+        return sorted(partial)
+
+    def _names_with_words(self, forms: Sequence[Sequence[str]], *, prefix: bool) -> set[str]:
+        """People one of whose names has every word of one of ``forms`` (or, with
+        ``prefix``, a word starting with each), through the indexed ``name_words``."""
+        found: set[str] = set()
+        for form in forms:
+            common: set[tuple[int, str]] | None = None
+            for word in dict.fromkeys(form):
+                if prefix:  # every word from ``word`` up to the next prefix, in index order
+                    sql = "SELECT name_row, person_id FROM name_words WHERE word >= ? AND word < ?"
+                    params: tuple[str, ...] = (word, word + "\U0010ffff")
+                else:
+                    sql = "SELECT name_row, person_id FROM name_words WHERE word = ?"
+                    params = (word,)
+                rows = set(self._db.execute(sql, params))
+                common = rows if common is None else common & rows
+                if not common:
+                    break
+            found.update(pid for _, pid in common or ())
+        return found
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """Display names closest to a name that matched nothing, best first."""
