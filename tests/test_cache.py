@@ -296,3 +296,15 @@ def test_the_quick_fingerprint_of_one_file_equals_its_listing(tmp_path: Path) ->
     os.utime(whole, ns=(0, 0))
     assert cache.file_fingerprint(str(whole)) != listed
     assert cache.file_fingerprint(str(tmp_path / "missing.yaml")) is None
+
+
+def test_a_name_shared_by_many_lists_twenty_and_counts_the_rest(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    _generator().generate(60, tmp_path / "many")
+    result = invoke("--data", str(tmp_path / "many"), "show", "Synthetic")  # every name
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert "matches 60 people" in lines[0]
+    assert len([line for line in lines if line.startswith("  Synthetic")]) == 20
+    assert lines[-1].strip() == "… and 40 more"

@@ -45,6 +45,10 @@ if TYPE_CHECKING:
     )
 
 
+# An ambiguous name lists this many of the people it matches.
+AMBIGUOUS_SHOWN = 20
+
+
 class Catalog:
     """The dataset, indexed for queries. Build one with ``open_catalog``."""
 
@@ -131,8 +135,11 @@ class Catalog:
 
         if not ids:
             raise NotFound(f"No person matches {name!r}.", self.suggest(name))
-        candidates = [self._describe(self.person_by_id(i)) for i in ids]
-        raise Ambiguous(f"{name!r} matches {len(ids)} people; be more specific:", candidates)
+        shown = ids[:AMBIGUOUS_SHOWN]  # a common surname can match thousands
+        candidates = [self._describe(self.person_by_id(i)) for i in shown]
+        if len(ids) > len(shown):
+            candidates.append(f"… and {len(ids) - len(shown):,} more")
+        raise Ambiguous(f"{name!r} matches {len(ids):,} people; be more specific:", candidates)
 
     def resolve(self, name: str) -> list[str]:
         """Ids of the people ``name`` could mean, best tier first.
