@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 # An ambiguous name lists this many of the people it matches.
 AMBIGUOUS_SHOWN = 20
+# Up to this many stored names, a name that matched nothing is compared with every one.
+SUGGEST_ALL = 20_000
 
 
 class Catalog:
@@ -209,17 +211,50 @@ class Catalog:
 
         key, pkey = name_key(name), phonetic_key(name)
         best: dict[str, float] = {}
-        for person_id, stored_key, stored_pkey in self._db.execute(
-            "SELECT person_id, key, pkey FROM person_names"
-        ):
-            score = max(
-                difflib.SequenceMatcher(None, key, stored_key).ratio(),
-                difflib.SequenceMatcher(None, pkey, stored_pkey).ratio() if pkey else 0.0,
-            )
+        by_key = difflib.SequenceMatcher(None, b=key)  # b is what the matcher indexes
+        by_pkey = difflib.SequenceMatcher(None, b=pkey)
+        for person_id, stored_key, stored_pkey in self._suggestion_candidates(name):
+            by_key.set_seq1(stored_key)
+            score = by_key.ratio() if by_key.real_quick_ratio() >= 0.6 else 0.0
+            if pkey:
+                by_pkey.set_seq1(stored_pkey)
+                if by_pkey.real_quick_ratio() >= 0.6:
+                    score = max(score, by_pkey.ratio())
             best[person_id] = max(score, best.get(person_id, 0.0))
         ranked = sorted((s, pid) for pid, s in best.items() if s >= 0.6)
         names = self.names()
         return [names[pid] for _, pid in sorted(ranked, key=lambda t: (-t[0], t[1]))[:limit]]
+
+    def _suggestion_candidates(self, name: str) -> list[tuple[str, str, str]]:
+        """(person id, key, phonetic key) of the names worth comparing with ``name``: all
+        of them in a dataset of up to ``SUGGEST_ALL`` names; in a larger one, those with a
+        word that begins like one of the words typed (comparing with every name of 100,000
+        people would take seconds)."""
+        from .names import words
+        from .romanize import phonetic_words
+
+        (count,) = self._db.execute("SELECT count(*) FROM person_names").fetchone()
+        if count <= SUGGEST_ALL:
+            return self._db.execute("SELECT person_id, key, pkey FROM person_names").fetchall()
+        starts = {w[:2] for w in (*phonetic_words(name), *words(name)) if len(w) >= 2}
+        rows: set[int] = set()
+        for start in starts:
+            rows.update(
+                r
+                for (r,) in self._db.execute(
+                    "SELECT name_row FROM name_words WHERE word >= ? AND word < ?",
+                    (start, start + "\U0010ffff"),
+                )
+            )
+        found: list[tuple[str, str, str]] = []
+        chosen = sorted(rows)
+        for i in range(0, len(chosen), 500):  # SQLite takes a bounded number of parameters
+            batch = chosen[i : i + 500]
+            marks = ",".join("?" * len(batch))
+            found += self._db.execute(
+                f"SELECT person_id, key, pkey FROM person_names WHERE rowid IN ({marks})", batch
+            ).fetchall()
+        return found
 
     def _describe(self, person: Person) -> str:
         bits = [person.name]
