@@ -17,6 +17,7 @@ from .dataset.model import Person, Quote, as_data
 from .dataset.read import Dataset
 from .dataset.validate import Collected, Located
 from .names import name_key, words
+from .render.plain import people_lines
 from .render.records import person_record, quote_record
 from .romanize import is_hangul, phonetic_key, phonetic_words, romanizations
 from .timeline import TimelineEntry, context_entries, person_entries
@@ -26,7 +27,8 @@ CREATE TABLE people (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, hangul TEXT, category TEXT NOT NULL,
     country TEXT NOT NULL, country_key TEXT NOT NULL,
     destination TEXT NOT NULL, destination_key TEXT NOT NULL,
-    year INTEGER, confirmed INTEGER NOT NULL, doc TEXT NOT NULL, record TEXT NOT NULL
+    year INTEGER, confirmed INTEGER NOT NULL, doc TEXT NOT NULL, record TEXT NOT NULL,
+    line TEXT NOT NULL
 );
 CREATE TABLE person_years (person_id TEXT NOT NULL, year INTEGER NOT NULL);
 CREATE TABLE person_names (
@@ -209,7 +211,7 @@ def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dat
     )
     name_row = 0
     for part in parts:
-        db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", part.people)
+        db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", part.people)
         db.executemany("INSERT INTO person_years VALUES (?,?)", part.years)
         first = name_row + 1
         db.executemany(
@@ -280,8 +282,10 @@ def _person_row(person: Person, doc: Any) -> tuple[Any, ...]:
         person.year,
         int(person.confirmed),
         json.dumps(doc, ensure_ascii=False) if doc is not None else dumps(person),
-        # What `defect list --json` prints, rendered once here rather than per query.
+        # What `defect list --json` and `--format plain` print, rendered once here rather
+        # than per query.
         json.dumps(person_record(person), ensure_ascii=False),
+        next(people_lines([person])),
     )
 
 

@@ -84,6 +84,11 @@ class Catalog:
         sql, params = self._people_sql("record", where or PersonFilter())
         return [r for (r,) in self._db.execute(sql, params)]
 
+    def person_lines(self, where: PersonFilter | None = None) -> list[str]:
+        """The lines ``defect list --format plain`` prints, read ready-made from the index."""
+        sql, params = self._people_sql("line", where or PersonFilter())
+        return [r for (r,) in self._db.execute(sql, params)]
+
     def _people_sql(self, column: str, where: PersonFilter) -> tuple[str, list[object]]:
         if where.sort not in SORT_FIELDS:
             raise ValueError(f"sort must be one of {', '.join(SORT_FIELDS)}")

@@ -45,6 +45,12 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
             _hint_unknown_places(catalog, where)
         write_encoded(out, records, PERSON_COLUMNS)
         return
+    if out.format == "plain" and not out.exporting:
+        lines = catalog.person_lines(where)  # ready-made too
+        if not lines:
+            _hint_unknown_places(catalog, where)
+        out.stream.write("".join(line + "\n" for line in lines))
+        return
     from ..render import emit
 
     people = catalog.people(where)
