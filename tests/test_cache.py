@@ -308,3 +308,20 @@ def test_a_name_shared_by_many_lists_twenty_and_counts_the_rest(
     assert "matches 60 people" in lines[0]
     assert len([line for line in lines if line.startswith("  Synthetic")]) == 20
     assert lines[-1].strip() == "… and 40 more"
+
+
+@pytest.mark.parametrize("args", [[], ["--year", "2019"], ["--sort", "name"], ["--country", "x"]])
+def test_ready_made_plain_lines_equal_the_renderer(invoke: Invoke, args: list[str]) -> None:
+    from defectcli import PersonFilter, open_catalog
+    from defectcli.render.plain import people_lines
+
+    result = invoke("list", "--format", "plain", *args)
+    assert result.exit_code == 0
+    where = PersonFilter(
+        year=2019 if "--year" in args else None,
+        sort="name" if "--sort" in args else PersonFilter().sort,
+        country="x" if "--country" in args else None,
+    )
+    expected = list(people_lines(open_catalog().people(where)))
+    assert result.stdout.splitlines() == expected
+    assert len(expected) > 0 or "--country" in args

@@ -156,7 +156,9 @@ class Catalog:
            ``Cho Sŏng-gil``, ``Lee Il-kyu``), or Hangul across the North/South initial-sound
            rule (이일규 for 리일규).
         3. Every word typed is a word of one of the person's names ("thae", "song gil").
-        4. Every word typed starts a word of one of the names ("tha", "ryu hy").
+        4. Every word typed starts a word of one of the names ("ryu hy", "thae yo"); a
+           beginning is matched in the phonetic spelling, so "tha" does not reach "Thae",
+           whose vowel folds to "e".
         """
         from .names import name_key, words
         from .romanize import is_hangul, phonetic_key, phonetic_words
