@@ -15,7 +15,7 @@ from defectcli.cli import cli
 from defectcli.countries import canonical_country
 from defectcli.names import name_key
 from defectcli.query import Catalog, open_catalog
-from defectcli.romanize import phonetic_key, romanize_name
+from defectcli.romanize import phonetic_key, phonetic_words, romanize_name
 
 # Spellings from news reports and from the romanization systems. Those marked (*) appear
 # nowhere in the dataset: they must match by rule, not by a stored list.
@@ -131,8 +131,11 @@ def test_key_ignores_case_and_separators(name: str, separator: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(names)
 def test_key_ignores_diacritics_and_apostrophes(name: str) -> None:
+    # McCune–Reischauer's apostrophe marks aspiration inside a word (Ch'ŏl): dropped, it
+    # leaves the word whole, as it is spelled without it.
     marked = name.replace("o", "ŏ").replace("u", "ŭ").replace("h", "'h")
-    assert phonetic_key(marked) == phonetic_key(name.replace("h", " h"))
+    assert phonetic_key(marked) == phonetic_key(name)
+    assert phonetic_words(marked) == phonetic_words(name)
     assert phonetic_key(name.replace("o", "ō")) == phonetic_key(name)
 
 
@@ -240,3 +243,13 @@ def test_completion_reads_the_index_not_the_yaml(monkeypatch: pytest.MonkeyPatch
     for step in ("check_files", "check_records", "load_file"):
         monkeypatch.setattr(read, step, refuse)
     assert complete(["show"], "tha") == ["Thae Yong Ho"]
+
+
+def test_an_apostrophe_inside_a_word_does_not_split_it(invoke: Invoke) -> None:
+    # "Ch'ŏl" split at its apostrophe once left a one-letter word "c" among Kim Chol-song's
+    # names, and "zzz" (whose phonetic key is "c") showed his profile.
+    assert phonetic_words("Kim Ch'ŏl-sŏng") == phonetic_words("Kim Chol-song")
+    wrong = invoke("show", "zzz", "--format", "json")
+    assert wrong.exit_code == 1 and wrong.stdout == ""
+    right = invoke("show", "Kim Ch'ŏl-sŏng", "--format", "json")
+    assert right.exit_code == 0 and json.loads(right.stdout)["id"] == "kim-chol-song"

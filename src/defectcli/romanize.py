@@ -186,7 +186,13 @@ def phonetic_words(name: str) -> tuple[str, ...]:
         name = " ".join(
             romanize_name(chunk, "rr") if is_hangul(chunk) else chunk for chunk in name.split()
         )
+    # An apostrophe inside a word is McCune–Reischauer's aspiration or syllable mark
+    # (Ch'ŏl, Han'guk), not a word break: "Ch'ŏl" is one word, not "c" and "ŏl".
+    name = _APOSTROPHES.sub("", name)
     return tuple(k for k in (_word_key(w) for w in words(name)) if k)
+
+
+_APOSTROPHES = re.compile("['’‘`ʼʻ]")
 
 
 def phonetic_key(name: str) -> str:
