@@ -325,3 +325,24 @@ def test_ready_made_plain_lines_equal_the_renderer(invoke: Invoke, args: list[st
     expected = list(people_lines(open_catalog().people(where)))
     assert result.stdout.splitlines() == expected
     assert len(expected) > 0 or "--country" in args
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--since", "2016", "--until", "2019"], ["--person", "thae"], ["--country", "Italy"]],
+)
+def test_ready_made_timeline_lines_equal_the_renderer(invoke: Invoke, args: list[str]) -> None:
+    from defectcli import open_catalog
+    from defectcli.render.plain import timeline_lines
+
+    result = invoke("timeline", "--format", "plain", *args)
+    assert result.exit_code == 0
+    value = dict(zip(args[::2], args[1::2], strict=True))
+    found = open_catalog().timeline(
+        int(value["--since"]) if "--since" in value else None,
+        int(value["--until"]) if "--until" in value else None,
+        value.get("--person"),
+        value.get("--country"),
+    )
+    expected = list(timeline_lines(found))
+    assert result.stdout.splitlines() == expected and len(expected) > 0

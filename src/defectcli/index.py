@@ -17,8 +17,9 @@ from .dataset.model import Person, Quote, as_data
 from .dataset.read import Dataset
 from .dataset.validate import Collected, Located
 from .names import name_key, words
-from .render.plain import people_lines
+from .render.plain import people_lines, timeline_lines
 from .render.records import person_record, quote_record
+from .results import Timeline
 from .romanize import is_hangul, phonetic_key, phonetic_words, romanizations
 from .timeline import TimelineEntry, context_entries, person_entries
 
@@ -53,7 +54,8 @@ CREATE TABLE citations (
 );
 CREATE TABLE timeline (
     seq INTEGER NOT NULL, date TEXT NOT NULL, kind_order INTEGER NOT NULL, kind TEXT NOT NULL,
-    person TEXT, person_name TEXT, country_key TEXT, people TEXT NOT NULL, doc TEXT NOT NULL
+    person TEXT, person_name TEXT, country_key TEXT, people TEXT NOT NULL, doc TEXT NOT NULL,
+    line TEXT NOT NULL
 );
 CREATE TABLE events (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE arrivals (year INTEGER PRIMARY KEY, doc TEXT NOT NULL);
@@ -252,7 +254,7 @@ def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dat
     ]
     timeline.sort(key=lambda row: row[:3])
     db.executemany(
-        "INSERT INTO timeline VALUES (?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO timeline VALUES (?,?,?,?,?,?,?,?,?,?)",
         [(seq, *row[3:]) for seq, row in enumerate(timeline)],
     )
     db.executemany(
@@ -369,4 +371,6 @@ def _timeline_row(entry: TimelineEntry) -> tuple[object, ...]:
         country_key(entry.country) if entry.country else None,
         json.dumps(list(entry.people)),
         dumps(entry),
+        # What `defect timeline --format plain` prints, rendered once here.
+        next(timeline_lines(Timeline((entry,), {}))),
     )

@@ -546,11 +546,36 @@ class Catalog:
         country: str | None = None,
     ) -> Timeline:
         """Every dated event in date order (a month sorts before the days within it)."""
-        from .countries import country_key
         from .dataset.model import build
         from .results import Timeline
         from .timeline import TimelineEntry
 
+        sql, params = self._timeline_sql("doc", since, until, person, country)
+        entries = tuple(
+            build(TimelineEntry, json.loads(d)) for (d,) in self._db.execute(sql, params)
+        )
+        cited = dict.fromkeys(s for e in entries for s in e.sources)
+        return Timeline(entries, {s.id: s for s in self.sources(cited)})
+
+    def timeline_lines(
+        self,
+        since: int | None = None,
+        until: int | None = None,
+        person: str | None = None,
+        country: str | None = None,
+    ) -> list[str]:
+        """The lines ``defect timeline --format plain`` prints, ready-made in the index."""
+        sql, params = self._timeline_sql("line", since, until, person, country)
+        return [line for (line,) in self._db.execute(sql, params)]
+
+    def _timeline_sql(
+        self,
+        column: str,
+        since: int | None,
+        until: int | None,
+        person: str | None,
+        country: str | None,
+    ) -> tuple[str, list[object]]:
         clauses = ["substr(date, 1, 4) >= ?", "substr(date, 1, 4) <= ?"]
         params: list[object] = [f"{since or 0:04d}", f"{until or 9999:04d}"]
         if person is not None:
@@ -561,13 +586,9 @@ class Catalog:
             params += [pid, pid]
         if country is not None:
             clauses.append("country_key = ?")
-            params.append(country_key(country))
-        sql = "SELECT doc FROM timeline WHERE " + " AND ".join(clauses) + " ORDER BY seq"
-        entries = tuple(
-            build(TimelineEntry, json.loads(d)) for (d,) in self._db.execute(sql, params)
-        )
-        cited = dict.fromkeys(s for e in entries for s in e.sources)
-        return Timeline(entries, {s.id: s for s in self.sources(cited)})
+            params.append(_country_key(country))
+        sql = f"SELECT {column} FROM timeline WHERE " + " AND ".join(clauses) + " ORDER BY seq"
+        return sql, params
 
     def dataset_document(self) -> dict[str, Any]:
         """The whole dataset as one document in the schema's own form (what

@@ -76,9 +76,14 @@ def timeline_command(
       defect timeline --person "Thae Yong Ho"
       defect timeline --country Italy --json
     """
+    check_range(since, until)
+    if out.format == "plain" and not out.exporting:
+        # Ready-made in the index: 500,000 entries print in about a second.
+        lines = state.catalog().timeline_lines(since, until, person, country)
+        out.stream.write("".join(line + "\n" for line in lines))
+        return
     from ..render import emit
 
-    check_range(since, until)
     emit.timeline(out, state.catalog().timeline(since, until, person, country))
 
 
