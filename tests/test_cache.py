@@ -346,3 +346,25 @@ def test_ready_made_timeline_lines_equal_the_renderer(invoke: Invoke, args: list
     )
     expected = list(timeline_lines(found))
     assert result.stdout.splitlines() == expected and len(expected) > 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--search", "beggars"],
+        ["--person", "thae"],
+        ["--source", "news1-en-2024-elite-diplomats"],
+    ],
+)
+def test_ready_made_quote_lines_equal_the_renderer(invoke: Invoke, args: list[str]) -> None:
+    from defectcli import open_catalog
+    from defectcli.render.plain import quote_lines
+
+    result = invoke("quotes", "--format", "plain", *args)
+    assert result.exit_code == 0, result.stderr
+    value = dict(zip(args[::2], args[1::2], strict=True))
+    catalog = open_catalog()
+    found = catalog.quotes(value.get("--person"), value.get("--search"), value.get("--source"))
+    expected = list(quote_lines(catalog.quote_set(found)))
+    assert result.stdout.splitlines() == expected and len(expected) > 0

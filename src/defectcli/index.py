@@ -17,9 +17,9 @@ from .dataset.model import Person, Quote, as_data
 from .dataset.read import Dataset
 from .dataset.validate import Collected, Located
 from .names import name_key, words
-from .render.plain import people_lines, timeline_lines
+from .render.plain import people_lines, quote_lines, timeline_lines
 from .render.records import person_record, quote_record
-from .results import Timeline
+from .results import QuoteSet, Timeline
 from .romanize import is_hangul, phonetic_key, phonetic_words, romanizations
 from .timeline import TimelineEntry, context_entries, person_entries
 
@@ -44,7 +44,7 @@ CREATE VIRTUAL TABLE search USING fts5(
 CREATE TABLE quotes (
     rank INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, seq INTEGER NOT NULL,
     person TEXT NOT NULL, speaker_id TEXT, source TEXT NOT NULL, date TEXT,
-    record TEXT NOT NULL
+    record TEXT NOT NULL, line TEXT NOT NULL
 );
 CREATE TABLE sources (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, doc TEXT NOT NULL
@@ -93,7 +93,7 @@ class PersonRows(NamedTuple):
     years: list[tuple[str, int]]
     names: list[tuple[str, str, str, str, str, str]]
     search: list[tuple[str, str, str | None, str, str]]
-    # (id, person, speaker id, source, date, record, search title, search body)
+    # (id, person, speaker id, source, date, record, search title, search body, plain line)
     quotes: list[tuple[Any, ...]]
     # (date, kind order, person name) to sort on, then the timeline row without its seq
     timeline: list[tuple[Any, ...]]
@@ -125,6 +125,8 @@ def person_rows(
                 json.dumps(quote_record(q), ensure_ascii=False),
                 f"{q.speaker}, {q.venue}",
                 _quote_text(q),
+                # What `defect quotes --format plain` prints, rendered once here.
+                next(quote_lines(QuoteSet((q,), {}))),
             )
         )
     # Each (source, kind, record) once, people's citations before their quotations'.
@@ -201,8 +203,11 @@ def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dat
     dates = [q[4] for q in quotes]
     order = sorted(range(len(quotes)), key=lambda i: (dates[i] is None, dates[i] or "", i))
     db.executemany(
-        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
-        [(rank, *quotes[i][:1], i, *quotes[i][1:6]) for rank, i in enumerate(order, start=1)],
+        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?)",
+        [
+            (rank, quotes[i][0], i, *quotes[i][1:6], quotes[i][8])
+            for rank, i in enumerate(order, start=1)
+        ],
     )
     db.executemany(
         "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",

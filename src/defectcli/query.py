@@ -350,6 +350,16 @@ class Catalog:
         sql, params = self._quotes_sql("record", person, search, source)
         return [r for (r,) in self._db.execute(sql, params)]
 
+    def quote_lines(
+        self,
+        person: str | None = None,
+        search: str | None = None,
+        source: str | None = None,
+    ) -> list[str]:
+        """The lines ``defect quotes --format plain`` prints, ready-made in the index."""
+        sql, params = self._quotes_sql("line", person, search, source)
+        return [r for (r,) in self._db.execute(sql, params)]
+
     def _quotes_sql(
         self, column: str, person: str | None, search: str | None, source: str | None
     ) -> tuple[str, list[object]]:

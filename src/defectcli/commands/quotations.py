@@ -59,6 +59,13 @@ def quotes_command(
             raise click.UsageError(str(error)) from None
         write_encoded(out, records, QUOTE_COLUMNS)
         return
+    if out.format == "plain" and not out.exporting:
+        try:  # ready-made lines too
+            lines = catalog.quote_lines(person=person, search=search, source=source)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+        out.stream.write("".join(line + "\n" for line in lines))
+        return
     try:
         quotes = catalog.quotes(person=person, search=search, source=source)
     except ValueError as error:
