@@ -120,25 +120,22 @@ def _stat_numbers_split(folder_fd: int | None, folder: str, names: Sequence[str]
     """``_stat_numbers`` for a large folder, split over processes: the time is the
     kernel's (about 2 µs a file here), and git stats its index in threads for the same
     reason; Python threads would queue on the interpreter lock between calls."""
-    if len(names) < _SPLIT_FROM:
-        return _stat_numbers(folder_fd, folder, names)
     from array import array
 
     from . import parallel
 
-    count = parallel.processes()
-    if count < 2:
+    parts = parallel.split_map(
+        names,
+        lambda run: _stat_numbers(folder_fd, folder, run),
+        lambda run: _stat_numbers(folder_fd, folder, run).tobytes(),
+        lambda run, answer: array("q", answer),
+        minimum=_SPLIT_FROM,
+    )
+    if parts is None:
         return _stat_numbers(folder_fd, folder, names)
-    try:
-        parts = parallel.fork_map(
-            lambda part: _stat_numbers(folder_fd, folder, part).tobytes(),
-            parallel.split(names, count),
-        )
-    except parallel.SplitFailed:
-        return _stat_numbers(folder_fd, folder, names)
-    numbers = array("q", b"".join(parts))
-    if len(numbers) != len(names) * (1 + len(_STAT_FIELDS)):
-        raise FileNotFoundError(folder)  # pragma: no cover - a child cannot send less
+    numbers = array("q")
+    for part in parts:
+        numbers.extend(part)
     return numbers
 
 

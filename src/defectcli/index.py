@@ -165,28 +165,13 @@ def build_index_from_records(records: Collected, db: sqlite3.Connection) -> None
         quotes = [q for person in people for q in build_quotes(person, names)]
         return person_rows(people, [r.data for r in run], quotes)
 
-    count = parallel.processes()
-    if len(records.people) < PARALLEL_FROM or count < 2:
-        parts = [rows_of(records.people)]
-    else:
-        here: list[PersonRows] = []
-
-        def first(run: Sequence[Located]) -> bytes:
-            here.append(rows_of(run))  # this process's own rows need no encoding
-            return b""
-
-        try:
-            answers = parallel.fork_map(
-                lambda run: marshal.dumps(tuple(rows_of(run))),
-                parallel.split(records.people, count),
-                first,
-            )
-            parts = here
-            del answers[0]
-            while answers:  # each answer freed once decoded: together they are large
-                parts.append(PersonRows(*marshal.loads(answers.pop(0))))
-        except parallel.SplitFailed:
-            parts = [rows_of(records.people)]
+    parts = parallel.split_map(
+        records.people,
+        rows_of,
+        lambda run: marshal.dumps(tuple(rows_of(run))),
+        lambda run, answer: PersonRows(*marshal.loads(answer)),
+        minimum=PARALLEL_FROM,
+    ) or [rows_of(records.people)]
     write_index(db, parts, build_shared(records))
 
 

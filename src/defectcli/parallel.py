@@ -48,6 +48,42 @@ def split(items: Sequence[T], parts: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)] if items else []
 
 
+R = TypeVar("R")
+
+
+def split_map(
+    items: Sequence[T],
+    here: Callable[[Sequence[T]], R],
+    child: Callable[[Sequence[T]], bytes],
+    decode: Callable[[Sequence[T], bytes], R],
+    *,
+    minimum: int,
+) -> list[R] | None:
+    """One result for each run of ``items`` (one run a process, in order): the first run
+    computed here by ``here``, the others by ``child`` in forked children and turned back
+    into results by ``decode``, each answer freed once decoded. None when the work should
+    be done in one process instead: fewer than ``minimum`` items, one core, no ``fork``, or
+    a child that failed."""
+    count = processes()
+    if len(items) < minimum or count < 2:
+        return None
+    runs = split(items, count)
+    mine: list[R] = []
+
+    def first(run: Sequence[T]) -> bytes:
+        mine.append(here(run))  # this process's own result needs no encoding
+        return b""
+
+    try:
+        answers = fork_map(child, runs, first)
+    except SplitFailed:
+        return None
+    del answers[0]
+    for run in runs[1:]:
+        mine.append(decode(run, answers.pop(0)))
+    return mine
+
+
 def fork_map(
     work: Callable[[Sequence[T]], bytes],
     parts: Sequence[Sequence[T]],

@@ -113,43 +113,41 @@ def _read_files(
     JSON's data model, and the json module decodes faster than pickle)."""
     from .. import parallel
 
-    count = parallel.processes()
-    if len(files) < PARALLEL_FROM or count < 2:
+    def here(run: Sequence[DataFile]) -> tuple[list[LoadedFile], list[Problem]]:
+        def share(done: int) -> None:
+            # The bar follows this process's run, scaled: the children's go alongside.
+            if progress is not None:
+                progress(min(done * len(files) // len(run), len(files)))
+
+        return _check_part(run, share)
+
+    parts = parallel.split_map(files, here, _encode_part, _decode_part, minimum=PARALLEL_FROM)
+    if parts is None:
         return _check_part(files, progress)
-    parts = parallel.split(files, count)
-
-    def share(done: int) -> None:
-        # The bar follows this process's part, scaled: the children's run alongside.
-        if progress is not None:
-            progress(min(done * len(parts), len(files)))
-
-    here: list[tuple[list[LoadedFile], list[Problem]]] = []
-
-    def first(part: Sequence[DataFile]) -> bytes:
-        here.append(_check_part(part, share))  # this process's own part needs no encoding
-        return b""
-
-    try:
-        answers = parallel.fork_map(_encode_part, parts, first)
-    except parallel.SplitFailed:
-        return _check_part(files, progress)
-    loaded, problems = here[0]
-    del answers[0]  # this process's empty answer
-    for part in parts[1:]:
-        found = json.loads(answers.pop(0))  # each answer freed once decoded
-        loaded += (LoadedFile(part[i], data) for i, data in found["loaded"])
-        problems += (Problem(*p) for p in found["problems"])
+    loaded: list[LoadedFile] = []
+    problems: list[Problem] = []
+    for part_loaded, part_problems in parts:
+        loaded += part_loaded
+        problems += part_problems
     return loaded, problems
 
 
-def _encode_part(files: Sequence[DataFile], progress: Callable[[int], None] | None = None) -> bytes:
-    loaded, problems = _check_part(files, progress)
+def _encode_part(files: Sequence[DataFile]) -> bytes:
+    loaded, problems = _check_part(files)
     index = {id(f): i for i, f in enumerate(files)}
     answer = {
         "loaded": [(index[id(f.source)], f.data) for f in loaded],
         "problems": [list(p) for p in problems],
     }
     return json.dumps(answer, ensure_ascii=False).encode()
+
+
+def _decode_part(
+    files: Sequence[DataFile], answer: bytes
+) -> tuple[list[LoadedFile], list[Problem]]:
+    found = json.loads(answer)
+    loaded = [LoadedFile(files[i], data) for i, data in found["loaded"]]
+    return loaded, [Problem(*p) for p in found["problems"]]
 
 
 def read_dataset(path: str | Path | None = None) -> Dataset:
