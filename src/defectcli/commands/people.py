@@ -49,7 +49,9 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
         lines = catalog.person_lines(where)  # ready-made too
         if not lines:
             _hint_unknown_places(catalog, where)
-        out.stream.write("".join(line + "\n" for line in lines))
+        from ..render.machine import write_lines
+
+        write_lines(out, lines)
         return
     from ..render import emit
 

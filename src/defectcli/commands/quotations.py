@@ -64,7 +64,9 @@ def quotes_command(
             lines = catalog.quote_lines(person=person, search=search, source=source)
         except ValueError as error:
             raise click.UsageError(str(error)) from None
-        out.stream.write("".join(line + "\n" for line in lines))
+        from ..render.machine import write_lines
+
+        write_lines(out, lines)
         return
     try:
         quotes = catalog.quotes(person=person, search=search, source=source)

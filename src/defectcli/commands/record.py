@@ -80,7 +80,9 @@ def timeline_command(
     if out.format == "plain" and not out.exporting:
         # Ready-made in the index: 500,000 entries print in about a second.
         lines = state.catalog().timeline_lines(since, until, person, country)
-        out.stream.write("".join(line + "\n" for line in lines))
+        from ..render.machine import write_lines
+
+        write_lines(out, lines)
         return
     from ..render import emit
 

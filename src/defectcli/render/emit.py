@@ -31,7 +31,7 @@ from .columns import (
     TIMELINE_COLUMNS,
 )
 from .context import Output
-from .machine import write_records
+from .machine import write_lines, write_records
 from .records import (
     Record,
     facet_records,
@@ -207,7 +207,7 @@ def data(out: Output, value: Any, lines: Iterable[str]) -> None:
             formats.to_json(value) if out.format == "json" else formats.to_ndjson([value])
         )
     else:
-        out.stream.write("".join(line + "\n" for line in text))
+        write_lines(out, text)
     if out.export_svg or out.export_html:
 
         def draw(console: Console) -> None:
@@ -235,7 +235,7 @@ def _write(
     elif fmt in MACHINE_FORMATS:
         write_records(out, records(), columns, single)
     elif fmt == "plain":
-        out.stream.write("".join(line + "\n" for line in plain()))
+        write_lines(out, plain())
     elif fmt == "table":
         draw(out.console())
     else:  # the CLI's Choice makes this unreachable; a library caller gets a clear error

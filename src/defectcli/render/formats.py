@@ -6,7 +6,7 @@ Output here is the same whether or not stdout is a terminal: scripts can rely on
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 Record = dict[str, Any]
@@ -32,7 +32,8 @@ def to_ndjson(records: Sequence[Record]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
-def ndjson_lines(encoded: Sequence[str]) -> str:
+def ndjson_lines(encoded: Iterable[str]) -> str:
+    """Lines (JSON records, or plain text) each ended by a newline."""
     return "".join(line + "\n" for line in encoded)
 
 

@@ -6,7 +6,7 @@ ready-made from the index (``defect list --json``) loads this and nothing else t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import formats
@@ -41,3 +41,8 @@ def write_encoded(out: Output, encoded: Sequence[str], columns: Sequence[str]) -
         import json
 
         write_records(out, [json.loads(e) for e in encoded], columns)
+
+
+def write_lines(out: Output, lines: Iterable[str]) -> None:
+    """Plain text: one line each, as given (ready-made in the index, or rendered)."""
+    out.stream.write(formats.ndjson_lines(lines))
