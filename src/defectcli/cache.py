@@ -58,19 +58,23 @@ def _stamp(data_file: DataFile) -> Stamp:
 
     resource = data_file.resource
     if isinstance(resource, Path):
-        found = os.stat(resource)
-        # As git does: the change time and inode too, which no tool can set back, so an
-        # edit that restores the modification time (cp -p, touch -r) is still seen.
-        return (
-            data_file.relative,
-            found.st_mode,
-            found.st_size,
-            found.st_mtime_ns,
-            found.st_ctime_ns,
-            found.st_ino,
-        )
+        return _stamp_from(data_file.relative, os.stat(resource))
     # Not on a file system (a zip import): no timestamp to trust, the content decides.
     return (data_file.relative, -1, -1, -1, -1, -1)
+
+
+def _stamp_from(relative: str, found: os.stat_result) -> Stamp:
+    # As git does: the change time and inode too, which no tool can set back, so an edit
+    # that restores the modification time (cp -p, touch -r) is still seen. The same fields,
+    # in the same order, as ``_STAT_FIELDS`` after the mode.
+    return (
+        relative,
+        found.st_mode,
+        found.st_size,
+        found.st_mtime_ns,
+        found.st_ctime_ns,
+        found.st_ino,
+    )
 
 
 def stamp_of(data_file: DataFile) -> Stamp:
@@ -146,8 +150,7 @@ def file_fingerprint(path: str) -> str | None:
         found = os.stat(path)
     except OSError:
         return None
-    fields = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
-    return fingerprint([(os.path.basename(path), found.st_mode, *fields)])
+    return fingerprint([_stamp_from(os.path.basename(path), found)])
 
 
 def folder_fingerprint(root: str) -> str | None:
