@@ -81,6 +81,44 @@ def test_a_unique_part_of_a_name_is_enough(catalog: Catalog) -> None:
     assert catalog.person("영호").id == "thae-yong-ho"
 
 
+@pytest.mark.parametrize(
+    ("typed", "person_id"),
+    [
+        ("tha", "thae-yong-ho"),  # as written: its phonetic word is "tE", not "ta..."
+        ("th yong", "thae-yong-ho"),
+        ("tae yo", "thae-yong-ho"),  # sounds like Thae, then a beginning
+        ("ryu hy", "ryu-hyun-woo"),
+        ("lee il g", "ri-il-gyu"),  # Lee sounds like Ri
+        ("Kim Ch'ŏl-s", "kim-chol-song"),
+        # "jo" once began Kim Chol-song's phonetic "cOl" (j and ch fold together): only
+        # the last word typed may be a phonetic beginning.
+        ("jo s", "jo-song-gil"),
+    ],
+)
+def test_the_beginnings_of_words_are_enough(catalog: Catalog, typed: str, person_id: str) -> None:
+    assert catalog.resolve(typed) == [person_id]
+
+
+def test_the_first_letters_of_every_word_find_every_named_person(catalog: Catalog) -> None:
+    # What completion offers after a few letters, `show` must accept.
+    from defectcli.names import letter_words
+
+    checked = 0
+    for person in catalog.people():
+        for name in (person.name, *(a.name for a in person.aliases)):
+            typed = " ".join(w[:3] for w in letter_words(name))
+            assert person.id in catalog.resolve(typed), (name, typed)
+            checked += 1
+    assert checked > 40
+
+
+@pytest.mark.parametrize("typed", ["zzz", "jjj", "x"])
+def test_a_one_letter_phonetic_beginning_matches_nothing(invoke: Invoke, typed: str) -> None:
+    # "zzz" and "jjj" fold to the phonetic "c", which begins Chol, China, Choe...
+    result = invoke("show", typed, "--format", "json")
+    assert result.exit_code == 1 and "No person matches" in result.stderr
+
+
 def test_several_matches_list_the_candidates(invoke: Invoke) -> None:
     result = invoke("show", "kim")
     assert result.exit_code == 1

@@ -16,7 +16,7 @@ from .countries import country_key
 from .dataset.model import Person, Quote, as_data
 from .dataset.read import Dataset
 from .dataset.validate import Collected, Located
-from .names import name_key, words
+from .names import letter_words, name_key, words
 from .render.plain import people_lines, quote_lines, timeline_lines
 from .render.records import person_record, quote_record
 from .results import QuoteSet, Timeline
@@ -36,7 +36,13 @@ CREATE TABLE person_names (
     person_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
     key TEXT NOT NULL, pkey TEXT NOT NULL, pwords TEXT NOT NULL
 );
-CREATE TABLE name_words (word TEXT NOT NULL, name_row INTEGER NOT NULL, person_id TEXT NOT NULL);
+-- The words of each name, for lookups by words and word beginnings: a Korean name's
+-- phonetic words (letters = 0) and its words as written (letters = 1); a descriptive
+-- label's words as written only.
+CREATE TABLE name_words (
+    word TEXT NOT NULL, letters INTEGER NOT NULL, name_row INTEGER NOT NULL,
+    person_id TEXT NOT NULL
+);
 CREATE VIRTUAL TABLE search USING fts5(
     kind UNINDEXED, ref UNINDEXED, person UNINDEXED, title, body,
     tokenize = 'unicode61 remove_diacritics 2'
@@ -66,8 +72,7 @@ CREATE TABLE figures (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 # keeping it in order through 100,000 inserts.
 INDEXES = """
 CREATE INDEX person_years_year ON person_years (year);
--- Each word of each name's pwords, for lookups by words and word beginnings.
-CREATE INDEX name_words_word ON name_words (word);
+CREATE INDEX name_words_word ON name_words (word, letters);
 CREATE INDEX person_names_key ON person_names (key);
 CREATE INDEX person_names_pkey ON person_names (pkey);
 CREATE INDEX quotes_person ON quotes (person);
@@ -92,6 +97,8 @@ class PersonRows(NamedTuple):
     people: list[tuple[Any, ...]]
     years: list[tuple[str, int]]
     names: list[tuple[str, str, str, str, str, str]]
+    # (word, letters, position of its name in ``names``, person id): see ``name_words``
+    name_words: list[tuple[str, int, int, str]]
     search: list[tuple[str, str, str | None, str, str]]
     # (id, person, speaker id, source, date, record, search title, search body, plain line)
     quotes: list[tuple[Any, ...]]
@@ -105,11 +112,15 @@ def person_rows(
     people: Sequence[Person], docs: Sequence[Any], quotes: Sequence[Quote]
 ) -> PersonRows:
     """The rows of these people and of their quotations (``quotes``: theirs, in order)."""
-    rows = PersonRows([], [], [], [], [], [], [], [])
+    rows = PersonRows([], [], [], [], [], [], [], [], [])
     for person, doc in zip(people, docs, strict=True):
         rows.people.append(_person_row(person, doc))
         rows.years.extend((person.id, y) for y in person.years)
-        rows.names.extend(_name_row(person, n, k) for n, k in person_names(person).items())
+        for name, kind in person_names(person).items():
+            row = _name_row(person, name, kind)
+            at = len(rows.names)
+            rows.names.append(row)
+            rows.name_words.extend((w, letters, at, person.id) for w, letters in name_words(row))
         rows.search.extend(_person_search(person))
         for entry in person_entries(person):
             rows.timeline.append((*entry.sort_key, *_timeline_row(entry)))
@@ -212,12 +223,8 @@ def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dat
             [(first + i, *row) for i, row in enumerate(part.names)],
         )
         db.executemany(
-            "INSERT INTO name_words VALUES (?,?,?)",
-            [
-                (word, first + i, row[0])
-                for i, row in enumerate(part.names)
-                for word in set(row[5].split())
-            ],
+            "INSERT INTO name_words VALUES (?,?,?,?)",
+            [(word, letters, first + at, pid) for word, letters, at, pid in part.name_words],
         )
         name_row += len(part.names)
         db.executemany("INSERT INTO search VALUES (?,?,?,?,?)", part.search)
@@ -288,6 +295,15 @@ def _name_row(person: Person, name: str, kind: str) -> tuple[str, str, str, str,
         return (person.id, name, kind, name_key(name), "", " ".join(words(name)))
     pwords = " ".join(phonetic_words(name))
     return (person.id, name, kind, name_key(name), phonetic_key(name), pwords)
+
+
+def name_words(row: tuple[str, str, str, str, str, str]) -> set[tuple[str, int]]:
+    """The ``name_words`` entries of one ``person_names`` row: (word, letters)."""
+    found = {(w, 0) for w in row[5].split()} if row[4] else set()
+    # As written: for a label its words are all it has; for a name they let a beginning
+    # typed letter by letter match ("tha" for Thae, whose phonetic word is "tE").
+    found.update((w, 1) for w in letter_words(row[1]))
+    return found
 
 
 def person_names(person: Person) -> dict[str, str]:

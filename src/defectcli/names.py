@@ -27,6 +27,16 @@ def words(text: str) -> list[str]:
     return [w for w in _SEPARATORS.split(folded) if w]
 
 
+# An apostrophe inside a word is McCune–Reischauer's aspiration or syllable mark (Ch'ŏl,
+# Han'guk), not a word break: "Ch'ŏl" is one word, not "ch" and "ŏl".
+APOSTROPHES = re.compile("['’‘`ʼʻ]")
+
+
+def letter_words(text: str) -> list[str]:
+    """Folded words as written, apostrophes dropped: ``Kim Ch'ŏl-sŏng`` -> kim, chol, song."""
+    return words(APOSTROPHES.sub("", text))
+
+
 def name_key(text: str) -> str:
     """One compact key for a name: ``Thae Yong-ho`` -> ``thaeyongho``."""
     return "".join(words(text))

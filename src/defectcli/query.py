@@ -50,6 +50,14 @@ AMBIGUOUS_SHOWN = 20
 # Up to this many stored names, a name that matched nothing is compared with every one.
 SUGGEST_ALL = 20_000
 
+# Lookups in ``name_words`` (see index.py): a whole word of either kind, or the words of
+# one kind (1: as written, 0: phonetic) that begin with a given text, in index order.
+_WHOLE_WORD = "SELECT name_row, person_id FROM name_words WHERE word = ?"
+_BEGINNING = (
+    "SELECT name_row, person_id FROM name_words WHERE letters = ? AND word >= ? AND word < ?"
+)
+_AFTER_ALL = "\U0010ffff"  # sorts after every character: word + _AFTER_ALL ends a range
+
 
 class Catalog:
     """The dataset, indexed for queries. Build one with ``open_catalog``."""
@@ -156,9 +164,9 @@ class Catalog:
            ``Cho Sŏng-gil``, ``Lee Il-kyu``), or Hangul across the North/South initial-sound
            rule (이일규 for 리일규).
         3. Every word typed is a word of one of the person's names ("thae", "song gil").
-        4. Every word typed starts a word of one of the names ("ryu hy", "thae yo"); a
-           beginning is matched in the phonetic spelling, so "tha" does not reach "Thae",
-           whose vowel folds to "e".
+        4. Every word typed is the beginning of a word of one of the names as written
+           ("tha", "ryu hy"), or sounds like a whole word of it ("lee il g"); the last
+           word may also begin a word's phonetic spelling ("tae yo" for Thae Yong Ho).
         """
         from .names import name_key, words
         from .romanize import is_hangul, phonetic_key, phonetic_words
@@ -176,10 +184,10 @@ class Catalog:
                 return sorted(r[0] for r in rows)
         # Descriptive labels are stored as plain words, names as phonetic words.
         forms = [form for form in (phonetic_words(name), words(name)) if form]
-        whole = self._names_with_words(forms, prefix=False)
+        whole = self._names_with_words(forms)
         if whole:
             return sorted(whole)
-        partial = self._names_with_words(forms, prefix=True)
+        partial = self._names_with_beginnings(name)
         if is_hangul(name):  # a part of a Hangul name: 영호
             partial.update(
                 pid
@@ -189,25 +197,43 @@ class Catalog:
             )
         return sorted(partial)
 
-    def _names_with_words(self, forms: Sequence[Sequence[str]], *, prefix: bool) -> set[str]:
-        """People one of whose names has every word of one of ``forms`` (or, with
-        ``prefix``, a word starting with each), through the indexed ``name_words``."""
+    def _names_with_words(self, forms: Sequence[Sequence[str]]) -> set[str]:
+        """People one of whose names has every word of one of ``forms``, through the
+        indexed ``name_words`` (phonetic words and words as written alike)."""
         found: set[str] = set()
         for form in forms:
             common: set[tuple[int, str]] | None = None
             for word in dict.fromkeys(form):
-                if prefix:  # every word from ``word`` up to the next prefix, in index order
-                    sql = "SELECT name_row, person_id FROM name_words WHERE word >= ? AND word < ?"
-                    params: tuple[str, ...] = (word, word + "\U0010ffff")
-                else:
-                    sql = "SELECT name_row, person_id FROM name_words WHERE word = ?"
-                    params = (word,)
-                rows = set(self._db.execute(sql, params))
+                rows = set(self._db.execute(_WHOLE_WORD, (word,)))
                 common = rows if common is None else common & rows
                 if not common:
                     break
             found.update(pid for _, pid in common or ())
         return found
+
+    def _names_with_beginnings(self, name: str) -> set[str]:
+        """People one of whose names has, for every word typed, a word it begins (as
+        written), a word it sounds like, or, for the last word typed, a word whose phonetic
+        spelling it begins. A phonetic beginning of one letter is not used: "zzz" folds to
+        "c", which begins half the names in a dataset."""
+        from .names import letter_words
+        from .romanize import phonetic_words
+
+        typed = letter_words(name)
+        common: set[tuple[int, str]] | None = None
+        for position, word in enumerate(typed):
+            rows = set(self._db.execute(_BEGINNING, (1, word, word + _AFTER_ALL)))
+            sounds = phonetic_words(word)
+            if len(sounds) == 1:  # a Hangul fragment romanizes to several; see resolve
+                rows.update(self._db.execute(_WHOLE_WORD, sounds))
+                if position == len(typed) - 1 and len(sounds[0]) > 1:
+                    rows.update(
+                        self._db.execute(_BEGINNING, (0, sounds[0], sounds[0] + _AFTER_ALL))
+                    )
+            common = rows if common is None else common & rows
+            if not common:
+                break
+        return {pid for _, pid in common or ()}
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """Display names closest to a name that matched nothing, best first."""
@@ -250,7 +276,7 @@ class Catalog:
                 r
                 for (r,) in self._db.execute(
                     "SELECT name_row FROM name_words WHERE word >= ? AND word < ?",
-                    (start, start + "\U0010ffff"),
+                    (start, start + _AFTER_ALL),
                 )
             )
         found: list[tuple[str, str, str]] = []

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .names import words
+from .names import APOSTROPHES, words
 
 _SBASE, _SCOUNT = 0xAC00, 11172
 _NCOUNT, _TCOUNT = 588, 28
@@ -186,13 +186,8 @@ def phonetic_words(name: str) -> tuple[str, ...]:
         name = " ".join(
             romanize_name(chunk, "rr") if is_hangul(chunk) else chunk for chunk in name.split()
         )
-    # An apostrophe inside a word is McCune–Reischauer's aspiration or syllable mark
-    # (Ch'ŏl, Han'guk), not a word break: "Ch'ŏl" is one word, not "c" and "ŏl".
-    name = _APOSTROPHES.sub("", name)
+    name = APOSTROPHES.sub("", name)  # see names.APOSTROPHES
     return tuple(k for k in (_word_key(w) for w in words(name)) if k)
-
-
-_APOSTROPHES = re.compile("['’‘`ʼʻ]")
 
 
 def phonetic_key(name: str) -> str:
