@@ -55,8 +55,10 @@ CREATE TABLE quotes (
 CREATE TABLE sources (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, doc TEXT NOT NULL
 );
+-- label: what a listing shows for the record (a person's name, else the record's id).
 CREATE TABLE citations (
-    source_id TEXT NOT NULL, record_kind TEXT NOT NULL, record_id TEXT NOT NULL
+    source_id TEXT NOT NULL, record_kind TEXT NOT NULL, record_id TEXT NOT NULL,
+    label TEXT NOT NULL
 );
 CREATE TABLE timeline (
     seq INTEGER NOT NULL, date TEXT NOT NULL, kind_order INTEGER NOT NULL, kind TEXT NOT NULL,
@@ -78,7 +80,8 @@ CREATE INDEX person_names_pkey ON person_names (pkey);
 CREATE INDEX quotes_person ON quotes (person);
 CREATE INDEX quotes_speaker ON quotes (speaker_id);
 CREATE INDEX people_country ON people (country_key);
-CREATE INDEX citations_source ON citations (source_id);
+-- In the order `defect sources` lists a source's citations.
+CREATE INDEX citations_source ON citations (source_id, record_kind, record_id);
 """
 
 
@@ -104,8 +107,8 @@ class PersonRows(NamedTuple):
     quotes: list[tuple[Any, ...]]
     # (date, kind order, person name) to sort on, then the timeline row without its seq
     timeline: list[tuple[Any, ...]]
-    cited: list[tuple[str, str, str]]
-    quote_cited: list[tuple[str, str, str]]
+    cited: list[tuple[str, str, str, str]]
+    quote_cited: list[tuple[str, str, str, str]]
 
 
 def person_rows(
@@ -141,11 +144,13 @@ def person_rows(
             )
         )
     # Each (source, kind, record) once, people's citations before their quotations'.
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str, str]] = set()
+    names = {person.id: person.name for person in people}
     for person in people:
-        rows.cited.extend(_once(seen, person.cited_sources(), "person", person.id))
+        cited = person.cited_sources()
+        rows.cited.extend(_once(seen, cited, "person", person.id, person.name))
     for q in quotes:
-        rows.quote_cited.extend(_once(seen, [q.source], "person", q.person))
+        rows.quote_cited.extend(_once(seen, [q.source], "person", q.person, names[q.person]))
     return rows
 
 
@@ -243,7 +248,7 @@ def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dat
     citations = [row for part in parts for row in part.cited]
     citations += [row for part in parts for row in part.quote_cited]
     citations += _shared_citations(shared)
-    db.executemany("INSERT INTO citations VALUES (?,?,?)", citations)
+    db.executemany("INSERT INTO citations VALUES (?,?,?,?)", citations)
     # Stable sort: within one key, people's entries (as read), then context events.
     timeline = [row for part in parts for row in part.timeline]
     timeline += [
@@ -340,20 +345,24 @@ def _person_search(person: Person) -> list[tuple[str, str, str | None, str, str]
 
 
 def _once(
-    seen: set[tuple[str, str, str]], source_ids: Iterable[str], kind: str, record_id: str
-) -> Iterator[tuple[str, str, str]]:
-    """(source id, kind of record, record id) for each citation not yet ``seen``."""
+    seen: set[tuple[str, str, str, str]],
+    source_ids: Iterable[str],
+    kind: str,
+    record_id: str,
+    label: str | None = None,
+) -> Iterator[tuple[str, str, str, str]]:
+    """(source id, kind of record, record id, label) for each citation not yet ``seen``."""
     for source_id in source_ids:
-        row = (source_id, kind, record_id)
+        row = (source_id, kind, record_id, label or record_id)
         if row not in seen:
             seen.add(row)
             yield row
 
 
-def _shared_citations(dataset: Dataset) -> list[tuple[str, str, str]]:
+def _shared_citations(dataset: Dataset) -> list[tuple[str, str, str, str]]:
     """The citations of events and statistics, each once."""
-    seen: set[tuple[str, str, str]] = set()
-    rows: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str, str, str]] = set()
+    rows: list[tuple[str, str, str, str]] = []
     for event in dataset.events:
         rows.extend(_once(seen, event.sources, "event", event.id))
     for row in dataset.arrivals:

@@ -513,21 +513,23 @@ class Catalog:
         if kind is not None:
             clauses.append("kind = ?")
             params.append(kind)
-        sql = "SELECT id, doc FROM sources"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY seq"
-        names = self.names()
-        entries = []
-        for source_id, doc in self._db.execute(sql, params).fetchall():
-            cited = self._db.execute(
-                "SELECT record_kind, record_id FROM citations WHERE source_id = ?"
-                " ORDER BY record_kind, record_id",
-                (source_id,),
-            ).fetchall()
-            by = tuple(CitedBy(k, i, names.get(i, i) if k == "person" else i) for k, i in cited)
-            entries.append(SourceEntry(build(Source, json.loads(doc)), by))
-        return entries
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        sql = f"SELECT id, doc FROM sources{where} ORDER BY seq"
+        sources = self._db.execute(sql, params).fetchall()
+        # Every citation of the chosen sources in one query, in the index's order (one
+        # query a source took 10,000 queries), each with its label stored beside it.
+        cited: dict[str, list[CitedBy]] = {}
+        for source_id, *by in self._db.execute(
+            "SELECT source_id, record_kind, record_id, label FROM citations"
+            f" WHERE source_id IN (SELECT id FROM sources{where})"
+            " ORDER BY source_id, record_kind, record_id",
+            params,
+        ):
+            cited.setdefault(source_id, []).append(CitedBy(*by))
+        return [
+            SourceEntry(build(Source, json.loads(doc)), tuple(cited.get(source_id, ())))
+            for source_id, doc in sources
+        ]
 
     # --- statistics, facets, timeline -------------------------------------------------------
 
