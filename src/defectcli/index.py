@@ -194,7 +194,10 @@ def build_index_from_records(records: Collected, db: sqlite3.Connection) -> None
 
 def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dataset) -> None:
     """Create the tables and fill them: people and quotations from ``parts`` (in order),
-    sources, events and statistics from ``shared`` (whose people are not read)."""
+    sources, events and statistics from ``shared`` (whose people are not read).
+
+    ``parts`` are used up: each list is emptied once written, so that a large build does
+    not hold every row twice (as computed, and as handed to SQLite)."""
     db.executescript(SCHEMA)
     # Quotations are stored in the order every listing shows them (dated first, by date,
     # then as read), and that position is also their rowid in the full-text table: a
@@ -202,22 +205,25 @@ def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dat
     # with no sort and no reading of the FTS table's stored text (4x faster at 300,000).
     # So they go into the search table first; every other row is numbered after them.
     quotes = [q for part in parts for q in part.quotes]
-    dates = [q[4] for q in quotes]
-    order = sorted(range(len(quotes)), key=lambda i: (dates[i] is None, dates[i] or "", i))
+    dated_first = [(q[4] is None, q[4] or "") for q in quotes]
+    order = sorted(range(len(quotes)), key=dated_first.__getitem__)  # stable: as read
     db.executemany(
         "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?)",
-        [
+        (
             (rank, quotes[i][0], i, *quotes[i][1:6], quotes[i][8])
             for rank, i in enumerate(order, start=1)
-        ],
+        ),
     )
     db.executemany(
         "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
-        [
+        (
             (rank, "quote", quotes[i][0], quotes[i][1], quotes[i][6], quotes[i][7])
             for rank, i in enumerate(order, start=1)
-        ],
+        ),
     )
+    del quotes, dated_first, order
+    for part in parts:
+        part.quotes.clear()
     name_row = 0
     for part in parts:
         db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", part.people)
@@ -226,14 +232,16 @@ def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dat
         db.executemany(
             "INSERT INTO person_names (rowid, person_id, name, kind, key, pkey, pwords)"
             " VALUES (?,?,?,?,?,?,?)",
-            [(first + i, *row) for i, row in enumerate(part.names)],
+            ((first + i, *row) for i, row in enumerate(part.names)),
         )
         db.executemany(
             "INSERT INTO name_words VALUES (?,?,?,?)",
-            [(word, letters, first + at, pid) for word, letters, at, pid in part.name_words],
+            ((word, letters, first + at, pid) for word, letters, at, pid in part.name_words),
         )
         name_row += len(part.names)
         db.executemany("INSERT INTO search VALUES (?,?,?,?,?)", part.search)
+        for written in (part.people, part.years, part.names, part.name_words, part.search):
+            written.clear()
     db.executemany(
         "INSERT INTO sources VALUES (?,?,?,?)",
         [(s.id, i, s.kind, dumps(s)) for i, s in enumerate(shared.sources)],
@@ -258,7 +266,7 @@ def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dat
     timeline.sort(key=lambda row: row[:3])
     db.executemany(
         "INSERT INTO timeline VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [(seq, *row[3:]) for seq, row in enumerate(timeline)],
+        ((seq, *row[3:]) for seq, row in enumerate(timeline)),
     )
     db.executemany(
         "INSERT INTO arrivals VALUES (?,?)", [(y.year, dumps(y)) for y in shared.arrivals]
@@ -303,13 +311,14 @@ def _name_row(person: Person, name: str, kind: str) -> tuple[str, str, str, str,
     return (person.id, name, kind, name_key(name), phonetic_key(name), pwords)
 
 
-def name_words(row: tuple[str, str, str, str, str, str]) -> set[tuple[str, int]]:
-    """The ``name_words`` entries of one ``person_names`` row: (word, letters)."""
-    found = {(w, 0) for w in row[5].split()} if row[4] else set()
+def name_words(row: tuple[str, str, str, str, str, str]) -> list[tuple[str, int]]:
+    """The ``name_words`` entries of one ``person_names`` row: (word, letters), each once,
+    in the order of the name (not a set's: the index is the same file on every build)."""
+    found = [(w, 0) for w in row[5].split()] if row[4] else []
     # As written: for a label its words are all it has; for a name they let a beginning
     # typed letter by letter match ("tha" for Thae, whose phonetic word is "tE").
-    found.update((w, 1) for w in letter_words(row[1]))
-    return found
+    found += [(w, 1) for w in letter_words(row[1])]
+    return list(dict.fromkeys(found))
 
 
 def person_names(person: Person) -> dict[str, str]:
