@@ -143,7 +143,7 @@ def _tables(index: Path) -> list[str]:
     """Every row of every table but ``meta`` (which holds when the index was built)."""
     db = sqlite3.connect(index)
     try:
-        return [line for line in db.iterdump() if "INTO \"meta\"" not in line]
+        return [line for line in db.iterdump() if 'INTO "meta"' not in line]
     finally:
         db.close()
 
