@@ -6,6 +6,8 @@ common English short name the dataset uses. A name not listed here is taken as i
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .names import name_key
 
 # Canonical name -> other ways to write it (ISO 3166 alpha-2 and alpha-3 codes, short
@@ -51,6 +53,7 @@ def canonical_country(text: str) -> str:
     return _BY_KEY.get(name_key(text), text.strip())
 
 
+@lru_cache(maxsize=4096)  # a few hundred countries, each stored for thousands of people
 def country_key(text: str) -> str:
     """The key the index stores and filters compare: the same for every alias."""
     return name_key(canonical_country(text))

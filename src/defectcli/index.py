@@ -120,12 +120,13 @@ def person_rows(
     for person, doc in zip(people, docs, strict=True):
         rows.people.append(_person_row(person, doc))
         rows.years.extend((person.id, y) for y in person.years)
-        for name, kind in person_names(person).items():
+        spellings = person_names(person)
+        for name, kind in spellings.items():
             row = _name_row(person, name, kind)
             at = len(rows.names)
             rows.names.append(row)
             rows.name_words.extend((w, letters, at, person.id) for w, letters in name_words(row))
-        rows.search.extend(_person_search(person))
+        rows.search.extend(_person_search(person, spellings))
         for entry in person_entries(person):
             rows.timeline.append((*entry.sort_key, *_timeline_row(entry)))
     for q in quotes:
@@ -340,11 +341,14 @@ def person_names(person: Person) -> dict[str, str]:
     return names
 
 
-def _person_search(person: Person) -> list[tuple[str, str, str | None, str, str]]:
+def _person_search(
+    person: Person, names: dict[str, str]
+) -> list[tuple[str, str, str | None, str, str]]:
+    """The person's rows of the full-text table; ``names``: ``person_names(person)``."""
     rows: list[tuple[str, str, str | None, str, str]] = []
-    names = " · ".join(n for n, kind in person_names(person).items() if kind != "id")
+    spellings = " · ".join(n for n, kind in names.items() if kind != "id")
     posts = [f"{p.title}, {p.mission or ''} {p.city or ''} {p.country}" for p in person.postings]
-    body = " ".join([names, person.summary, person.defection.post or "", *posts])
+    body = " ".join([spellings, person.summary, person.defection.post or "", *posts])
     rows.append(("person", person.id, person.id, person.name, body))
     for event in person.events:
         rows.append(("event", person.id, person.id, f"{event.date} {event.kind}", event.summary))

@@ -41,8 +41,12 @@ _FINAL = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
 SYSTEMS = ("rr", "mr", "mr-plain", "dprk")
 
 
+_HANGUL_SYLLABLE = re.compile(f"[{chr(_SBASE)}-{chr(_SBASE + _SCOUNT - 1)}]")
+
+
 def is_hangul(text: str) -> bool:
-    return any(_SBASE <= ord(ch) < _SBASE + _SCOUNT for ch in text)
+    """Whether ``text`` holds a Hangul syllable (searched in C: called for every name)."""
+    return _HANGUL_SYLLABLE.search(text) is not None
 
 
 def _syllables(text: str) -> list[tuple[int, int, int]]:
