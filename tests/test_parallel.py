@@ -68,6 +68,82 @@ def test_a_failing_child_is_reported_and_a_failing_parent_reaps_its_children() -
         os.waitpid(-1, os.WNOHANG)  # no child left behind, not even a zombie
 
 
+def test_stream_map_gives_every_run_in_order_each_from_a_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "processes", lambda: 3)
+    items = list(range(100))
+    # Answers larger than a pipe's buffer, several a child: each must be read exactly.
+    stream = parallel.stream_map(
+        items,
+        lambda run: f"{os.getpid()}:{sum(run)}:".encode() + b"x" * 200_000,
+        lambda run, answer: (list(run), answer.split(b":")[:2]),
+        minimum=1,
+        runs_per_process=4,
+    )
+    assert stream is not None
+    results = list(stream)
+    assert [r for run, _ in results for r in run] == items and len(results) == 12
+    assert [int(total) for _, (_, total) in results] == [sum(run) for run, _ in results]
+    pids = [int(pid) for _, (pid, _) in results]
+    assert os.getpid() not in pids and len(set(pids)) == 3
+    assert pids[:3] == pids[3:6]  # runs dealt out in turn
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_stream_stops_its_children_on_failure_or_when_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "processes", lambda: 2)
+
+    def fails_on_the_fifth(run: Sequence[int]) -> bytes:
+        if run[0] == 5:
+            raise RuntimeError("child")
+        return b"ok"
+
+    stream = parallel.stream_map(list(range(8)), fails_on_the_fifth, lambda r, a: a, minimum=1)
+    assert stream is not None
+    got = []
+    with pytest.raises(parallel.SplitFailed):
+        for answer in stream:
+            got.append(answer)
+    assert got == [b"ok"] * 5
+    slow = parallel.stream_map(
+        list(range(8)), lambda r: b"y" * 1_000_000, lambda r, a: a, minimum=1
+    )
+    assert slow is not None and next(slow) == b"y" * 1_000_000
+    slow.close()  # the other children are still writing
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind, not even a zombie
+
+
+def test_a_failed_stream_falls_back_to_one_process(
+    monkeypatch: pytest.MonkeyPatch, split_everything: list[int]
+) -> None:
+    monkeypatch.setattr(index, "PARALLEL_FROM", 1)
+    records, _ = check_records(find_data_files(None))
+    assert records is not None
+    real = parallel.stream_map
+
+    def failing(items: Any, child: Any, decode: Any, **kwargs: Any) -> Any:
+        def dies_late(run: Any) -> bytes:
+            if run[0] is items[-1]:
+                os._exit(3)  # a worker killed after others have answered
+            return child(run)  # type: ignore[no-any-return]
+
+        return real(items, dies_late, decode, **kwargs)
+
+    monkeypatch.setattr(parallel, "stream_map", failing)
+    fell_back = sqlite3.connect(":memory:")
+    index.build_index_from_records(records, fell_back)
+    whole = sqlite3.connect(":memory:")
+    dataset, _ = check_files(find_data_files(None))
+    assert dataset is not None
+    index.build_index(dataset, whole)
+    assert _tables(fell_back) == _tables(whole)
+
+
 def test_split_reading_gives_the_same_dataset(
     monkeypatch: pytest.MonkeyPatch, split_everything: list[int]
 ) -> None:
@@ -102,6 +178,22 @@ def _tables(db: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
     return {n: db.execute(f"SELECT rowid, * FROM {n} ORDER BY rowid").fetchall() for n in names}
 
 
+def _count_streamed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the answers children stream back (each decoded here, in the parent)."""
+    answers: list[int] = []
+    real = parallel.stream_map
+
+    def counted(items: Any, child: Any, decode: Any, **kwargs: Any) -> Any:
+        def counting(run: Any, answer: bytes) -> Any:
+            answers.append(os.getpid())
+            return decode(run, answer)
+
+        return real(items, child, counting, **kwargs)
+
+    monkeypatch.setattr(parallel, "stream_map", counted)
+    return answers
+
+
 @pytest.mark.parametrize("data", [None, MINI], ids=["bundled", "mini"])
 def test_an_index_built_in_parts_equals_one_built_whole(
     monkeypatch: pytest.MonkeyPatch, split_everything: list[int], data: Path | None
@@ -110,11 +202,11 @@ def test_an_index_built_in_parts_equals_one_built_whole(
     files = find_data_files(data)
     records, problems = check_records(files)
     assert records is not None and not problems
-    split_done = len(split_everything)
+    streamed = _count_streamed(monkeypatch)
     in_parts = sqlite3.connect(":memory:")
     index.build_index_from_records(records, in_parts)
-    # The rows really came from several processes (three, or one a person).
-    assert split_everything[split_done:] == [min(3, len(records.people))]
+    # The rows really came from children: 3 processes x 8 runs, or one run a person.
+    assert len(streamed) == min(3 * index.RUNS, len(records.people))
     whole = sqlite3.connect(":memory:")
     dataset, _ = check_files(files)
     assert dataset is not None

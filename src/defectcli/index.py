@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .countries import country_key
 from .dataset.model import Person, Quote, as_data
@@ -22,6 +22,9 @@ from .render.records import person_record, quote_record
 from .results import QuoteSet, Timeline
 from .romanize import is_hangul, phonetic_key, phonetic_words, romanizations
 from .timeline import TimelineEntry, context_entries, person_entries
+
+if TYPE_CHECKING:
+    from .progress import Stage
 
 SCHEMA = """
 CREATE TABLE people (
@@ -164,12 +167,18 @@ def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
 
 # From this many people on, their rows are computed by several processes.
 PARALLEL_FROM = 1_000
+# People are turned into rows this many runs a process at a time (both in several
+# processes and in one), so that rows are written, and the bar moves, as they come.
+RUNS = 8
 
 
-def build_index_from_records(records: Collected, db: sqlite3.Connection) -> None:
-    """``build_index`` straight from checked records (``read.check_records``): for many
-    people, each process builds and renders its own run of them, and sends its rows
-    back with ``marshal`` (plain tuples of text and numbers, its fastest case)."""
+def build_index_from_records(
+    records: Collected, db: sqlite3.Connection, stage: Stage | None = None
+) -> None:
+    """``build_index`` straight from checked records (``read.check_records``). For many
+    people, forked children build and render runs of them and send the rows back with
+    ``marshal`` (plain tuples of text and numbers, its fastest case) while this process
+    writes the runs already done. ``stage``: the progress bar's, if one is shown."""
     import marshal
 
     from . import parallel
@@ -177,35 +186,110 @@ def build_index_from_records(records: Collected, db: sqlite3.Connection) -> None
     from .dataset.read import build_quotes, build_shared, speaker_names
 
     names = speaker_names(records)
+    shared = build_shared(records)
+    people = records.people
+    advance = stage("writing people", len(people)) if stage else None
 
     def rows_of(run: Sequence[Located]) -> PersonRows:
-        people = [build(Person, r.data) for r in run]
-        quotes = [q for person in people for q in build_quotes(person, names)]
-        return person_rows(people, [r.data for r in run], quotes)
+        built = [build(Person, r.data) for r in run]
+        quotes = [q for person in built for q in build_quotes(person, names)]
+        return person_rows(built, [r.data for r in run], quotes)
 
-    parts = parallel.split_map(
-        records.people,
-        rows_of,
+    def sort_stage() -> None:
+        if stage:
+            stage("sorting and indexing", None)
+
+    streamed = parallel.stream_map(
+        people,
         lambda run: marshal.dumps(tuple(rows_of(run))),
         lambda run, answer: PersonRows(*marshal.loads(answer)),
         minimum=PARALLEL_FROM,
-    ) or [rows_of(records.people)]
-    write_index(db, parts, build_shared(records))
+        runs_per_process=RUNS,
+    )
+    if streamed is not None:
+        try:
+            write_index(db, streamed, shared, advance, sort_stage)
+            return
+        except parallel.SplitFailed:
+            _drop_tables(db)  # start over in this process
+        finally:
+            streamed.close()
+    runs = parallel.split(people, RUNS) if len(people) >= PARALLEL_FROM else [people]
+    write_index(db, (rows_of(run) for run in runs), shared, advance, sort_stage)
 
 
-def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dataset) -> None:
-    """Create the tables and fill them: people and quotations from ``parts`` (in order),
-    sources, events and statistics from ``shared`` (whose people are not read).
+def _drop_tables(db: sqlite3.Connection) -> None:
+    """Every table a failed build began (the full-text table takes its own with it)."""
+    tables = db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+        " ORDER BY sql LIKE 'CREATE VIRTUAL%' DESC"
+    ).fetchall()
+    for (table,) in tables:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone():
+            db.execute(f'DROP TABLE "{table}"')
+
+
+# The full-text rows of people (names, events, claims) are numbered from here: numbers
+# below are the quotations', which can only be numbered once every run is in (see below).
+PEOPLE_SEARCH_FROM = 1 << 40
+
+
+def write_index(
+    db: sqlite3.Connection,
+    parts: Iterable[PersonRows],
+    shared: Dataset,
+    advance: Callable[[int], None] | None = None,
+    sorting: Callable[[], None] | None = None,
+) -> None:
+    """Create the tables and fill them: people and quotations from ``parts`` (in order;
+    each written as it comes), sources, events and statistics from ``shared`` (whose
+    people are not read). ``advance(n)`` after each part (n people written so far);
+    ``sorting()`` once every part is in.
 
     ``parts`` are used up: each list is emptied once written, so that a large build does
     not hold every row twice (as computed, and as handed to SQLite)."""
     db.executescript(SCHEMA)
+    quotes: list[tuple[Any, ...]] = []
+    timeline: list[tuple[Any, ...]] = []
+    cited: list[tuple[str, str, str, str]] = []
+    quote_cited: list[tuple[str, str, str, str]] = []
+    name_row = 0
+    search_row = PEOPLE_SEARCH_FROM
+    written_people = 0
+    for part in parts:
+        db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", part.people)
+        db.executemany("INSERT INTO person_years VALUES (?,?)", part.years)
+        first = name_row + 1
+        db.executemany(
+            "INSERT INTO person_names (rowid, person_id, name, kind, key, pkey, pwords)"
+            " VALUES (?,?,?,?,?,?,?)",
+            ((first + i, *row) for i, row in enumerate(part.names)),
+        )
+        db.executemany(
+            "INSERT INTO name_words VALUES (?,?,?,?)",
+            ((word, letters, first + at, pid) for word, letters, at, pid in part.name_words),
+        )
+        name_row += len(part.names)
+        db.executemany(
+            "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
+            ((search_row + i, *row) for i, row in enumerate(part.search)),
+        )
+        search_row += len(part.search)
+        quotes += part.quotes
+        timeline += part.timeline
+        cited += part.cited
+        quote_cited += part.quote_cited
+        written_people += len(part.people)
+        for written in (part.people, part.years, part.names, part.name_words, part.search):
+            written.clear()
+        if advance is not None:
+            advance(written_people)
+    if sorting is not None:
+        sorting()
     # Quotations are stored in the order every listing shows them (dated first, by date,
     # then as read), and that position is also their rowid in the full-text table: a
     # search is then one FTS lookup of rowids and a walk of the quotes table in order,
     # with no sort and no reading of the FTS table's stored text (4x faster at 300,000).
-    # So they go into the search table first; every other row is numbered after them.
-    quotes = [q for part in parts for q in part.quotes]
     dated_first = [(q[4] is None, q[4] or "") for q in quotes]
     order = sorted(range(len(quotes)), key=dated_first.__getitem__)  # stable: as read
     db.executemany(
@@ -223,26 +307,6 @@ def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dat
         ),
     )
     del quotes, dated_first, order
-    for part in parts:
-        part.quotes.clear()
-    name_row = 0
-    for part in parts:
-        db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", part.people)
-        db.executemany("INSERT INTO person_years VALUES (?,?)", part.years)
-        first = name_row + 1
-        db.executemany(
-            "INSERT INTO person_names (rowid, person_id, name, kind, key, pkey, pwords)"
-            " VALUES (?,?,?,?,?,?,?)",
-            ((first + i, *row) for i, row in enumerate(part.names)),
-        )
-        db.executemany(
-            "INSERT INTO name_words VALUES (?,?,?,?)",
-            ((word, letters, first + at, pid) for word, letters, at, pid in part.name_words),
-        )
-        name_row += len(part.names)
-        db.executemany("INSERT INTO search VALUES (?,?,?,?,?)", part.search)
-        for written in (part.people, part.years, part.names, part.name_words, part.search):
-            written.clear()
     db.executemany(
         "INSERT INTO sources VALUES (?,?,?,?)",
         [(s.id, i, s.kind, dumps(s)) for i, s in enumerate(shared.sources)],
@@ -255,12 +319,10 @@ def write_index(db: sqlite3.Connection, parts: Sequence[PersonRows], shared: Dat
             for s in shared.sources
         ],
     )
-    citations = [row for part in parts for row in part.cited]
-    citations += [row for part in parts for row in part.quote_cited]
-    citations += _shared_citations(shared)
-    db.executemany("INSERT INTO citations VALUES (?,?,?,?)", citations)
+    db.executemany("INSERT INTO citations VALUES (?,?,?,?)", cited + quote_cited)
+    db.executemany("INSERT INTO citations VALUES (?,?,?,?)", _shared_citations(shared))
+    del cited, quote_cited
     # Stable sort: within one key, people's entries (as read), then context events.
-    timeline = [row for part in parts for row in part.timeline]
     timeline += [
         (*e.sort_key, *_timeline_row(e)) for ev in shared.events for e in context_entries(ev)
     ]

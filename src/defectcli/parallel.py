@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -84,6 +84,67 @@ def split_map(
     return mine
 
 
+def stream_map(
+    items: Sequence[T],
+    child: Callable[[Sequence[T]], bytes],
+    decode: Callable[[Sequence[T], bytes], R],
+    *,
+    minimum: int,
+    runs_per_process: int = 8,
+) -> Generator[R, None, None] | None:
+    """One result for each run of ``items``, in order, each as soon as it is ready: every
+    run is computed by ``child`` in a forked child (runs dealt out in turn, so each child
+    works on its next run while this process uses the last), and this process only
+    ``decode``s the answers and uses them: its own work overlaps the children's. None in
+    the same cases as ``split_map``. Iterating raises ``SplitFailed`` if a child fails;
+    the caller then starts over in one process. Closing the generator stops the children
+    (callers close it in a ``finally``: an exception's traceback can keep it alive)."""
+    count = processes()
+    if len(items) < minimum or count < 2:
+        return None
+    runs = split(items, count * runs_per_process)
+    return _stream(child, decode, runs, min(count, len(runs)))
+
+
+def _stream(
+    work: Callable[[Sequence[T]], bytes],
+    decode: Callable[[Sequence[T], bytes], R],
+    runs: Sequence[Sequence[T]],
+    count: int,
+) -> Generator[R, None, None]:
+    children: list[tuple[int, int]] = []
+    finished = False
+    try:
+        for first in range(count):
+            children.append(_fork(work, runs[first::count], children))
+        for number, run in enumerate(runs):
+            yield decode(run, _receive(children[number % count][1]))
+        finished = True
+    finally:
+        # Also when the caller stops early (an error while it used a result): the
+        # children are stopped, never left writing to a pipe nobody reads.
+        _reap(children, finished)
+
+
+def _fork(
+    work: Callable[[Sequence[T]], bytes],
+    parts: Sequence[Sequence[T]],
+    siblings: list[tuple[int, int]],
+) -> tuple[int, int]:
+    """A child computing ``work`` of each part in turn: (its pid, the read end of its pipe)."""
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError as exc:
+        os.close(read_end)
+        os.close(write_end)
+        raise SplitFailed(str(exc)) from exc
+    if pid == 0:  # pragma: no cover - a child's coverage is not collected
+        _child(work, parts, read_end, write_end, siblings)
+    os.close(write_end)
+    return pid, read_end
+
+
 def fork_map(
     work: Callable[[Sequence[T]], bytes],
     parts: Sequence[Sequence[T]],
@@ -95,17 +156,7 @@ def fork_map(
     finished = False
     try:
         for part in parts[1:]:
-            read_end, write_end = os.pipe()
-            try:
-                pid = os.fork()
-            except OSError as exc:
-                os.close(read_end)
-                os.close(write_end)
-                raise SplitFailed(str(exc)) from exc
-            if pid == 0:  # pragma: no cover - a child's coverage is not collected
-                _child(work, part, read_end, write_end, children)
-            os.close(write_end)
-            children.append((pid, read_end))
+            children.append(_fork(work, [part], children))
         results = [(first or work)(parts[0])] if parts else []
         for _, read_end in children:
             results.append(_receive(read_end))
@@ -117,7 +168,7 @@ def fork_map(
 
 def _child(
     work: Callable[[Sequence[T]], bytes],
-    part: Sequence[T],
+    parts: Sequence[Sequence[T]],
     read_end: int,
     write_end: int,
     siblings: list[tuple[int, int]],
@@ -127,10 +178,13 @@ def _child(
         os.close(read_end)
         for _, sibling_read_end in siblings:
             os.close(sibling_read_end)
-        payload = work(part)
         with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(len(payload).to_bytes(8, "little"))
-            pipe.write(payload)
+            for part in parts:
+                payload = work(part)
+                pipe.write(len(payload).to_bytes(8, "little"))
+                pipe.write(payload)
+                pipe.flush()  # the parent may use this answer while the next is computed
+                del payload
         status = 0
     finally:
         # No clean-up handlers, no flushing of buffers inherited from the parent.
@@ -138,15 +192,29 @@ def _child(
 
 
 def _receive(read_end: int) -> bytes:
-    with os.fdopen(read_end, "rb", closefd=False) as pipe:
-        header = pipe.read(8)
-        if len(header) != 8:
-            raise SplitFailed("a worker process ended without an answer")
-        size = int.from_bytes(header, "little")
-        payload = pipe.read(size)
-    if len(payload) != size:
+    """The next answer on a child's pipe. Read unbuffered, exactly to the answer's end: a
+    buffered reader would take the beginning of the next answer with it."""
+    header = _read_exactly(read_end, 8)
+    if header is None:
+        raise SplitFailed("a worker process ended without an answer")
+    payload = _read_exactly(read_end, int.from_bytes(header, "little"))
+    if payload is None:
         raise SplitFailed("a worker process sent a partial answer")
     return payload
+
+
+def _read_exactly(read_end: int, size: int) -> bytes | None:
+    """``size`` bytes from the pipe, or None if the pipe ends first."""
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    done = 0
+    while done < size:
+        got = os.readv(read_end, [view[done:]])
+        if got == 0:
+            return None
+        done += got
+    view.release()
+    return bytes(buffer)
 
 
 def _reap(children: list[tuple[int, int]], finished: bool) -> None:

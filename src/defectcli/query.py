@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .dataset.model import Person, Quote, Source
     from .dataset.read import Dataset
     from .dataset.validate import Collected
+    from .progress import Stage
     from .results import (
         Facets,
         Profile,
@@ -724,23 +725,22 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     from . import cache as disk
     from .dataset.locate import bundled_data_folder, bundled_data_root, find_data_files
 
-    def read(files: list[DataFile]) -> Collected:
+    def read(files: list[DataFile], stage: Stage | None) -> Collected:
         # The YAML parser and the validator load only when the index must be (re)built.
         from .dataset.read import check_records
         from .errors import DataError
-        from .progress import reading
 
-        with reading(len(files)) as advance:
-            records, problems = check_records(files, advance)
+        advance = stage("reading files", len(files)) if stage else None
+        records, problems = check_records(files, advance)
         if records is None:
             raise DataError(problems)
         return records
 
-    def in_memory(records: Collected) -> Catalog:
+    def in_memory(records: Collected, stage: Stage | None) -> Catalog:
         from .index import build_index_from_records
 
         db = sqlite3.connect(":memory:")
-        build_index_from_records(records, db)
+        build_index_from_records(records, db, stage)
         return Catalog(db)
 
     if cache and not os.environ.get("DEFECT_NO_CACHE"):
@@ -765,16 +765,22 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
         db = disk.open_fresh(target, disk.fingerprint([disk.stamp_of(f) for f in files]), root)
         if db is None:
             from .index import build_index_from_records
+            from .progress import building
 
             stamp = disk.snapshot(files)
-            with _collector_paused():
-                records = read(files)
-                db = disk.build_file(target, stamp, lambda c: build_index_from_records(records, c))
+            with _collector_paused(), building(len(files)) as stage:
+                records = read(files, stage)
+                db = disk.build_file(
+                    target, stamp, lambda c: build_index_from_records(records, c, stage)
+                )
                 if db is None:  # the cache cannot be written: carry on in memory
-                    return in_memory(records)
+                    return in_memory(records, stage)
         return Catalog(db)
-    with _collector_paused():
-        return in_memory(read(find_data_files(path)))
+    from .progress import building
+
+    files = find_data_files(path)
+    with _collector_paused(), building(len(files)) as stage:
+        return in_memory(read(files, stage), stage)
 
 
 @contextmanager
