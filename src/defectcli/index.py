@@ -1,8 +1,8 @@
 """The index: the dataset compiled into SQLite tables that every query reads.
 
 Each record is stored whole as JSON (``doc``) beside the columns queries filter and sort on,
-so a query never needs the YAML again. Today the database is built in memory when a
-``Catalog`` opens; it is plain SQLite, so it can be written to disk as a cache unchanged.
+so a query never needs the YAML again. ``cache.build_file`` writes it to the user's cache
+folder (or, where that cannot be written, it is built in memory); ``query.Catalog`` reads it.
 """
 
 from __future__ import annotations
