@@ -423,24 +423,32 @@ class Catalog:
         titles, in English and Korean. Every word must match (as a word or the start of
         one), regardless of case and accents; "a phrase" in double quotes matches as a
         phrase. Hits come grouped by kind, best first within each group."""
-        from .results import HIT_END, HIT_START, SearchHit, SearchResult
+        import heapq
+
+        from .results import SearchHit, SearchResult
 
         match = fts_query(text)
+        wanted = [kind for kind in SEARCH_KINDS if kind in kinds]
+        # One pass ranks every match (a query a kind scanned every match five times); the
+        # highlighted title and snippet, which cost far more a row, are made only for the
+        # hits shown. Equal ranks keep the order of the full-text table.
+        ranked: dict[str, list[tuple[float, int]]] = {kind: [] for kind in wanted}
+        for rowid, kind, rank in self._db.execute(
+            "SELECT rowid, kind, bm25(search, 0, 0, 0, 5.0, 1.0) FROM search WHERE search MATCH ?",
+            (match,),
+        ):
+            if kind in ranked:
+                ranked[kind].append((rank, rowid))
+        best = {kind: heapq.nsmallest(limit, rows) for kind, rows in ranked.items()}
+        shown = self._search_rows(match, [rowid for rows in best.values() for _, rowid in rows])
         hits: list[SearchHit] = []
-        for kind in SEARCH_KINDS:
-            if kind not in kinds:
-                continue
+        for kind in wanted:
             found: list[SearchHit] = []
             if kind == "person":
                 found += self._name_hits(text)
             seen = {h.id for h in found}
-            rows = self._db.execute(
-                "SELECT ref, person, highlight(search, 3, ?, ?), snippet(search, 4, ?, ?, '…', 16),"
-                " bm25(search, 0, 0, 0, 5.0, 1.0) AS rank"
-                " FROM search WHERE search MATCH ? AND kind = ? ORDER BY rank LIMIT ?",
-                (HIT_START, HIT_END, HIT_START, HIT_END, match, kind, limit),
-            ).fetchall()
-            for ref, person, title, snippet, rank in rows:
+            for rank, rowid in best[kind]:
+                ref, person, title, snippet = shown[rowid]
                 if kind == "person":
                     if ref in seen:
                         continue  # already found by name
@@ -448,6 +456,25 @@ class Catalog:
                 found.append(SearchHit(kind, ref, person, title, snippet, rank))
             hits += found[:limit]
         return SearchResult(text, tuple(hits))
+
+    def _search_rows(
+        self, match: str, rowids: Sequence[int]
+    ) -> dict[int, tuple[str, str | None, str, str]]:
+        """rowid -> (ref, person, highlighted title, snippet) of these full-text rows."""
+        from .results import HIT_END, HIT_START
+
+        shown: dict[int, tuple[str, str | None, str, str]] = {}
+        for i in range(0, len(rowids), 500):  # SQLite takes a bounded number of parameters
+            batch = rowids[i : i + 500]
+            marks = ",".join("?" * len(batch))
+            for rowid, *row in self._db.execute(
+                "SELECT rowid, ref, person, highlight(search, 3, ?, ?),"
+                " snippet(search, 4, ?, ?, '…', 16) FROM search"
+                f" WHERE search MATCH ? AND rowid IN ({marks})",
+                (HIT_START, HIT_END, HIT_START, HIT_END, match, *batch),
+            ):
+                shown[rowid] = (row[0], row[1], row[2], row[3])
+        return shown
 
     def _name_hits(self, text: str) -> list[SearchHit]:
         """People the text names in any spelling (the phonetic lookup), as top hits."""
