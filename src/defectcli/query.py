@@ -646,8 +646,12 @@ class Catalog:
         params: list[object] = [f"{since or 0:04d}", f"{until or 9999:04d}"]
         if person is not None:
             pid = self.person(person).id
+            # Their own entries, and the context events that concern them, each through
+            # its index (an OR over both read all 500,000 entries of 100,000 people).
             clauses.append(
-                "(person = ? OR EXISTS (SELECT 1 FROM json_each(people) WHERE value = ?))"
+                "rowid IN (SELECT rowid FROM timeline WHERE person = ? UNION ALL"
+                " SELECT rowid FROM timeline WHERE people != '[]'"
+                " AND EXISTS (SELECT 1 FROM json_each(people) WHERE value = ?))"
             )
             params += [pid, pid]
         if country is not None:
