@@ -132,6 +132,12 @@ def test_timeline_person_and_country(invoke: Invoke) -> None:
         e["person"] == "thae-yong-ho" or "thae-yong-ho" in e["people"]
         for e in thae  # type: ignore[union-attr]
     )
+    # Exactly the whole timeline's entries of theirs, context events concerning them included.
+    everything = as_json(invoke, "timeline")
+    for who in ("thae-yong-ho", "jo-song-gil", "ri-il-gyu"):
+        expected = [e for e in everything if who == e["person"] or who in e["people"]]  # type: ignore[index, operator]
+        assert as_json(invoke, "timeline", "--person", who) == expected
+    assert any(e["person"] is None for e in thae)  # type: ignore[index]  # a context event
     italy = as_json(invoke, "timeline", "--country", "Italy")
     assert italy and all(e["country"] == "Italy" for e in italy)  # type: ignore[union-attr]
 
