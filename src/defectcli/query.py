@@ -78,6 +78,10 @@ class Catalog:
 
     # --- people ---------------------------------------------------------------------------
 
+    def _texts(self, sql: str, params: Sequence[object]) -> list[str]:
+        """The one text column ``sql`` selects: records and lines rendered at build time."""
+        return [text for (text,) in self._db.execute(sql, params)]
+
     def people(self, where: PersonFilter | None = None) -> list[Person]:
         """People matching every filter in ``where``, sorted by ``where.sort``."""
         sql, params = self._people_sql("doc", where or PersonFilter())
@@ -90,13 +94,11 @@ class Catalog:
 
     def person_records_encoded(self, where: PersonFilter | None = None) -> list[str]:
         """The records of ``person_records`` as the JSON text the index holds."""
-        sql, params = self._people_sql("record", where or PersonFilter())
-        return [r for (r,) in self._db.execute(sql, params)]
+        return self._texts(*self._people_sql("record", where or PersonFilter()))
 
     def person_lines(self, where: PersonFilter | None = None) -> list[str]:
         """The lines ``defect list --format plain`` prints, read ready-made from the index."""
-        sql, params = self._people_sql("line", where or PersonFilter())
-        return [r for (r,) in self._db.execute(sql, params)]
+        return self._texts(*self._people_sql("line", where or PersonFilter()))
 
     def _people_sql(self, column: str, where: PersonFilter) -> tuple[str, list[object]]:
         if where.sort not in SORT_FIELDS:
@@ -280,15 +282,8 @@ class Catalog:
                     (start, start + _AFTER_ALL),
                 )
             )
-        found: list[tuple[str, str, str]] = []
-        chosen = sorted(rows)
-        for i in range(0, len(chosen), 500):  # SQLite takes a bounded number of parameters
-            batch = chosen[i : i + 500]
-            marks = ",".join("?" * len(batch))
-            found += self._db.execute(
-                f"SELECT person_id, key, pkey FROM person_names WHERE rowid IN ({marks})", batch
-            ).fetchall()
-        return found
+        sql = "SELECT person_id, key, pkey FROM person_names WHERE rowid IN ({})"
+        return list(self._rows_with_rowids(sql, sorted(rows)))
 
     def _describe(self, person: Person) -> str:
         bits = [person.name]
@@ -374,8 +369,7 @@ class Catalog:
         source: str | None = None,
     ) -> list[str]:
         """The records of ``quote_records`` as the JSON text the index holds."""
-        sql, params = self._quotes_sql("record", person, search, source)
-        return [r for (r,) in self._db.execute(sql, params)]
+        return self._texts(*self._quotes_sql("record", person, search, source))
 
     def quote_lines(
         self,
@@ -384,8 +378,7 @@ class Catalog:
         source: str | None = None,
     ) -> list[str]:
         """The lines ``defect quotes --format plain`` prints, ready-made in the index."""
-        sql, params = self._quotes_sql("line", person, search, source)
-        return [r for (r,) in self._db.execute(sql, params)]
+        return self._texts(*self._quotes_sql("line", person, search, source))
 
     def _quotes_sql(
         self, column: str, person: str | None, search: str | None, source: str | None
@@ -463,18 +456,26 @@ class Catalog:
         """rowid -> (ref, person, highlighted title, snippet) of these full-text rows."""
         from .results import HIT_END, HIT_START
 
-        shown: dict[int, tuple[str, str | None, str, str]] = {}
-        for i in range(0, len(rowids), 500):  # SQLite takes a bounded number of parameters
+        sql = (
+            "SELECT rowid, ref, person, highlight(search, 3, ?, ?),"
+            " snippet(search, 4, ?, ?, '…', 16) FROM search"
+            " WHERE search MATCH ? AND rowid IN ({})"
+        )
+        before = (HIT_START, HIT_END, HIT_START, HIT_END, match)
+        return {
+            rowid: (ref, person, title, snippet)
+            for rowid, ref, person, title, snippet in self._rows_with_rowids(sql, rowids, before)
+        }
+
+    def _rows_with_rowids(
+        self, sql: str, rowids: Sequence[int], before: tuple[object, ...] = ()
+    ) -> Iterator[Any]:
+        """The rows of ``sql`` (whose ``{}`` is the rowid list of an ``IN``) for these rowids,
+        in batches: SQLite takes a bounded number of parameters. ``before``: the parameters
+        ahead of the list."""
+        for i in range(0, len(rowids), 500):
             batch = rowids[i : i + 500]
-            marks = ",".join("?" * len(batch))
-            for rowid, *row in self._db.execute(
-                "SELECT rowid, ref, person, highlight(search, 3, ?, ?),"
-                " snippet(search, 4, ?, ?, '…', 16) FROM search"
-                f" WHERE search MATCH ? AND rowid IN ({marks})",
-                (HIT_START, HIT_END, HIT_START, HIT_END, match, *batch),
-            ):
-                shown[rowid] = (row[0], row[1], row[2], row[3])
-        return shown
+            yield from self._db.execute(sql.format(",".join("?" * len(batch))), (*before, *batch))
 
     def _name_hits(self, text: str) -> list[SearchHit]:
         """People the text names in any spelling (the phonetic lookup), as top hits."""
@@ -631,8 +632,7 @@ class Catalog:
         country: str | None = None,
     ) -> list[str]:
         """The lines ``defect timeline --format plain`` prints, ready-made in the index."""
-        sql, params = self._timeline_sql("line", since, until, person, country)
-        return [line for (line,) in self._db.execute(sql, params)]
+        return self._texts(*self._timeline_sql("line", since, until, person, country))
 
     def _timeline_sql(
         self,
