@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from defectcli.dataset.load import format_path, load_file
 from defectcli.dataset.locate import DataFile, find_data_files
@@ -85,3 +87,130 @@ def test_bundled_data_is_found() -> None:
     kinds = {f.kind for f in files}
     assert kinds == {"person", "sources", "events", "statistics"}
     assert all(f.display.startswith("data/") for f in files)
+
+
+# The one-pass builder must give exactly what PyYAML's safe construction gives (with dates
+# kept as text), value for value and type for type: True == 1 in Python, so compare types.
+def _same(a: object, b: object) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, float) and isinstance(b, float) and a != a:
+        return b != b  # NaN
+    return a == b
+
+
+def _built_in_one_pass(text: str) -> object:
+    from defectcli.dataset.load import _build_plain, _Loader
+
+    loader = _Loader(text)
+    try:
+        return _build_plain(loader.get_single_node(), loader, set(), 0)
+    finally:
+        loader.dispose()
+
+
+def _built_by_pyyaml(text: str) -> object:
+    import yaml
+
+    from defectcli.dataset.load import _Loader
+
+    return yaml.load(text, Loader=_Loader)  # our safe loader
+
+
+PLAIN_DOCUMENTS = [
+    "ints: [0, 7, -5, +7, 0x1f, 0o17, 017, 1_000, '12', 190:20:30, 0b101]",
+    "floats: [1.5, -0.25, 1e3, 6.8523015e+5, .inf, -.Inf, .NaN, 190:20:30.15]",
+    "bools: [yes, No, on, OFF, true, False, y, n]",
+    "nulls: [~, null, NULL, ]\nempty:\n",
+    "2019: a\n2020.5: b\ntrue: c\n~: d\n'2021': e",
+    "dates: [2019, 2019-07, 2019-07-14, 2001-12-14t21:59:43.10-05:00]",
+    "quoted: ['a: b', \"tab\\there\", '''it''s''']\nblock: |\n  one\n  two\nfolded: >\n  a\n  b\n",
+    "tagged: [!!str 123, !!int '5', !!float '2', !!binary aGVsbG8=, !!null '']",
+    "scalar_alias: &x text\nagain: *x",
+    "nested: {a: [{b: [[], {}]}, [1, [2, [3]]]]}",
+    "- 1\n- two\n- {three: 3}",
+    "just text",
+    "'42'",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_DOCUMENTS)
+def test_one_pass_builder_gives_what_pyyaml_gives(text: str) -> None:
+    assert _same(_built_in_one_pass(text), _built_by_pyyaml(text))
+
+
+def test_one_pass_builder_gives_what_pyyaml_gives_for_every_bundled_file() -> None:
+    files = find_data_files(None)
+    assert len(files) > 20
+    for data_file in files:
+        text = data_file.resource.read_text(encoding="utf-8-sig")
+        assert _same(_built_in_one_pass(text), _built_by_pyyaml(text)), data_file.display
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("a: 1\na: 2\n", "duplicate key"),
+        ("1: a\n1: b\n", "duplicate key"),  # a key that is not text
+        ("a: &x [1]\nb: *x\n", "anchors and aliases"),
+        ("a: &x {k: 1}\nb: *x\n", "anchors and aliases"),
+        ("base: {a: 1}\nchild:\n  <<: {a: 2}\n", "merge keys"),
+        ("? [1, 2]\n: x\n", "plain text"),  # a key that is a sequence
+        ("a: !custom x\n", "invalid YAML"),  # an unknown tag
+        ("a: " + "[" * 70 + "]" * 70 + "\n", "nested more than"),
+        ("a: !!set {x, y}\n", None),  # tagged collections: PyYAML's value, as before
+        ("a: !!omap [{x: 1}]\n", None),
+    ],
+)
+def test_one_pass_builder_leaves_the_unusual_to_the_careful_path(
+    tmp_path: Path, text: str, problem: str | None
+) -> None:
+    import yaml
+
+    from defectcli.dataset.load import _NotPlain
+
+    with pytest.raises((_NotPlain, yaml.YAMLError)):
+        _built_in_one_pass(text)
+    loaded, problems = load_text(tmp_path, text)
+    if problem is None:
+        assert problems == []
+        assert loaded is not None and _same(loaded.data, _built_by_pyyaml(text))
+    else:
+        assert loaded is None
+        assert problem in problems[0].message
+        assert problems[0].line is not None
+
+
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+    st.text(max_size=12), st.sampled_from(["yes", "no", "~", "0x1f", "017", "1:30", "2019-07"]),
+)  # fmt: skip
+_DOCUMENTS = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(document=_DOCUMENTS, flow=st.sampled_from([None, True, False]))
+def test_one_pass_builder_matches_pyyaml_on_random_documents(
+    document: object, flow: bool | None
+) -> None:
+    import yaml
+
+    text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=True)
+    assert _same(_built_in_one_pass(text), _built_by_pyyaml(text))
+
+
+def test_nesting_at_the_limit_is_still_built() -> None:
+    from defectcli.dataset.load import MAX_DEPTH
+
+    text = "[" * MAX_DEPTH + "x" + "]" * MAX_DEPTH
+    assert _same(_built_in_one_pass(text), _built_by_pyyaml(text))
