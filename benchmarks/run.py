@@ -214,9 +214,15 @@ def main() -> None:
         row(f"{label}: cold first run / bare `CSafeLoader` parse", "≤ 1.5×", cold, True)
         subprocess.run([DEFECT, "--data", str(data), "list"], env=env,
                        stdout=subprocess.DEVNULL, check=True)  # fmt: skip
-        if not exported.exists():
+        if jq and not exported.exists():
+            # jq reads the dataset itself, in the form the data files hold it: the export's
+            # "dataset". Its other lists are views that our index makes; jq gets none of them.
+            whole = exported.with_name(f"export-{exported.name}")
             subprocess.run([DEFECT, "--data", str(data), "export", "--format", "json",
-                            "--output", str(exported)], env=env, check=True)  # fmt: skip
+                            "--output", str(whole), "--force"], env=env, check=True)  # fmt: skip
+            with exported.open("w", encoding="utf-8") as handle:
+                subprocess.run([jq, ".dataset", str(whole)], stdout=handle, check=True)
+            whole.unlink()
         base = [DEFECT, "--data", str(data)]
         cases = [
             ("list --country Italy --format json", [*base, "list", "--country", "Italy",

@@ -6,6 +6,7 @@ import csv
 import importlib.util
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -205,10 +206,58 @@ def test_json_export_loads_back_through_data(invoke: Invoke, tmp_path: Path) -> 
     target = tmp_path / "all.json"
     assert invoke("export", "--format", "json", "--output", str(target)).exit_code == 0
     document = json.loads(target.read_text(encoding="utf-8"))
-    assert set(document) == {"people", "sources", "events", "statistics"}
+    assert set(document) == {"people", "quotes", "sources", "statistics", "events", "dataset"}
+    assert set(document["dataset"]) == {"people", "sources", "events", "statistics"}
     assert invoke("--data", str(target), "validate").exit_code == 0
-    for args in (["list", "--json"], ["show", "thae", "--json"], ["stats", "--json"]):
+    for args in (["list", "--json"], ["show", "thae", "--json"], ["stats", "--json"],
+                 ["quotes", "--json"], ["timeline", "--json"], ["sources", "--json"]):  # fmt: skip
         assert invoke("--data", str(target), *args).stdout == invoke(*args).stdout, args
+    # Nothing is lost on the way: the export of the export is the same file, byte for byte.
+    again = tmp_path / "again.json"
+    assert invoke("--data", str(target), "export", "-f", "json", "-o", str(again)).exit_code == 0
+    assert again.read_bytes() == target.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("key", "command"),
+    [("people", "list"), ("quotes", "quotes"), ("sources", "sources"),
+     ("statistics", "stats"), ("events", "timeline")],
+)  # fmt: skip
+def test_json_export_lists_what_the_commands_print(
+    invoke: Invoke, tmp_path: Path, key: str, command: str
+) -> None:
+    target = tmp_path / "all.json"
+    assert invoke("export", "--format", "json", "--output", str(target)).exit_code == 0
+    printed = json.loads(invoke(command, "--json").stdout)
+    assert printed  # the bundled data has records of every kind
+    assert json.loads(target.read_text(encoding="utf-8"))[key] == printed
+
+
+def test_a_problem_in_an_export_is_located_in_the_export(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "all.json"
+    assert invoke("--data", str(MINI), "export", "-f", "json", "-o", str(target)).exit_code == 0
+    lines = target.read_text(encoding="utf-8").splitlines()
+    # The dataset's first person is on the line after '"dataset": {' and '"people": ['.
+    at = lines.index('  "dataset": {') + 2
+    assert '"category": "' in lines[at]
+    lines[at] = re.sub(r'"category": "[^"]*"', '"category": "astronaut"', lines[at])
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = invoke("--data", str(target), "validate")
+    assert result.exit_code == 1
+    assert f"all.json:{at + 1}:" in result.stderr
+    assert "dataset.people[0].category" in result.stderr
+
+
+def test_export_writer_matches_json_dumps_for_empty_and_nested_lists() -> None:
+    import io
+
+    from defectcli.export import _write_mapping
+
+    value = {"a": [], "b": [{"x": 1}, {"y": [2, "é"]}], "c": {"d": [], "e": iter([3, None])}}
+    handle = io.StringIO()
+    _write_mapping(handle, value, "")
+    expected = {"a": [], "b": [{"x": 1}, {"y": [2, "é"]}], "c": {"d": [], "e": [3, None]}}
+    assert json.loads(handle.getvalue()) == expected
 
 
 def test_sqlite_and_csv_exports_load_back(invoke: Invoke, tmp_path: Path) -> None:

@@ -1,9 +1,11 @@
 """``defect export``: the whole dataset in one file (or folder) for other tools.
 
-- ``json``: the dataset itself, one object with ``people``, ``sources``, ``events`` and
-  ``statistics``, each record as the schema defines it; it validates against
-  ``dataset.schema.json`` and loads back with ``defect --data FILE``.
-- ``ndjson``: the same records, one per line, each with its ``type`` (person, source...).
+- ``json``: one object with ``people``, ``quotes``, ``sources``, ``statistics`` and
+  ``events``, each a list of the objects the commands print with ``--json`` (``list``,
+  ``quotes``, ``sources``, ``stats``, ``timeline``), one object a line; and ``dataset``, the
+  dataset itself as the schema defines it (``dataset.schema.json``): what
+  ``defect --data FILE`` reads back. Written as it is read, never whole in memory.
+- ``ndjson``: the dataset's records, one per line, each with its ``type`` (person, source...).
 - ``csv``: a folder with one table per kind (people, quotes, sources, statistics, events), the
   columns the commands print; lists are joined with "; ".
 - ``sqlite``: the same tables in an SQLite database that ``sqlite3`` and datasette open as
@@ -20,9 +22,9 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .errors import DefectError
 from .query import Catalog
@@ -40,7 +42,12 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def tables(catalog: Catalog) -> dict[str, tuple[Sequence[str], list[dict[str, Any]]]]:
+# A table: its columns, and a function that makes its rows (the records a command prints),
+# so that an export holds one table's rows in memory at a time.
+Table = tuple[Sequence[str], Callable[[], list[dict[str, Any]]]]
+
+
+def tables(catalog: Catalog) -> dict[str, Table]:
     """Each table as (columns, rows of the records the commands print)."""
     from .render.columns import (
         PERSON_COLUMNS,
@@ -49,28 +56,76 @@ def tables(catalog: Catalog) -> dict[str, tuple[Sequence[str], list[dict[str, An
         STATS_COLUMNS,
         TIMELINE_COLUMNS,
     )
-    from .render.records import quote_record, source_record, timeline_record, year_record
+    from .render.records import (
+        quote_record,
+        source_entry_record,
+        timeline_record,
+        year_record,
+    )
 
     quote_columns = (*QUOTE_COLUMNS, "speaker_id", "language", "translation", "note")
     return {
-        "people": (PERSON_COLUMNS, catalog.person_records()),
-        "quotes": (quote_columns, [quote_record(q) for q in catalog.quotes()]),
-        "sources": ((*SOURCE_COLUMNS, "note"), [source_record(s) for s in catalog.sources()]),
-        "statistics": (STATS_COLUMNS, [year_record(y) for y in catalog.statistics().arrivals]),
+        "people": (PERSON_COLUMNS, catalog.person_records),
+        "quotes": (quote_columns, lambda: [quote_record(q) for q in catalog.quotes()]),
+        "sources": (
+            (*SOURCE_COLUMNS, "note"),
+            lambda: [source_entry_record(e) for e in catalog.sources_cited()],
+        ),
+        "statistics": (
+            STATS_COLUMNS,
+            lambda: [year_record(y) for y in catalog.statistics().arrivals],
+        ),
         "events": (
             (*TIMELINE_COLUMNS, "country"),
-            [timeline_record(e) for e in catalog.timeline().entries],
+            lambda: [timeline_record(e) for e in catalog.timeline().entries],
         ),
     }
 
 
-def _ndjson_lines(document: dict[str, Any]) -> Iterator[str]:
+def _ndjson_lines(document: Mapping[str, Any]) -> Iterator[str]:
     for kind, key in (("person", "people"), ("source", "sources"), ("event", "events")):
         for record in document[key]:
             yield json.dumps({"type": kind, **record}, ensure_ascii=False)
     for kind, records in document["statistics"].items():
         for record in records:
             yield json.dumps({"type": kind, **record}, ensure_ascii=False)
+
+
+def _json_export(catalog: Catalog, path: Path) -> None:
+    """The five tables as the commands print them, then the dataset itself."""
+    views: dict[str, Any] = {name: _Rows(make) for name, (_, make) in tables(catalog).items()}
+    with path.open("w", encoding="utf-8") as handle:
+        _write_mapping(handle, {**views, "dataset": catalog.dataset_sections()}, "")
+        handle.write("\n")
+
+
+class _Rows:
+    """A table's rows, made only when the writer reaches them."""
+
+    def __init__(self, make: Callable[[], list[dict[str, Any]]]) -> None:
+        self.make = make
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.make())
+
+
+def _write_mapping(handle: TextIO, value: Mapping[str, Any], indent: str) -> None:
+    """A mapping whose values are lists of records (any iterable) or more such mappings,
+    indented as ``json.dumps(indent=2)`` would, except that each record takes one line."""
+    handle.write("{")
+    inner = indent + "  "
+    for number, (key, item) in enumerate(value.items()):
+        handle.write(("," if number else "") + f"\n{inner}{json.dumps(key)}: ")
+        if isinstance(item, Mapping):
+            _write_mapping(handle, item, inner)
+            continue
+        handle.write("[")
+        count = 0
+        for count, record in enumerate(item, start=1):
+            handle.write(("," if count > 1 else "") + f"\n{inner}  ")
+            handle.write(json.dumps(record, ensure_ascii=False))
+        handle.write(f"\n{inner}]" if count else "]")
+    handle.write(f"\n{indent}}}")
 
 
 def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path:
@@ -91,14 +146,18 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
     elif fmt == "sqlite":
         _write_file(target, lambda path: _sqlite(catalog, path))
     elif fmt == "json":
-        text = json.dumps(catalog.dataset_document(), indent=2, ensure_ascii=False) + "\n"
-        _write_file(target, lambda path: path.write_text(text, encoding="utf-8"))
+        _write_file(target, lambda path: _json_export(catalog, path))
     elif fmt == "ndjson":
-        lines = "".join(line + "\n" for line in _ndjson_lines(catalog.dataset_document()))
-        _write_file(target, lambda path: path.write_text(lines, encoding="utf-8"))
+        _write_file(target, lambda path: _ndjson_export(catalog, path))
     else:
         raise ValueError(f"unknown export format {fmt!r}")
     return target
+
+
+def _ndjson_export(catalog: Catalog, path: Path) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for line in _ndjson_lines(catalog.dataset_sections()):
+            handle.write(line + "\n")
 
 
 def _write_file(target: Path, write: Callable[[Path], object]) -> None:
@@ -135,7 +194,7 @@ def _csv_folder(catalog: Catalog, folder: Path) -> None:
     from .render.formats import to_csv
 
     for name, (columns, rows) in tables(catalog).items():
-        (folder / f"{name}.csv").write_text(to_csv(rows, columns), encoding="utf-8")
+        (folder / f"{name}.csv").write_text(to_csv(rows(), columns), encoding="utf-8")
 
 
 def _sqlite(catalog: Catalog, path: Path) -> None:
@@ -147,7 +206,7 @@ def _sqlite(catalog: Catalog, path: Path) -> None:
             marks = ", ".join("?" for _ in columns)
             db.executemany(
                 f'INSERT INTO "{name}" VALUES ({marks})',
-                [[_cell(row.get(c)) for c in columns] for row in rows],
+                [[_cell(row.get(c)) for c in columns] for row in rows()],
             )
         db.commit()
     finally:

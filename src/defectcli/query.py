@@ -660,13 +660,14 @@ class Catalog:
         sql = f"SELECT {column} FROM timeline WHERE " + " AND ".join(clauses) + " ORDER BY seq"
         return sql, params
 
-    def dataset_document(self) -> dict[str, Any]:
-        """The whole dataset as one document in the schema's own form (what
-        ``dataset.schema.json`` describes): it loads back with ``--data``."""
+    def dataset_sections(self) -> dict[str, Any]:
+        """The whole dataset in the schema's own form (what ``dataset.schema.json``
+        describes, so that it loads back with ``--data``), each list a generator that reads
+        its records only when iterated: an export writes them one by one."""
 
-        def table(name: str, order: str) -> list[Any]:
-            rows = self._db.execute(f"SELECT doc FROM {name} ORDER BY {order}").fetchall()
-            return [_schema_form(json.loads(doc)) for (doc,) in rows]
+        def table(name: str, order: str) -> Iterator[Any]:
+            for (doc,) in self._db.execute(f"SELECT doc FROM {name} ORDER BY {order}"):
+                yield _schema_form(json.loads(doc))
 
         return {
             "people": table("people", "id"),

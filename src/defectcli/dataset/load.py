@@ -51,9 +51,13 @@ class LoadedFile:
     key_positions: dict[PathKey, Position] = field(default_factory=dict)
     text: str | None = None  # kept for a JSON file, whose positions are found on demand
     located: bool = False  # positions are found only when a problem needs them
+    # Where ``data`` stands in the file: () for the whole file, ("dataset",) for the dataset
+    # inside an export (``as_dataset``). Paths given to the methods below are within ``data``.
+    base: PathKey = ()
 
     def position(self, path: PathKey, *, key: bool = False) -> Position | None:
         """Where ``path`` stands in the file, or the nearest enclosing value that has one."""
+        path = (*self.base, *path)
         if not self.located:
             # Valid files never need positions, and 100,000 files' worth of them would cost
             # gigabytes; a problem to locate reads its file once more.
@@ -77,7 +81,30 @@ class LoadedFile:
     def problem(self, path: PathKey, message: str, *, key: bool = False) -> Problem:
         where = self.position(path, key=key)
         line, column = where if where else (None, None)
-        return Problem(self.source.display, line, column, format_path(path), message)
+        return Problem(self.source.display, line, column, self.shown_path(path), message)
+
+    def shown_path(self, path: PathKey) -> str:
+        """``path`` as a person reading the file finds it (from the top of the file)."""
+        return format_path((*self.base, *path))
+
+
+# The keys of a JSON export (``defect export --format json``): the commands' views, and the
+# dataset itself under "dataset", which is what a dataset read from the file is made of.
+EXPORT_KEYS = frozenset({"people", "quotes", "sources", "statistics", "events", "dataset"})
+
+
+def as_dataset(loaded: LoadedFile) -> LoadedFile:
+    """A one-file dataset as its records: the file itself, or, for an export, the dataset
+    under its "dataset" key (the other keys are views of it, made again from the index)."""
+    data = loaded.data
+    if (
+        isinstance(data, dict)
+        and isinstance(data.get("dataset"), dict)
+        and data.keys() <= EXPORT_KEYS
+    ):
+        loaded.data = data["dataset"]
+        loaded.base = ("dataset",)
+    return loaded
 
 
 def format_path(path: PathKey) -> str:

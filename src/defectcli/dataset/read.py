@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError, Problem
-from .load import LoadedFile, load_file
+from .load import LoadedFile, as_dataset, load_file
 from .locate import DataFile, find_data_files
 from .model import (
     Cumulative,
@@ -98,6 +98,8 @@ def _check_part(
         problems += found
         if parsed is None:
             continue
+        if data_file.kind == "dataset":
+            parsed = as_dataset(parsed)
         found = schema_problems(parsed)
         problems += found
         if not found:

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from ..errors import Problem
-from .load import LoadedFile, PathKey, format_path
+from .load import LoadedFile, PathKey
 from .locate import schema_root
 
 SCHEMA_FILES = {
@@ -94,7 +94,7 @@ def _describe(loaded: LoadedFile, error: Any) -> Problem:
         message += f" (did you mean {close[0]!r}?)" if close else f"; allowed: {', '.join(allowed)}"
         # Located at the key itself, reported under the mapping that holds it.
         located = loaded.problem((*path, key), message, key=True)
-        return Problem(located.file, located.line, located.column, format_path(path), message)
+        return Problem(located.file, located.line, located.column, loaded.shown_path(path), message)
     if kind == "required":
         missing = [k for k in error.validator_value if k not in instance]
         names = ", ".join(repr(k) for k in missing)
