@@ -78,14 +78,16 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @click.pass_obj
 def export_command(state: State, fmt: str, output: str, force: bool) -> None:
-    """Export the whole dataset. JSON is the dataset itself in one file (it loads back
-    with --data); SQLite opens in sqlite3 and datasette as it is. Nothing is overwritten
-    without --force, and files appear whole or not at all.
+    """Export the whole dataset. JSON holds people, quotes, sources, statistics and
+    events as the commands print them with --json, and the dataset itself under
+    "dataset" (it loads back with --data); SQLite opens in sqlite3 and datasette as it
+    is. Nothing is overwritten without --force, and files appear whole or not at all.
 
     \b
     Examples:
       defect export --format sqlite --output defectors.db
       defect export --format json --output all.json && defect --data all.json list
+      defect export -f json -o all.json --force && jq '.quotes[].text' all.json
       defect export --format csv --output tables/ --force
     """
     from ..export import export
