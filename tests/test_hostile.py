@@ -258,3 +258,67 @@ def test_a_large_first_build_shows_a_progress_bar_on_a_terminal(tmp_path: Path) 
     # A pipe gets no bar, and a warm run builds nothing.
     again = run("--data", str(data), "list", env={"DEFECT_CACHE_DIR": str(tmp_path / "cache")})
     assert again.returncode == 0 and again.stderr == ""
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """What ``defect ARGS`` prints with its stdout on a terminal (a pty), escapes removed."""
+    import pty
+    import re
+
+    terminal, their_end = pty.openpty()
+    proc = subprocess.Popen([DEFECT, *args], stdout=their_end, env=env)
+    os.close(their_end)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert proc.wait(timeout=60) == 0
+    os.close(terminal)
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8"))
+
+
+def test_a_long_list_on_a_terminal_shows_its_first_rows_and_says_how_to_see_all(
+    tmp_path: Path,
+) -> None:
+    from defectcli.render.context import TERMINAL_ROWS
+
+    generate = ROOT / "benchmarks" / "generate.py"
+    data = tmp_path / "many"
+    people = TERMINAL_ROWS + 50
+    subprocess.run(
+        [sys.executable, str(generate), "--people", str(people), "--out", str(data)], check=True
+    )
+    env = {**os.environ, "DEFECT_CACHE_DIR": str(tmp_path / "cache"), "TERM": "xterm",
+           "COLUMNS": "160"}  # fmt: skip
+    base = ["--data", str(data)]
+    for command, noun in (("list", "people"), ("quotes", "quotations"), ("timeline", "events")):
+        # Every record still goes to a pipe, in every format.
+        every = json.loads(run(*base, command, "--json", env=env).stdout)
+        assert len(every) > TERMINAL_ROWS
+        assert len(run(*base, command, env=env).stdout.splitlines()) == len(every)
+        shown = _on_a_terminal([*base, command], env)
+        assert f"The first {TERMINAL_ROWS} of {len(every):,} {noun} are shown" in shown, command
+        assert "--format plain" in shown
+        if command == "quotes":  # one card a quotation: count their top edges
+            assert shown.count("╭") == TERMINAL_ROWS
+        if command == "list":  # the rows shown are the first ones, in order
+            names = [p["name"] for p in every[:TERMINAL_ROWS]]
+            at = [shown.find(name) for name in names]
+            assert -1 not in at and at == sorted(at)
+    # A picture of the table is cut the same way; the records printed beside it are not.
+    svg = tmp_path / "list.svg"
+    printed = run(*base, "list", "--json", "--export-svg", str(svg), env=env)
+    assert len(json.loads(printed.stdout)) == people
+    words = svg.read_text(encoding="utf-8").replace("&#160;", " ")
+    assert f"The first {TERMINAL_ROWS} of {people:,} people are shown" in words
+    # A short list is shown whole, with its count as before.
+    shown = _on_a_terminal([*base, "list", "--year", "1999"], env)
+    count = len(json.loads(run(*base, "list", "--year", "1999", "--json", env=env).stdout))
+    assert 0 < count < TERMINAL_ROWS
+    assert f"{count} {'person' if count == 1 else 'people'}" in shown
+    assert "are shown" not in shown

@@ -110,3 +110,24 @@ def test_profile_numbers_every_cited_source(catalog: Catalog) -> None:
 
 def test_search_terms() -> None:
     assert search_terms('Tie "Wearing  Beggars" ŏ') == ["tie", "wearing beggars", "o"]
+
+
+@pytest.mark.parametrize("limit", [0, 1, 3, 7, 10_000])
+def test_a_limited_query_is_the_start_of_the_whole_one_and_counts_agree(limit: int) -> None:
+    bundled = open_catalog(None)
+    for where in (PersonFilter(), PersonFilter(since=2016), PersonFilter(sort="name")):
+        whole = bundled.people(where)
+        assert bundled.people(where, limit) == whole[:limit]
+        assert bundled.count_people(where) == len(whole)
+    for filters in ({}, {"person": "thae"}, {"search": "north"}):
+        whole_quotes = bundled.quotes(**filters)
+        assert bundled.quotes(**filters, limit=limit) == whole_quotes[:limit]
+        assert bundled.count_quotes(**filters) == len(whole_quotes)
+    for period in ({}, {"since": 2016}, {"person": "thae"}):
+        events = bundled.timeline(**period).entries
+        assert bundled.timeline(**period, limit=limit).entries == events[:limit]
+        assert bundled.count_timeline(**period) == len(events)
+    for chosen in ({}, {"kind": "news"}, {"person": "ri il gyu"}):
+        sources = bundled.sources_cited(**chosen)
+        assert bundled.sources_cited(**chosen, limit=limit) == sources[:limit]
+        assert bundled.count_sources(**chosen) == len(sources)

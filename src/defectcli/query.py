@@ -82,10 +82,20 @@ class Catalog:
         """The one text column ``sql`` selects: records and lines rendered at build time."""
         return [text for (text,) in self._db.execute(sql, params)]
 
-    def people(self, where: PersonFilter | None = None) -> list[Person]:
-        """People matching every filter in ``where``, sorted by ``where.sort``."""
-        sql, params = self._people_sql("doc", where or PersonFilter())
+    def _count(self, sql: str, params: Sequence[object]) -> int:
+        """How many rows ``sql`` selects (for "the first 200 of 100,000" under a table)."""
+        row = self._db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
+        return int(row[0])
+
+    def people(self, where: PersonFilter | None = None, limit: int | None = None) -> list[Person]:
+        """People matching every filter in ``where``, sorted by ``where.sort``; the first
+        ``limit`` of them when it is given."""
+        sql, params = _limited(*self._people_sql("doc", where or PersonFilter()), limit)
         return [_person(doc) for (doc,) in self._db.execute(sql, params)]
+
+    def count_people(self, where: PersonFilter | None = None) -> int:
+        """How many people ``people(where)`` returns."""
+        return self._count(*self._people_sql("id", where or PersonFilter()))
 
     def person_records(self, where: PersonFilter | None = None) -> list[dict[str, Any]]:
         """The same people as ``people``, as the JSON records ``defect list`` prints,
@@ -342,15 +352,23 @@ class Catalog:
         person: str | None = None,
         search: str | None = None,
         source: str | None = None,
+        limit: int | None = None,
     ) -> list[Quote]:
         """Quotations, filtered by who said them (or whom they are filed under), words in
         them, and the source that prints them. ``search`` matches every word regardless of
-        case and accents; a phrase in double quotes matches as a phrase."""
+        case and accents; a phrase in double quotes matches as a phrase. The first
+        ``limit`` of them when it is given."""
         from .dataset.model import Quote, build
 
         # The stored record has every field of a Quote, under the same names.
-        sql, params = self._quotes_sql("record", person, search, source)
+        sql, params = _limited(*self._quotes_sql("record", person, search, source), limit)
         return [build(Quote, json.loads(doc)) for (doc,) in self._db.execute(sql, params)]
+
+    def count_quotes(
+        self, person: str | None = None, search: str | None = None, source: str | None = None
+    ) -> int:
+        """How many quotations ``quotes`` returns for the same filters."""
+        return self._count(*self._quotes_sql("rank", person, search, source))
 
     def quote_records(
         self,
@@ -523,13 +541,39 @@ class Catalog:
         return [self.source(i) for i in ids]
 
     def sources_cited(
-        self, person: str | None = None, kind: str | None = None
+        self, person: str | None = None, kind: str | None = None, limit: int | None = None
     ) -> list[SourceEntry]:
         """The bibliography with the records citing each source; ``person`` keeps the
-        sources one person's record cites, ``kind`` one kind of source (news, book...)."""
+        sources one person's record cites, ``kind`` one kind of source (news, book...);
+        the first ``limit`` sources when it is given."""
         from .dataset.model import Source, build
         from .results import CitedBy, SourceEntry
 
+        where, params = self._sources_where(person, kind)
+        sql, params = _limited(f"SELECT id, doc FROM sources{where} ORDER BY seq", params, limit)
+        sources = self._db.execute(sql, params).fetchall()
+        # Every citation of the chosen sources in one query, in the index's order (one
+        # query a source took 10,000 queries), each with its label stored beside it.
+        chosen = f"SELECT id FROM sources{where}" if limit is None else f"SELECT id FROM ({sql})"
+        cited: dict[str, list[CitedBy]] = {}
+        for source_id, *by in self._db.execute(
+            "SELECT source_id, record_kind, record_id, label FROM citations"
+            f" WHERE source_id IN ({chosen})"
+            " ORDER BY source_id, record_kind, record_id",
+            params,
+        ):
+            cited.setdefault(source_id, []).append(CitedBy(*by))
+        return [
+            SourceEntry(build(Source, json.loads(doc)), tuple(cited.get(source_id, ())))
+            for source_id, doc in sources
+        ]
+
+    def count_sources(self, person: str | None = None, kind: str | None = None) -> int:
+        """How many sources ``sources_cited`` returns for the same filters."""
+        where, params = self._sources_where(person, kind)
+        return self._count(f"SELECT id FROM sources{where}", params)
+
+    def _sources_where(self, person: str | None, kind: str | None) -> tuple[str, list[object]]:
         clauses: list[str] = []
         params: list[object] = []
         if person is not None:
@@ -542,23 +586,7 @@ class Catalog:
         if kind is not None:
             clauses.append("kind = ?")
             params.append(kind)
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        sql = f"SELECT id, doc FROM sources{where} ORDER BY seq"
-        sources = self._db.execute(sql, params).fetchall()
-        # Every citation of the chosen sources in one query, in the index's order (one
-        # query a source took 10,000 queries), each with its label stored beside it.
-        cited: dict[str, list[CitedBy]] = {}
-        for source_id, *by in self._db.execute(
-            "SELECT source_id, record_kind, record_id, label FROM citations"
-            f" WHERE source_id IN (SELECT id FROM sources{where})"
-            " ORDER BY source_id, record_kind, record_id",
-            params,
-        ):
-            cited.setdefault(source_id, []).append(CitedBy(*by))
-        return [
-            SourceEntry(build(Source, json.loads(doc)), tuple(cited.get(source_id, ())))
-            for source_id, doc in sources
-        ]
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
     # --- statistics, facets, timeline -------------------------------------------------------
 
@@ -611,18 +639,30 @@ class Catalog:
         until: int | None = None,
         person: str | None = None,
         country: str | None = None,
+        limit: int | None = None,
     ) -> Timeline:
-        """Every dated event in date order (a month sorts before the days within it)."""
+        """Every dated event in date order (a month sorts before the days within it); the
+        first ``limit`` of them when it is given."""
         from .dataset.model import build
         from .results import Timeline
         from .timeline import TimelineEntry
 
-        sql, params = self._timeline_sql("doc", since, until, person, country)
+        sql, params = _limited(*self._timeline_sql("doc", since, until, person, country), limit)
         entries = tuple(
             build(TimelineEntry, json.loads(d)) for (d,) in self._db.execute(sql, params)
         )
         cited = dict.fromkeys(s for e in entries for s in e.sources)
         return Timeline(entries, {s.id: s for s in self.sources(cited)})
+
+    def count_timeline(
+        self,
+        since: int | None = None,
+        until: int | None = None,
+        person: str | None = None,
+        country: str | None = None,
+    ) -> int:
+        """How many entries ``timeline`` returns for the same filters."""
+        return self._count(*self._timeline_sql("seq", since, until, person, country))
 
     def timeline_lines(
         self,
@@ -682,6 +722,13 @@ class Catalog:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _limited(sql: str, params: list[object], limit: int | None) -> tuple[str, list[object]]:
+    """``sql`` (which ends with its ORDER BY) cut to its first ``limit`` rows."""
+    if limit is None:
+        return sql, params
+    return f"{sql} LIMIT ?", [*params, limit]
 
 
 def _country_key(name: str) -> str:

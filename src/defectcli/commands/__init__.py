@@ -6,6 +6,11 @@ it without importing them, so ``defect --help`` stays as quick as Click itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sized
+
 
 class Spec:
     """Where a command lives and its one-line help. A plain class: a ``NamedTuple`` takes
@@ -37,3 +42,9 @@ COMMANDS: dict[str, Spec] = {
 }
 
 SHORT_HELP = {name: spec.short_help for name, spec in COMMANDS.items()}
+
+
+def total_of(found: Sized, limit: int | None, count: Callable[[], int]) -> int:
+    """How many records there are in all: as many as ``found`` holds, unless the query was
+    cut at ``limit`` (a table on a terminal), when ``count`` asks the index."""
+    return count() if limit is not None and len(found) >= limit else len(found)

@@ -8,7 +8,7 @@ import click
 
 from ..choices import FACETS, MACHINE_FORMATS
 from ..options import filter_options, output_options
-from . import SHORT_HELP
+from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
     from ..cli import State
@@ -55,10 +55,11 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
         return
     from ..render import emit
 
-    people = catalog.people(where)
+    limit = out.query_limit
+    people = catalog.people(where, limit)
     if not people:
         _hint_unknown_places(catalog, where)
-    emit.people(out, people)
+    emit.people(out, people, total_of(people, limit, lambda: catalog.count_people(where)))
 
 
 def _hint_unknown_places(catalog: Catalog, where: PersonFilter) -> None:

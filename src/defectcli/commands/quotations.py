@@ -10,7 +10,7 @@ import click
 from .. import completion
 from ..choices import MACHINE_FORMATS, SEARCH_KINDS
 from ..options import output_options
-from . import SHORT_HELP
+from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
     from ..cli import State
@@ -68,11 +68,13 @@ def quotes_command(
 
         write_lines(out, lines)
         return
+    limit = out.query_limit
     try:
-        quotes = catalog.quotes(person=person, search=search, source=source)
+        quotes = catalog.quotes(person=person, search=search, source=source, limit=limit)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    emit.quotes(out, catalog.quote_set(quotes))
+    total = total_of(quotes, limit, lambda: catalog.count_quotes(person, search, source))
+    emit.quotes(out, catalog.quote_set(quotes), total)
 
 
 @click.command("search", short_help=SHORT_HELP["search"])

@@ -9,7 +9,7 @@ import click
 from .. import completion
 from ..choices import CITE_STYLES, SOURCE_KINDS
 from ..options import check_range, output_options, range_options
-from . import SHORT_HELP
+from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
     from ..cli import State
@@ -86,7 +86,12 @@ def timeline_command(
         return
     from ..render import emit
 
-    emit.timeline(out, state.catalog().timeline(since, until, person, country))
+    catalog, limit = state.catalog(), out.query_limit
+    found = catalog.timeline(since, until, person, country, limit)
+    total = total_of(
+        found.entries, limit, lambda: catalog.count_timeline(since, until, person, country)
+    )
+    emit.timeline(out, found, total)
 
 
 @click.command("sources", short_help=SHORT_HELP["sources"])
@@ -110,7 +115,11 @@ def sources_command(state: State, person: str | None, kind: str | None, out: Out
     """
     from ..render import emit
 
-    emit.sources(out, state.catalog().sources_cited(person, kind))
+    catalog, limit = state.catalog(), out.query_limit
+    entries = catalog.sources_cited(person, kind, limit)
+    emit.sources(
+        out, entries, total_of(entries, limit, lambda: catalog.count_sources(person, kind))
+    )
 
 
 @click.command("cite", short_help=SHORT_HELP["cite"])

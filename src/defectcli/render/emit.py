@@ -50,11 +50,14 @@ if TYPE_CHECKING:
 Draw = Callable[["Console"], None]
 
 
-def people(out: Output, persons: Sequence[Person]) -> None:
+def people(out: Output, persons: Sequence[Person], total: int | None = None) -> None:
+    """``total``: how many there are when ``persons`` is only the first of them (a table
+    on a terminal shows ``out.row_limit`` rows and says how many it leaves out)."""
+
     def draw(console: Console) -> None:
         from .terminal import people_table
 
-        people_table(persons, console)
+        people_table(persons[: out.row_limit], console, total or len(persons))
 
     from .plain import people_lines
 
@@ -91,11 +94,12 @@ def profile(out: Output, found: Profile) -> None:
     )
 
 
-def quotes(out: Output, found: QuoteSet) -> None:
+def quotes(out: Output, found: QuoteSet, total: int | None = None) -> None:
     def draw(console: Console) -> None:
         from .terminal import quote_cards
 
-        quote_cards(found, console)
+        shown = found._replace(quotes=found.quotes[: out.row_limit])
+        quote_cards(shown, console, total or len(found.quotes))
 
     def markdown() -> str:
         from .markdown import quotes_markdown
@@ -148,11 +152,12 @@ def facets(out: Output, found: Facets) -> None:
     )
 
 
-def timeline(out: Output, found: Timeline) -> None:
+def timeline(out: Output, found: Timeline, total: int | None = None) -> None:
     def draw(console: Console) -> None:
         from .terminal import timeline_table
 
-        timeline_table(found, console)
+        shown = found._replace(entries=found.entries[: out.row_limit])
+        timeline_table(shown, console, total or len(found.entries))
 
     from .plain import timeline_lines
 
@@ -165,11 +170,11 @@ def timeline(out: Output, found: Timeline) -> None:
     )
 
 
-def sources(out: Output, entries: Sequence[SourceEntry]) -> None:
+def sources(out: Output, entries: Sequence[SourceEntry], total: int | None = None) -> None:
     def draw(console: Console) -> None:
         from .terminal import sources_table
 
-        sources_table(entries, console)
+        sources_table(entries[: out.row_limit], console, total or len(entries))
 
     from .plain import source_lines
 

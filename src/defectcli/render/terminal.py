@@ -40,7 +40,22 @@ def _t(text: str | None, style: str = "") -> Text:
     return Text(clean(text or ""), style=style)
 
 
-def people_table(people: Sequence[Person], console: Console) -> None:
+def _count_line(console: Console, shown: int, total: int | None, one: str, many: str) -> None:
+    """The line under a list: how many there are, and how to see those not drawn."""
+    total = shown if total is None else total
+    if shown == total:
+        console.print(_t(f"{total:,} {one if total == 1 else many}", "dim"))
+        return
+    console.print(
+        _t(
+            f"The first {shown:,} of {total:,} {many} are shown. For every one: "
+            "--format plain, --json or --csv, or a pipe (defect ... | less).",
+            "dim",
+        )
+    )
+
+
+def people_table(people: Sequence[Person], console: Console, total: int | None = None) -> None:
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False)
     # Every column wraps (fold, never an ellipsis: a truncated name is a wrong name), in
     # proportion to how much it usually holds, so a narrow terminal still shows everything.
@@ -67,8 +82,7 @@ def people_table(people: Sequence[Person], console: Console) -> None:
             status,
         )
     console.print(table)
-    count = len(people)
-    console.print(_t(f"{count} {'person' if count == 1 else 'people'}", "dim"))
+    _count_line(console, len(people), total, "person", "people")
 
 
 def quote_card(quote: Quote, source: Source, mark: str = "") -> Panel:
@@ -85,11 +99,10 @@ def quote_card(quote: Quote, source: Source, mark: str = "") -> Panel:
     return Panel(Group(*body), box=box.ROUNDED, border_style="cyan", padding=(0, 1))
 
 
-def quote_cards(quotes: QuoteSet, console: Console) -> None:
+def quote_cards(quotes: QuoteSet, console: Console, total: int | None = None) -> None:
     for q in quotes.quotes:
         console.print(quote_card(q, quotes.sources[q.source]))
-    count = len(quotes.quotes)
-    console.print(_t(f"{count} quotation{'' if count == 1 else 's'}", "dim"))
+    _count_line(console, len(quotes.quotes), total, "quotation", "quotations")
 
 
 def profile_card(profile: Profile, console: Console) -> None:
@@ -240,7 +253,7 @@ def facet_chart(facets: Facets, console: Console) -> None:
     console.print(_t(f"{facets.total} {'person' if facets.total == 1 else 'people'}", "dim"))
 
 
-def timeline_table(timeline: Timeline, console: Console) -> None:
+def timeline_table(timeline: Timeline, console: Console, total: int | None = None) -> None:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
     table.add_column("Date", no_wrap=True)
     table.add_column("Kind", overflow="fold", ratio=1)
@@ -254,11 +267,12 @@ def timeline_table(timeline: Timeline, console: Console) -> None:
         style = "" if e.person else "italic"
         table.add_row(_t(e.date), _t(e.kind, "dim"), _t(e.summary, style), _t(source, "dim"))
     console.print(table)
-    count = len(timeline.entries)
-    console.print(_t(f"{count} event{'' if count == 1 else 's'}", "dim"))
+    _count_line(console, len(timeline.entries), total, "event", "events")
 
 
-def sources_table(entries: Sequence[SourceEntry], console: Console) -> None:
+def sources_table(
+    entries: Sequence[SourceEntry], console: Console, total: int | None = None
+) -> None:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
     table.add_column("Id", overflow="fold", ratio=2)
     table.add_column("Reference", overflow="fold", ratio=4)
@@ -267,8 +281,7 @@ def sources_table(entries: Sequence[SourceEntry], console: Console) -> None:
         cited = ", ".join(c.label for c in entry.cited_by)
         table.add_row(_t(entry.source.id, "bold"), _t(source_line(entry.source)), _t(cited, "dim"))
     console.print(table)
-    count = len(entries)
-    console.print(_t(f"{count} source{'' if count == 1 else 's'}", "dim"))
+    _count_line(console, len(entries), total, "source", "sources")
 
 
 _KIND_HEADINGS = {
