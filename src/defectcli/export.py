@@ -4,7 +4,8 @@
   ``events``, each a list of the objects the commands print with ``--json`` (``list``,
   ``quotes``, ``sources``, ``stats``, ``timeline``), one object a line; and ``dataset``, the
   dataset itself as the schema defines it (``dataset.schema.json``): what
-  ``defect --data FILE`` reads back. Written as it is read, never whole in memory.
+  ``defect --data FILE`` reads back. Written list by list: one list in memory at a time,
+  never the whole document as one string.
 - ``ndjson``: the dataset's records, one per line, each with its ``type`` (person, source...).
 - ``csv``: a folder with one table per kind (people, quotes, sources, statistics, events), the
   columns the commands print; lists are joined with "; ".
