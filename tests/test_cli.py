@@ -262,3 +262,32 @@ def test_unknown_command_and_option_are_usage_errors(invoke: Invoke) -> None:
     result = invoke("list", "--yaer", "2019")
     assert result.exit_code == 2 and "--year" in result.stderr
     assert invoke("list", "--year", "twenty").exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [("list", []), ("list", ["--since", "2016", "--sort", "name"]), ("quotes", []),
+     ("quotes", ["--search", "north"]), ("timeline", []), ("timeline", ["--since", "2016"]),
+     ("sources", []), ("sources", ["--kind", "news"])],
+)  # fmt: skip
+def test_limit_cuts_every_format_to_the_first_records(
+    invoke: Invoke, command: str, args: list[str]
+) -> None:
+    every = json.loads(invoke(command, *args, "--json").stdout)
+    plain = invoke(command, *args, "--format", "plain").stdout.splitlines()
+    assert len(every) > 3 and len(plain) == len(every)
+    for n in (1, 3):
+        assert json.loads(invoke(command, *args, "--json", "--limit", str(n)).stdout) == every[:n]
+        cut = invoke(command, *args, "--format", "plain", "--limit", str(n)).stdout
+        assert cut.splitlines() == plain[:n]
+        rows = invoke(command, *args, "--format", "csv", "--limit", str(n)).stdout.splitlines()
+        assert len(rows) == n + 1  # the header, then n records
+    assert json.loads(invoke(command, *args, "--json", "--limit", "0").stdout) == every
+    many = invoke(command, *args, "--json", "--limit", str(len(every) + 5)).stdout
+    assert json.loads(many) == every
+
+
+def test_a_bad_limit_is_a_usage_error(invoke: Invoke) -> None:
+    for value in ("-1", "many"):
+        result = invoke("list", "--limit", value)
+        assert result.exit_code == 2 and "--limit" in result.stderr

@@ -296,14 +296,16 @@ def test_a_long_list_on_a_terminal_shows_its_first_rows_and_says_how_to_see_all(
     env = {**os.environ, "DEFECT_CACHE_DIR": str(tmp_path / "cache"), "TERM": "xterm",
            "COLUMNS": "160"}  # fmt: skip
     base = ["--data", str(data)]
+    totals: dict[str, int] = {}
     for command, noun in (("list", "people"), ("quotes", "quotations"), ("timeline", "events")):
         # Every record still goes to a pipe, in every format.
         every = json.loads(run(*base, command, "--json", env=env).stdout)
+        totals[command] = len(every)
         assert len(every) > TERMINAL_ROWS
         assert len(run(*base, command, env=env).stdout.splitlines()) == len(every)
         shown = _on_a_terminal([*base, command], env)
-        assert f"The first {TERMINAL_ROWS} of {len(every):,} {noun} are shown" in shown, command
-        assert "--format plain" in shown
+        assert f"Showing the first {TERMINAL_ROWS} of {len(every):,} {noun}." in shown, command
+        assert "--limit N" in shown and "--format plain" in shown
         if command == "quotes":  # one card a quotation: count their top edges
             assert shown.count("╭") == TERMINAL_ROWS
         if command == "list":  # the rows shown are the first ones, in order
@@ -315,10 +317,16 @@ def test_a_long_list_on_a_terminal_shows_its_first_rows_and_says_how_to_see_all(
     printed = run(*base, "list", "--json", "--export-svg", str(svg), env=env)
     assert len(json.loads(printed.stdout)) == people
     words = svg.read_text(encoding="utf-8").replace("&#160;", " ")
-    assert f"The first {TERMINAL_ROWS} of {people:,} people are shown" in words
+    assert f"Showing the first {TERMINAL_ROWS} of {people:,} people." in words
     # A short list is shown whole, with its count as before.
     shown = _on_a_terminal([*base, "list", "--year", "1999"], env)
     count = len(json.loads(run(*base, "list", "--year", "1999", "--json", env=env).stdout))
     assert 0 < count < TERMINAL_ROWS
     assert f"{count} {'person' if count == 1 else 'people'}" in shown
-    assert "are shown" not in shown
+    assert "Showing the first" not in shown
+    # --limit sets the number on a terminal too: more rows, or every one.
+    shown = _on_a_terminal([*base, "quotes", "--limit", str(TERMINAL_ROWS + 20)], env)
+    assert shown.count("╭") == TERMINAL_ROWS + 20
+    assert f"Showing the first {TERMINAL_ROWS + 20} of {totals['quotes']:,} quotations." in shown
+    shown = _on_a_terminal([*base, "list", "--limit", "0"], env)
+    assert f"{people} people" in shown and "Showing the first" not in shown

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from . import completion
 from .choices import CATEGORIES, COLORS, FORMATS, SORT_FIELDS
+
+if TYPE_CHECKING:
+    from .render.context import Output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,6 +77,24 @@ def output_options(func: F) -> F:
     for option in reversed(options):
         result = option(result)
     return cast(F, result)
+
+
+def limit_option(func: F) -> F:
+    """``--limit N`` for the commands that list records; goes under ``output_options``,
+    whose ``out`` it completes (``Output.rows``)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, limit: int | None, out: Output, **kwargs: Any) -> Any:
+        return func(*args, out=out._replace(rows=limit), **kwargs)
+
+    option = click.option(
+        "--limit",
+        type=click.IntRange(min=0),
+        metavar="N",
+        help="At most N records, in any format (0: every one). Default: every one, but a "
+        "table on a terminal shows the first 200.",
+    )
+    return cast(F, option(wrapper))
 
 
 def filter_options(func: F) -> F:

@@ -102,13 +102,17 @@ class Catalog:
         read ready-made from the index (no typed records are built)."""
         return [json.loads(r) for r in self.person_records_encoded(where)]
 
-    def person_records_encoded(self, where: PersonFilter | None = None) -> list[str]:
+    def person_records_encoded(
+        self, where: PersonFilter | None = None, limit: int | None = None
+    ) -> list[str]:
         """The records of ``person_records`` as the JSON text the index holds."""
-        return self._texts(*self._people_sql("record", where or PersonFilter()))
+        return self._texts(*_limited(*self._people_sql("record", where or PersonFilter()), limit))
 
-    def person_lines(self, where: PersonFilter | None = None) -> list[str]:
+    def person_lines(
+        self, where: PersonFilter | None = None, limit: int | None = None
+    ) -> list[str]:
         """The lines ``defect list --format plain`` prints, read ready-made from the index."""
-        return self._texts(*self._people_sql("line", where or PersonFilter()))
+        return self._texts(*_limited(*self._people_sql("line", where or PersonFilter()), limit))
 
     def _people_sql(self, column: str, where: PersonFilter) -> tuple[str, list[object]]:
         if where.sort not in SORT_FIELDS:
@@ -385,18 +389,20 @@ class Catalog:
         person: str | None = None,
         search: str | None = None,
         source: str | None = None,
+        limit: int | None = None,
     ) -> list[str]:
         """The records of ``quote_records`` as the JSON text the index holds."""
-        return self._texts(*self._quotes_sql("record", person, search, source))
+        return self._texts(*_limited(*self._quotes_sql("record", person, search, source), limit))
 
     def quote_lines(
         self,
         person: str | None = None,
         search: str | None = None,
         source: str | None = None,
+        limit: int | None = None,
     ) -> list[str]:
         """The lines ``defect quotes --format plain`` prints, ready-made in the index."""
-        return self._texts(*self._quotes_sql("line", person, search, source))
+        return self._texts(*_limited(*self._quotes_sql("line", person, search, source), limit))
 
     def _quotes_sql(
         self, column: str, person: str | None, search: str | None, source: str | None
@@ -670,9 +676,11 @@ class Catalog:
         until: int | None = None,
         person: str | None = None,
         country: str | None = None,
+        limit: int | None = None,
     ) -> list[str]:
         """The lines ``defect timeline --format plain`` prints, ready-made in the index."""
-        return self._texts(*self._timeline_sql("line", since, until, person, country))
+        sql, params = self._timeline_sql("line", since, until, person, country)
+        return self._texts(*_limited(sql, params, limit))
 
     def _timeline_sql(
         self,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..choices import FACETS, MACHINE_FORMATS
-from ..options import filter_options, output_options
+from ..options import filter_options, limit_option, output_options
 from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 @click.command("list", short_help=SHORT_HELP["list"])
 @filter_options
 @output_options
+@limit_option
 @click.pass_obj
 def list_command(state: State, where: PersonFilter, out: Output) -> None:
     """List the people in the dataset, one row each.
@@ -40,13 +41,13 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
         from ..render.columns import PERSON_COLUMNS
         from ..render.machine import write_encoded
 
-        records = catalog.person_records_encoded(where)
+        records = catalog.person_records_encoded(where, out.query_limit)
         if not records:
             _hint_unknown_places(catalog, where)
         write_encoded(out, records, PERSON_COLUMNS)
         return
     if out.format == "plain" and not out.exporting:
-        lines = catalog.person_lines(where)  # ready-made too
+        lines = catalog.person_lines(where, out.query_limit)  # ready-made too
         if not lines:
             _hint_unknown_places(catalog, where)
         from ..render.machine import write_lines

@@ -9,7 +9,7 @@ import click
 
 from .. import completion
 from ..choices import MACHINE_FORMATS, SEARCH_KINDS
-from ..options import output_options
+from ..options import limit_option, output_options
 from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     help="Printed by this source (see defect sources).",
 )
 @output_options
+@limit_option
 @click.pass_obj
 def quotes_command(
     state: State, person: str | None, search: str | None, source: str | None, out: Output
@@ -54,14 +55,14 @@ def quotes_command(
         from ..render.machine import write_encoded
 
         try:
-            records = catalog.quote_records_encoded(person=person, search=search, source=source)
+            records = catalog.quote_records_encoded(person, search, source, out.query_limit)
         except ValueError as error:
             raise click.UsageError(str(error)) from None
         write_encoded(out, records, QUOTE_COLUMNS)
         return
     if out.format == "plain" and not out.exporting:
         try:  # ready-made lines too
-            lines = catalog.quote_lines(person=person, search=search, source=source)
+            lines = catalog.quote_lines(person, search, source, out.query_limit)
         except ValueError as error:
             raise click.UsageError(str(error)) from None
         from ..render.machine import write_lines

@@ -8,7 +8,7 @@ import click
 
 from .. import completion
 from ..choices import CITE_STYLES, SOURCE_KINDS
-from ..options import check_range, output_options, range_options
+from ..options import check_range, limit_option, output_options, range_options
 from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ def stats_command(
     help="Only events tied to this country.",
 )
 @output_options
+@limit_option
 @click.pass_obj
 def timeline_command(
     state: State,
@@ -79,7 +80,7 @@ def timeline_command(
     check_range(since, until)
     if out.format == "plain" and not out.exporting:
         # Ready-made in the index: 500,000 entries print in about a second.
-        lines = state.catalog().timeline_lines(since, until, person, country)
+        lines = state.catalog().timeline_lines(since, until, person, country, out.query_limit)
         from ..render.machine import write_lines
 
         write_lines(out, lines)
@@ -103,6 +104,7 @@ def timeline_command(
 )
 @click.option("--kind", type=click.Choice(SOURCE_KINDS), help="Only one kind of source.")
 @output_options
+@limit_option
 @click.pass_obj
 def sources_command(state: State, person: str | None, kind: str | None, out: Output) -> None:
     """The bibliography: every source, and which records cite it.

@@ -37,6 +37,7 @@ class Output(NamedTuple):
     width: int | None = None
     export_svg: str | None = None
     export_html: str | None = None
+    rows: int | None = None  # --limit as given (0: every record); None: not given
 
     @classmethod
     def create(
@@ -55,16 +56,21 @@ class Output(NamedTuple):
 
     @property
     def row_limit(self) -> int | None:
-        """How many records a drawn list shows: ``TERMINAL_ROWS`` for a table on a terminal
-        or a picture (``--export-svg/--export-html``), else None (all of them)."""
+        """How many records a drawn list shows: ``--limit`` when given (0: all), else
+        ``TERMINAL_ROWS`` for a table on a terminal or a picture (``--export-svg/-html``),
+        else None (all of them)."""
+        if self.rows is not None:
+            return self.rows or None
         if (self.format == "table" and self.is_tty) or self.exporting:
             return TERMINAL_ROWS
         return None
 
     @property
     def query_limit(self) -> int | None:
-        """How many records a command needs to fetch: ``row_limit`` when a drawn table is
-        all it prints; every record for any other format."""
+        """How many records a command needs to fetch: ``--limit`` when given, in every
+        format; else ``row_limit`` when a drawn table is all it prints, or every record."""
+        if self.rows is not None:
+            return self.rows or None
         return self.row_limit if self.format == "table" else None
 
     @property

@@ -48,8 +48,8 @@ def _count_line(console: Console, shown: int, total: int | None, one: str, many:
         return
     console.print(
         _t(
-            f"The first {shown:,} of {total:,} {many} are shown. For every one: "
-            "--format plain, --json or --csv, or a pipe (defect ... | less).",
+            f"Showing the first {shown:,} of {total:,} {many}. More: --limit N (0 for all); "
+            "every one: a pipe, --json or --format plain.",
             "dim",
         )
     )
