@@ -440,3 +440,41 @@ def test_ready_made_quote_lines_equal_the_renderer(invoke: Invoke, args: list[st
     found = catalog.quotes(value.get("--person"), value.get("--search"), value.get("--source"))
     expected = list(quote_lines(catalog.quote_set(found)))
     assert result.stdout.splitlines() == expected and len(expected) > 0
+
+
+@pytest.mark.parametrize("layout", ["bundled", "mini folder", "one file"])
+def test_validate_answers_from_a_fresh_index_as_a_full_check_would(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, layout: str
+) -> None:
+    data: list[str] = []
+    if layout == "mini folder":
+        data = ["--data", str(MINI)]
+    elif layout == "one file":
+        whole = tmp_path / "whole.json"
+        assert invoke("export", "-f", "json", "-o", str(whole)).exit_code == 0
+        data = ["--data", str(whole)]
+    checked = {
+        fmt: invoke(*data, "validate", *fmt, env={"DEFECT_NO_CACHE": "1"}).stdout
+        for fmt in ((), ("--json",))
+    }
+    assert invoke(*data, "list").exit_code == 0  # the index is built, and fresh
+    import defectcli.dataset.read as read
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validate parsed the data files")
+
+    for step in ("check_dataset", "check_files", "check_records", "load_file"):
+        monkeypatch.setattr(read, step, refuse)
+    for fmt, expected in checked.items():
+        result = invoke(*data, "validate", *fmt)
+        assert result.exit_code == 0 and result.stdout == expected, (layout, fmt)
+
+
+def test_validate_reads_the_files_again_once_one_changed(invoke: Invoke, mini_copy: Path) -> None:
+    assert invoke("--data", str(mini_copy), "validate").exit_code == 0
+    assert invoke("--data", str(mini_copy), "list").exit_code == 0
+    person = mini_copy / "people" / "alpha-tester.yaml"
+    text = person.read_text(encoding="utf-8")
+    person.write_text(text.replace("category: diplomat", "category: astronaut"), encoding="utf-8")
+    result = invoke("--data", str(mini_copy), "validate")
+    assert result.exit_code == 1 and "astronaut" in result.stderr

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # Paths here are strings: pathlib costs about 3 ms to import, a tenth of a warm run.
 
 # Bump when the tables change shape; an index of another format is never read.
-INDEX_FORMAT = 20
+INDEX_FORMAT = 21
 # Files modified this close to the build (or later) are checked by content, not timestamp.
 RACY_WINDOW_NS = 3_000_000_000
 
@@ -281,6 +281,13 @@ def _digest_at(root: str, relative: str) -> str | None:
         return None
 
 
+def stored_stamp(db: sqlite3.Connection) -> dict[str, Any]:
+    """What ``snapshot`` recorded when the index in ``db`` was built."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+    stamp: dict[str, Any] = json.loads(row[0])
+    return stamp
+
+
 def settle(path: str, current: str, root: str) -> None:
     """Once racily-clean files have been verified by content and enough time has passed,
     stop treating them as racy, so later runs trust the timestamps again (what git does
@@ -311,6 +318,7 @@ def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
     return {
         "key": _meta_key(),
         "fingerprint": fingerprint(stamps),
+        "files": len(files),  # for `defect validate`, which answers from a fresh index
         "built_ns": built_ns,
         "racy": {
             f.relative: _digest(f)

@@ -708,6 +708,31 @@ class Catalog:
         sql = f"SELECT {column} FROM timeline WHERE " + " AND ".join(clauses) + " ORDER BY seq"
         return sql, params
 
+    def checked_counts(self) -> dict[str, int] | None:
+        """What ``defect validate`` reports of a valid dataset, from the index: an index is
+        only ever built from data that passed every check, so while no file has changed
+        (``fresh_catalog``) the answer is known. None when the index does not say how many
+        files it was built from (one built by an earlier version)."""
+        from .cache import stored_stamp
+
+        files = stored_stamp(self._db).get("files")
+        if not isinstance(files, int):
+            return None
+
+        def one(sql: str) -> int:
+            return int(self._db.execute(sql).fetchone()[0] or 0)
+
+        claims = "SELECT sum(json_array_length(doc, '$.claims')) FROM"
+        return {
+            "files": files,
+            "people": one("SELECT count(*) FROM people"),
+            "quotes": one("SELECT count(*) FROM quotes"),
+            "sources": one("SELECT count(*) FROM sources"),
+            "claims": one(f"{claims} people") + one(f"{claims} arrivals"),
+            "events": one("SELECT count(*) FROM events"),
+            "statistics_years": one("SELECT count(*) FROM arrivals"),
+        }
+
     def dataset_sections(self) -> dict[str, Any]:
         """The whole dataset in the schema's own form (what ``dataset.schema.json``
         describes, so that it loads back with ``--data``), each list a generator that reads
@@ -810,7 +835,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     changes, so no YAML is parsed on a warm run; ``DEFECT_NO_CACHE=1`` turns that off.
     """
     from . import cache as disk
-    from .dataset.locate import bundled_data_folder, bundled_data_root, find_data_files
+    from .dataset.locate import find_data_files
 
     def read(files: list[DataFile], stage: Stage | None) -> Collected:
         # The YAML parser and the validator load only when the index must be (re)built.
@@ -831,25 +856,10 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
         return Catalog(db)
 
     if cache and not os.environ.get("DEFECT_NO_CACHE"):
-        # Strings, not pathlib, on this path: it is every warm run's start-up.
-        if path is None:
-            folder = bundled_data_folder()  # None when not on a file system (a zip)
-            root = folder if folder is not None else str(bundled_data_root())
-            key = f"bundled:{root}"
-        else:
-            folder = root = key = os.path.realpath(os.fspath(path))
-        target = disk.index_path(key)
-        # The quick check needs no list of files objects: one scan, one stat a file.
-        current = None
-        if folder is not None and os.path.isdir(folder):
-            current = disk.folder_fingerprint(root)
-        elif path is not None and os.path.isfile(folder or ""):
-            current = disk.file_fingerprint(os.fspath(path))
-        db = disk.open_fresh(target, current, root) if current is not None else None
+        target, root, db = _fresh_index(path)
         if db is not None:
             return Catalog(db)
-        files = find_data_files(path)
-        db = disk.open_fresh(target, disk.fingerprint([disk.stamp_of(f) for f in files]), root)
+        files, db = _fresh_by_listing(path, target, root)
         if db is None:
             from .index import build_index_from_records
             from .progress import building
@@ -868,6 +878,57 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     files = find_data_files(path)
     with _collector_paused(), building(len(files)) as stage:
         return in_memory(read(files, stage), stage)
+
+
+def fresh_catalog(path: str | Path | None = None) -> Catalog | None:
+    """The dataset's index when it is on disk and no data file has changed since it was
+    built (the check every warm run makes); else None. Builds nothing."""
+    if os.environ.get("DEFECT_NO_CACHE"):
+        return None
+    from .errors import DataError
+
+    target, root, db = _fresh_index(path)
+    if db is None:
+        try:
+            _, db = _fresh_by_listing(path, target, root)
+        except DataError:  # no such dataset: the full check says so
+            return None
+    return Catalog(db) if db is not None else None
+
+
+def _fresh_index(path: str | Path | None) -> tuple[str, str, sqlite3.Connection | None]:
+    """Where the index of ``path`` lives, the dataset's root, and the index if it is fresh
+    by the quick check: one scan of the folders, one stat a file, no list of file objects.
+    (Strings, not pathlib, on this path: it is every warm run's start-up.)"""
+    from . import cache as disk
+    from .dataset.locate import bundled_data_folder, bundled_data_root
+
+    if path is None:
+        folder = bundled_data_folder()  # None when not on a file system (a zip)
+        root = folder if folder is not None else str(bundled_data_root())
+        key = f"bundled:{root}"
+    else:
+        folder = root = key = os.path.realpath(os.fspath(path))
+    target = disk.index_path(key)
+    current = None
+    if folder is not None and os.path.isdir(folder):
+        current = disk.folder_fingerprint(root)
+    elif path is not None and os.path.isfile(folder or ""):
+        current = disk.file_fingerprint(os.fspath(path))
+    db = disk.open_fresh(target, current, root) if current is not None else None
+    return target, root, db
+
+
+def _fresh_by_listing(
+    path: str | Path | None, target: str, root: str
+) -> tuple[list[DataFile], sqlite3.Connection | None]:
+    """The data files, and the index if it is fresh by their stamps: the slower check, for
+    data the quick one cannot scan (the bundled data read through a zip import, say)."""
+    from . import cache as disk
+    from .dataset.locate import find_data_files
+
+    files = find_data_files(path)
+    return files, disk.open_fresh(target, disk.fingerprint([disk.stamp_of(f) for f in files]), root)
 
 
 @contextmanager
