@@ -478,3 +478,25 @@ def test_validate_reads_the_files_again_once_one_changed(invoke: Invoke, mini_co
     person.write_text(text.replace("category: diplomat", "category: astronaut"), encoding="utf-8")
     result = invoke("--data", str(mini_copy), "validate")
     assert result.exit_code == 1 and "astronaut" in result.stderr
+
+
+def test_validate_checks_again_after_a_schema_changed(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout being worked on: a schema edited after the index was built."""
+    import defectcli.query as query
+
+    assert invoke("list").exit_code == 0  # a fresh index of the bundled data
+    catalog = query.fresh_catalog(None)
+    assert catalog is not None and catalog.checked_counts() is not None
+    monkeypatch.setattr(query, "_schemas_changed_since", lambda built_ns: True)
+    assert catalog.checked_counts() is None  # so validate parses and checks every file
+
+
+def test_schema_change_check_reads_the_schema_files() -> None:
+    import time
+
+    from defectcli.query import _schemas_changed_since
+
+    assert _schemas_changed_since(0)  # every schema file was modified after 1970
+    assert not _schemas_changed_since(time.time_ns() + 10**12)

@@ -715,8 +715,9 @@ class Catalog:
         files it was built from (one built by an earlier version)."""
         from .cache import stored_stamp
 
-        files = stored_stamp(self._db).get("files")
-        if not isinstance(files, int):
+        stamp = stored_stamp(self._db)
+        files = stamp.get("files")
+        if not isinstance(files, int) or _schemas_changed_since(stamp["built_ns"]):
             return None
 
         def one(sql: str) -> int:
@@ -755,6 +756,20 @@ class Catalog:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _schemas_changed_since(built_ns: int) -> bool:
+    """Whether a bundled schema file was modified since ``built_ns`` (a checkout being
+    worked on: an installed package's schemas change only with its version, which the
+    index's key holds). The index was checked against the schemas as they were then."""
+    from pathlib import Path
+
+    from .dataset.locate import schema_root
+
+    schemas = schema_root()
+    if not isinstance(schemas, Path):
+        return False  # inside a zip: nothing can change it
+    return any(entry.stat().st_mtime_ns >= built_ns for entry in schemas.glob("*.json"))
 
 
 def _limited(sql: str, params: list[object], limit: int | None) -> tuple[str, list[object]]:
