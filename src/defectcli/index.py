@@ -46,6 +46,10 @@ CREATE TABLE name_words (
     word TEXT NOT NULL, letters INTEGER NOT NULL, name_row INTEGER NOT NULL,
     person_id TEXT NOT NULL
 );
+-- Indexed as rows come, not after: its 4.6 million rows at 100,000 people took 4.9 s to
+-- sort at the end, when one core is idle; kept up during the streamed build, the whole
+-- build is 0.98x the time (A/B).
+CREATE INDEX name_words_word ON name_words (word, letters);
 CREATE VIRTUAL TABLE search USING fts5(
     kind UNINDEXED, ref UNINDEXED, person UNINDEXED, title, body,
     tokenize = 'unicode61 remove_diacritics 2'
@@ -77,7 +81,6 @@ CREATE TABLE figures (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 # keeping it in order through 100,000 inserts.
 INDEXES = """
 CREATE INDEX person_years_year ON person_years (year);
-CREATE INDEX name_words_word ON name_words (word, letters);
 CREATE INDEX person_names_key ON person_names (key);
 CREATE INDEX person_names_pkey ON person_names (pkey);
 CREATE INDEX quotes_person ON quotes (person);
