@@ -224,6 +224,19 @@ def test_sigterm_during_a_build_cleans_up(tmp_path: Path) -> None:
     assert sorted(p.name for p in cache.iterdir() if p.name.startswith(".")) == []
 
 
+def _read_to_the_end(terminal: int) -> bytes:
+    """Everything written to a pty until the process on the other end closes it."""
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # the other end closed
+            return shown
+        if not chunk:
+            return shown
+        shown += chunk
+
+
 def test_a_large_first_build_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     import pty
 
@@ -239,15 +252,7 @@ def test_a_large_first_build_shows_a_progress_bar_on_a_terminal(tmp_path: Path) 
         proc = subprocess.Popen([DEFECT, "--data", str(data), "list", "--format", "json"],
                                 stdout=out, stderr=their_end, env=env)  # fmt: skip
         os.close(their_end)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(terminal, 65536)
-            except OSError:  # the other end closed: the process is done with its stderr
-                break
-            if not chunk:
-                break
-            shown += chunk
+        shown = _read_to_the_end(terminal)
         assert proc.wait(timeout=120) == 0
     os.close(terminal)
     # Each stage in turn: files read of all files, people written of all people, then
@@ -268,15 +273,7 @@ def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
     terminal, their_end = pty.openpty()
     proc = subprocess.Popen([DEFECT, *args], stdout=their_end, env=env)
     os.close(their_end)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(terminal, 65536)
-        except OSError:  # the other end closed
-            break
-        if not chunk:
-            break
-        shown += chunk
+    shown = _read_to_the_end(terminal)
     assert proc.wait(timeout=60) == 0
     os.close(terminal)
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8"))

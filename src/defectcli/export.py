@@ -94,20 +94,15 @@ def _ndjson_lines(document: Mapping[str, Any]) -> Iterator[str]:
 
 def _json_export(catalog: Catalog, path: Path) -> None:
     """The five tables as the commands print them, then the dataset itself."""
-    views: dict[str, Any] = {name: _Rows(make) for name, (_, make) in tables(catalog).items()}
+    views: dict[str, Any] = {name: _later(make) for name, (_, make) in tables(catalog).items()}
     with path.open("w", encoding="utf-8") as handle:
         _write_mapping(handle, {**views, "dataset": catalog.dataset_sections()}, "")
         handle.write("\n")
 
 
-class _Rows:
+def _later(make: Callable[[], list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
     """A table's rows, made only when the writer reaches them."""
-
-    def __init__(self, make: Callable[[], list[dict[str, Any]]]) -> None:
-        self.make = make
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(self.make())
+    yield from make()
 
 
 def _write_mapping(handle: TextIO, value: Mapping[str, Any], indent: str) -> None:
