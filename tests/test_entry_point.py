@@ -51,17 +51,73 @@ def test_exit_codes() -> None:
     assert run("list", "--country", "Atlantis").returncode == 0
 
 
-def test_closed_pipe_is_quiet() -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("quotes", "--format", "plain"),  # more than a pipe's buffer: fails while writing
+        ("--version",),  # Click flushes its one line at once
+        ("list", "--country", "Italy", "--json"),  # fits the buffer: fails when flushed at exit
+    ],
+)
+def test_closed_pipe_is_quiet(args: tuple[str, ...]) -> None:
     # `defect quotes | head -0`: the reader leaves before the first line is written (the
-    # process is still starting up when we close our end); no traceback, nothing on stderr.
+    # process is still starting up when we close our end); no traceback, nothing on stderr,
+    # and exit 1 (Click's status for it: the output was not delivered) however far it got.
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     proc = subprocess.Popen(
-        [DEFECT or "defect", "quotes", "--format", "plain"],
+        [DEFECT or "defect", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ, "COLUMNS": "80"},
+        env={**environ, "COLUMNS": "80"},
     )
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()
     err = proc.stderr.read().decode()
-    proc.wait(timeout=30)
+    assert proc.wait(timeout=30) == 1
     assert err == ""
+
+
+# The process ends without Python's teardown (entry._exit_now); what the teardown would do
+# for others must still happen: atexit functions run, output is whole, statuses are kept,
+# and a thread still running is waited for.
+EXIT_SCRIPT = """
+import atexit, sys, threading, time
+atexit.register(lambda: print("atexit ran", file=sys.stderr))
+if sys.argv[1] == "thread":
+    def late(): time.sleep(0.3); print("thread finished", file=sys.stderr, flush=True)
+    threading.Thread(target=late).start()
+sys.argv = ["defect", *sys.argv[2:]]
+from defectcli.entry import main
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "args", "status"),
+    [
+        # Less than a pipe's buffer: all of it is still in memory when the command returns.
+        ("plain", ("list", "--country", "Italy", "--json"), 0),
+        ("plain", ("show", "Nobody Atall"), 1),
+        ("plain", ("list", "--limit", "x"), 2),
+        ("thread", ("list", "--country", "Italy", "--json"), 0),
+    ],
+)
+def test_the_fast_exit_keeps_what_pythons_exit_does(
+    mode: str, args: tuple[str, ...], status: int
+) -> None:
+    # Buffered output, as on most machines (PYTHONUNBUFFERED would write it all at once).
+    environ = {k: v for k, v in os.environ.items() if k not in {"DEFECT_DATA", "PYTHONUNBUFFERED"}}
+    result = subprocess.run(
+        [sys.executable, "-c", EXIT_SCRIPT, mode, *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        check=False,
+    )
+    assert result.returncode == status, result.stderr
+    # After the thread, as in Python's own exit.
+    assert result.stderr.endswith("atexit ran\n")
+    assert ("thread finished\natexit ran" in result.stderr) == (mode == "thread")
+    if status == 0:
+        whole = run(*args)
+        assert result.stdout == whole.stdout and json.loads(result.stdout)

@@ -3,10 +3,15 @@
 Ctrl-C while Python is still importing the program would otherwise print a traceback, and
 SIGTERM would end the process without running any clean-up; here both end the way Ctrl-C
 does later on (exit 130, or 143 for SIGTERM), with nothing half-written left behind.
+
+Once the command has finished, the process ends without Python's teardown (see
+``_exit_now``): freeing every module and object one by one costs more than a warm lookup.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 from typing import NoReturn
 
@@ -29,4 +34,50 @@ def main() -> NoReturn:
         from .cli import main as run
     except KeyboardInterrupt:
         sys.exit(130)
-    run()
+    try:
+        run()
+    except SystemExit as done:
+        _exit_now(done.code)
+
+
+def _exit_now(code: object) -> NoReturn:
+    """End the process with ``code`` as ``sys.exit`` would, minus the interpreter's teardown.
+
+    Python's exit frees every module and object one at a time: about 4 ms after
+    ``import click`` and 6 ms more once Rich is loaded, a sixth of a warm ``defect list``
+    (Instagram's engineers skip it the same way, in "Dismissing Python Garbage Collection
+    at Instagram", 2017). Nothing of ours needs it: every file we write is closed by a
+    ``with`` block before the command returns, and SQLite's files are complete on disk.
+    What the teardown would still do is done here: the standard streams are flushed and the
+    ``atexit`` functions run. If a thread is still running, Python's own exit is used: it
+    waits for the thread first.
+    """
+    status = _status(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except BrokenPipeError:
+            # The reader went away (`defect list --json | head -c 1`) before the last of
+            # the output was flushed: exit 1 quietly, as Click does when that happens while
+            # the command runs. What is left goes to /dev/null: no later flush can complain.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+            status = status or 1
+        except (OSError, ValueError):  # a closed stream: nothing more can reach it
+            pass
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        sys.exit(status)  # Python waits for the thread, then runs the atexit functions
+    atexit._run_exitfuncs()
+    os._exit(status)
+
+
+def _status(code: object) -> int:
+    """The exit status ``sys.exit(code)`` gives: None is success, a number is itself, and
+    anything else is printed to stderr and is a failure."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
