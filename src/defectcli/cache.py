@@ -82,20 +82,22 @@ def stamp_of(data_file: DataFile) -> Stamp:
     return _stamp(data_file)
 
 
-def _checksum(names: Sequence[str], numbers: array[int]) -> str:
-    """One short value for every file's stamp: comparing it costs nothing at 100,000 files
-    (two checksums from zlib, which loads in microseconds, unlike hashlib's OpenSSL)."""
+def _checksum(count: int, names: str, numbers: array[int]) -> str:
+    """One short value for every file's stamp (``names``: the ``count`` paths, one a line):
+    comparing it costs nothing at 100,000 files (two checksums from zlib, which loads in
+    microseconds, unlike hashlib's OpenSSL)."""
     import zlib
 
-    data = "\n".join(names).encode() + b"\0" + numbers.tobytes()
-    return f"{len(names)}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
+    data = names.encode() + b"\0" + numbers.tobytes()
+    return f"{count}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
 
 
 def fingerprint(stamps: Sequence[Stamp]) -> str:
     """The checksum of a list of stamps (what ``folder_fingerprint`` computes from disk)."""
     from array import array
 
-    return _checksum([s[0] for s in stamps], array("q", [n for s in stamps for n in s[1:]]))
+    numbers = array("q", [n for s in stamps for n in s[1:]])
+    return _checksum(len(stamps), "\n".join(s[0] for s in stamps), numbers)
 
 
 # Folders with at least this many files are stat'ed by two processes at once.
@@ -168,7 +170,10 @@ def folder_fingerprint(root: str) -> str | None:
 
     is_data = methodcaller("endswith", DATA_SUFFIXES)
     width = 1 + len(_STAT_FIELDS)
-    relative: list[str] = []
+    count = 0
+    # Each folder's paths as one string ("people/a.yaml\npeople/b.yaml"), joined in C: one
+    # string a file, made by Python, took 18 ms at 100,000 files.
+    listed: list[str] = []
     numbers = array("q")
     for folder in FOLDER_KINDS:
         path = os.path.join(root, folder)
@@ -189,9 +194,11 @@ def folder_fingerprint(root: str) -> str | None:
             kept = [i for i, mode in enumerate(found[::width]) if stat.S_ISREG(mode)]
             names = [names[i] for i in kept]
             found = array("q", [n for i in kept for n in found[i * width : (i + 1) * width]])
-        relative.extend(map(f"{folder}/".__add__, names))
+        if names:
+            listed.append(f"{folder}/" + f"\n{folder}/".join(names))
+            count += len(names)
         numbers.extend(found)
-    return _checksum(relative, numbers)
+    return _checksum(count, "\n".join(listed), numbers)
 
 
 def _is_racy(stamp: Stamp, built_ns: int) -> bool:
