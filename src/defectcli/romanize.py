@@ -196,5 +196,13 @@ def phonetic_words(name: str) -> tuple[str, ...]:
 
 def phonetic_key(name: str) -> str:
     """One key for a whole name: ``Thae Yong-ho`` and ``Tae Young Ho`` share it."""
+    return joined_key(phonetic_words(name))
+
+
+_REPEATED = re.compile(r"(.)\1+")
+
+
+def joined_key(keys: tuple[str, ...]) -> str:
+    """``phonetic_key`` from the name's ``phonetic_words`` (for callers that have both)."""
     # Collapse doubled letters across word boundaries too: "Song Gil" and "Songgil".
-    return re.sub(r"(.)\1+", r"\1", "".join(phonetic_words(name)))
+    return _REPEATED.sub(r"\1", "".join(keys))
