@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -289,6 +290,18 @@ def test_export_never_overwrites_without_force(invoke: Invoke, tmp_path: Path) -
     assert invoke("export", "-f", "json", "-o", str(target), "--force").exit_code == 0
     assert json.loads(target.read_text(encoding="utf-8"))["people"]
     assert [p.name for p in tmp_path.iterdir()] == ["keep.json"]  # no temporary left
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_export_never_replaces_a_device_or_a_pipe(invoke: Invoke, tmp_path: Path) -> None:
+    # `--output /dev/full --force` as root replaced the device with a file (found by trying).
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for force in ([], ["--force"]):
+        result = invoke("export", "-f", "json", "-o", str(fifo), *force)
+        assert result.exit_code == 1 and "not a regular file" in result.stderr
+        assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]  # no temporary left
 
 
 def test_json_data_files_sit_beside_yaml(invoke: Invoke, mini_copy: Path) -> None:

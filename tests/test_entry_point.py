@@ -121,3 +121,28 @@ def test_the_fast_exit_keeps_what_pythons_exit_does(
     if status == 0:
         whole = run(*args)
         assert result.stdout == whole.stdout and json.loads(result.stdout)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "--country", "Italy", "--json"),  # written when flushed at exit
+        ("quotes", "--format", "plain"),  # more than a buffer: written while it runs
+    ],
+)
+def test_a_full_disk_is_reported_not_ignored(args: tuple[str, ...]) -> None:
+    # Output that cannot be written whole is a failure with a message, never success
+    # (the exit without teardown flushes by hand) nor an "internal error".
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [DEFECT or "defect", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environ,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr == "defect: cannot write the output: No space left on device\n"

@@ -6,6 +6,7 @@ below turns them into one message on stderr and an exit status, never a tracebac
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from .errors import DefectError
     from .query import Catalog
 
+# No space left, over quota, file too large: the disk's answer to a write, not a bug.
+_DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 EXIT_INTERRUPTED = 130  # as errors.EXIT_INTERRUPTED; kept here so start-up imports nothing more
 
 EPILOG = """\b
@@ -163,6 +166,10 @@ def main() -> NoReturn:
     except BrokenPipeError:
         _quiet_broken_pipe()
     except Exception as error:  # a bug: one line, and the traceback only on request
+        if isinstance(error, OSError) and error.errno in _DISK_FULL:
+            # Not a bug: the output (a pipe's file, an export) could not be written whole.
+            click.echo(f"defect: cannot write the output: {error.strerror}", err=True)
+            sys.exit(1)
         if os.environ.get("DEFECT_DEBUG"):
             raise
         click.echo(

@@ -54,17 +54,21 @@ def _exit_now(code: object) -> NoReturn:
     """
     status = _status(code)
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # no such stream (started with it closed)
+            continue
         try:
-            if stream is not None:
-                stream.flush()
-        except BrokenPipeError:
+            stream.flush()
+        except ValueError:  # a closed stream: nothing more can reach it
+            pass
+        except OSError as error:
             # The reader went away (`defect list --json | head -c 1`) before the last of
             # the output was flushed: exit 1 quietly, as Click does when that happens while
-            # the command runs. What is left goes to /dev/null: no later flush can complain.
+            # the command runs. Any other failure (a full disk) leaves the output cut
+            # short: say so. Whatever is left goes to /dev/null: no later flush can fail.
+            if stream is sys.stdout and not isinstance(error, BrokenPipeError):
+                print(f"defect: cannot write the output: {error.strerror}", file=sys.stderr)
             os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
             status = status or 1
-        except (OSError, ValueError):  # a closed stream: nothing more can reach it
-            pass
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
         sys.exit(status)  # Python waits for the thread, then runs the atexit functions

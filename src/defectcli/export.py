@@ -127,6 +127,12 @@ def _write_mapping(handle: TextIO, value: Mapping[str, Any], indent: str) -> Non
 def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path:
     """Write the dataset to ``output`` in ``fmt``; return the path written."""
     target = Path(output)
+    if target.exists() and not (target.is_file() or target.is_dir()):
+        # A device, a pipe, a socket: the export would take its name and replace it (as
+        # root, /dev/full or /dev/stdout itself), even with --force never what was meant.
+        raise ExportError(
+            f"{output} is not a regular file or folder; export writes only files and folders."
+        )
     if target.exists() and not force:
         raise ExportError(f"{output} already exists; add --force to replace it.")
     if target.exists() and target.is_dir() != (fmt == "csv"):
