@@ -146,3 +146,20 @@ def test_a_full_disk_is_reported_not_ignored(args: tuple[str, ...]) -> None:
         )
     assert result.returncode == 1
     assert result.stderr == "defect: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize(
+    "args", [("list",), ("show", "Thae", "--json"), ("stats",), ("cite", "thae")]
+)
+def test_a_closed_standard_output_is_an_error_not_a_crash(args: tuple[str, ...]) -> None:
+    # `defect list >&-`: Python starts with sys.stdout None; this was an "internal error".
+    result = subprocess.run(
+        [DEFECT or "defect", *args],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.close(1),
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr == "Error: cannot write the output: standard output is closed\n"

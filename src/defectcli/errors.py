@@ -45,6 +45,10 @@ class DefectError(Exception):
     exit_code = 1
 
 
+class OutputClosed(DefectError):
+    """The command started with its standard output closed (``defect list >&-``)."""
+
+
 class DataError(DefectError):
     """The dataset could not be loaded: every problem found, all at once."""
 

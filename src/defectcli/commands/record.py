@@ -145,7 +145,9 @@ def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
     """
     from ..errors import NotFound
     from ..render.cite import cite
+    from ..render.context import standard_output
 
+    output = standard_output()  # before any work: nowhere to write is an error
     catalog = state.catalog()
     text = " ".join(target)
     try:
@@ -155,4 +157,4 @@ def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
             sources = list(catalog.profile(text).sources)
         except NotFound:
             raise no_source from None
-    click.echo(cite(sources, style), nl=False)
+    output.write(cite(sources, style))

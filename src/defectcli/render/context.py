@@ -49,7 +49,7 @@ class Output(NamedTuple):
         export_svg: str | None = None,
         export_html: str | None = None,
     ) -> Output:
-        stream = stream if stream is not None else sys.stdout
+        stream = stream if stream is not None else standard_output()
         is_tty = _isatty(stream)
         resolved = format or ("table" if is_tty else "plain")
         return cls(resolved, color, stream, is_tty, width, export_svg, export_html)
@@ -115,6 +115,16 @@ class Output(NamedTuple):
         # auto: Rich itself honours NO_COLOR, FORCE_COLOR and TERM=dumb, and draws no
         # escape codes when the stream is not a terminal.
         return Console(file=self.stream, width=width, highlight=False, emoji=False)
+
+
+def standard_output() -> TextIO:
+    """``sys.stdout``, or ``OutputClosed`` when the process started with it closed (`>&-`):
+    Python then sets it to None, and Click's ``echo`` would drop the output in silence."""
+    if sys.stdout is None:
+        from ..errors import OutputClosed
+
+        raise OutputClosed("cannot write the output: standard output is closed")
+    return sys.stdout
 
 
 def _isatty(stream: TextIO) -> bool:
