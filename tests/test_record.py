@@ -205,3 +205,22 @@ def test_export_svg_and_html(invoke: Invoke, tmp_path: Path, args: list[str]) ->
     root = ET.parse(svg).getroot()
     assert root.tag.endswith("svg")
     assert "<html" in html.read_text(encoding="utf-8").lower()
+
+
+def test_a_picture_in_a_missing_folder_is_refused_before_any_work(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    target = tmp_path / "no-such-folder" / "out.svg"
+    result = invoke("list", "--export-svg", str(target))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"no such folder: {target.parent}" in result.stderr
+    assert not target.parent.exists()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_picture_that_cannot_be_written_is_an_error(invoke: Invoke) -> None:
+    # Was "internal error" (exit 70) for any failure to save the picture.
+    result = invoke("stats", "--export-html", "/dev/full")
+    assert result.exit_code == 1
+    assert "cannot write /dev/full: No space left on device" in result.stderr
+    assert "internal error" not in result.stderr

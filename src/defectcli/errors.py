@@ -45,8 +45,9 @@ class DefectError(Exception):
     exit_code = 1
 
 
-class OutputClosed(DefectError):
-    """The command started with its standard output closed (``defect list >&-``)."""
+class OutputError(DefectError):
+    """Output that cannot be written: standard output closed from the start
+    (``defect list >&-``), a picture's file that cannot be created."""
 
 
 class DataError(DefectError):

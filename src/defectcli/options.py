@@ -64,12 +64,14 @@ def output_options(func: F) -> F:
             "--export-svg",
             metavar="FILE",
             type=click.Path(dir_okay=False, writable=True),
+            callback=_in_a_folder,
             help="Also save the terminal view (table, card, chart) as an SVG picture.",
         ),
         click.option(
             "--export-html",
             metavar="FILE",
             type=click.Path(dir_okay=False, writable=True),
+            callback=_in_a_folder,
             help="Also save the terminal view as an HTML page.",
         ),
     ]
@@ -77,6 +79,17 @@ def output_options(func: F) -> F:
     for option in reversed(options):
         result = option(result)
     return cast(F, result)
+
+
+def _in_a_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A picture's path must be in a folder that exists: said before any work is done,
+    rather than once the picture is drawn."""
+    import os
+
+    folder = os.path.dirname(value) if value else ""
+    if folder and not os.path.isdir(folder):
+        raise click.BadParameter(f"no such folder: {folder}", ctx, param)
+    return value
 
 
 def limit_option(func: F) -> F:

@@ -118,12 +118,12 @@ class Output(NamedTuple):
 
 
 def standard_output() -> TextIO:
-    """``sys.stdout``, or ``OutputClosed`` when the process started with it closed (`>&-`):
+    """``sys.stdout``, or ``OutputError`` when the process started with it closed (`>&-`):
     Python then sets it to None, and Click's ``echo`` would drop the output in silence."""
     if sys.stdout is None:
-        from ..errors import OutputClosed
+        from ..errors import OutputError
 
-        raise OutputClosed("cannot write the output: standard output is closed")
+        raise OutputError("cannot write the output: standard output is closed")
     return sys.stdout
 
 

@@ -255,6 +255,15 @@ def _export(out: Output, draw: Draw) -> None:
     console = out.recording_console()
     draw(console)
     if out.export_svg:
-        console.save_svg(out.export_svg, title="defect", clear=False)
+        _save(out.export_svg, lambda path: console.save_svg(path, title="defect", clear=False))
     if out.export_html:
-        console.save_html(out.export_html, clear=False)
+        _save(out.export_html, lambda path: console.save_html(path, clear=False))
+
+
+def _save(path: str, save: Callable[[str], None]) -> None:
+    try:
+        save(path)
+    except OSError as error:  # no permission, a full disk, a folder gone meanwhile...
+        from ..errors import OutputError
+
+        raise OutputError(f"cannot write {path}: {error.strerror}") from None
