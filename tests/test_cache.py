@@ -304,6 +304,37 @@ def test_export_never_replaces_a_device_or_a_pipe(invoke: Invoke, tmp_path: Path
     assert [p.name for p in tmp_path.iterdir()] == ["pipe"]  # no temporary left
 
 
+@pytest.mark.parametrize(
+    ("fmt", "failure", "reason"),
+    [
+        ("json", PermissionError(13, "Permission denied"), "Permission denied"),
+        ("csv", OSError(28, "No space left on device"), "No space left on device"),
+        ("sqlite", sqlite3.OperationalError("database or disk is full"), "disk is full"),
+    ],
+)
+def test_an_export_that_cannot_be_written_says_why(
+    invoke: Invoke,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+    failure: Exception,
+    reason: str,
+) -> None:
+    # These were "internal error" (exit 70); found by exporting into /proc and /sys.
+    from defectcli import export
+
+    def fail(*args: object) -> None:
+        raise failure
+
+    writer = {"json": "_json_export", "csv": "_csv_folder", "sqlite": "_sqlite"}[fmt]
+    monkeypatch.setattr(export, writer, fail)
+    target = tmp_path / f"out.{fmt}"
+    result = invoke("export", "-f", fmt, "-o", str(target))
+    assert result.exit_code == 1
+    assert f"cannot write {target}: " in result.stderr and reason in result.stderr
+    assert list(tmp_path.iterdir()) == []  # the temporary file or folder is gone too
+
+
 def test_json_data_files_sit_beside_yaml(invoke: Invoke, mini_copy: Path) -> None:
     import yaml
 

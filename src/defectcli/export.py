@@ -143,16 +143,21 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise ExportError(f"no such folder: {parent}")
-    if fmt == "csv":
-        _write_folder(target, lambda folder: _csv_folder(catalog, folder))
-    elif fmt == "sqlite":
-        _write_file(target, lambda path: _sqlite(catalog, path))
-    elif fmt == "json":
-        _write_file(target, lambda path: _json_export(catalog, path))
-    elif fmt == "ndjson":
-        _write_file(target, lambda path: _ndjson_export(catalog, path))
-    else:
-        raise ValueError(f"unknown export format {fmt!r}")
+    try:
+        if fmt == "csv":
+            _write_folder(target, lambda folder: _csv_folder(catalog, folder))
+        elif fmt == "sqlite":
+            _write_file(target, lambda path: _sqlite(catalog, path))
+        elif fmt == "json":
+            _write_file(target, lambda path: _json_export(catalog, path))
+        elif fmt == "ndjson":
+            _write_file(target, lambda path: _ndjson_export(catalog, path))
+        else:
+            raise ValueError(f"unknown export format {fmt!r}")
+    except OSError as error:  # no permission in the folder, a full disk...
+        raise ExportError(f"cannot write {output}: {error.strerror}") from None
+    except sqlite3.OperationalError as error:  # the same, as SQLite words it
+        raise ExportError(f"cannot write {output}: {error}") from None
     return target
 
 
