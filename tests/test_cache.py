@@ -335,6 +335,30 @@ def test_an_export_that_cannot_be_written_says_why(
     assert list(tmp_path.iterdir()) == []  # the temporary file or folder is gone too
 
 
+@pytest.mark.parametrize("fmt", ["json", "ndjson"])
+def test_json_and_ndjson_export_to_standard_output(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    # `-o -` wrote a file named "-" (found by trying); now it is standard output.
+    monkeypatch.chdir(tmp_path)
+    streamed = invoke("export", "-f", fmt, "-o", "-")
+    assert streamed.exit_code == 0, streamed.stderr
+    assert streamed.stderr == ""  # no "Wrote ..." in the way of a pipe
+    assert invoke("export", "-f", fmt, "-o", "file").exit_code == 0
+    assert streamed.stdout == (tmp_path / "file").read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]
+
+
+@pytest.mark.parametrize("fmt", ["sqlite", "csv"])
+def test_a_file_or_folder_export_refuses_standard_output(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("export", "-f", fmt, "-o", "-")
+    assert result.exit_code == 1 and "give its path, not -" in result.stderr
+    assert result.stdout == "" and list(tmp_path.iterdir()) == []
+
+
 def test_json_data_files_sit_beside_yaml(invoke: Invoke, mini_copy: Path) -> None:
     import yaml
 

@@ -30,6 +30,9 @@ from typing import Any, TextIO
 from .errors import DefectError
 from .query import Catalog
 
+# The formats that can go to standard output (``--output -``): one stream of text.
+STREAMED = ("json", "ndjson")
+
 
 class ExportError(DefectError):
     """The export could not be written (exists without --force, a bad path...)."""
@@ -93,11 +96,15 @@ def _ndjson_lines(document: Mapping[str, Any]) -> Iterator[str]:
 
 
 def _json_export(catalog: Catalog, path: Path) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        _write_json(catalog, handle)
+
+
+def _write_json(catalog: Catalog, handle: TextIO) -> None:
     """The five tables as the commands print them, then the dataset itself."""
     views: dict[str, Any] = {name: _later(make) for name, (_, make) in tables(catalog).items()}
-    with path.open("w", encoding="utf-8") as handle:
-        _write_mapping(handle, {**views, "dataset": catalog.dataset_sections()}, "")
-        handle.write("\n")
+    _write_mapping(handle, {**views, "dataset": catalog.dataset_sections()}, "")
+    handle.write("\n")
 
 
 def _later(make: Callable[[], list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
@@ -124,8 +131,21 @@ def _write_mapping(handle: TextIO, value: Mapping[str, Any], indent: str) -> Non
     handle.write(f"\n{indent}}}")
 
 
-def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path:
-    """Write the dataset to ``output`` in ``fmt``; return the path written."""
+def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path | None:
+    """Write the dataset to ``output`` in ``fmt``; return the path written (None for
+    ``-``: JSON and NDJSON to standard output, as they are made)."""
+    if output == "-":
+        if fmt not in STREAMED:
+            what = "a folder" if fmt == "csv" else "a file"
+            raise ExportError(f"{fmt} export writes {what}: give its path, not -.")
+        from .render.context import standard_output
+
+        stream = standard_output()
+        if fmt == "json":
+            _write_json(catalog, stream)
+        else:
+            _write_ndjson(catalog, stream)
+        return None
     target = Path(output)
     if target.exists() and not (target.is_file() or target.is_dir()):
         # A device, a pipe, a socket: the export would take its name and replace it (as
@@ -163,8 +183,12 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
 
 def _ndjson_export(catalog: Catalog, path: Path) -> None:
     with path.open("w", encoding="utf-8") as handle:
-        for line in _ndjson_lines(catalog.dataset_sections()):
-            handle.write(line + "\n")
+        _write_ndjson(catalog, handle)
+
+
+def _write_ndjson(catalog: Catalog, handle: TextIO) -> None:
+    for line in _ndjson_lines(catalog.dataset_sections()):
+        handle.write(line + "\n")
 
 
 def _write_file(target: Path, write: Callable[[Path], object]) -> None:

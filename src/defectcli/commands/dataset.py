@@ -87,7 +87,7 @@ def _check_files(target: str | None, shown: str, out: Output) -> dict[str, int]:
     "--output",
     metavar="PATH",
     required=True,
-    help="Where to write (a folder for csv).",
+    help="Where to write (a folder for csv); - for standard output (json, ndjson).",
 )
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @click.pass_obj
@@ -103,8 +103,10 @@ def export_command(state: State, fmt: str, output: str, force: bool) -> None:
       defect export --format json --output all.json && defect --data all.json list
       defect export -f json -o all.json --force && jq '.quotes[].text' all.json
       defect export --format csv --output tables/ --force
+      defect export -f ndjson -o - | grep '"type": "source"'
     """
     from ..export import export
 
     written = export(state.catalog(), fmt, output, force)
-    click.echo(f"Wrote {fmt} export to {written}", err=True)
+    if written is not None:  # not on standard output, where it would be in the way
+        click.echo(f"Wrote {fmt} export to {written}", err=True)
