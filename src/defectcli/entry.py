@@ -67,7 +67,10 @@ def _exit_now(code: object) -> NoReturn:
             # short: say so. Whatever is left goes to /dev/null: no later flush can fail.
             if stream is sys.stdout and not isinstance(error, BrokenPipeError):
                 print(f"defect: cannot write the output: {error.strerror}", file=sys.stderr)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+            from contextlib import suppress
+
+            with suppress(OSError, ValueError):  # not a file descriptor's stream: let it be
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
             status = status or 1
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
