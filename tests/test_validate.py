@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import Invoke
 
 PERSON = "people/alpha-tester.yaml"
@@ -211,3 +213,29 @@ def test_the_fast_check_agrees_with_jsonschema() -> None:
                 print(data_file.display, path, how, fast(candidate))
         assert fast(loaded.data) and slow.is_valid(loaded.data)
     assert compared > 2000 and disagreements == 0
+
+
+@pytest.mark.parametrize("command", [["list"], ["validate"]])
+def test_one_persons_file_given_as_a_dataset_says_so(
+    invoke: Invoke, mini: Path, command: list[str]
+) -> None:
+    # It was a list of every person key the dataset schema does not know (32 lines for
+    # Thae Yong Ho's file); the one thing wrong is that it is not a dataset.
+    person = mini / "people" / "alpha-tester.yaml"
+    result = invoke("--data", str(person), *command)
+    assert result.exit_code == 1
+    first, *rest = result.stderr.splitlines()
+    assert first == (
+        f"{person}: a single record (such as one person's file), not a dataset: --data takes"
+        " a dataset folder (with people/, sources/...) or one file with people:, sources:,"
+        " events: and statistics:"
+    )
+    assert rest == ["1 problem found in the dataset"]
+
+
+def test_a_dataset_file_with_mistakes_still_lists_them(invoke: Invoke, tmp_path: Path) -> None:
+    broken = tmp_path / "all.yaml"
+    broken.write_text("people:\n  - id: x\nsorces: []\n", encoding="utf-8")
+    result = invoke("--data", str(broken), "validate")
+    assert result.exit_code == 1
+    assert "unknown key 'sorces'" in result.stderr and "not a dataset" not in result.stderr

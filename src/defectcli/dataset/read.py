@@ -101,10 +101,30 @@ def _check_part(
         if data_file.kind == "dataset":
             parsed = as_dataset(parsed)
         found = schema_problems(parsed)
+        if found and data_file.kind == "dataset" and _one_record(parsed.data):
+            found = [_not_a_dataset(parsed)]  # not a dataset with mistakes: say that alone
         problems += found
         if not found:
             loaded.append(parsed)
     return loaded, problems
+
+
+def _one_record(data: object) -> bool:
+    """A dataset file has no top-level id; one person's file (people/NAME.yaml) has one,
+    and its own ``events`` and ``sources`` (lists of another shape), but no ``people``."""
+    return isinstance(data, dict) and "id" in data and "people" not in data
+
+
+def _not_a_dataset(parsed: LoadedFile) -> Problem:
+    return Problem(
+        parsed.source.display,
+        None,
+        None,
+        "",
+        "a single record (such as one person's file), not a dataset: --data takes a "
+        "dataset folder (with people/, sources/...) or one file with people:, sources:, "
+        "events: and statistics:",
+    )
 
 
 def _read_files(
