@@ -145,7 +145,7 @@ def test_a_full_disk_is_reported_not_ignored(args: tuple[str, ...]) -> None:
             check=False,
         )
     assert result.returncode == 1
-    assert result.stderr == "defect: cannot write the output: No space left on device\n"
+    assert result.stderr == "Error: cannot write the output: No space left on device\n"
 
 
 @pytest.mark.parametrize(

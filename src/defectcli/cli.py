@@ -168,7 +168,7 @@ def main() -> NoReturn:
     except Exception as error:  # a bug: one line, and the traceback only on request
         if isinstance(error, OSError) and error.errno in _DISK_FULL:
             # Not a bug: the output (a pipe's file, an export) could not be written whole.
-            click.echo(f"defect: cannot write the output: {error.strerror}", err=True)
+            click.echo(f"Error: cannot write the output: {error.strerror}", err=True)
             sys.exit(1)
         if os.environ.get("DEFECT_DEBUG"):
             raise

@@ -44,7 +44,7 @@ def _exit_now(code: object) -> NoReturn:
     """End the process with ``code`` as ``sys.exit`` would, minus the interpreter's teardown.
 
     Python's exit frees every module and object one at a time: about 4 ms after
-    ``import click`` and 6 ms more once Rich is loaded, a sixth of a warm ``defect list``
+    ``import click`` and 6 ms more once Rich is loaded: a tenth or more of a warm run
     (Instagram's engineers skip it the same way, in "Dismissing Python Garbage Collection
     at Instagram", 2017). Nothing of ours needs it: every file we write is closed by a
     ``with`` block before the command returns, and SQLite's files are complete on disk.
@@ -66,7 +66,7 @@ def _exit_now(code: object) -> NoReturn:
             # the command runs. Any other failure (a full disk) leaves the output cut
             # short: say so. Whatever is left goes to /dev/null: no later flush can fail.
             if stream is sys.stdout and not isinstance(error, BrokenPipeError):
-                print(f"defect: cannot write the output: {error.strerror}", file=sys.stderr)
+                print(f"Error: cannot write the output: {error.strerror}", file=sys.stderr)
             from contextlib import suppress
 
             with suppress(OSError, ValueError):  # not a file descriptor's stream: let it be
