@@ -326,7 +326,7 @@ def test_an_export_that_cannot_be_written_says_why(
     def fail(*args: object) -> None:
         raise failure
 
-    writer = {"json": "_json_export", "csv": "_csv_folder", "sqlite": "_sqlite"}[fmt]
+    writer = {"json": "_write_json", "csv": "_csv_folder", "sqlite": "_sqlite"}[fmt]
     monkeypatch.setattr(export, writer, fail)
     target = tmp_path / f"out.{fmt}"
     result = invoke("export", "-f", fmt, "-o", str(target))

@@ -95,11 +95,6 @@ def _ndjson_lines(document: Mapping[str, Any]) -> Iterator[str]:
             yield json.dumps({"type": kind, **record}, ensure_ascii=False)
 
 
-def _json_export(catalog: Catalog, path: Path) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        _write_json(catalog, handle)
-
-
 def _write_json(catalog: Catalog, handle: TextIO) -> None:
     """The five tables as the commands print them, then the dataset itself."""
     views: dict[str, Any] = {name: _later(make) for name, (_, make) in tables(catalog).items()}
@@ -140,11 +135,7 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
             raise ExportError(f"{fmt} export writes {what}: give its path, not -.")
         from .render.context import standard_output
 
-        stream = standard_output()
-        if fmt == "json":
-            _write_json(catalog, stream)
-        else:
-            _write_ndjson(catalog, stream)
+        _text_writer(fmt)(catalog, standard_output())
         return None
     target = Path(output)
     if target.exists() and not (target.is_file() or target.is_dir()):
@@ -168,10 +159,9 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
             _write_folder(target, lambda folder: _csv_folder(catalog, folder))
         elif fmt == "sqlite":
             _write_file(target, lambda path: _sqlite(catalog, path))
-        elif fmt == "json":
-            _write_file(target, lambda path: _json_export(catalog, path))
-        elif fmt == "ndjson":
-            _write_file(target, lambda path: _ndjson_export(catalog, path))
+        elif fmt in STREAMED:
+            write = _text_writer(fmt)
+            _write_file(target, lambda path: _text_file(path, lambda h: write(catalog, h)))
         else:
             raise ValueError(f"unknown export format {fmt!r}")
     except OSError as error:  # no permission in the folder, a full disk...
@@ -181,9 +171,14 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
     return target
 
 
-def _ndjson_export(catalog: Catalog, path: Path) -> None:
+def _text_writer(fmt: str) -> Callable[[Catalog, TextIO], None]:
+    """What writes a JSON or NDJSON export to a text stream (a file, or standard output)."""
+    return _write_json if fmt == "json" else _write_ndjson
+
+
+def _text_file(path: Path, write: Callable[[TextIO], None]) -> None:
     with path.open("w", encoding="utf-8") as handle:
-        _write_ndjson(catalog, handle)
+        write(handle)
 
 
 def _write_ndjson(catalog: Catalog, handle: TextIO) -> None:
