@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import re
+import shlex
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from conftest import Invoke
 from defectcli.cli import cli
 from defectcli.commands import COMMANDS
 
@@ -29,3 +33,57 @@ def test_every_command_is_documented(name: str) -> None:
     for param in command.params:
         if param.param_type_name == "option":
             assert param.help, f"{name} {param.name} has no help"  # type: ignore[attr-defined]
+
+
+# Examples a reader copies: those in the README (after "$ ") and in every help text (under
+# "Examples:"). What follows the command on the line is a pipe, a redirection or a comment
+# (everything after two spaces in a help text is its description).
+_SHELL_TAIL = re.compile(r"\s+(\||>|#).*$")
+# Examples that document a failure, with the status they document.
+DOCUMENTED_FAILURES = {"defect show kim": 1, "defect show Thea Yong Ho": 1}
+# A folder name that stands for the reader's own data.
+PLACEHOLDER = "my-data"
+
+
+def _help_examples() -> list[str]:
+    runner = CliRunner()
+    texts = [runner.invoke(cli, ["--help"]).output]
+    texts += [runner.invoke(cli, [name, "--help"]).output for name in sorted(COMMANDS)]
+    found: list[str] = []
+    for text in texts:
+        _, _, examples = text.partition("Examples:\n")
+        for line in examples.split("\n\n")[0].splitlines():
+            found.append(re.split(r"\s{2,}", line.strip())[0])
+    return found
+
+
+def _readme_examples() -> list[str]:
+    return [line[2:] for line in README.splitlines() if line.startswith("$ defect ")]
+
+
+def _examples() -> list[str]:
+    commands = (_SHELL_TAIL.sub("", line) for line in _help_examples() + _readme_examples())
+    return sorted({c for c in commands if PLACEHOLDER not in c})
+
+
+def test_the_examples_are_found() -> None:
+    examples = _examples()
+    assert len(examples) >= 40
+    assert "defect show Tae Young-ho" in examples  # README
+    assert 'defect timeline --person "Thae Yong Ho"' in examples  # a command's help
+
+
+@pytest.mark.parametrize("example", _examples())
+def test_every_documented_example_works(
+    example: str, invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each example does what its line says: a result and status 0, or the failure it
+    shows. Examples chained with && run in turn (an export, then reading it back)."""
+    monkeypatch.chdir(tmp_path)  # where exports and saved citations land
+    for step in example.split(" && "):
+        words = shlex.split(step)
+        if words[0] != "defect":
+            continue  # another tool reading what defect wrote (jq)
+        result = invoke(*words[1:])
+        assert result.exit_code == DOCUMENTED_FAILURES.get(step, 0), result.output
+        assert result.output.strip(), f"{step}: printed nothing"

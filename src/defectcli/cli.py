@@ -143,7 +143,7 @@ def cli(ctx: click.Context, data: str | None) -> None:
       defect list                      everyone, newest cases last
       defect list --year 2019          who defected in 2019
       defect show "Thae Yong Ho"       a profile card, sources numbered
-      defect quotes --person ri        what Ri Il Gyu said, and where
+      defect quotes --person "ri il"   what Ri Il Gyu said, and where
       defect list --json | jq '.[].name'
     """
     ctx.obj = State(data or None)

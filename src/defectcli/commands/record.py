@@ -112,7 +112,7 @@ def sources_command(state: State, person: str | None, kind: str | None, out: Out
     \b
     Examples:
       defect sources --person "Ri Il Gyu"
-      defect sources --kind book
+      defect sources --kind interview
       defect sources --json | jq -r '.[].url'
     """
     from ..render import emit
