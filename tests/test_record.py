@@ -126,6 +126,17 @@ def test_timeline_since_2023_tells_the_2023_24_story(invoke: Invoke) -> None:
     assert any(e["kind"] == "mission-closure" for e in events)  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("command", ["timeline", "stats"])
+def test_year_is_that_year_alone(invoke: Invoke, command: str) -> None:
+    key = "date" if command == "timeline" else "year"
+    everything = as_json(invoke, command)
+    for year in (2016, 2019):
+        expected = [e for e in everything if str(e[key])[:4] == str(year)]  # type: ignore[index]
+        assert expected and as_json(invoke, command, "--year", str(year)) == expected
+    combined = invoke(command, "--year", "2016", "--since", "2015")
+    assert combined.exit_code == 2 and "--year" in combined.stderr
+
+
 def test_timeline_person_and_country(invoke: Invoke) -> None:
     thae = as_json(invoke, "timeline", "--person", "thae yong ho")
     assert thae and all(

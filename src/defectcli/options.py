@@ -183,9 +183,28 @@ def filter_options(func: F) -> F:
 
 
 def range_options(func: F) -> F:
-    """``--since`` and ``--until`` as years, for stats and timeline."""
-    func = click.option("--until", type=YEAR, help="Up to this year (inclusive).")(func)
-    return click.option("--since", type=YEAR, help="From this year on.")(func)
+    """``--year``, ``--since`` and ``--until`` as years, for stats and timeline. The
+    command receives ``since`` and ``until`` (``--year Y`` is both, as in ``list``)."""
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any, year: int | None, since: int | None, until: int | None, **kwargs: Any
+    ) -> Any:
+        if year is not None:
+            if since is not None or until is not None:
+                raise click.UsageError("--year is one year: use it alone, or --since/--until.")
+            since = until = year
+        check_range(since, until)
+        return func(*args, since=since, until=until, **kwargs)
+
+    result: Any = wrapper
+    for option in (
+        click.option("--until", type=YEAR, help="Up to this year (inclusive)."),
+        click.option("--since", type=YEAR, help="From this year on."),
+        click.option("--year", type=YEAR, help="Only this year."),
+    ):
+        result = option(result)
+    return cast(F, result)
 
 
 def check_range(since: int | None, until: int | None) -> None:

@@ -8,7 +8,7 @@ import click
 
 from .. import completion
 from ..choices import CITE_STYLES, SOURCE_KINDS
-from ..options import check_range, limit_option, output_options, range_options
+from ..options import limit_option, output_options, range_options
 from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
@@ -33,11 +33,11 @@ def stats_command(
     Examples:
       defect stats
       defect stats --since 2015 --stacked
+      defect stats --year 2019
       defect stats --json | jq '.[] | select(.year == 2009)'
     """
     from ..render import emit
 
-    check_range(since, until)
     emit.statistics(out, state.catalog().statistics(since, until), stacked)
 
 
@@ -74,10 +74,10 @@ def timeline_command(
     \b
     Examples:
       defect timeline --since 2023
+      defect timeline --year 2016 --format plain
       defect timeline --person "Thae Yong Ho"
       defect timeline --country Italy --json
     """
-    check_range(since, until)
     if out.format == "plain" and not out.exporting:
         # Ready-made in the index: 500,000 entries print in about a second.
         lines = state.catalog().timeline_lines(since, until, person, country, out.query_limit)
