@@ -100,6 +100,40 @@ def test_every_quotation_in_the_article_is_in_the_dataset_word_for_word(
         assert any(text in mine for mine in ours), f"missing or altered: {text!r}"
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _prose(value: object) -> list[str]:
+    """Every text a data file writes in its own voice: not quotations, titles or addresses."""
+    if isinstance(value, dict):
+        kept = (v for k, v in value.items() if k not in {"text", "translation", "title", "url"})
+        return [text for v in kept for text in _prose(v)]
+    if isinstance(value, list):
+        return [text for v in value for text in _prose(v)]
+    return [value] if isinstance(value, str) else []
+
+
+@pytest.mark.skipif(not ARTICLE.is_file(), reason="shared/ is not beside the checkout")
+def test_the_data_tells_the_article_facts_in_its_own_words(dataset: Dataset) -> None:
+    """No run of seven words of the article's own prose is copied into a note or summary
+    (its quotations are kept word for word, on purpose, as quotations)."""
+    import yaml
+
+    size = 7
+    article = _words(ARTICLE.read_text(encoding="utf-8"))
+    quoted = _words(" ".join(t for q in dataset.quotes for t in (q.text, q.translation) if t))
+    runs = {tuple(article[i : i + size]) for i in range(len(article) - size + 1)}
+    runs -= {tuple(quoted[i : i + size]) for i in range(len(quoted) - size + 1)}
+    assert len(runs) > 500
+    for path in data_files():
+        for text in _prose(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            words = _words(text)
+            copied = [words[i : i + size] for i in range(len(words) - size + 1)]
+            copied = [run for run in copied if tuple(run) in runs]
+            assert not copied, f"{path.name}: {' '.join(copied[0])!r} is the article's wording"
+
+
 def test_disagreements_are_kept_as_claims(dataset: Dataset) -> None:
     by_id = {p.id: p for p in dataset.people}
     ri_titles = {str(c.value).lower() for c in by_id["ri-il-gyu"].claims if c.field == "title"}
