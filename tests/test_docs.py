@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import json
 import re
 import shlex
 from pathlib import Path
@@ -87,3 +88,18 @@ def test_every_documented_example_works(
         result = invoke(*words[1:])
         assert result.exit_code == DOCUMENTED_FAILURES.get(step, 0), result.output
         assert result.output.strip(), f"{step}: printed nothing"
+
+
+def test_the_readme_counts_are_the_bundled_data(invoke: Invoke) -> None:
+    """The sentence that says what the dataset holds, against `defect validate`'s counts."""
+    counts = json.loads(invoke("validate", "--json").stdout)["counts"]
+    said = " ".join(README.split("It holds ", 1)[1].split("\n\n", 1)[0].split())
+    for key, words in (
+        ("people", "people"),
+        ("quotes", "quotations"),
+        ("sources", "sources"),
+        ("claims", "claims"),
+        ("events", "context events"),
+        ("statistics_years", "years"),
+    ):
+        assert f"{counts[key]} {words}" in said, (key, counts[key])
