@@ -126,6 +126,8 @@ def _stat_numbers_split(folder_fd: int | None, folder: str, names: Sequence[str]
     """``_stat_numbers`` for a large folder, split over processes: the time is the
     kernel's (about 2 µs a file here), and git stats its index in threads for the same
     reason; Python threads would queue on the interpreter lock between calls."""
+    if len(names) < _SPLIT_FROM:
+        return _stat_numbers(folder_fd, folder, names)  # without loading ``parallel``
     from array import array
 
     from . import parallel
