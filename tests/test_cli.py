@@ -170,6 +170,18 @@ def test_show_ambiguous_name_lists_candidates(invoke: Invoke) -> None:
     assert "matches" in result.stderr and "Kim Chol-song (김철성)" in result.stderr
 
 
+@pytest.mark.parametrize("name", ["ryu", "jang sung gil", "jo song gil"])
+def test_show_names_the_country_left_once(invoke: Invoke, name: str) -> None:
+    person = json.loads(invoke("show", name, "--json").stdout)
+    line = next(
+        x
+        for x in invoke("show", name, "--format", "plain").stdout.splitlines()
+        if x.strip().startswith("From:")
+    )
+    assert line.count(person["country"]) == 1, line
+    assert person["post"] in line
+
+
 def test_profile_is_an_alias_of_show(invoke: Invoke) -> None:
     assert invoke("profile", "thae", "--json").stdout == invoke("show", "thae", "--json").stdout
 

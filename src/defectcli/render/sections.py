@@ -60,7 +60,11 @@ def names_lines(profile: Profile) -> list[str]:
 def defection_lines(profile: Profile) -> list[str]:
     person = profile.person
     d = person.defection
-    lines = [f"From: {d.post + ', ' if d.post else ''}{d.country} {marks(profile, d.sources)}"]
+    # The country once: "Acting ambassador, Kuwait", not "Acting ambassador, Kuwait, Kuwait".
+    place = (
+        d.post if d.post and d.country in d.post else ", ".join(filter(None, [d.post, d.country]))
+    )
+    lines = [f"From: {place} {marks(profile, d.sources)}"]
     lines += _dated(profile, "Left the post", d.left)
     lines += _dated(profile, "Arrived", d.arrived)
     lines.append(f"Destination: {d.destination}")
