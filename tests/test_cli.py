@@ -182,6 +182,19 @@ def test_show_names_the_country_left_once(invoke: Invoke, name: str) -> None:
     assert person["post"] in line
 
 
+def test_a_posting_known_at_one_end_says_from_or_until(invoke: Invoke) -> None:
+    person = json.loads(invoke("show", "ryu", "--json").stdout)
+    card = invoke("show", "ryu", "--format", "plain").stdout
+    for posting in person["postings"]:
+        start, end = posting.get("start"), posting.get("end")
+        if start and not end:
+            assert f"(from {start})" in card
+        if end and not start:
+            assert f"(until {end})" in card
+    assert {bool(p.get("start")) for p in person["postings"] if not p.get("end")} == {True}
+    assert "(– " not in card and " –)" not in card
+
+
 def test_profile_is_an_alias_of_show(invoke: Invoke) -> None:
     assert invoke("profile", "thae", "--json").stdout == invoke("show", "thae", "--json").stdout
 

@@ -90,9 +90,10 @@ def defection_lines(profile: Profile) -> list[str]:
 def posting_line(profile: Profile, person: Person, index: int) -> str:
     p = person.postings[index]
     place = ", ".join(x for x in (p.mission, p.city, p.country) if x)
-    span = f"{p.start or ''} – {p.end or ''}".strip() if (p.start or p.end) else ""
-    if p.start and p.end == p.start:
-        span = p.start
+    if p.start and p.end:
+        span = p.start if p.start == p.end else f"{p.start} – {p.end}"
+    else:  # one end known: "from 2016-11", "until 2019" (a bare dash reads as a typo)
+        span = f"from {p.start}" if p.start else f"until {p.end}" if p.end else ""
     line = f"{p.title}, {place}"
     if span:
         line += f" ({span})"
