@@ -218,7 +218,11 @@ def test_show_every_format(invoke: Invoke, fmt: str) -> None:
 
 def test_show_card_shows_disputed_claims_side_by_side(invoke: Invoke) -> None:
     out = invoke("show", "ri il gyu", "--format", "table", "--color", "never").stdout
-    assert "Disputed" in out and "attaché" in out.lower()
+    person = json.loads(invoke("show", "ri il gyu", "--json").stdout)
+    titles = [c["value"] for c in person["claims"] if c["field"] == "title"]
+    assert len(set(titles)) > 1 and "title" in person["disputed"]
+    claims = out[out.index("Claims by source") :]
+    assert all(" ".join(t.split()[:2]) in claims for t in titles)  # each value, in the table
 
 
 # --- quotes -----------------------------------------------------------------------------

@@ -16,6 +16,12 @@ from .text import CONFIRMATION_LABELS, refs, source_line, speaker_line
 Section = tuple[str, list[str]]
 
 
+# What each source gives for a field, side by side where they differ. Not "disputed": a field
+# can hold one sourced value, set there beside another field it bears on (a birth year
+# beside an age).
+CLAIMS_HEADING = "Claims by source"
+
+
 def marks(profile: Profile, ids: Iterable[str]) -> str:
     return refs(sorted({profile.number(i) for i in ids}))
 
@@ -170,7 +176,7 @@ def profile_sections(profile: Profile) -> list[Section]:
     if groups:
         sections.append(
             (
-                "Disputed claims",
+                CLAIMS_HEADING,
                 [
                     f"{field}: " + " | ".join(claim_text(profile, c) for c in claims)
                     for field, claims in groups

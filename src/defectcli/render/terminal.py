@@ -29,7 +29,7 @@ from ..results import (
     Statistics,
     Timeline,
 )
-from .sections import claim_groups, marks, profile_sections, title
+from .sections import CLAIMS_HEADING, claim_groups, marks, profile_sections, title
 from .text import clean, source_line, speaker_line, years_text
 
 # Short labels for the table; the card spells them out.
@@ -117,7 +117,7 @@ def profile_card(profile: Profile, console: Console) -> None:
         if parts:
             parts.append(Text(""))
         parts.append(Text(name, style="bold cyan"))
-        if name == "Disputed claims":
+        if name == CLAIMS_HEADING:
             parts.append(_claims_table(profile))
         else:
             parts.extend(_t(line) for line in lines)
@@ -130,7 +130,7 @@ def profile_card(profile: Profile, console: Console) -> None:
 
 
 def _claims_table(profile: Profile) -> Table:
-    """Each disputed field with its competing values side by side, each with its sources."""
+    """Each field's claims, competing values side by side, each with its sources."""
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, expand=True)
     table.add_column("Field", style="yellow", no_wrap=True)
     table.add_column("Claim", ratio=2)
@@ -288,7 +288,7 @@ _KIND_HEADINGS = {
     "person": "People",
     "quote": "Quotations",
     "event": "Events",
-    "claim": "Disputed claims",
+    "claim": "Claims",
     "source": "Sources",
 }
 
