@@ -54,6 +54,9 @@ def text_citation(source: Source) -> str:
     parts.append(source.outlet + (f" (via {source.via})." if source.via else "."))
     if source.url:
         parts.append(source.url)
+    else:
+        # "Hankyoreh." alone reads as a complete reference; say that the rest is unknown.
+        parts.append("No address recorded.")
     return clean(" ".join(parts))
 
 
