@@ -90,6 +90,40 @@ def test_every_documented_example_works(
         assert result.output.strip(), f"{step}: printed nothing"
 
 
+def _readme_outputs() -> list[tuple[str, list[str]]]:
+    """(command, the output lines shown under it) for each README example that shows one."""
+    shown: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```console\n(.*?)```", README, re.S):
+        command: str | None = None
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                command = line[2:] if line.startswith("$ defect ") else None
+                if command is not None:
+                    shown.append((command, []))
+            elif command is not None:
+                shown[-1][1].append(line.rstrip())
+    commands = ((re.sub(r"\s+#.*$", "", c), out) for c, out in shown if out)
+    return [(c, out) for c, out in commands if not _SHELL_TAIL.search(c)]
+
+
+@pytest.mark.parametrize(
+    ("example", "shown"), _readme_outputs(), ids=[c for c, _ in _readme_outputs()]
+)
+def test_the_readme_shows_what_the_command_prints(
+    example: str, shown: list[str], invoke: Invoke
+) -> None:
+    """Each output in the README is what the command prints today, from its first line (a
+    README may stop early, never differ). Terminal examples are drawn as on a terminal
+    100 columns wide, without colour."""
+    if PLACEHOLDER in example:
+        pytest.skip("stands for the reader's own data")
+    args = shlex.split(example)[1:]
+    if "--format" not in args:
+        args += ["--format", "table", "--color", "never"]
+    printed = [line.rstrip() for line in invoke(*args).output.splitlines()]
+    assert printed[: len(shown)] == shown
+
+
 def test_the_readme_counts_are_the_bundled_data(invoke: Invoke) -> None:
     """The sentence that says what the dataset holds, against `defect validate`'s counts."""
     counts = json.loads(invoke("validate", "--json").stdout)["counts"]
