@@ -57,7 +57,8 @@ def speaker_line(quote: Quote) -> str:
 
 
 def source_line(source: Source) -> str:
-    """A one-line reference: outlet (via site), "title", date, author. URL."""
+    """A one-line reference: outlet (via site), "title", date, author. URL (or "No address
+    recorded.", as ``cite`` says it)."""
     parts = [source.outlet + (f" (via {source.via})" if source.via else "")]
     if source.title:
         parts.append(f"“{source.title}”")
@@ -66,8 +67,8 @@ def source_line(source: Source) -> str:
     if source.author:
         parts.append(source.author)
     line = ", ".join(parts)
-    if source.url:
-        line += f". {source.url}"
+    # Without an address a reader cannot go to the source: say so rather than end quietly.
+    line += f". {source.url}" if source.url else ". No address recorded."
     return line
 
 
