@@ -28,11 +28,20 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     assert "defectcli/data/people/thae-yong-ho.yaml" in names
     assert "defectcli/data/schema/person.schema.json" in names
 
-    # A fresh environment; the dependencies come from this one (no network needed),
-    # the package itself only from the wheel.
+    # A fresh environment; the dependencies come from this one (no network needed), the
+    # package itself only from the wheel. This environment's package folders are listed in
+    # a .pth file, after the new environment's own, so the wheel's copy comes first. (Not
+    # system_site_packages: that reaches the base interpreter's packages, which on a fresh
+    # machine do not include click.)
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True, system_site_packages=True).create(env_dir)
+    venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
+    inner = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    outer = [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
+    (Path(inner) / "outer-environment.pth").write_text("\n".join(outer) + "\n")
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
         check=True,

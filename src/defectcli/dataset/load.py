@@ -190,7 +190,26 @@ def _load_json(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Pro
         if isinstance(found, list) and found:
             return None, found
         return None, [Problem(source.display, None, None, "", "duplicate key in a mapping")]
+    if not isinstance(data, dict) and _nested_deeper_than(data, MAX_DEPTH):
+        # Python 3.13's json module parses thousands of levels that older versions refuse
+        # with a RecursionError; say the same thing on every version. Only a file that is not
+        # a mapping (already a mistake) is walked: deep values inside a record are refused
+        # by the checks, and walking every good file would cost a third of its parse.
+        raise RecursionError
     return LoadedFile(source, data, text=text), []
+
+
+def _nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and mappings nest more than ``limit`` levels (without recursing)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, (dict, list)):
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _positions_of(source: DataFile, text: str) -> LoadedFile | list[Problem] | None:
