@@ -206,9 +206,10 @@ def _nested_deeper_than(value: Any, limit: int) -> bool:
         item, depth = stack.pop()
         if depth > limit:
             return True
-        children = item.values() if isinstance(item, dict) else item
-        if isinstance(item, (dict, list)):
-            stack.extend((child, depth + 1) for child in children)
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
     return False
 
 

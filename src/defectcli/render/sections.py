@@ -6,6 +6,7 @@ cannot disagree about what a profile contains.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ..dataset.model import Claim, Dated, Person
@@ -67,9 +68,8 @@ def defection_lines(profile: Profile) -> list[str]:
     person = profile.person
     d = person.defection
     # The country once: "Acting ambassador, Kuwait", not "Acting ambassador, Kuwait, Kuwait".
-    place = (
-        d.post if d.post and d.country in d.post else ", ".join(filter(None, [d.post, d.country]))
-    )
+    named = d.post and re.search(rf"\b{re.escape(d.country)}\b", d.post)  # not Niger in Nigeria
+    place = d.post if named else ", ".join(filter(None, [d.post, d.country]))
     lines = [f"From: {place} {marks(profile, d.sources)}"]
     lines += _dated(profile, "Left the post", d.left)
     lines += _dated(profile, "Arrived", d.arrived)
