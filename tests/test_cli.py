@@ -195,6 +195,17 @@ def test_a_posting_known_at_one_end_says_from_or_until(invoke: Invoke) -> None:
     assert "(– " not in card and " –)" not in card
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["show", ""], ["show", " "], ["cite", ""], ["quotes", "--person", ""],
+     ["timeline", "--person", " "], ["sources", "--person", ""]],
+)  # fmt: skip
+def test_a_blank_name_is_a_usage_error(invoke: Invoke, args: list[str]) -> None:
+    result = invoke(*args)
+    assert result.exit_code == 2 and "is empty" in result.stderr
+    assert "No person matches" not in result.stderr
+
+
 def test_profile_is_an_alias_of_show(invoke: Invoke) -> None:
     assert invoke("profile", "thae", "--json").stdout == invoke("show", "thae", "--json").stdout
 

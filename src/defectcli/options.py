@@ -207,6 +207,17 @@ def range_options(func: F) -> F:
     return cast(F, result)
 
 
+def not_blank(
+    ctx: click.Context, param: click.Parameter, value: str | tuple[str, ...] | None
+) -> str | tuple[str, ...] | None:
+    """A NAME (or an id) that is only spaces is a mistake in the command, not a person
+    nobody matches: exit 2 like any other bad value."""
+    text = " ".join(value) if isinstance(value, tuple) else value
+    if text is not None and not text.strip():
+        raise click.BadParameter("is empty: give a name in any spelling, an id, or part of one.")
+    return value
+
+
 def check_range(since: int | None, until: int | None) -> None:
     if since is not None and until is not None and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}: nothing could match.")

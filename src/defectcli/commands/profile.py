@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import completion
-from ..options import output_options
+from ..options import not_blank, output_options
 from . import SHORT_HELP
 
 if TYPE_CHECKING:
@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 
 @click.command("show", short_help=SHORT_HELP["show"])
-@click.argument("name", nargs=-1, required=True, shell_complete=completion.person_names)
+@click.argument(
+    "name", nargs=-1, required=True, callback=not_blank, shell_complete=completion.person_names
+)
 @output_options
 @click.pass_obj
 def show_command(state: State, name: tuple[str, ...], out: Output) -> None:

@@ -9,7 +9,7 @@ import click
 
 from .. import completion
 from ..choices import MACHINE_FORMATS, SEARCH_KINDS
-from ..options import limit_option, output_options
+from ..options import limit_option, not_blank, output_options
 from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 @click.option(
     "--person",
     metavar="NAME",
+    callback=not_blank,
     shell_complete=completion.person_ids,
     help="Said by (or filed under) this person.",
 )

@@ -8,7 +8,7 @@ import click
 
 from .. import completion
 from ..choices import CITE_STYLES, SOURCE_KINDS
-from ..options import limit_option, output_options, range_options
+from ..options import limit_option, not_blank, output_options, range_options
 from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ def stats_command(
 @click.option(
     "--person",
     metavar="NAME",
+    callback=not_blank,
     shell_complete=completion.person_ids,
     help="Only this person's events (and context events about them).",
 )
@@ -99,6 +100,7 @@ def timeline_command(
 @click.option(
     "--person",
     metavar="NAME",
+    callback=not_blank,
     shell_complete=completion.person_ids,
     help="Only the sources this person's record cites.",
 )
@@ -125,7 +127,13 @@ def sources_command(state: State, person: str | None, kind: str | None, out: Out
 
 
 @click.command("cite", short_help=SHORT_HELP["cite"])
-@click.argument("target", nargs=-1, required=True, shell_complete=completion.source_or_person)
+@click.argument(
+    "target",
+    nargs=-1,
+    required=True,
+    callback=not_blank,
+    shell_complete=completion.source_or_person,
+)
 @click.option(
     "--style",
     type=click.Choice(CITE_STYLES),
