@@ -75,10 +75,7 @@ def output_options(func: F) -> F:
             help="Also save the terminal view as an HTML page.",
         ),
     ]
-    result: Any = wrapper
-    for option in reversed(options):
-        result = option(result)
-    return cast(F, result)
+    return cast(F, _with_options(wrapper, options))
 
 
 def _in_a_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -176,10 +173,7 @@ def filter_options(func: F) -> F:
             help="Order of the rows.",
         ),
     ]
-    result: Any = wrapper
-    for option in reversed(options):
-        result = option(result)
-    return cast(F, result)
+    return cast(F, _with_options(wrapper, options))
 
 
 def range_options(func: F) -> F:
@@ -197,14 +191,20 @@ def range_options(func: F) -> F:
         check_range(since, until)
         return func(*args, since=since, until=until, **kwargs)
 
-    result: Any = wrapper
-    for option in (
-        click.option("--until", type=YEAR, help="Up to this year (inclusive)."),
-        click.option("--since", type=YEAR, help="From this year on."),
+    options = [
         click.option("--year", type=YEAR, help="Only this year."),
-    ):
+        click.option("--since", type=YEAR, help="From this year on."),
+        click.option("--until", type=YEAR, help="Up to this year (inclusive)."),
+    ]
+    return cast(F, _with_options(wrapper, options))
+
+
+def _with_options(wrapper: Callable[..., Any], options: list[Callable[[Any], Any]]) -> Any:
+    """``wrapper`` with each option applied, listed in the help in the order given."""
+    result: Any = wrapper
+    for option in reversed(options):
         result = option(result)
-    return cast(F, result)
+    return result
 
 
 def not_blank(

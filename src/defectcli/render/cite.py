@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..dataset.model import Source
-from .text import clean
+from .text import NO_ADDRESS, clean
 
 # Our kinds of source -> CSL item types (CSL-JSON schema 1.0).
 CSL_TYPES = {
@@ -56,7 +56,7 @@ def text_citation(source: Source) -> str:
         parts.append(source.url)
     else:
         # "Hankyoreh." alone reads as a complete reference; say that the rest is unknown.
-        parts.append("No address recorded.")
+        parts.append(NO_ADDRESS)
     return clean(" ".join(parts))
 
 

@@ -10,6 +10,9 @@ from ..dataset.model import Person, Quote, Source
 # from a data file must never move the cursor, retitle the window or reorder what we print.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
+# How every printed reference ends when its source has no address to go to.
+NO_ADDRESS = "No address recorded."
+
 CONFIRMATION_LABELS = {
     "official": "officially confirmed",
     "press": "press reports only",
@@ -57,8 +60,7 @@ def speaker_line(quote: Quote) -> str:
 
 
 def source_line(source: Source) -> str:
-    """A one-line reference: outlet (via site), "title", date, author. URL (or "No address
-    recorded.", as ``cite`` says it)."""
+    """A one-line reference: outlet (via site), "title", date, author. URL (or ``NO_ADDRESS``)."""
     parts = [source.outlet + (f" (via {source.via})" if source.via else "")]
     if source.title:
         parts.append(f"“{source.title}”")
@@ -68,7 +70,7 @@ def source_line(source: Source) -> str:
         parts.append(source.author)
     line = ", ".join(parts)
     # Without an address a reader cannot go to the source: say so rather than end quietly.
-    line += f". {source.url}" if source.url else ". No address recorded."
+    line += f". {source.url}" if source.url else f". {NO_ADDRESS}"
     return line
 
 
