@@ -8,9 +8,11 @@ characters before Rich sees them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -29,6 +31,7 @@ from ..results import (
     Statistics,
     Timeline,
 )
+from .layout import fitted, natural_width
 from .sections import CLAIMS_HEADING, claim_groups, marks, profile_sections, title
 from .text import clean, source_line, speaker_line, years_text
 
@@ -57,18 +60,10 @@ def _count_line(console: Console, shown: int, total: int | None, one: str, many:
 
 def people_table(people: Sequence[Person], console: Console, total: int | None = None) -> None:
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False)
-    # Every column wraps (fold, never an ellipsis: a truncated name is a wrong name), in
-    # proportion to how much it usually holds, so a narrow terminal still shows everything.
-    for header, ratio, min_width in (
-        ("Name", 4, 8),
-        ("Hangul", 2, 3),
-        ("Country", 3, 5),
-        ("Post", 5, 8),
-        ("Year", 2, 4),
-        ("To", 3, 5),
-        ("Confirmed", 2, 5),
-    ):
-        table.add_column(header, ratio=ratio, min_width=min_width, overflow="fold")
+    # Every column wraps (fold, never an ellipsis: a truncated name is a wrong name), and
+    # ``fitted`` sizes them, or draws records when a terminal is too narrow for a table.
+    for header in ("Name", "Hangul", "Country", "Post", "Year", "To", "Confirmed"):
+        table.add_column(header, overflow="fold")
     for p in people:
         years = _t(years_text(p), "yellow" if len(p.years) > 1 else "")
         status = _t(STATUS_SHORT[p.confirmation.status], "green" if p.confirmed else "dim")
@@ -81,7 +76,7 @@ def people_table(people: Sequence[Person], console: Console, total: int | None =
             _t(p.destination),
             status,
         )
-    console.print(table)
+    console.print(fitted(table, console.width))
     _count_line(console, len(people), total, "person", "people")
 
 
@@ -118,10 +113,16 @@ def profile_card(profile: Profile, console: Console) -> None:
             parts.append(Text(""))
         parts.append(Text(name, style="bold cyan"))
         if name == CLAIMS_HEADING:
-            parts.append(_claims_table(profile))
+            # The panel's border and padding take two cells on either side.
+            parts.append(fitted(_claims_table(profile), console.width - 4))
         else:
             parts.extend(_t(line) for line in lines)
-    console.print(Panel(Group(*parts), title=heading, title_align="left", box=box.HEAVY))
+    panel_title: Text | None = heading
+    if cell_len(heading.plain) > console.width - 6:
+        # Rich cuts a title wider than the panel's top edge: a long one opens the body instead.
+        parts[:0] = [heading, Text("")]
+        panel_title = None
+    console.print(Panel(Group(*parts), title=panel_title, title_align="left", box=box.HEAVY))
     if profile.quotes:
         console.print(Text("Quotations", style="bold cyan"))
         for q in profile.quotes:
@@ -132,10 +133,10 @@ def profile_card(profile: Profile, console: Console) -> None:
 def _claims_table(profile: Profile) -> Table:
     """Each field's claims, competing values side by side, each with its sources."""
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, expand=True)
-    table.add_column("Field", style="yellow", no_wrap=True)
-    table.add_column("Claim", ratio=2)
-    table.add_column("Sources", no_wrap=True)
-    table.add_column("Note", ratio=3)
+    table.add_column("Field", style="yellow", overflow="fold")
+    table.add_column("Claim", overflow="fold")
+    table.add_column("Sources", overflow="fold")
+    table.add_column("Note", overflow="fold")
     for field, claims in claim_groups(profile.person):
         for i, claim in enumerate(claims):
             note = "; ".join(x for x in (claim.status, claim.note) if x)
@@ -182,15 +183,10 @@ def _n(value: int | float | None) -> Text:
 
 
 def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> None:
-    peak = max((r.total or 0 for r in stats.arrivals), default=0)
-    width = max(10, min(50, console.width - 58))
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Year", no_wrap=True)
-    for header in ("Total", "Men", "Women", "Elite"):
-        table.add_column(header, justify="right", no_wrap=True)
-    table.add_column("Arrivals in South Korea", no_wrap=True, min_width=width)
-    table.add_column("Source", overflow="fold", ratio=1)
     notes: list[Text] = []
+    rows: list[tuple[Text, ...]] = []
+    charts: list[Callable[[int], Text]] = []
+    peak = max((r.total or 0 for r in stats.arrivals), default=0)
     for row in stats.arrivals:
         total = _n(row.total)
         others = [c for c in row.claims if str(c.value) != str(getattr(row, c.field, None))]
@@ -204,9 +200,9 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
             )
             notes.append(_t(f"{row.year}: also {shown}"))
         if stacked and row.total and row.men is not None and row.women is not None:
-            chart = stacked_bar(row.men, row.women, row.total, peak, width)
+            charts.append(partial(stacked_bar, row.men, row.women, row.total, peak))
         else:
-            chart = bar(row.total or 0, peak, width)
+            charts.append(partial(bar, row.total or 0, peak))
         first = stats.sources.get(row.sources[0])
         source = first.outlet if first else row.sources[0]
         if len(row.sources) > 1:
@@ -214,11 +210,28 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
         elite = _n(row.elite)
         if any(c.field == "elite" and c.status == "approximate" for c in row.claims):
             elite = Text("~") + elite  # "about 10", as the Ministry put it
-        table.add_row(
-            Text(str(row.year)), total, _n(row.men), _n(row.women), elite, chart, _t(source, "dim")
-        )
-    console.print(table)
-    if stacked:
+        rows.append((Text(str(row.year)), total, _n(row.men), _n(row.women), elite,
+                     _t(source, "dim")))  # fmt: skip
+
+    def table(chart_width: int) -> Table:
+        drawn = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+        drawn.add_column("Year", overflow="fold")
+        for header in ("Total", "Men", "Women", "Elite"):
+            drawn.add_column(header, justify="right", overflow="fold")
+        if chart_width:
+            drawn.add_column("Arrivals in South Korea", overflow="fold")
+        drawn.add_column("Source", overflow="fold")
+        for cells, chart in zip(rows, charts, strict=True):
+            bars = (chart(chart_width),) if chart_width else ()
+            drawn.add_row(*cells[:-1], *bars, cells[-1])
+        return drawn
+
+    # The bars take the room the figures and sources leave, up to 50 cells; under 10 the
+    # chart is left out (the figures are the facts).
+    room = console.width - natural_width(table(0)) - 3  # a divider and a cell's padding
+    chart_width = min(50, room) if room >= 10 else 0
+    console.print(fitted(table(chart_width), console.width))
+    if stacked and chart_width:
         legend = Text("■ men", style="blue")
         legend.append("  ■ women", style="magenta")
         legend.append("  ■ not split by sex", style="grey50")
@@ -242,14 +255,22 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
 
 def facet_chart(facets: Facets, console: Console) -> None:
     peak = max((r.size for r in facets.rows), default=0)
-    width = max(10, min(40, console.width - 40))
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column(facets.by.capitalize(), overflow="fold")
-    table.add_column("People", justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True, min_width=width)
-    for row in facets.rows:
-        table.add_row(_t(row.value), Text(str(row.size)), bar(row.size, peak, width))
-    console.print(table)
+
+    def table(chart_width: int) -> Table:
+        drawn = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+        drawn.add_column(facets.by.capitalize(), overflow="fold")
+        drawn.add_column("People", justify="right", overflow="fold")
+        if chart_width:
+            drawn.add_column("", overflow="fold")
+        for row in facets.rows:
+            bars = (bar(row.size, peak, chart_width),) if chart_width else ()
+            drawn.add_row(_t(row.value), Text(str(row.size)), *bars)
+        return drawn
+
+    # As in stats_chart: the bars get the room left, up to 40 cells, or none under 10.
+    room = console.width - natural_width(table(0)) - 2  # a divider and a cell's padding
+    chart_width = min(40, room) if room >= 10 else 0
+    console.print(fitted(table(chart_width), console.width))
     console.print(_t(f"{facets.total} {'person' if facets.total == 1 else 'people'}", "dim"))
 
 
@@ -266,7 +287,7 @@ def timeline_table(timeline: Timeline, console: Console, total: int | None = Non
             source += f" +{len(e.sources) - 1}"
         style = "" if e.person else "italic"
         table.add_row(_t(e.date), _t(e.kind, "dim"), _t(e.summary, style), _t(source, "dim"))
-    console.print(table)
+    console.print(fitted(table, console.width))
     _count_line(console, len(timeline.entries), total, "event", "events")
 
 
@@ -280,7 +301,7 @@ def sources_table(
     for entry in entries:
         cited = ", ".join(c.label for c in entry.cited_by)
         table.add_row(_t(entry.source.id, "bold"), _t(source_line(entry.source)), _t(cited, "dim"))
-    console.print(table)
+    console.print(fitted(table, console.width))
     _count_line(console, len(entries), total, "source", "sources")
 
 
@@ -315,6 +336,6 @@ def search_results(result: SearchResult, console: Console) -> None:
             if hit.kind in {"quote", "source", "event"} and hit.kind != "person":
                 title.append(f"\n{hit.id}", style="dim")
             table.add_row(title, highlighted(hit.snippet))
-        console.print(table)
+        console.print(fitted(table, console.width))
     count = len(result.hits)
     console.print(_t(f"{count} match{'' if count == 1 else 'es'}", "dim"))

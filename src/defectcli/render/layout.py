@@ -1,0 +1,147 @@
+"""Column widths for terminal tables: every word kept whole, and nothing cut off.
+
+Left to itself, Rich narrows the widest columns first when a table is wider than the
+terminal. That breaks words in one column while another keeps room it does not need
+("secretar/y," beside a half-empty year column at 80 columns); where columns cannot wrap
+or have a minimum width, the sum can overrun the terminal and Rich cuts the right edge; and
+a column's default overflow puts an ellipsis where the rest of a note should be. Here the
+widths follow the automatic table layout browsers use (CSS 2.1, section 17.5.2.2): every
+column gets its longest word, then the room left is shared in proportion to how much more
+each column needs to show its longest line unwrapped. A table whose longest words cannot
+stand side by side is drawn as records instead: each row a block of "Header: value" lines
+(as ``psql``'s expanded display does), which a terminal of any width can show whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from rich.console import Group
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+
+# When a table's longest words do not fit, words longer than this may be folded before the
+# table gives way to records: at 80 columns the list of people has to fold
+# "consulate-general" and "representative," (17 and 16 cells) to stay a table.
+LONG_WORD = 12
+
+
+def _text(cell: RenderableType) -> Text:
+    """A cell as ``Text``; every cell we draw is a ``Text`` or a plain string."""
+    return cell if isinstance(cell, Text) else Text(str(cell))
+
+
+def extent(cells: Iterable[str]) -> tuple[int, int]:
+    """(longest word, longest line) over ``cells``, in terminal cells."""
+    shortest = longest = 0
+    for cell in cells:
+        for line in cell.splitlines():
+            longest = max(longest, cell_len(line))
+            words = line.split()
+            # len is the cell width of ASCII, and ten times quicker than cell_len.
+            measure = len if line.isascii() else cell_len
+            shortest = max(shortest, max(map(measure, words), default=0))
+    return shortest, longest
+
+
+def share(minimums: Sequence[int], maximums: Sequence[int], room: int) -> list[int] | None:
+    """Widths for columns that need ``minimums`` and can use ``maximums``, in ``room`` cells;
+    None when even the minimums do not fit.
+
+    The columns that want least are widened to their longest line first, as long as the
+    room lasts (a year wrapped to save a long note five cells helps nobody); the room still
+    left is shared by the long columns in proportion to what each wants.
+    """
+    if sum(minimums) > room:
+        return None
+    if sum(maximums) <= room:
+        return list(maximums)
+    widths = list(minimums)
+    spare = room - sum(widths)
+    pending = sorted((i for i, w in enumerate(widths) if maximums[i] > w),
+                     key=lambda i: maximums[i] - widths[i])  # fmt: skip
+    while pending and maximums[pending[0]] - widths[pending[0]] <= spare:
+        i = pending.pop(0)
+        spare -= maximums[i] - widths[i]
+        widths[i] = maximums[i]
+    wants = {i: maximums[i] - widths[i] for i in pending}
+    given = {i: spare * want // sum(wants.values()) for i, want in wants.items()}
+    # What rounding down left over, a cell at a time, to the columns that want most.
+    for i in sorted(pending, key=lambda i: -wants[i])[: spare - sum(given.values())]:
+        given[i] += 1
+    for i, extra in given.items():
+        widths[i] += extra
+    return widths
+
+
+def _measure(table: Table) -> tuple[list[tuple[int, int]], int]:
+    """Each column's (longest word, longest line), and the cells the table adds around
+    them: borders, a divider between columns, and each cell's padding. A column that does
+    not wrap needs its longest line."""
+    columns = table.columns
+    extra = (2 if table.box and table.show_edge else 0) + (len(columns) - 1 if table.box else 0)
+    _, right, _, left = table.padding
+    extents = []
+    for i, column in enumerate(columns):
+        extra += left + right
+        if not table.pad_edge:  # no padding at the outer edges
+            extra -= (left if i == 0 else 0) + (right if i == len(columns) - 1 else 0)
+        header = [_text(column.header).plain] if table.show_header else []
+        low, high = extent([*header, *(_text(cell).plain for cell in column.cells)])
+        extents.append((high if column.no_wrap else low, high))
+    return extents, extra
+
+
+def natural_width(table: Table) -> int:
+    """How wide ``table`` is with no cell wrapped."""
+    extents, extra = _measure(table)
+    return sum(high for _, high in extents) + extra
+
+
+def fit(table: Table, width: int) -> bool:
+    """Fix ``table``'s column widths for a drawing ``width`` cells wide; False (the table
+    left as it was) when its words cannot stand side by side in that width, even with the
+    few longer than ``LONG_WORD`` folded."""
+    extents, extra = _measure(table)
+    highs = [high for _, high in extents]
+    widths = share([low for low, _ in extents], highs, width - extra)
+    if widths is None:
+        lows = [
+            low if column.no_wrap else min(low, LONG_WORD)
+            for column, (low, _) in zip(table.columns, extents, strict=True)
+        ]
+        widths = share(lows, highs, width - extra)
+    if widths is None:
+        return False
+    for column, column_width in zip(table.columns, widths, strict=True):
+        column.width = max(1, column_width)
+        column.ratio = column.min_width = column.max_width = None
+    return True
+
+
+def fitted(table: Table, width: int) -> RenderableType:
+    """``table`` fitted to ``width``, or its rows as records when it cannot fit."""
+    return table if fit(table, width) else records(table)
+
+
+def records(table: Table) -> Group:
+    """Each row as "Header: value" lines (empty cells left out), a blank line between rows."""
+    columns = [(_text(column.header).plain, list(column.cells)) for column in table.columns]
+    lines: list[Text] = []
+    for row in range(table.row_count):
+        if lines:
+            lines.append(Text(""))
+        for header, cells in columns:
+            value = _text(cells[row])
+            if not value.plain.strip():
+                continue
+            line = Text()
+            line.append(f"{header}: " if header else "", style="bold")
+            line.append_text(value)
+            lines.append(line)
+    return Group(*lines)

@@ -1,0 +1,116 @@
+"""Terminal drawings lose nothing at any width: a narrow terminal wraps, it never cuts.
+
+A cut word in a name, a date or a figure is a wrong fact, and an ellipsis in a claim's note
+hides the end of what a source said. Each drawing is compared with the same drawing at a
+width where nothing has to wrap: apart from spaces, borders and bars (which scale with the
+width), every character must still be there, at least as many times (a table too narrow
+for its words is drawn as records, which repeat the column headings).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke
+
+PEOPLE = sorted(p.stem for p in (Path(__file__).parents[1] / "data" / "people").glob("*.yaml"))
+COMMANDS = [
+    ["list"],
+    ["quotes"],
+    ["timeline"],
+    ["sources"],
+    ["stats"],
+    ["stats", "--stacked"],
+    ["search", "embassy"],
+    ["count", "--by", "country"],
+]
+WIDTHS = (20, 30, 40, 60, 80, 100, 120)
+WIDE = "1000"
+# What a narrow drawing may leave out: a chart, with its heading and legend.
+CHART_TEXTS = ("Arrivals in South Korea", "■ men  ■ women  ■ not split by sex")
+
+
+def _content(drawing: str) -> Counter[str]:
+    """The characters a reader reads: no white space, box drawing or bar blocks."""
+    return Counter(c for c in drawing if not c.isspace() and not 0x2500 <= ord(c) <= 0x259F)
+
+
+def _draw(invoke: Invoke, args: list[str], width: str) -> str:
+    result = invoke(*args, "--format", "table", "--color", "never", env={"COLUMNS": width})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _without_chart(drawing: str) -> str:
+    for text in CHART_TEXTS:
+        drawing = drawing.replace(text, "")
+    return drawing
+
+
+def _lost(invoke: Invoke, args: list[str]) -> dict[int, str]:
+    whole = _content(_without_chart(_draw(invoke, args, WIDE)))
+    lost = {}
+    for width in WIDTHS:
+        drawn = _content(_without_chart(_draw(invoke, args, str(width))))
+        missing = "".join((whole - drawn).elements())
+        if missing or drawn["…"] > whole["…"]:
+            lost[width] = f"missing {missing[:40]!r}, {drawn['…'] - whole['…']} more '…'"
+    return lost
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_every_card_keeps_all_its_text_at_every_width(invoke: Invoke, person: str) -> None:
+    assert _lost(invoke, ["show", person]) == {}
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_every_table_keeps_all_its_text_at_every_width(invoke: Invoke, args: list[str]) -> None:
+    assert _lost(invoke, args) == {}
+
+
+def test_no_line_is_wider_than_the_terminal(invoke: Invoke) -> None:
+    from rich.cells import cell_len
+
+    for args in (["show", "thae"], ["show", "beijing"], ["list"], ["stats"]):
+        for width in WIDTHS:
+            lines = _draw(invoke, args, str(width)).splitlines()
+            assert max(cell_len(line) for line in lines) <= width, (args, width)
+
+
+def test_a_table_too_narrow_for_its_words_is_drawn_as_records(invoke: Invoke) -> None:
+    narrow = " ".join(_draw(invoke, ["list"], "60").split())  # records wrap too
+    names = [p["name"] for p in json.loads(invoke("list", "--format", "json").stdout)]
+    for name in names:
+        assert f"Name: {name}" in narrow
+    assert "Name: " not in _draw(invoke, ["list"], "100")  # a table there, with a header
+    assert "Field: defection.left" in _draw(invoke, ["show", "thae"], "60")
+
+
+def test_a_title_too_long_for_the_card_opens_its_body_whole(invoke: Invoke) -> None:
+    title = invoke("show", "beijing", "--format", "plain").stdout.splitlines()[0]
+    assert len(title) > 100
+    drawing = _draw(invoke, ["show", "beijing"], "100")
+    assert " ".join(drawing.replace("┃", " ").split()).startswith("┏" + "━" * 98 + "┓ " + title)
+
+
+@pytest.mark.parametrize(
+    ("minimums", "maximums", "room", "widths"),
+    [
+        ([5, 5], [9, 9], 20, [9, 9]),  # everything fits: every line whole
+        ([5, 5], [9, 9], 9, None),  # not even the longest words fit
+        ([4, 5, 10], [4, 16, 60], 40, [4, 16, 20]),  # the year whole, the note wraps
+        # Two long columns share the rest 30:60, rounded down (6, 13), the cell left over to
+        # the one that wants more.
+        ([4, 10, 10], [4, 40, 70], 44, [4, 16, 24]),
+    ],
+)
+def test_share_gives_short_columns_their_room_first(
+    minimums: list[int], maximums: list[int], room: int, widths: list[int] | None
+) -> None:
+    from defectcli.render.layout import share
+
+    assert share(minimums, maximums, room) == widths
