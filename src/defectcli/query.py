@@ -480,10 +480,14 @@ class Catalog:
         """rowid -> (ref, person, highlighted title, snippet) of these full-text rows."""
         from .results import HIT_END, HIT_START
 
+        # "+rowid": SQLite hands a plain "rowid IN" to FTS5 as one lookup a rowid, and each
+        # lookup merges the query's doclists again (a prefix term's too): at 100,000 people
+        # 0.41 s for the 75 rows "banking" shows, 0.87 s for "embassy diplomat". With the
+        # "+" FTS5 reads the matches once and SQLite keeps these rows: 17 and 23 ms.
         sql = (
             "SELECT rowid, ref, person, highlight(search, 3, ?, ?),"
             " snippet(search, 4, ?, ?, '…', 16) FROM search"
-            " WHERE search MATCH ? AND rowid IN ({})"
+            " WHERE search MATCH ? AND +rowid IN ({})"
         )
         before = (HIT_START, HIT_END, HIT_START, HIT_END, match)
         return {
@@ -521,6 +525,10 @@ class Catalog:
         return hits
 
     # --- sources --------------------------------------------------------------------------
+
+    def is_source(self, source_id: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return row is not None
 
     def source(self, source_id: str) -> Source:
         from .dataset.model import Source, build

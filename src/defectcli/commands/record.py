@@ -158,11 +158,15 @@ def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
     output = standard_output()  # before any work: nowhere to write is an error
     catalog = state.catalog()
     text = " ".join(target)
-    try:
+    # A source id first; a person's name otherwise. The "no such source" error, with the
+    # ids closest to the text, only when neither is found: finding the closest of 10,000
+    # source ids costs 0.2 s, for a name that was never meant as an id.
+    if catalog.is_source(text):
         sources = [catalog.source(text)]
-    except NotFound as no_source:
+    else:
         try:
             sources = list(catalog.profile(text).sources)
         except NotFound:
-            raise no_source from None
+            catalog.source(text)  # raises NotFound, naming the closest source ids
+            raise
     output.write(cite(sources, style))
