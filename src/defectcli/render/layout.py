@@ -4,12 +4,12 @@ Left to itself, Rich narrows the widest columns first when a table is wider than
 terminal. That breaks words in one column while another keeps room it does not need
 ("secretar/y," beside a half-empty year column at 80 columns); where columns cannot wrap
 or have a minimum width, the sum can overrun the terminal and Rich cuts the right edge; and
-a column's default overflow puts an ellipsis where the rest of a note should be. Here the
-widths follow the automatic table layout browsers use (CSS 2.1, section 17.5.2.2): every
-column gets its longest word, then the room left is shared in proportion to how much more
-each column needs to show its longest line unwrapped. A table whose longest words cannot
-stand side by side is drawn as records instead: each row a block of "Header: value" lines
-(as ``psql``'s expanded display does), which a terminal of any width can show whole.
+a column's default overflow puts an ellipsis where the rest of a note should be. Here, as
+in the automatic table layout of browsers (CSS 2.1, section 17.5.2.2), every column gets
+its longest word first; then the columns that want least are given their longest line, and
+the long ones share what is left (``share``). A table whose words cannot stand side by side
+is drawn as records instead: each row a block of "Header: value" lines (as ``psql``'s
+expanded display does), which a terminal of any width can show whole.
 """
 
 from __future__ import annotations
