@@ -202,7 +202,11 @@ def test_text_citation_and_unknown_target(invoke: Invoke) -> None:
     unlinked = invoke("cite", "hankyoreh-2016-oh-sun-hae").stdout
     assert unlinked.strip() == "2016. Hankyoreh. No address recorded."
     missing = invoke("cite", "no-such-thing")
-    assert missing.exit_code == 1 and "No source with id" in missing.stderr
+    assert missing.exit_code == 1
+    # cite takes a source id or a name: the error says it is neither.
+    assert "No source with id 'no-such-thing', and no person matches it." in missing.stderr
+    near = invoke("cite", "news1-en-2024-elite")
+    assert "Did you mean: news1-en-2024-elite-diplomats" in near.stderr
 
 
 # --- pictures -------------------------------------------------------------------------------

@@ -166,7 +166,13 @@ def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
     else:
         try:
             sources = list(catalog.profile(text).sources)
-        except NotFound:
-            catalog.source(text)  # raises NotFound, naming the closest source ids
+        except NotFound as no_person:
+            try:
+                catalog.source(text)  # raises NotFound, with the closest source ids
+            except NotFound as no_source:
+                raise NotFound(
+                    f"No source with id {text!r}, and no person matches it.",
+                    no_person.suggestions + no_source.suggestions,
+                ) from None
             raise
     output.write(cite(sources, style))

@@ -130,8 +130,12 @@ def fitted(table: Table, width: int) -> RenderableType:
 
 
 def records(table: Table) -> Group:
-    """Each row as "Header: value" lines (empty cells left out), a blank line between rows."""
-    columns = [(_text(column.header).plain, list(column.cells)) for column in table.columns]
+    """Each row as "Header: value" lines (empty cells left out), a blank line between rows;
+    a table drawn without a header row gives its values alone."""
+    columns = [
+        (_text(column.header).plain if table.show_header else "", list(column.cells))
+        for column in table.columns
+    ]
     lines: list[Text] = []
     for row in range(table.row_count):
         if lines:
