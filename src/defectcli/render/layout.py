@@ -85,12 +85,12 @@ def _measure(table: Table) -> tuple[list[tuple[int, int]], int]:
     not wrap needs its longest line."""
     columns = table.columns
     extra = (2 if table.box and table.show_edge else 0) + (len(columns) - 1 if table.box else 0)
-    _, right, _, left = table.padding
     extents = []
     for i, column in enumerate(columns):
-        extra += left + right
-        if not table.pad_edge:  # no padding at the outer edges
-            extra -= (left if i == 0 else 0) + (right if i == len(columns) - 1 else 0)
+        # Rich's own count of a column's padding: before Rich 15 it counted the outer
+        # padding of a table drawn without it (pad_edge=False), and a width computed here
+        # without that would be two cells too wide for it, which it then takes back.
+        extra += table._get_padding_width(i)
         header = [_text(column.header).plain] if table.show_header else []
         low, high = extent([*header, *(_text(cell).plain for cell in column.cells)])
         extents.append((high if column.no_wrap else low, high))

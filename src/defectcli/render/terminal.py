@@ -333,7 +333,7 @@ def search_results(result: SearchResult, console: Console) -> None:
         table.add_column("Match", ratio=3, overflow="fold")
         for hit in hits:
             title = highlighted(hit.title)
-            if hit.kind in {"quote", "source", "event"} and hit.kind != "person":
+            if hit.kind in {"quote", "source", "event"}:
                 title.append(f"\n{hit.id}", style="dim")
             table.add_row(title, highlighted(hit.snippet))
         console.print(fitted(table, console.width))
