@@ -90,6 +90,13 @@ def test_a_table_too_narrow_for_its_words_is_drawn_as_records(invoke: Invoke) ->
     assert "Field: defection.left" in _draw(invoke, ["show", "thae"], "60")
 
 
+def test_a_table_a_little_too_narrow_folds_only_its_longest_words(invoke: Invoke) -> None:
+    # The list's longest words need 85 columns; at 84 only a 17-cell word has to fold.
+    drawing = _draw(invoke, ["list"], "84")
+    assert "representative," in drawing
+    assert "consulate-general" not in drawing and "consulate-genera\n" in drawing.replace(" ", "")
+
+
 def test_a_title_too_long_for_the_card_opens_its_body_whole(invoke: Invoke) -> None:
     title = invoke("show", "beijing", "--format", "plain").stdout.splitlines()[0]
     assert len(title) > 100

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
 
-# When a table's longest words do not fit, words longer than this may be folded before the
-# table gives way to records: at 80 columns the list of people has to fold
+# When a table's longest words do not fit, words down to this length may be folded before
+# the table gives way to records: at 80 columns the list of people has to fold
 # "consulate-general" and "representative," (17 and 16 cells) to stay a table.
 LONG_WORD = 12
 
@@ -105,14 +105,18 @@ def natural_width(table: Table) -> int:
 
 def fit(table: Table, width: int) -> bool:
     """Fix ``table``'s column widths for a drawing ``width`` cells wide; False (the table
-    left as it was) when its words cannot stand side by side in that width, even with the
-    few longer than ``LONG_WORD`` folded."""
+    left as it was) when its words cannot stand side by side in that width, even with those
+    longer than ``LONG_WORD`` folded."""
     extents, extra = _measure(table)
     highs = [high for _, high in extents]
     widths = share([low for low, _ in extents], highs, width - extra)
-    if widths is None:
+    # Too narrow for every word whole: fold only the longest words, no shorter than needed.
+    longest = max((low for low, _ in extents), default=0)
+    for cap in range(longest - 1, LONG_WORD - 1, -1):
+        if widths is not None:
+            break
         lows = [
-            low if column.no_wrap else min(low, LONG_WORD)
+            low if column.no_wrap else min(low, cap)
             for column, (low, _) in zip(table.columns, extents, strict=True)
         ]
         widths = share(lows, highs, width - extra)
