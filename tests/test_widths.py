@@ -87,7 +87,11 @@ def test_a_table_too_narrow_for_its_words_is_drawn_as_records(invoke: Invoke) ->
     for name in names:
         assert f"Name: {name}" in narrow
     assert "Name: " not in _draw(invoke, ["list"], "100")  # a table there, with a header
-    assert "Field: defection.left" in _draw(invoke, ["show", "thae"], "60")
+    card = [line.strip("┃ ") for line in _draw(invoke, ["show", "thae"], "60").splitlines()]
+    # A field's claims stay together, as in the table: a blank line only before the next field.
+    group = card[card.index("Field: defection.left") : card.index("Field: defection.route")]
+    assert "Claim: 2016-07" in group and "Claim: 2016-08" in group
+    assert group.count("") == 1 and group[-1] == ""
 
 
 def test_a_table_a_little_too_narrow_folds_only_its_longest_words(invoke: Invoke) -> None:

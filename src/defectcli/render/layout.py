@@ -134,15 +134,17 @@ def fitted(table: Table, width: int) -> RenderableType:
 
 
 def records(table: Table) -> Group:
-    """Each row as "Header: value" lines (empty cells left out), a blank line between rows;
-    a table drawn without a header row gives its values alone."""
+    """Each row as "Header: value" lines (empty cells left out), a blank line before each
+    row but those whose first cell is empty: in the table such a row goes on with the one
+    above (a field's second claim), and so it does here. A table drawn without a header row
+    gives its values alone."""
     columns = [
         (_text(column.header).plain if table.show_header else "", list(column.cells))
         for column in table.columns
     ]
     lines: list[Text] = []
     for row in range(table.row_count):
-        if lines:
+        if lines and _text(columns[0][1][row]).plain.strip():
             lines.append(Text(""))
         for header, cells in columns:
             value = _text(cells[row])
