@@ -137,6 +137,13 @@ def test_year_is_that_year_alone(invoke: Invoke, command: str) -> None:
     assert combined.exit_code == 2 and "--year" in combined.stderr
 
 
+def test_stats_for_a_year_without_figures_says_so(invoke: Invoke) -> None:
+    drawn = invoke("stats", "--year", "2030", "--format", "table", "--color", "never").stdout
+    assert drawn.startswith("No yearly figures in this range.\n")
+    assert "Year" not in drawn.splitlines()[0]  # no header over an empty table
+    assert as_json(invoke, "stats", "--year", "2030") == []
+
+
 def test_timeline_person_and_country(invoke: Invoke) -> None:
     thae = as_json(invoke, "timeline", "--person", "thae yong ho")
     assert thae and all(

@@ -230,7 +230,10 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
     # chart is left out (the figures are the facts).
     room = console.width - natural_width(table(0)) - 3  # a divider and a cell's padding
     chart_width = min(50, room) if room >= 10 else 0
-    console.print(fitted(table(chart_width), console.width))
+    if rows:
+        console.print(fitted(table(chart_width), console.width))
+    else:  # a header over nothing reads as a drawing gone wrong
+        console.print(_t("No yearly figures in this range.", "dim"))
     if stacked and chart_width:
         legend = Text("■ men", style="blue")
         legend.append("  ■ women", style="magenta")
