@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,21 @@ def test_share_gives_short_columns_their_room_first(
     from defectcli.render.layout import share
 
     assert share(minimums, maximums, room) == widths
+
+
+@pytest.mark.parametrize(("pad_edge", "expected"), [(False, [1, 2, 1]), (True, [2, 2, 2])])
+def test_padding_without_richs_private_method_follows_rich_15(
+    pad_edge: bool, expected: list[int]
+) -> None:
+    from types import SimpleNamespace
+
+    from rich.table import Table
+
+    from defectcli.render.layout import _padding
+
+    table = Table("a", "b", "c", pad_edge=pad_edge)
+    # The same table's settings, without the method: what a Rich that dropped it gets.
+    bare = SimpleNamespace(padding=table.padding, pad_edge=pad_edge, columns=table.columns)
+    assert [_padding(bare, i) for i in range(3)] == expected  # type: ignore[arg-type]
+    if int(version("rich").split(".")[0]) >= 15:  # Rich's own rule since 15.0
+        assert [table._get_padding_width(i) for i in range(3)] == expected

@@ -87,14 +87,27 @@ def _measure(table: Table) -> tuple[list[tuple[int, int]], int]:
     extra = (2 if table.box and table.show_edge else 0) + (len(columns) - 1 if table.box else 0)
     extents = []
     for i, column in enumerate(columns):
-        # Rich's own count of a column's padding: before Rich 15 it counted the outer
-        # padding of a table drawn without it (pad_edge=False), and a width computed here
-        # without that would be two cells too wide for it, which it then takes back.
-        extra += table._get_padding_width(i)
+        extra += _padding(table, i)
         header = [_text(column.header).plain] if table.show_header else []
         low, high = extent([*header, *(_text(cell).plain for cell in column.cells)])
         extents.append((high if column.no_wrap else low, high))
     return extents, extra
+
+
+def _padding(table: Table, index: int) -> int:
+    """The cells Rich reserves for column ``index``'s padding. Asked of Rich itself where it
+    can be: before Rich 15 it reserved the outer padding of a table drawn without it
+    (pad_edge=False), and widths worked out without those two cells are two cells too
+    wide for it, which it then takes back from some column. The method is private, so a
+    Rich without it gets Rich 15's rule."""
+    ask = getattr(table, "_get_padding_width", None)
+    if ask is not None:
+        return int(ask(index))
+    _, right, _, left = table.padding
+    if not table.pad_edge:  # no padding at the outer edges
+        left = 0 if index == 0 else left
+        right = 0 if index == len(table.columns) - 1 else right
+    return left + right
 
 
 def natural_width(table: Table) -> int:
