@@ -122,17 +122,18 @@ def fit(table: Table, width: int) -> bool:
     longer than ``LONG_WORD`` folded."""
     extents, extra = _measure(table)
     highs = [high for _, high in extents]
-    widths = share([low for low, _ in extents], highs, width - extra)
-    # Too narrow for every word whole: fold only the longest words, no shorter than needed.
+    # Every word whole if the width allows; else fold only the longest words, no shorter
+    # than needed (the first cap is the longest word: nothing folded).
     longest = max((low for low, _ in extents), default=0)
-    for cap in range(longest - 1, LONG_WORD - 1, -1):
-        if widths is not None:
-            break
+    widths = None
+    for cap in range(max(longest, LONG_WORD), LONG_WORD - 1, -1):
         lows = [
             low if column.no_wrap else min(low, cap)
             for column, (low, _) in zip(table.columns, extents, strict=True)
         ]
         widths = share(lows, highs, width - extra)
+        if widths is not None:
+            break
     if widths is None:
         return False
     for column, column_width in zip(table.columns, widths, strict=True):

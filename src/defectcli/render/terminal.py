@@ -176,6 +176,14 @@ def stacked_bar(men: int, women: int, total: int, scale: float, width: int) -> T
     return text
 
 
+def _bar_room(console: Console, without_chart: Table, most: int, padding: int) -> int:
+    """Cells for a chart's bars beside ``without_chart``: what its columns leave of the
+    terminal, less ``padding`` (the chart column's divider and cell padding), at most
+    ``most``; 0, no chart, under 10 cells (the figures are the facts, the bars are not)."""
+    room = console.width - natural_width(without_chart) - padding
+    return min(most, room) if room >= 10 else 0
+
+
 def _n(value: int | float | None) -> Text:
     if value is None:
         return Text("—", style="dim")
@@ -226,10 +234,7 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
             drawn.add_row(*cells[:-1], *bars, cells[-1])
         return drawn
 
-    # The bars take the room the figures and sources leave, up to 50 cells; under 10 the
-    # chart is left out (the figures are the facts).
-    room = console.width - natural_width(table(0)) - 3  # a divider and a cell's padding
-    chart_width = min(50, room) if room >= 10 else 0
+    chart_width = _bar_room(console, table(0), most=50, padding=3)  # an inner column
     if rows:
         console.print(fitted(table(chart_width), console.width))
     else:  # a header over nothing reads as a drawing gone wrong
@@ -270,9 +275,7 @@ def facet_chart(facets: Facets, console: Console) -> None:
             drawn.add_row(_t(row.value), Text(str(row.size)), *bars)
         return drawn
 
-    # As in stats_chart: the bars get the room left, up to 40 cells, or none under 10.
-    room = console.width - natural_width(table(0)) - 2  # a divider and a cell's padding
-    chart_width = min(40, room) if room >= 10 else 0
+    chart_width = _bar_room(console, table(0), most=40, padding=2)  # the last column
     console.print(fitted(table(chart_width), console.width))
     console.print(_t(f"{facets.total} {'person' if facets.total == 1 else 'people'}", "dim"))
 
