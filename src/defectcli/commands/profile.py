@@ -36,4 +36,6 @@ def show_command(state: State, name: tuple[str, ...], out: Output) -> None:
     """
     from ..render import emit
 
-    emit.profile(out, state.catalog().profile(" ".join(name)))
+    catalog = state.catalog()
+    query = " ".join(name)
+    emit.profile(out, lambda: catalog.profile(query), (catalog.identity(), ("show", query)))

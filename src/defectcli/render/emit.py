@@ -7,19 +7,10 @@ here that says what its records, plain lines and terminal drawing are.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..choices import MACHINE_FORMATS
-from ..dataset.model import Person
-from ..results import (
-    Facets,
-    Profile,
-    QuoteSet,
-    SearchResult,
-    SourceEntry,
-    Statistics,
-    Timeline,
-)
 from . import formats
 from .columns import (
     FACET_COLUMNS,
@@ -32,22 +23,28 @@ from .columns import (
 )
 from .context import Output
 from .machine import write_lines, write_records
-from .records import (
-    Record,
-    facet_records,
-    person_record,
-    profile_record,
-    quote_record,
-    search_record,
-    source_entry_record,
-    timeline_record,
-    year_record,
-)
 
+# The record classes and the record builders load when a command prints them: a card
+# printed as it was saved (``drawings``) needs neither.
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ..dataset.model import Person
+    from ..results import (
+        Facets,
+        Profile,
+        QuoteSet,
+        SearchResult,
+        SourceEntry,
+        Statistics,
+        Timeline,
+    )
+    from .records import Record
+
 Draw = Callable[["Console"], None]
+# What a drawing is saved under (see ``drawings``): the index (``Catalog.identity()``; None
+# for one in memory, never saved) and the request, e.g. ("show", "Thae").
+SavedAs = tuple[str | None, tuple[str, ...]]
 
 
 def people(out: Output, persons: Sequence[Person], total: int | None = None) -> None:
@@ -60,6 +57,7 @@ def people(out: Output, persons: Sequence[Person], total: int | None = None) -> 
         people_table(persons[: out.row_limit], console, total or len(persons))
 
     from .plain import people_lines
+    from .records import person_record
 
     _write(
         out,
@@ -70,27 +68,41 @@ def people(out: Output, persons: Sequence[Person], total: int | None = None) -> 
     )
 
 
-def profile(out: Output, found: Profile) -> None:
+def profile(out: Output, find: Callable[[], Profile], saved_as: SavedAs | None = None) -> None:
+    """One person's card. ``find`` runs the query, only when something needs its answer: a
+    card already drawn for the same request, console and index (``saved_as``) is printed
+    as it was saved (see ``drawings``)."""
+    found = cache(find)
+
     def draw(console: Console) -> None:
         from .terminal import profile_card
 
-        profile_card(found, console)
+        profile_card(found(), console)
 
     def markdown() -> str:
         from .markdown import profile_markdown
 
-        return profile_markdown(found)
+        return profile_markdown(found())
 
-    from .plain import profile_lines
+    def plain() -> Iterable[str]:
+        from .plain import profile_lines
+
+        return profile_lines(found())
+
+    def records() -> list[Record]:
+        from .records import profile_record
+
+        return [profile_record(found())]
 
     _write(
         out,
-        records=lambda: [profile_record(found)],
+        records=records,
         columns=PERSON_COLUMNS,
         single=True,
-        plain=lambda: profile_lines(found),
+        plain=plain,
         draw=draw,
         markdown=markdown,
+        saved_as=saved_as,
     )
 
 
@@ -107,6 +119,7 @@ def quotes(out: Output, found: QuoteSet, total: int | None = None) -> None:
         return quotes_markdown(found)
 
     from .plain import quote_lines
+    from .records import quote_record
 
     _write(
         out,
@@ -125,6 +138,7 @@ def statistics(out: Output, stats: Statistics, stacked: bool = False) -> None:
         stats_chart(stats, console, stacked)
 
     from .plain import stats_lines
+    from .records import year_record
 
     _write(
         out,
@@ -142,6 +156,7 @@ def facets(out: Output, found: Facets) -> None:
         facet_chart(found, console)
 
     from .plain import facet_lines
+    from .records import facet_records
 
     _write(
         out,
@@ -160,6 +175,7 @@ def timeline(out: Output, found: Timeline, total: int | None = None) -> None:
         timeline_table(shown, console, total or len(found.entries))
 
     from .plain import timeline_lines
+    from .records import timeline_record
 
     _write(
         out,
@@ -177,6 +193,7 @@ def sources(out: Output, entries: Sequence[SourceEntry], total: int | None = Non
         sources_table(entries[: out.row_limit], console, total or len(entries))
 
     from .plain import source_lines
+    from .records import source_entry_record
 
     _write(
         out,
@@ -194,6 +211,7 @@ def search(out: Output, result: SearchResult) -> None:
         search_results(result, console)
 
     from .plain import search_lines
+    from .records import search_record
 
     _write(
         out,
@@ -233,6 +251,7 @@ def _write(
     draw: Draw,
     single: bool = False,
     markdown: Callable[[], str] | None = None,
+    saved_as: SavedAs | None = None,
 ) -> None:
     fmt = out.format
     if fmt == "markdown" and markdown is not None:
@@ -241,6 +260,10 @@ def _write(
         write_records(out, records(), columns, single)
     elif fmt == "plain":
         write_lines(out, plain())
+    elif fmt == "table" and saved_as is not None and not out.exporting:
+        from .drawings import print_drawing
+
+        print_drawing(out, *saved_as, draw)
     elif fmt == "table":
         draw(out.console())
     else:  # the CLI's Choice makes this unreachable; a library caller gets a clear error
