@@ -331,3 +331,17 @@ def test_a_bad_limit_is_a_usage_error(invoke: Invoke) -> None:
     for value in ("-1", "many"):
         result = invoke("list", "--limit", value)
         assert result.exit_code == 2 and "--limit" in result.stderr
+
+
+def test_show_as_csv_names_its_sources_by_id(invoke: Invoke) -> None:
+    """The columns and cells of ``list``'s row, the sources by id (every source the card
+    numbers, in its order), not each one's JSON inside a cell."""
+    (shown,) = csv.DictReader(io.StringIO(invoke("show", "Jo Song Gil", "--format", "csv").stdout))
+    listed = csv.DictReader(io.StringIO(invoke("list", "--format", "csv").stdout))
+    row = next(r for r in listed if r["id"] == "jo-song-gil")
+    assert list(shown) == list(row) == list(PERSON_COLUMNS)
+    assert {k: v for k, v in shown.items() if k != "sources"} == {
+        k: v for k, v in row.items() if k != "sources"
+    }
+    card = json.loads(invoke("show", "Jo Song Gil", "--json").stdout)
+    assert shown["sources"].split("; ") == [s["id"] for s in card["sources"]]

@@ -38,7 +38,10 @@ def ndjson_lines(encoded: Iterable[str]) -> str:
 
 
 def cell(value: Any) -> str:
-    """A value as one spreadsheet cell: lists joined with '; ', nothing for null."""
+    """A value as one spreadsheet cell: lists joined with '; ', nothing for null, a record
+    with an id by its id (as ``list`` names a person's sources: ``show``'s numbered source
+    records in full are in its JSON, and in ``sources --format csv``), other objects as
+    JSON."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -46,6 +49,8 @@ def cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "; ".join(cell(v) for v in value)
     if isinstance(value, dict):
+        if isinstance(value.get("id"), str):
+            return value["id"]
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
