@@ -163,3 +163,43 @@ def test_a_closed_standard_output_is_an_error_not_a_crash(args: tuple[str, ...])
     )
     assert result.returncode == 1
     assert result.stderr == "Error: cannot write the output: standard output is closed\n"
+
+
+def _on_a_terminal(*args: str, **env: str) -> bytes:
+    """What ``defect ARGS`` writes to a pseudo-terminal (read while it writes: a card is
+    larger than the terminal's buffer)."""
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal closed
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    environ = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR"}}
+    environ.update({"COLUMNS": "90", "TERM": "xterm-256color", **env})
+    result = subprocess.run([DEFECT or "defect", *args], stdout=slave, env=environ, check=False)
+    os.close(slave)
+    reader.join(timeout=30)
+    os.close(master)
+    assert result.returncode == 0
+    return b"".join(chunks)
+
+
+def test_a_card_on_a_terminal_is_the_same_saved_or_drawn(tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+    drawn = _on_a_terminal("show", "Thae", DEFECT_CACHE_DIR=cache)
+    assert list((tmp_path / "cache" / "drawings").glob("*.txt"))  # saved on the way
+    assert b"\x1b[" in drawn and "태영호".encode() in drawn
+    assert _on_a_terminal("show", "Thae", DEFECT_CACHE_DIR=cache) == drawn
+    assert _on_a_terminal("show", "Thae", DEFECT_NO_CACHE="1") == drawn
