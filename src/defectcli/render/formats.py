@@ -49,8 +49,9 @@ def cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "; ".join(cell(v) for v in value)
     if isinstance(value, dict):
-        if isinstance(value.get("id"), str):
-            return value["id"]
+        ident = value.get("id")
+        if isinstance(ident, str):
+            return ident
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
