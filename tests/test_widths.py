@@ -109,6 +109,16 @@ def test_a_title_too_long_for_the_card_opens_its_body_whole(invoke: Invoke) -> N
     assert " ".join(drawing.replace("┃", " ").split()).startswith("┏" + "━" * 98 + "┓ " + title)
 
 
+@pytest.mark.parametrize("args", [["show", "Thae"], *COMMANDS], ids=" ".join)
+def test_a_width_of_zero_is_taken_as_unknown(invoke: Invoke, args: list[str]) -> None:
+    """COLUMNS=0 (a terminal or CI runner that does not know its width): Rich would draw
+    everything zero cells wide, which prints nothing; drawn 80 wide instead."""
+    unknown = invoke(*args, "--format", "table", env={"COLUMNS": "0"})
+    assert unknown.exit_code == 0, unknown.stderr
+    assert unknown.stdout.strip()
+    assert unknown.stdout == invoke(*args, "--format", "table", env={"COLUMNS": "80"}).stdout
+
+
 @pytest.mark.parametrize(
     ("minimums", "maximums", "room", "widths"),
     [

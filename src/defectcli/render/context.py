@@ -100,11 +100,11 @@ class Output(NamedTuple):
 
         width = self.width or _env_width()
         if self.color == "always":
-            return Console(
+            console = Console(
                 file=self.stream, force_terminal=True, width=width, highlight=False, emoji=False
             )
-        if self.color == "never":
-            return Console(
+        elif self.color == "never":
+            console = Console(
                 file=self.stream,
                 no_color=True,
                 color_system=None,
@@ -112,9 +112,16 @@ class Output(NamedTuple):
                 highlight=False,
                 emoji=False,
             )
-        # auto: Rich itself honours NO_COLOR, FORCE_COLOR and TERM=dumb, and draws no
-        # escape codes when the stream is not a terminal.
-        return Console(file=self.stream, width=width, highlight=False, emoji=False)
+        else:
+            # auto: Rich itself honours NO_COLOR, FORCE_COLOR and TERM=dumb, and draws no
+            # escape codes when the stream is not a terminal.
+            console = Console(file=self.stream, width=width, highlight=False, emoji=False)
+        if console.width < 1:
+            # COLUMNS=0 (set by some terminals and CI runners that do not know the width):
+            # Rich takes it as it is, and a table or card zero cells wide prints nothing at
+            # all. Rich's own default for an unknown width instead.
+            console.width = 80
+        return console
 
 
 def standard_output() -> TextIO:
