@@ -29,10 +29,11 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..cache import cache_dir
-from .context import Output
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from .context import Output
 
 # Bump when the saved files change shape.
 DRAWING_FORMAT = 1
