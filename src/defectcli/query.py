@@ -95,7 +95,9 @@ class Catalog:
 
     def count_people(self, where: PersonFilter | None = None) -> int:
         """How many people ``people(where)`` returns."""
-        return self._count(*self._people_sql("id", where or PersonFilter()))
+        # Without the ORDER BY: a count needs no sort, and SQLite sorts a subquery's rows
+        # anyway (all 100,000 people: 210 ms, against 0.1 ms unsorted).
+        return self._count(*self._people_sql("id", where or PersonFilter(), ordered=False))
 
     def person_records(self, where: PersonFilter | None = None) -> list[dict[str, Any]]:
         """The same people as ``people``, as the JSON records ``defect list`` prints,
@@ -114,7 +116,9 @@ class Catalog:
         """The lines ``defect list --format plain`` prints, read ready-made from the index."""
         return self._texts(*_limited(*self._people_sql("line", where or PersonFilter()), limit))
 
-    def _people_sql(self, column: str, where: PersonFilter) -> tuple[str, list[object]]:
+    def _people_sql(
+        self, column: str, where: PersonFilter, ordered: bool = True
+    ) -> tuple[str, list[object]]:
         if where.sort not in SORT_FIELDS:
             raise ValueError(f"sort must be one of {', '.join(SORT_FIELDS)}")
         clauses: list[str] = []
@@ -142,6 +146,8 @@ class Catalog:
         sql = f"SELECT {column} FROM people"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
+        if not ordered:
+            return sql, params
         order = "name COLLATE NOCASE" if where.sort == "name" else where.sort
         # Unknown years sort last; ties break by year, then name, so the order is stable.
         sql += f" ORDER BY {order} IS NULL, {order}, year IS NULL, year, name COLLATE NOCASE"
