@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,15 @@ def test_the_code_stamp_changes_when_a_module_file_does(tmp_path: Path) -> None:
     module.write_text("x = 2\n")
     os.utime(module, ns=(1, 1))
     assert stamp() != before
+
+
+def test_temporary_files_a_killed_run_left_go_after_a_day(invoke: Invoke, own_cache: Path) -> None:
+    folder = own_cache / "drawings"
+    folder.mkdir(parents=True)
+    old, recent = folder / "0123456789abcdef.txt.41.tmp", folder / "fedcba9876543210.txt.42.tmp"
+    for path in (old, recent):
+        path.write_text("half a drawing")
+    two_days_ago = int((time.time() - 2 * 86_400) * 10**9)
+    os.utime(old, ns=(two_days_ago, two_days_ago))
+    assert invoke(*CARD).exit_code == 0
+    assert not old.exists() and recent.exists() and len(saved(own_cache)) == 1

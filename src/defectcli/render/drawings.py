@@ -171,15 +171,19 @@ def _save(key: str, text: str) -> None:
 
 
 def _trim(where: str) -> None:
-    """Past ``MAX_DRAWINGS`` drawings, remove the least recently used half: drawings of data that
-    has since changed are never read again, and would otherwise pile up."""
+    """Past ``MAX_DRAWINGS`` drawings, remove the least recently used half: drawings of data
+    that has since changed are never read again, and would otherwise pile up. Temporary
+    files more than a day old (a run killed between writing and renaming) go too."""
+    import time
+
     with os.scandir(where) as scan:
-        saved = [e for e in scan if e.name.endswith(".txt")]
-    if len(saved) <= MAX_DRAWINGS:
-        return
-    by_use = sorted(saved, key=lambda e: e.stat().st_mtime_ns)
-    for entry in by_use[: len(saved) - MAX_DRAWINGS // 2]:
-        try:
+        entries = list(scan)
+    saved = [e for e in entries if e.name.endswith(".txt")]
+    day_ago = time.time_ns() - 86_400 * 10**9
+    stale = [e for e in entries if e.name.endswith(".tmp") and e.stat().st_mtime_ns < day_ago]
+    if len(saved) > MAX_DRAWINGS:
+        saved.sort(key=lambda e: e.stat().st_mtime_ns)
+        stale += saved[: len(saved) - MAX_DRAWINGS // 2]
+    for entry in stale:
+        with contextlib.suppress(OSError):
             os.unlink(entry.path)
-        except OSError:
-            continue
