@@ -165,3 +165,23 @@ def test_temporary_files_a_killed_run_left_go_after_a_day(invoke: Invoke, own_ca
     os.utime(old, ns=(two_days_ago, two_days_ago))
     assert invoke(*CARD).exit_code == 0
     assert not old.exists() and recent.exists() and len(saved(own_cache)) == 1
+
+
+def test_the_output_is_part_of_the_key_not_only_the_console(own_cache: Path) -> None:
+    """A list drawn on a terminal stops at 200 rows, the same table into a file with
+    --color always does not: the consoles are alike, the drawings are not."""
+    import io
+
+    from defectcli.render.context import Output
+
+    def drawn(is_tty: bool) -> str:
+        out = Output("table", "always", io.StringIO(), is_tty)
+        drawings.print_drawing(
+            out, "an index", ("list",), lambda console: console.print(f"rows: {out.row_limit}")
+        )
+        return out.stream.getvalue()  # type: ignore[attr-defined, no-any-return]
+
+    assert "rows: 200" in drawn(True)
+    assert "rows: None" in drawn(False)
+    assert "rows: 200" in drawn(True)  # replayed
+    assert len(saved(own_cache)) == 2

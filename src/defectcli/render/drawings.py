@@ -60,7 +60,9 @@ def print_drawing(
     if index is None or console.legacy_windows or console.is_jupyter:
         draw(console)
         return
-    key = drawing_key(console, index, request)
+    # How many rows a drawn list shows depends on the output, not only on the console
+    # (a table on a terminal stops at 200 rows; --format table into a file does not).
+    key = drawing_key(console, index, (*request, f"format={out.format}", f"rows={out.row_limit}"))
     text = _load(key)
     if text is None:
         with console.capture() as captured:
