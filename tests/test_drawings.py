@@ -185,3 +185,20 @@ def test_the_output_is_part_of_the_key_not_only_the_console(own_cache: Path) -> 
     assert "rows: None" in drawn(False)
     assert "rows: 200" in drawn(True)  # replayed
     assert len(saved(own_cache)) == 2
+
+
+def test_a_cache_that_can_only_be_read_still_serves_saved_cards(
+    invoke: Invoke, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shared or read-only cache: the saved file can be read, not touched (the tests run
+    as root, for whom permissions do not refuse, so the refusal is made here)."""
+    invoke(*CARD)
+    (path,) = saved(own_cache)
+    key, _, text = path.read_text(encoding="utf-8").partition("\n")
+    path.write_text(f"{key}\n{text.replace('Thae Yong Ho', 'THAE YONG HO')}", encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError("read-only cache")
+
+    monkeypatch.setattr(drawings.os, "utime", refuse)
+    assert "THAE YONG HO" in invoke(*CARD).stdout  # the saved file, though not touched

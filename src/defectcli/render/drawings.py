@@ -149,9 +149,12 @@ def _load(key: str) -> str | None:
             if stored_key != key + "\n":
                 return None
             text = handle.read()
-        os.utime(path)  # recently used: kept when the folder is trimmed
     except (OSError, UnicodeDecodeError):
         return None
+    # Recently used: kept when the folder is trimmed. A cache this user may read but not
+    # write (shared, or read-only) still serves the drawing.
+    with contextlib.suppress(OSError):
+        os.utime(path)
     return text
 
 
