@@ -45,6 +45,7 @@ def test_a_card_is_saved_and_printed_again_as_drawn(invoke: Invoke, own_cache: P
     (path,) = saved(own_cache)
     key, _, text = path.read_text(encoding="utf-8").partition("\n")
     assert text == first.stdout
+    assert path.stat().st_mode & 0o777 == 0o600  # as private as the index beside it
     path.write_text(f"{key}\n{text.replace('Thae Yong Ho', 'THAE YONG HO')}", encoding="utf-8")
     assert "THAE YONG HO" in invoke(*CARD).stdout
 

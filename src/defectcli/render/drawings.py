@@ -165,7 +165,10 @@ def _save(key: str, text: str) -> None:
     temp = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temp, "w", encoding="utf-8", newline="") as handle:
+        # Readable by this user only, as the index is (mkstemp): a card of a private
+        # dataset is as private as the dataset.
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(key + "\n")
             handle.write(text)
         os.replace(temp, path)
