@@ -345,3 +345,21 @@ def test_show_as_csv_names_its_sources_by_id(invoke: Invoke) -> None:
     }
     card = json.loads(invoke("show", "Jo Song Gil", "--json").stdout)
     assert shown["sources"].split("; ") == [s["id"] for s in card["sources"]]
+
+
+def test_stats_gives_each_other_count_with_its_period_once(invoke: Invoke) -> None:
+    """Each count of the statistics file under "Other counts": its label, its period in
+    brackets unless the label already says it ("... in 2015 (2015)"), then its value."""
+    import yaml
+
+    path = Path(__file__).parents[1] / "data" / "statistics" / "arrivals.yaml"
+    figures = yaml.safe_load(path.read_text(encoding="utf-8"))["figures"]
+    said_in_label = [f for f in figures if f.get("period") and f["period"] in f["label"]]
+    assert said_in_label and len(said_in_label) < len(figures)  # both cases are tried
+    drawn = invoke("stats", "--format", "table", env={"COLUMNS": "200"}).stdout
+    lines = [line.strip() for line in drawn.splitlines()]
+    for figure in figures:
+        (line,) = [x for x in lines if x.startswith(figure["label"])]
+        period = figure.get("period")
+        assert (f"({period})" in line) == bool(period and figure not in said_in_label), line
+        assert line.endswith(f"{figure['value']:,}")

@@ -257,7 +257,8 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
         console.print(Text("Other counts", style="bold cyan"))
         for f in stats.figures:
             qualifier = f"{f.qualifier} " if f.qualifier and f.qualifier != "exactly" else ""
-            period = f" ({f.period})" if f.period else ""
+            # "... in 2015 (2015)": a period the label already names is not said twice.
+            period = f" ({f.period})" if f.period and f.period not in f.label else ""
             console.print(_t(f"{f.label}{period}: {qualifier}{f.value:,}"))
 
 
