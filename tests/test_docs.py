@@ -36,6 +36,19 @@ def test_every_command_is_documented(name: str) -> None:
             assert param.help, f"{name} {param.name} has no help"  # type: ignore[attr-defined]
 
 
+def test_every_environment_variable_the_code_reads_is_in_the_help(invoke: Invoke) -> None:
+    """A variable that changes what defect does is one a user can find in --help."""
+    source = Path(__file__).resolve().parents[1] / "src" / "defectcli"
+    read = {
+        name
+        for path in source.rglob("*.py")
+        for name in re.findall(r"\bDEFECT_[A-Z_]+\b", path.read_text(encoding="utf-8"))
+    }
+    assert {"DEFECT_DATA", "DEFECT_CACHE_DIR", "DEFECT_NO_CACHE"} <= read
+    shown = invoke("--help", env={"COLUMNS": "200"}).stdout
+    assert sorted(name for name in read if name not in shown) == []
+
+
 # Examples a reader copies: those in the README (after "$ ") and in every help text (under
 # "Examples:"). What follows the command on the line is a pipe, a redirection or a comment
 # (everything after two spaces in a help text is its description).
