@@ -94,9 +94,27 @@ class DefectGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    # The reader of our output went away (`defect sources --json | head -1`). Handled here,
+    # below Click's own handler, whose exit status changed between versions (1 up to 8.4,
+    # 0 since): the same quiet exit 0 with any Click, whether it happens while the options
+    # are parsed (--version, --help) or while the command writes.
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
         except Exception as error:
             from .errors import DefectError  # loaded only when something went wrong
 
@@ -186,8 +204,10 @@ def main() -> NoReturn:
 
 
 def _quiet_broken_pipe() -> NoReturn:
-    # The reader went away (`defect list | head -1`): that is not an error of ours.
-    # Point stdout at /dev/null so Python's final flush cannot complain either.
+    # The reader went away (`defect sources --json | head -1`): it has what it wanted, and
+    # the command did its work, so no message and exit 0 (as `head` and `less` users
+    # expect, and `set -o pipefail` scripts need). The same when it goes before the last
+    # flush (entry._exit_now). Point stdout at /dev/null so no later flush complains.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     sys.exit(0)

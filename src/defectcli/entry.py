@@ -62,16 +62,18 @@ def _exit_now(code: object) -> NoReturn:
             pass
         except OSError as error:
             # The reader went away (`defect list --json | head -c 1`) before the last of
-            # the output was flushed: exit 1 quietly, as Click does when that happens while
-            # the command runs. Any other failure (a full disk) leaves the output cut
-            # short: say so. Whatever is left goes to /dev/null: no later flush can fail.
-            if stream is sys.stdout and not isinstance(error, BrokenPipeError):
-                print(f"Error: cannot write the output: {error.strerror}", file=sys.stderr)
+            # the output was flushed: quietly, with the command's own status (0 when it
+            # did its work), as when that happens while it writes (cli._quiet_broken_pipe).
+            # Any other failure (a full disk) leaves the output cut short: say so, exit 1.
+            # Whatever is left goes to /dev/null: no later flush can fail.
+            if not isinstance(error, BrokenPipeError):
+                if stream is sys.stdout:
+                    print(f"Error: cannot write the output: {error.strerror}", file=sys.stderr)
+                status = status or 1
             from contextlib import suppress
 
             with suppress(OSError, ValueError):  # not a file descriptor's stream: let it be
                 os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
-            status = status or 1
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
         sys.exit(status)  # Python waits for the thread, then runs the atexit functions
