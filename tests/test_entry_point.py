@@ -110,6 +110,32 @@ def test_a_failure_keeps_its_status_when_the_reader_is_gone() -> None:
     assert "No person matches" in proc.stderr.read().decode()
 
 
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252"])
+def test_an_output_without_unicode_gets_escapes_not_a_crash(encoding: str) -> None:
+    """PYTHONIOENCODING=ascii (or a C locale, or a Windows code page in a pipe): Hangul
+    stopped every command with an internal error and no output. Now the characters the
+    encoding lacks are JSON-style escapes, JSON reads back the same, and one note says why."""
+    utf8 = run("show", "Thae", "--json", PYTHONIOENCODING="utf-8")
+    narrow = subprocess.run(
+        [DEFECT or "defect", "show", "Thae", "--json"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": encoding},
+        check=False,
+    )
+    assert narrow.returncode == 0
+    narrow.stdout.decode(encoding)  # nothing outside the encoding was written
+    assert json.loads(narrow.stdout.decode(encoding)) == json.loads(utf8.stdout)
+    assert narrow.stderr.decode().count("Note: the output's encoding") == 1
+    plain = subprocess.run(
+        [DEFECT or "defect", "show", "Thae", "--format", "plain"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": encoding},
+        check=False,
+    )
+    assert plain.returncode == 0
+    assert "\\ud0dc\\uc601\\ud638" in plain.stdout.decode(encoding)  # 태영호
+
+
 # The process ends without Python's teardown (entry._exit_now); what the teardown would do
 # for others must still happen: atexit functions run, output is whole, statuses are kept,
 # and a thread still running is waited for.

@@ -30,6 +30,7 @@ def _terminated(signum: int, frame: object) -> None:
 
 def main() -> NoReturn:
     signal.signal(signal.SIGTERM, _terminated)
+    _escape_what_stdout_cannot_encode()
     try:
         from .cli import main as run
     except KeyboardInterrupt:
@@ -38,6 +39,47 @@ def main() -> NoReturn:
         run()
     except SystemExit as done:
         _exit_now(done.code)
+
+
+def _escape_what_stdout_cannot_encode() -> None:
+    """On an output that is not Unicode (``PYTHONIOENCODING=ascii``, a C locale with UTF-8
+    mode off, a Windows code page in a pipe), a Hangul name stopped the command with a
+    UnicodeEncodeError and printed nothing. Characters the encoding lacks are written as
+    ``\\uXXXX`` escapes instead (JSON's own escapes, so JSON output stays valid and loses
+    nothing), with one note on stderr saying how to get the characters themselves."""
+    stream = sys.stdout
+    encoding = getattr(stream, "encoding", None)
+    if stream is None or not encoding or not hasattr(stream, "reconfigure"):
+        return
+    import codecs
+
+    try:
+        if codecs.lookup(encoding).name.startswith("utf"):
+            return  # every character has its bytes: the usual case, nothing more to do
+    except LookupError:
+        return
+    codecs.register_error("defect-escape", _escape)
+    stream.reconfigure(errors="defect-escape")
+
+
+_noted: list[bool] = []
+
+
+def _escape(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    if not _noted:
+        _noted.append(True)
+        sys.stderr.write(
+            f"Note: the output's encoding ({sys.stdout.encoding}) has no room for some characters;"
+            " they are written as \\uXXXX escapes. For the characters themselves, set"
+            " PYTHONIOENCODING=utf-8 (or PYTHONUTF8=1).\n"
+        )
+    # UTF-16 code units, as JSON writes them: a character beyond the first plane becomes
+    # a surrogate pair, which JSON reads back as the character.
+    text = error.object[error.start : error.end].encode("utf-16-be", "surrogatepass")
+    units = (int.from_bytes(text[i : i + 2], "big") for i in range(0, len(text), 2))
+    return "".join(f"\\u{unit:04x}" for unit in units), error.end
 
 
 def _exit_now(code: object) -> NoReturn:
