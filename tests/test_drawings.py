@@ -203,3 +203,15 @@ def test_a_cache_that_can_only_be_read_still_serves_saved_cards(
 
     monkeypatch.setattr(drawings.os, "utime", refuse)
     assert "THAE YONG HO" in invoke(*CARD).stdout  # the saved file, though not touched
+
+
+def test_a_saved_card_is_not_printed_once_its_data_is_broken(
+    invoke: Invoke, own_cache: Path, mini_copy: Path
+) -> None:
+    card = ("--data", str(mini_copy), "show", "alpha", "--format", "table")
+    assert invoke(*card).exit_code == 0 and len(saved(own_cache)) == 1
+    person = mini_copy / "people" / "alpha-tester.yaml"
+    person.write_text(person.read_text(encoding="utf-8") + "  broken: [\n", encoding="utf-8")
+    result = invoke(*card)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "alpha-tester.yaml" in result.stderr
