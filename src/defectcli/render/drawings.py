@@ -5,7 +5,7 @@ the rest of a warm ``show`` costs, and a lookup tool is asked for the same card 
 again. So the text Rich produced (escape codes included) is kept in the cache folder, under
 a key made of everything that shapes it:
 
-- the request (``show`` and the name as typed);
+- the request (``show`` and the name as typed), and the output's format and row limit;
 - the index it was drawn from: its file and its build (a rebuilt index, after any change to
   a data file, is another build, so a drawing of old data is never found);
 - the console: width, height, colour system, encoding, terminal or not, and the rest of
