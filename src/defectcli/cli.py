@@ -185,8 +185,6 @@ def main() -> NoReturn:
         sys.exit(error.exit_code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
-    except BrokenPipeError:
-        _quiet_broken_pipe()
     except Exception as error:  # a bug: one line, and the traceback only on request
         if isinstance(error, OSError) and error.errno in _DISK_FULL:
             # Not a bug: the output (a pipe's file, an export) could not be written whole.

@@ -38,4 +38,4 @@ def show_command(state: State, name: tuple[str, ...], out: Output) -> None:
 
     catalog = state.catalog()
     query = " ".join(name)
-    emit.profile(out, lambda: catalog.profile(query), (catalog.identity(), ("show", query)))
+    emit.profile(out, lambda: catalog.profile(query), (catalog.identity, ("show", query)))

@@ -42,9 +42,10 @@ if TYPE_CHECKING:
     from .records import Record
 
 Draw = Callable[["Console"], None]
-# What a drawing is saved under (see ``drawings``): the index (``Catalog.identity()``; None
-# for one in memory, never saved) and the request, e.g. ("show", "Thae").
-SavedAs = tuple[str | None, tuple[str, ...]]
+# What a drawing is saved under (see ``drawings``): the index (``Catalog.identity``, asked
+# only when a drawing is made; None for one in memory, never saved) and the request, e.g.
+# ("show", "Thae").
+SavedAs = tuple[Callable[[], str | None], tuple[str, ...]]
 
 
 def people(out: Output, persons: Sequence[Person], total: int | None = None) -> None:
@@ -263,7 +264,8 @@ def _write(
     elif fmt == "table" and saved_as is not None and not out.exporting:
         from .drawings import print_drawing
 
-        print_drawing(out, *saved_as, draw)
+        index, request = saved_as
+        print_drawing(out, index(), request, draw)
     elif fmt == "table":
         draw(out.console())
     else:  # the CLI's Choice makes this unreachable; a library caller gets a clear error
