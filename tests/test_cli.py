@@ -363,3 +363,33 @@ def test_stats_gives_each_other_count_with_its_period_once(invoke: Invoke) -> No
         period = figure.get("period")
         assert (f"({period})" in line) == bool(period and figure not in said_in_label), line
         assert line.endswith(f"{figure['value']:,}")
+
+
+def test_a_year_range_matches_a_person_with_one_year_inside_it(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """`--since`/`--until` (and `--year`) are met by one and the same year of a person: a
+    person of 2013 and 2016 is not in 2014-2015 (each bound alone would let them in)."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).parents[1] / "data", data)
+    kim = data / "people" / "kim-chol-song.yaml"
+    text = kim.read_text(encoding="utf-8")
+    kim.write_text(
+        text.replace('value: "2015"\n', 'value: "2013"\n').replace('"2015-07"', '"2013-07"'),
+        encoding="utf-8",
+    )
+    everyone = as_json(invoke, "--data", str(data), "list")
+    years = {p["id"]: set(p["years"]) for p in everyone}  # type: ignore[union-attr]
+    assert years["kim-chol-song"] == {2013, 2016}  # the gap the test is about
+    for since, until in [(2014, 2015), (2013, 2013), (2016, 2019), (2000, 2012)]:
+        found = as_json(invoke, "--data", str(data), "list", "--since", str(since),
+                        "--until", str(until))  # fmt: skip
+        expected = {pid for pid, ys in years.items() if any(since <= y <= until for y in ys)}
+        assert {p["id"] for p in found} == expected, (since, until)  # type: ignore[union-attr]
+        counted = invoke("--data", str(data), "count", "--since", str(since), "--until",
+                         str(until), "--format", "json")  # fmt: skip
+        assert sum(r["count"] for r in json.loads(counted.stdout)) == len(expected)
+    both = as_json(invoke, "--data", str(data), "list", "--year", "2016", "--until", "2015")
+    assert both == []

@@ -123,15 +123,17 @@ class Catalog:
             raise ValueError(f"sort must be one of {', '.join(SORT_FIELDS)}")
         clauses: list[str] = []
         params: list[object] = []
-        if where.year is not None:
-            clauses.append("id IN (SELECT person_id FROM person_years WHERE year = ?)")
-            params.append(where.year)
-        if where.since is not None:
-            clauses.append("id IN (SELECT person_id FROM person_years WHERE year >= ?)")
-            params.append(where.since)
-        if where.until is not None:
-            clauses.append("id IN (SELECT person_id FROM person_years WHERE year <= ?)")
-            params.append(where.until)
+        # One of the person's years must meet every year condition at once: someone of
+        # 2013 and 2016 has no year from 2014 to 2015, though one is >= 2014 and one <= 2015.
+        years = [
+            (test, value)
+            for test, value in (("=", where.year), (">=", where.since), ("<=", where.until))
+            if value is not None
+        ]
+        if years:
+            tests = " AND ".join(f"year {test} ?" for test, _ in years)
+            clauses.append(f"id IN (SELECT person_id FROM person_years WHERE {tests})")
+            params += [value for _, value in years]
         if where.country is not None:
             clauses.append("country_key = ?")
             params.append(_country_key(where.country))
