@@ -393,3 +393,29 @@ def test_a_year_range_matches_a_person_with_one_year_inside_it(
         assert sum(r["count"] for r in json.loads(counted.stdout)) == len(expected)
     both = as_json(invoke, "--data", str(data), "list", "--year", "2016", "--until", "2015")
     assert both == []
+
+
+def test_timeline_entries_are_tied_to_their_own_country(invoke: Invoke) -> None:
+    """A posting is tied to the posting's country (not to the one the person later left),
+    the defection to the post left, a later event (interview, book) to none."""
+    people = as_json(invoke, "list")
+    entries = as_json(invoke, "timeline")
+    for person in people:  # type: ignore[union-attr]
+        profile = as_json(invoke, "show", person["id"])
+        mine = [e for e in entries if e["person"] == person["id"]]  # type: ignore[union-attr]
+        postings = [p for p in profile["postings"] if p.get("start")]  # type: ignore[index,call-overload]
+        assert [e["country"] for e in mine if e["kind"] == "posting"] == [
+            p["country"] for p in postings
+        ]
+        for e in mine:
+            if e["kind"] in ("left-post", "arrival", "disclosure"):
+                assert e["country"] == profile["defection"]["country"]  # type: ignore[index,call-overload]
+            elif e["kind"] != "posting":
+                assert e["country"] is None, e
+    syria = as_json(invoke, "timeline", "--country", "Syria")
+    assert [(e["person"], e["kind"]) for e in syria] == [("ryu-hyun-woo", "posting")]  # type: ignore[index]
+    uk = as_json(invoke, "timeline", "--country", "United Kingdom")
+    assert uk and all(
+        e["kind"] in ("posting", "left-post", "arrival", "disclosure") or e["person"] is None
+        for e in uk
+    )  # type: ignore[index]

@@ -39,28 +39,37 @@ class TimelineEntry(NamedTuple):
 
 
 def person_entries(person: Person) -> Iterator[TimelineEntry]:
-    name, country = person.name, person.country
+    """A person's entries, each tied to its own country: a posting to the posting's, the
+    defection (leaving the post, arriving, being made public) to the country of the post
+    left; a later event (an interview, a book, a career) to none, as it records none."""
+    name = person.name
 
-    def entry(date: str, kind: str, summary: str, sources: tuple[str, ...]) -> TimelineEntry:
+    def entry(
+        date: str, kind: str, summary: str, sources: tuple[str, ...], country: str | None
+    ) -> TimelineEntry:
         return TimelineEntry(date, kind, summary, sources, person.id, name, country)
 
     for posting in person.postings:
         if posting.start:
             place = ", ".join(x for x in (posting.city, posting.country) if x)
             summary = f"{name}: {posting.title}, {place}"
-            yield entry(posting.start, "posting", summary, posting.sources)
+            yield entry(posting.start, "posting", summary, posting.sources, posting.country)
     d = person.defection
+    country = d.country
     post = f"{d.post}, {d.country}" if d.post else d.country
     if d.left:
-        yield entry(d.left.date, "left-post", f"{name} left the post ({post})", d.left.sources)
+        summary = f"{name} left the post ({post})"
+        yield entry(d.left.date, "left-post", summary, d.left.sources, country)
     if d.arrived:
         place = d.arrived.place or d.destination
-        yield entry(d.arrived.date, "arrival", f"{name} arrived in {place}", d.arrived.sources)
+        summary = f"{name} arrived in {place}"
+        yield entry(d.arrived.date, "arrival", summary, d.arrived.sources, country)
     if person.disclosure:
         disc = person.disclosure
-        yield entry(disc.date, "disclosure", f"{name}: made public. {disc.how}", disc.sources)
+        summary = f"{name}: made public. {disc.how}"
+        yield entry(disc.date, "disclosure", summary, disc.sources, country)
     for event in person.events:
-        yield entry(event.date, event.kind, f"{name}: {event.summary}", event.sources)
+        yield entry(event.date, event.kind, f"{name}: {event.summary}", event.sources, None)
 
 
 def context_entries(event: Event) -> Iterator[TimelineEntry]:

@@ -54,7 +54,8 @@ def stats_command(
     "--country",
     metavar="COUNTRY",
     shell_complete=completion.countries,
-    help="Only events tied to this country.",
+    help="Only entries tied to this country: postings there, defections from a post there"
+    " (leaving, arriving, made public) and context events there.",
 )
 @output_options
 @limit_option
