@@ -292,6 +292,43 @@ def test_export_never_overwrites_without_force(invoke: Invoke, tmp_path: Path) -
     assert [p.name for p in tmp_path.iterdir()] == ["keep.json"]  # no temporary left
 
 
+def test_a_forced_csv_export_replaces_only_an_earlier_export(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--force replaced any folder whole: a thesis beside an export was deleted."""
+    folder = tmp_path / "tables"
+    assert invoke("export", "-f", "csv", "-o", str(folder)).exit_code == 0
+    assert invoke("export", "-f", "csv", "-o", str(folder), "--force").exit_code == 0
+    (folder / "thesis.docx").write_text("precious", encoding="utf-8")
+    (folder / "sub").mkdir()
+    result = invoke("export", "-f", "csv", "-o", str(folder), "--force")
+    assert result.exit_code == 1 and "thesis.docx" in result.stderr
+    assert (folder / "thesis.docx").read_text(encoding="utf-8") == "precious"
+    assert (folder / "sub").is_dir() and (folder / "people.csv").is_file()
+    # A folder of the user's that happens to have the name we once used for the old copy.
+    mine = tmp_path / ".fresh.old"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine", encoding="utf-8")
+    assert invoke("export", "-f", "csv", "-o", str(tmp_path / "fresh")).exit_code == 0
+    assert invoke("export", "-f", "csv", "-o", str(tmp_path / "fresh"), "--force").exit_code == 0
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".fresh.old", "fresh", "tables"]
+    monkeypatch.chdir(folder)  # the current folder: a clear refusal, not a traceback
+    for output in (".", "./", ".."):
+        result = invoke("export", "-f", "csv", "-o", output, "--force")
+        assert result.exit_code == 1 and "current folder" in result.stderr, output
+
+
+def test_a_csv_export_folder_is_as_open_as_any_new_folder(invoke: Invoke, tmp_path: Path) -> None:
+    """It was private (0700, as a temporary folder is made) while its files were 0644."""
+    old = os.umask(0o022)
+    try:
+        assert invoke("export", "-f", "csv", "-o", str(tmp_path / "t")).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "t").stat().st_mode) == 0o755
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 def test_export_never_replaces_a_device_or_a_pipe(invoke: Invoke, tmp_path: Path) -> None:
     # `--output /dev/full --force` as root replaced the device with a file (found by trying).

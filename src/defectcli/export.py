@@ -154,6 +154,8 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise ExportError(f"no such folder: {parent}")
+    if fmt == "csv" and target.is_dir():
+        _check_replaceable(target, output, {f"{name}.csv" for name in tables(catalog)})
     try:
         if fmt == "csv":
             _write_folder(target, lambda folder: _csv_folder(catalog, folder))
@@ -199,14 +201,37 @@ def _write_file(target: Path, write: Callable[[Path], object]) -> None:
         raise
 
 
+def _check_replaceable(folder: Path, output: str, written: set[str]) -> None:
+    """Refuse to replace a folder that is not an earlier CSV export (--force replaces an
+    export, never a folder of other files), or that holds the current folder."""
+    here = Path.cwd().resolve()
+    if folder.resolve() in (here, *here.parents):
+        raise ExportError(
+            f"{output} is the current folder or holds it; give the path of a new folder."
+        )
+    others = sorted(entry.name for entry in folder.iterdir() if entry.name not in written)
+    if others:
+        shown = ", ".join(others[:5]) + (
+            f" and {len(others) - 5:,} more" if len(others) > 5 else ""
+        )
+        raise ExportError(
+            f"{output} holds files that are not part of a CSV export ({shown}); "
+            "--force replaces only an earlier export. Give the path of a new folder."
+        )
+
+
 def _write_folder(target: Path, write: Callable[[Path], object]) -> None:
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent or "."))
+    # mkdtemp makes the folder private (0700); an export is shared as any new folder is.
+    umask = os.umask(0)
+    os.umask(umask)
+    temp.chmod(0o777 & ~umask)
     try:
         write(temp)
         if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
+            # A name of our own for the folder being replaced: never one the user made.
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            os.replace(target, old)  # onto the empty folder just made: allowed
             os.replace(temp, target)
             shutil.rmtree(old, ignore_errors=True)
         else:

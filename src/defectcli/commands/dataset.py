@@ -89,7 +89,11 @@ def _check_files(target: str | None, shown: str, out: Output) -> dict[str, int]:
     required=True,
     help="Where to write (a folder for csv); - for standard output (json, ndjson).",
 )
-@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace PATH if it exists (a CSV folder only if it holds an earlier export alone).",
+)
 @click.pass_obj
 def export_command(state: State, fmt: str, output: str, force: bool) -> None:
     """Export the whole dataset. JSON holds people, quotes, sources, statistics and
