@@ -248,3 +248,22 @@ def test_a_picture_that_cannot_be_written_is_an_error(invoke: Invoke) -> None:
     assert result.exit_code == 1
     assert "cannot write /dev/full: No space left on device" in result.stderr
     assert "internal error" not in result.stderr
+
+
+def test_bibtex_writes_each_special_character_once_escaped(
+    invoke: Invoke, mini_copy: Path
+) -> None:
+    """`\\`, `~` and `^` become LaTeX's commands, whose braces were escaped again after."""
+    sources = mini_copy / "sources" / "test.yaml"
+    text = sources.read_text(encoding="utf-8")
+    title = r"A ~50% rise in C:\temp ^ {x} & y_z #1 $2"
+    sources.write_text(
+        text.replace("title: A headline that never ran", f"title: '{title}'"), encoding="utf-8"
+    )
+    result = invoke("--data", str(mini_copy), "cite", "test-news", "--style", "bibtex")
+    assert result.exit_code == 0, result.stderr
+    expected = (
+        r"A \textasciitilde{}50\% rise in C:\textbackslash{}temp \textasciicircum{} \{x\} \& "
+        r"y\_z \#1 \$2"
+    )
+    assert "title = {" + expected + "}" in result.stdout

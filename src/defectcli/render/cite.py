@@ -88,14 +88,17 @@ def csl_item(source: Source) -> dict[str, Any]:
     return item
 
 
-_BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
+_BIBTEX_SPECIAL = re.compile(r"[&%$#_{}\\~^]")
+# Characters with no escape of their own, written as LaTeX's commands for them.
+_BIBTEX_COMMANDS = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
 def _bib(value: str) -> str:
-    """Escape BibTeX's special characters; keep everything else (UTF-8) as it is."""
-    value = value.replace("\\", r"\textbackslash{}").replace("~", r"\textasciitilde{}")
-    value = value.replace("^", r"\textasciicircum{}")
-    return _BIBTEX_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+    """Escape BibTeX's special characters; keep everything else (UTF-8) as it is. One pass:
+    escaping after writing the commands escaped their own braces (``\\{\\}``)."""
+    return _BIBTEX_SPECIAL.sub(
+        lambda m: _BIBTEX_COMMANDS.get(m[0], "\\" + m[0]), " ".join(value.split())
+    )
 
 
 def bibtex_entry(source: Source) -> str:
