@@ -250,9 +250,7 @@ def test_a_picture_that_cannot_be_written_is_an_error(invoke: Invoke) -> None:
     assert "internal error" not in result.stderr
 
 
-def test_bibtex_writes_each_special_character_once_escaped(
-    invoke: Invoke, mini_copy: Path
-) -> None:
+def test_bibtex_writes_each_special_character_once_escaped(invoke: Invoke, mini_copy: Path) -> None:
     """`\\`, `~` and `^` become LaTeX's commands, whose braces were escaped again after."""
     sources = mini_copy / "sources" / "test.yaml"
     text = sources.read_text(encoding="utf-8")
@@ -267,3 +265,13 @@ def test_bibtex_writes_each_special_character_once_escaped(
         r"y\_z \#1 \$2"
     )
     assert "title = {" + expected + "}" in result.stdout
+
+
+def test_cite_gives_one_citation_for_each_source_id(invoke: Invoke) -> None:
+    ids = ["news1-en-2024-elite-diplomats", "news1-ko-2024-elite-diplomats"]
+    each = [invoke("cite", i).stdout for i in ids]
+    both = invoke("cite", *ids)
+    assert both.exit_code == 0 and both.stdout == "".join(each)
+    unknown = invoke("cite", ids[0], "no-such-source")
+    assert unknown.exit_code == 1 and "'no-such-source'" in unknown.stderr
+    assert ids[0] not in unknown.stderr.splitlines()[0]  # the unknown id alone is named

@@ -144,11 +144,13 @@ def sources_command(state: State, person: str | None, kind: str | None, out: Out
 )
 @click.pass_obj
 def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
-    """A citation for a source (by id), or the reference list of a person's record (by name).
+    """A citation for a source (by id; several ids: one each), or the reference list of a
+    person's record (by name).
 
     \b
     Examples:
       defect cite news1-en-2024-elite-diplomats
+      defect cite news1-en-2024-elite-diplomats news1-ko-2024-elite-diplomats
       defect cite "Ri Il Gyu" --style bibtex > ri.bib
       defect cite thae --style csl-json > thae.json
     """
@@ -164,6 +166,10 @@ def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
     # source ids costs 0.2 s, for a name that was never meant as an id.
     if catalog.is_source(text):
         sources = [catalog.source(text)]
+    elif len(target) > 1 and any(catalog.is_source(t) for t in target):
+        # Several source ids (an id has no spaces, so these were never one name); one that
+        # is not an id is named on its own, with the ids closest to it.
+        sources = [catalog.source(t) for t in dict.fromkeys(target)]
     else:
         try:
             sources = list(catalog.profile(text).sources)

@@ -90,7 +90,11 @@ def csl_item(source: Source) -> dict[str, Any]:
 
 _BIBTEX_SPECIAL = re.compile(r"[&%$#_{}\\~^]")
 # Characters with no escape of their own, written as LaTeX's commands for them.
-_BIBTEX_COMMANDS = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIBTEX_COMMANDS = {
+    "\\": r"\textbackslash{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def _bib(value: str) -> str:
