@@ -262,6 +262,22 @@ def test_completion_values() -> None:
     assert complete(["quotes", "--person"], "ryu") == ["ryu-hyun-woo"]
 
 
+def test_every_completed_name_can_be_typed_into_a_shell_and_shown(invoke: Invoke) -> None:
+    """Shells insert a completion unquoted: a label such as "Kim (surname only), doctor
+    at the embassy in Ethiopia" was a syntax error in bash; such a person completes by id."""
+    import shlex
+
+    offered = complete(["show"], "")
+    assert len(offered) == len(json.loads(invoke("list", "--json").stdout))
+    assert "ethiopia-embassy-doctor-2009" in offered and "Thae Yong Ho" in offered
+    for value in offered:
+        # Read as a shell reads it (brackets, ';', '&', '|' are tokens of their own):
+        tokens = list(shlex.shlex(value, posix=True, punctuation_chars=True))
+        assert tokens == value.split() and "," not in value, value
+        shown = invoke("show", *value.split(), "--json")
+        assert shown.exit_code == 0, value
+
+
 def test_completion_scripts_for_every_shell() -> None:
     from click.testing import CliRunner
 

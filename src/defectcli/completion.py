@@ -8,6 +8,7 @@ rather than printing an error into the user's prompt.
 from __future__ import annotations
 
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,8 +43,14 @@ def _matches(incomplete: str, *candidates: str) -> bool:
     return any(name_key(c).startswith(key) for c in candidates if c)
 
 
+# What a completed name may hold and still be typed into a shell as it is: the shells
+# insert a value unquoted, so "Kim (surname only), doctor" would be a syntax error.
+_SHELL_SAFE = re.compile(r"[\w .-]+")
+
+
 def person_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Display names (and ids), with the Hangul and post as help."""
+    """Display names, with the Hangul and post as help; the id instead of a name that the
+    shell would read as syntax (a descriptive label with brackets or commas)."""
     catalog = _catalog(ctx)
     if catalog is None:
         return []
@@ -51,7 +58,10 @@ def person_names(ctx: click.Context, param: click.Parameter, incomplete: str) ->
     for person_id, name, hangul, post in catalog.name_table():
         if _matches(incomplete, name, person_id, hangul or ""):
             help_text = " · ".join(x for x in (hangul, post) if x)
-            items.append(_item(name, help=help_text))
+            if _SHELL_SAFE.fullmatch(name):
+                items.append(_item(name, help=help_text))
+            else:
+                items.append(_item(person_id, help=" · ".join(x for x in (name, help_text) if x)))
     return items
 
 
