@@ -419,3 +419,14 @@ def test_timeline_entries_are_tied_to_their_own_country(invoke: Invoke) -> None:
         e["kind"] in ("posting", "left-post", "arrival", "disclosure") or e["person"] is None
         for e in uk
     )  # type: ignore[index]
+
+
+def test_count_takes_the_filters_of_list_but_not_its_sort(invoke: Invoke) -> None:
+    """count accepted --sort and ignored it; now it says there is no such option."""
+    result = invoke("count", "--by", "country", "--sort", "name")
+    assert result.exit_code == 2 and "No such option" in result.stderr
+    rows = json.loads(invoke("count", "--by", "country", "--json").stdout)
+    counts = [r["count"] for r in rows]
+    assert counts == sorted(counts, reverse=True)  # as its help says
+    years = [r["value"] for r in json.loads(invoke("count", "--json").stdout)]
+    assert years == sorted(years)

@@ -108,8 +108,18 @@ def limit_option(func: F) -> F:
 
 
 def filter_options(func: F) -> F:
-    """The person filters of ``defect list`` (and ``count``). The command receives one
+    """The person filters of ``defect list``, with ``--sort``. The command receives one
     ``where: PersonFilter``."""
+    return _person_filters(func, sortable=True)
+
+
+def count_filter_options(func: F) -> F:
+    """The filters of ``defect list`` without ``--sort``: ``count`` orders its rows by
+    its own rule, and an option it accepted and ignored would mislead."""
+    return _person_filters(func, sortable=False)
+
+
+def _person_filters(func: F, sortable: bool) -> F:
 
     @functools.wraps(func)
     def wrapper(
@@ -121,7 +131,7 @@ def filter_options(func: F) -> F:
         category: str | None,
         destination: str | None,
         confirmed: bool,
-        sort: str,
+        sort: str = "year",
         **kwargs: Any,
     ) -> Any:
         from .filters import PersonFilter
@@ -165,14 +175,17 @@ def filter_options(func: F) -> F:
             is_flag=True,
             help="Only defections the South Korean government officially confirmed.",
         ),
-        click.option(
-            "--sort",
-            type=click.Choice(SORT_FIELDS),
-            default="year",
-            show_default=True,
-            help="Order of the rows.",
-        ),
     ]
+    if sortable:
+        options.append(
+            click.option(
+                "--sort",
+                type=click.Choice(SORT_FIELDS),
+                default="year",
+                show_default=True,
+                help="Order of the rows.",
+            )
+        )
     return cast(F, _with_options(wrapper, options))
 
 

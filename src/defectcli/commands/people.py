@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..choices import FACETS, MACHINE_FORMATS
-from ..options import filter_options, limit_option, output_options
+from ..options import count_filter_options, filter_options, limit_option, output_options
 from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
@@ -85,12 +85,13 @@ def _hint_unknown_place(known: list[str], given: str | None, what: str) -> None:
     show_default=True,
     help="What to count people by (year is the main defection year).",
 )
-@filter_options
+@count_filter_options
 @output_options
 @click.pass_obj
 def count_command(state: State, by: str, where: PersonFilter, out: Output) -> None:
     """Count the people in the dataset by year, decade, country, category or destination.
-    Takes the same filters as list.
+    Takes the same filters as list. Years and decades are listed in order, the others
+    by count, largest first.
 
     \b
     Examples:
