@@ -430,3 +430,22 @@ def test_count_takes_the_filters_of_list_but_not_its_sort(invoke: Invoke) -> Non
     assert counts == sorted(counts, reverse=True)  # as its help says
     years = [r["value"] for r in json.loads(invoke("count", "--json").stdout)]
     assert years == sorted(years)
+
+
+def test_validate_names_what_a_dataset_folder_holds_but_does_not_read(
+    invoke: Invoke, mini_copy: Path
+) -> None:
+    """A person saved as NAME.YAML was skipped while validate said ok; a file of another
+    kind or a subfolder still is not data, but validate now says so."""
+    people = mini_copy / "people"
+    (people / "beta-tester.yaml").rename(people / "beta-tester.YAML")
+    (people / "notes.txt").write_text("to do", encoding="utf-8")
+    (people / "drafts").mkdir()
+    listed = as_json(invoke, "--data", str(mini_copy), "list")
+    assert "beta-tester" in {p["id"] for p in listed}  # type: ignore[union-attr]
+    result = invoke("validate", str(mini_copy))
+    assert result.exit_code == 0
+    assert "people/notes.txt" in result.stderr and "people/drafts/" in result.stderr
+    assert "beta-tester" not in result.stderr
+    quiet = invoke("validate")  # the bundled data: nothing to say
+    assert quiet.exit_code == 0 and quiet.stderr == ""

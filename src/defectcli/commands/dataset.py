@@ -31,6 +31,7 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
       defect validate
       defect validate ./my-data
     """
+    from ..dataset.locate import unread_entries
     from ..query import fresh_catalog
     from ..render import emit
 
@@ -44,6 +45,16 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
         counts = _check_files(target, shown, out)
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
     emit.data(out, {"valid": True, "path": shown, "counts": counts}, [f"ok: {shown}: {summary}"])
+    unread = unread_entries(target)  # said after the verdict: problems come first
+    if unread:  # a file saved as .txt, or moved into a subfolder, would go missing unseen
+        listed = "; ".join(unread[:10]) + (
+            f"; and {len(unread) - 10:,} more" if len(unread) > 10 else ""
+        )
+        click.echo(
+            f"Note: not read (only .yaml, .yml and .json files directly in people/, sources/,"
+            f" events/ and statistics/ are data): {listed}",
+            err=True,
+        )
 
 
 def _check_files(target: str | None, shown: str, out: Output) -> dict[str, int]:

@@ -28,7 +28,8 @@ FOLDER_KINDS = {
     "events": "events",
     "statistics": "statistics",
 }
-DATA_SUFFIXES = (".yaml", ".yml", ".json")
+# As written, and in capitals (a file saved as NAME.YAML was skipped without a word).
+DATA_SUFFIXES = (".yaml", ".yml", ".json", ".YAML", ".YML", ".JSON")
 
 
 class DataFile(NamedTuple):
@@ -47,7 +48,7 @@ class DataFile(NamedTuple):
     @property
     def is_json(self) -> bool:
         name: str = self.resource.name
-        return name.endswith(".json")
+        return name.lower().endswith(".json")
 
 
 def bundled_data_folder() -> str | None:
@@ -144,6 +145,28 @@ def _folder_files(root: Traversable, shown: str) -> list[DataFile]:
             DataFile(kind, f"{shown}/{folder}/{e.name}", e, f"{folder}/{e.name}") for e in entries
         )
     return found
+
+
+def unread_entries(path: str | None) -> list[str]:
+    """What sits in a dataset folder's people/, sources/, events/ and statistics/ but is
+    not read: files of another kind and folders (data is not looked for in subfolders).
+    Paths as shown to the user; empty for one file or the bundled data."""
+    if path is None or not os.path.isdir(path):
+        return []
+    shown = path.rstrip("/\\") or path
+    unread: list[str] = []
+    for folder in FOLDER_KINDS:
+        try:
+            with os.scandir(os.path.join(path, folder)) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                unread.append(f"{shown}/{folder}/{entry.name}/")
+            elif not (entry.is_file() and entry.name.endswith(DATA_SUFFIXES)):
+                unread.append(f"{shown}/{folder}/{entry.name}")
+    return unread
 
 
 def _problem(file: str, message: str) -> Problem:
