@@ -449,3 +449,19 @@ def test_validate_names_what_a_dataset_folder_holds_but_does_not_read(
     assert "beta-tester" not in result.stderr
     quiet = invoke("validate")  # the bundled data: nothing to say
     assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_a_profile_lists_its_events_in_date_order(invoke: Invoke) -> None:
+    """Jo's card listed 2019-01-03 before 2019-01 (the file's order); timeline had it right."""
+    checked = 0
+    for person in as_json(invoke, "list"):  # type: ignore[union-attr]
+        card = invoke("show", person["id"], "--format", "plain").stdout.splitlines()
+        if "Events:" not in card:
+            continue
+        start = card.index("Events:") + 1
+        end = next((i for i, line in enumerate(card[start:]) if not line.startswith("  ")), None)
+        lines = card[start : start + end] if end is not None else card[start:]
+        dates = [line.split()[0] for line in lines]
+        assert dates == sorted(dates), person["id"]
+        checked += 1
+    assert checked >= 5

@@ -168,7 +168,9 @@ def profile_sections(profile: Profile) -> list[Section]:
                 "Events",
                 [
                     f"{e.date} {e.kind}: {e.summary} {marks(profile, e.sources)}"
-                    for e in person.events
+                    # In date order, as the timeline lists them (a month before its days;
+                    # the same date as written); the file's order is the editor's.
+                    for e in sorted(person.events, key=lambda e: e.date)
                 ],
             )
         )
