@@ -275,3 +275,13 @@ def test_cite_gives_one_citation_for_each_source_id(invoke: Invoke) -> None:
     unknown = invoke("cite", ids[0], "no-such-source")
     assert unknown.exit_code == 1 and "'no-such-source'" in unknown.stderr
     assert ids[0] not in unknown.stderr.splitlines()[0]  # the unknown id alone is named
+
+
+def test_sources_of_a_person_are_the_sources_of_their_profile(invoke: Invoke) -> None:
+    """`sources --person thae` left out the sources of his words quoted in Jo's record,
+    which `show` and `cite` list (37 against 39)."""
+    people = json.loads(invoke("list", "--json").stdout)
+    for person in people:
+        listed = json.loads(invoke("sources", "--person", person["id"], "--json").stdout)
+        profile = json.loads(invoke("show", person["id"], "--json").stdout)
+        assert {s["id"] for s in listed} == {s["id"] for s in profile["sources"]}, person["id"]

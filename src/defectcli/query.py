@@ -600,11 +600,13 @@ class Catalog:
         params: list[object] = []
         if person is not None:
             pid = self.person(person).id
+            # What their profile cites: their record, and the sources of the words they
+            # said, also those filed under someone else (Thae quoted in Jo's record).
             clauses.append(
-                "id IN (SELECT source_id FROM citations WHERE record_kind = 'person'"
-                " AND record_id = ?)"
+                "(id IN (SELECT source_id FROM citations WHERE record_kind = 'person'"
+                " AND record_id = ?) OR id IN (SELECT source FROM quotes WHERE speaker_id = ?))"
             )
-            params.append(pid)
+            params += [pid, pid]
         if kind is not None:
             clauses.append("kind = ?")
             params.append(kind)

@@ -103,7 +103,8 @@ def timeline_command(
     metavar="NAME",
     callback=not_blank,
     shell_complete=completion.person_ids,
-    help="Only the sources this person's record cites.",
+    help="Only the sources of this person's profile (as show lists them): what their record"
+    " cites, and the sources of their quotations, also those filed under someone else.",
 )
 @click.option("--kind", type=click.Choice(SOURCE_KINDS), help="Only one kind of source.")
 @output_options
