@@ -81,6 +81,24 @@ def test_stats_chart_on_a_terminal(invoke: Invoke) -> None:
     assert "~10" in next(line for line in lines if line.startswith("2023"))
 
 
+def test_a_stacked_chart_without_colour_tells_men_from_women(invoke: Invoke) -> None:
+    """With no colour the three parts were one uniform bar and the legend three equal
+    squares: without colour, men, women and the unsplit rest get shades of their own."""
+    out = invoke("stats", "--format", "table", "--color", "never", "--stacked").stdout
+    rows = json.loads(invoke("stats", "--json").stdout)
+    # (Rows large enough for each part to fill a cell of the 50-cell chart.)
+    split = [r for r in rows if r["men"] and r["women"] and min(r["men"], r["women"]) > 100]
+    assert split
+    for row in split:
+        line = next(x for x in out.splitlines() if x.startswith(str(row["year"])))
+        men, women = line.count("█"), line.count("▒")
+        assert men and women and (women > men) == (row["women"] > row["men"]), line
+    legend = next(x for x in out.splitlines() if "men" in x and "women" in x)
+    assert [legend.split()[i] for i in (0, 2, 4)] == ["█", "▒", "░"]
+    coloured = invoke("stats", "--format", "table", "--color", "always", "--stacked").stdout
+    assert "▒" not in coloured  # colours tell them apart there
+
+
 # --- facets -----------------------------------------------------------------------------
 
 

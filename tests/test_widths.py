@@ -32,7 +32,7 @@ COMMANDS = [
 WIDTHS = (20, 30, 40, 60, 80, 100, 120)
 WIDE = "1000"
 # What a narrow drawing may leave out: a chart, with its heading and legend.
-CHART_TEXTS = ("Arrivals in South Korea", "■ men  ■ women  ■ not split by sex")
+CHART_TEXTS = ("Arrivals in South Korea", "█ men  ▒ women  ░ not split by sex")
 
 
 def _content(drawing: str) -> Counter[str]:

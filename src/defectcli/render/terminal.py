@@ -163,16 +163,29 @@ def bar(value: float, scale: float, width: int, style: str = "cyan") -> Text:
     return Text("█" * full + (_EIGHTHS[rest] if rest else ""), style=style)
 
 
-def stacked_bar(men: int, women: int, total: int, scale: float, width: int) -> Text:
+# The stacked bar's parts (men, women, not split by sex): one block in three colours, or,
+# where there is no colour to tell them apart, three shades.
+_PARTS_COLOURED = (("█", "blue"), ("█", "magenta"), ("█", "grey50"))
+_PARTS_SHADED = (("█", "blue"), ("▒", "magenta"), ("░", "grey50"))
+
+
+def _stack_parts(console: Console) -> tuple[tuple[str, str], ...]:
+    return _PARTS_SHADED if console.no_color or console.color_system is None else _PARTS_COLOURED
+
+
+def stacked_bar(
+    men: int, women: int, total: int, scale: float, width: int, parts: tuple[tuple[str, str], ...]
+) -> Text:
     """Men and women side by side in one bar; any part of the total not split by sex, grey.
 
     Segments are whole cells (a partial block between two colours would read as a gap).
     """
     cells = [round(v / scale * width) if scale > 0 else 0 for v in (men, men + women, total)]
     text = Text()
-    text.append("█" * cells[0], style="blue")
-    text.append("█" * (cells[1] - cells[0]), style="magenta")
-    text.append("█" * max(0, cells[2] - cells[1]), style="grey50")
+    for (glyph, style), count in zip(
+        parts, (cells[0], cells[1] - cells[0], max(0, cells[2] - cells[1])), strict=True
+    ):
+        text.append(glyph * count, style=style)
     return text
 
 
@@ -208,7 +221,8 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
             )
             notes.append(_t(f"{row.year}: also {shown}"))
         if stacked and row.total and row.men is not None and row.women is not None:
-            charts.append(partial(stacked_bar, row.men, row.women, row.total, peak))
+            parts = _stack_parts(console)
+            charts.append(partial(stacked_bar, row.men, row.women, row.total, peak, parts=parts))
         else:
             charts.append(partial(bar, row.total or 0, peak))
         first = stats.sources.get(row.sources[0])
@@ -240,9 +254,11 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
     else:  # a header over nothing reads as a drawing gone wrong
         console.print(_t("No yearly figures in this range.", "dim"))
     if stacked and chart_width:
-        legend = Text("■ men", style="blue")
-        legend.append("  ■ women", style="magenta")
-        legend.append("  ■ not split by sex", style="grey50")
+        legend = Text()
+        labels = ("men", "women", "not split by sex")
+        for (glyph, style), label in zip(_stack_parts(console), labels, strict=True):
+            legend.append(f"{glyph} {label}  ", style=style)
+        legend.rstrip()
         console.print(legend)
     if notes:
         console.print(Text("* Other figures sources give for the same year:", style="yellow"))
