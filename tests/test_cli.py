@@ -465,3 +465,19 @@ def test_a_profile_lists_its_events_in_date_order(invoke: Invoke) -> None:
         assert dates == sorted(dates), person["id"]
         checked += 1
     assert checked >= 5
+
+
+def test_validate_writes_csv_and_markdown_tables(invoke: Invoke) -> None:
+    """validate --format csv/markdown printed the plain "ok:" line (and, for broken data,
+    nothing on stdout)."""
+    counts = json.loads(invoke("validate", "--json").stdout)["counts"]
+    rows = list(csv.DictReader(io.StringIO(invoke("validate", "--format", "csv").stdout)))
+    assert {r["what"]: int(r["count"]) for r in rows} == counts
+    markdown = invoke("validate", "--format", "markdown").stdout.splitlines()
+    assert markdown[0] == "| path | what | count |" and len(markdown) == 2 + len(counts)
+    bad = str(Path(__file__).parent / "fixtures" / "bad" / "dangling-source")
+    problems = json.loads(invoke("validate", bad, "--json").stdout)["problems"]
+    result = invoke("validate", bad, "--format", "csv")
+    assert result.exit_code == 1
+    read = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["message"] for r in read] == [p["message"] for p in problems] and problems

@@ -44,7 +44,15 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
     if counts is None:
         counts = _check_files(target, shown, out)
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
-    emit.data(out, {"valid": True, "path": shown, "counts": counts}, [f"ok: {shown}: {summary}"])
+    emit.data(
+        out,
+        {"valid": True, "path": shown, "counts": counts},
+        [f"ok: {shown}: {summary}"],
+        (
+            ("path", "what", "count"),
+            [{"path": shown, "what": k, "count": n} for k, n in counts.items()],
+        ),
+    )
     unread = unread_entries(target)  # said after the verdict: problems come first
     if unread:  # a file saved as .txt, or moved into a subfolder, would go missing unseen
         listed = "; ".join(unread[:10]) + (
@@ -65,13 +73,14 @@ def _check_files(target: str | None, shown: str, out: Output) -> dict[str, int]:
 
     dataset, problems = check_dataset(target)
     if dataset is None:
-        report = {"valid": False, "path": shown, "problems": [p._asdict() for p in problems]}
-        emit.data(out, report, [])
+        rows = [p._asdict() for p in problems]
+        report = {"valid": False, "path": shown, "problems": rows}
+        emit.data(out, report, [], (tuple(rows[0]) if rows else (), rows))
         from ..errors import DataError
 
-        if out.format not in {"json", "ndjson"}:
+        if out.format not in {"json", "ndjson", "csv", "markdown"}:
             raise DataError(problems)
-        sys.exit(DataError.exit_code)
+        sys.exit(DataError.exit_code)  # the report is on stdout: no message again
     return {
         "files": len(dataset.files),
         "people": len(dataset.people),

@@ -223,13 +223,23 @@ def search(out: Output, result: SearchResult) -> None:
     )
 
 
-def data(out: Output, value: Any, lines: Iterable[str]) -> None:
-    """A result that is not a list of records (a validation report): JSON, or lines."""
+def data(
+    out: Output,
+    value: Any,
+    lines: Iterable[str],
+    table: tuple[Sequence[str], Sequence[Record]] | None = None,
+) -> None:
+    """A result that is not a list of records (a validation report): JSON, lines, or, for
+    CSV and Markdown, ``table`` (columns and rows) when there is one."""
     text = list(lines)
     if out.format in {"json", "ndjson"}:
         out.stream.write(
             formats.to_json(value) if out.format == "json" else formats.to_ndjson([value])
         )
+    elif table is not None and out.format in {"csv", "markdown"}:
+        columns, rows = table
+        write = formats.to_csv if out.format == "csv" else formats.to_markdown_table
+        out.stream.write(write(rows, columns))
     else:
         write_lines(out, text)
     if out.export_svg or out.export_html:
