@@ -154,9 +154,9 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise ExportError(f"no such folder: {parent}")
-    if fmt == "csv" and target.is_dir():
-        _check_replaceable(target, output, {f"{name}.csv" for name in tables(catalog)})
     try:
+        if fmt == "csv" and target.is_dir():
+            _check_replaceable(target, output, {f"{name}.csv" for name in tables(catalog)})
         if fmt == "csv":
             _write_folder(target, lambda folder: _csv_folder(catalog, folder))
         elif fmt == "sqlite":
@@ -229,9 +229,12 @@ def _write_folder(target: Path, write: Callable[[Path], object]) -> None:
     try:
         write(temp)
         if target.exists():
-            # A name of our own for the folder being replaced: never one the user made.
+            # A name of our own for the folder being replaced, never one the user made:
+            # reserved by making it, then freed for the move (Windows cannot move a folder
+            # onto an empty one).
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-            os.replace(target, old)  # onto the empty folder just made: allowed
+            old.rmdir()
+            os.replace(target, old)
             os.replace(temp, target)
             shutil.rmtree(old, ignore_errors=True)
         else:
