@@ -481,3 +481,13 @@ def test_validate_writes_csv_and_markdown_tables(invoke: Invoke) -> None:
     assert result.exit_code == 1
     read = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["message"] for r in read] == [p["message"] for p in problems] and problems
+
+
+def test_validate_shows_control_characters_in_a_path_instead_of_obeying_them(
+    invoke: Invoke, mini_copy: Path
+) -> None:
+    folder = mini_copy.rename(mini_copy.parent / "x\x1b[31mred")
+    (folder / "people" / "notes\x07.txt").write_text("", encoding="utf-8")
+    result = invoke("validate", str(folder))
+    assert result.exit_code == 0 and "\x1b" not in result.stdout and "\\x1b[31mred" in result.stdout
+    assert "\x07" not in result.stderr and "notes\\x07.txt" in result.stderr

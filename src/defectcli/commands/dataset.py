@@ -43,11 +43,13 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
     counts = fresh.checked_counts() if fresh is not None else None
     if counts is None:
         counts = _check_files(target, shown, out)
+    from ..render.text import clean  # the path is the user's: escapes shown, not obeyed
+
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
     emit.data(
         out,
         {"valid": True, "path": shown, "counts": counts},
-        [f"ok: {shown}: {summary}"],
+        [f"ok: {clean(shown)}: {summary}"],
         (
             ("path", "what", "count"),
             [{"path": shown, "what": k, "count": n} for k, n in counts.items()],
@@ -60,7 +62,7 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
         )
         click.echo(
             f"Note: not read (only .yaml, .yml and .json files directly in people/, sources/,"
-            f" events/ and statistics/ are data): {listed}",
+            f" events/ and statistics/ are data): {clean(listed)}",
             err=True,
         )
 
