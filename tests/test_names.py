@@ -112,6 +112,24 @@ def test_the_first_letters_of_every_word_find_every_named_person(catalog: Catalo
     assert checked > 40
 
 
+def test_the_words_typed_must_all_be_words_of_one_name(catalog: Catalog) -> None:
+    # "gumin" (Thae Gumin) and "yong" (Thae Yong Ho) each find him alone; together they
+    # are words of two different names of his, so nobody is called that.
+    assert catalog.resolve("gumin") == catalog.resolve("yong ho") == ["thae-yong-ho"]
+    assert catalog.resolve("thae gumin") == ["thae-yong-ho"]
+    assert catalog.resolve("gumin yong") == []
+    assert catalog.resolve("min yo") == []
+
+
+def test_a_name_typed_with_many_words_is_looked_up_whole(invoke: Invoke) -> None:
+    # Seventy beginnings of one word, then the same with a word no name has.
+    many = " ".join(["tha"] * 70)
+    found = invoke("show", many, "--format", "json")
+    assert found.exit_code == 0 and json.loads(found.stdout)["id"] == "thae-yong-ho"
+    missing = invoke("show", many + " zzq", "--format", "json")
+    assert missing.exit_code == 1 and "No person matches" in missing.stderr
+
+
 @pytest.mark.parametrize("typed", ["zzz", "jjj", "x"])
 def test_a_one_letter_phonetic_beginning_matches_nothing(invoke: Invoke, typed: str) -> None:
     # "zzz" and "jjj" fold to the phonetic "c", which begins Chol, China, Choe...

@@ -45,3 +45,15 @@ def name_key(text: str) -> str:
 def fold_text(text: str) -> str:
     """Text folded for searching: words joined by single spaces."""
     return " ".join(words(text))
+
+
+def name_term(word: str, *, written: bool) -> str:
+    """A word of a name as a term of the index's ``name_terms`` full-text table: ``w`` for a
+    word as written, ``p`` for a phonetic word, then the word's UTF-8 bytes in hex.
+
+    Hex, because the full-text tokenizers fold case and phonetic words are case-sensitive
+    ("tE" is not "te"), and because a word's beginning is then its term's beginning
+    (``w74*`` finds every written word that begins with "t"), so beginnings typed letter
+    by letter are the table's own prefix queries.
+    """
+    return ("w" if written else "p") + word.encode().hex()

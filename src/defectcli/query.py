@@ -51,13 +51,13 @@ AMBIGUOUS_SHOWN = 20
 # Up to this many stored names, a name that matched nothing is compared with every one.
 SUGGEST_ALL = 20_000
 
-# Lookups in ``name_words`` (see index.py): a whole word of either kind, or the words of
-# one kind (1: as written, 0: phonetic) that begin with a given text, in index order.
-_WHOLE_WORD = "SELECT name_row, person_id FROM name_words WHERE word = ?"
-_BEGINNING = (
-    "SELECT name_row, person_id FROM name_words WHERE letters = ? AND word >= ? AND word < ?"
+# Lookups in ``name_terms`` (see index.py), whose MATCH expressions are made of
+# ``names.name_term``s: "wXX" a word as written, "pXX" a phonetic word, "wXX*" a beginning.
+_NAMES_MATCHING = "SELECT rowid FROM name_terms WHERE name_terms MATCH ?"
+_PEOPLE_MATCHING = (
+    "SELECT DISTINCT person_id FROM name_terms JOIN person_names"
+    " ON person_names.rowid = name_terms.rowid WHERE name_terms MATCH ?"
 )
-_AFTER_ALL = "\U0010ffff"  # sorts after every character: word + _AFTER_ALL ends a range
 
 
 class Catalog:
@@ -223,17 +223,18 @@ class Catalog:
         return sorted(partial)
 
     def _names_with_words(self, forms: Sequence[Sequence[str]]) -> set[str]:
-        """People one of whose names has every word of one of ``forms``, through the
-        indexed ``name_words`` (phonetic words and words as written alike)."""
+        """People one of whose names has every word of one of ``forms`` (phonetic words
+        and words as written alike)."""
+        from .names import name_term
+
         found: set[str] = set()
         for form in forms:
-            common: set[tuple[int, str]] | None = None
-            for word in dict.fromkeys(form):
-                rows = set(self._db.execute(_WHOLE_WORD, (word,)))
-                common = rows if common is None else common & rows
-                if not common:
-                    break
-            found.update(pid for _, pid in common or ())
+            found |= self._people_with_names_having(
+                [
+                    [name_term(word, written=False), name_term(word, written=True)]
+                    for word in dict.fromkeys(form)
+                ]
+            )
         return found
 
     def _names_with_beginnings(self, name: str) -> set[str]:
@@ -241,24 +242,28 @@ class Catalog:
         written), a word it sounds like, or, for the last word typed, a word whose phonetic
         spelling it begins. A phonetic beginning of one letter is not used: "zzz" folds to
         "c", which begins half the names in a dataset."""
-        from .names import letter_words
+        from .names import letter_words, name_term
         from .romanize import phonetic_words
 
         typed = letter_words(name)
-        common: set[tuple[int, str]] | None = None
+        groups: list[list[str]] = []
         for position, word in enumerate(typed):
-            rows = set(self._db.execute(_BEGINNING, (1, word, word + _AFTER_ALL)))
+            group = [name_term(word, written=True) + "*"]
             sounds = phonetic_words(word)
             if len(sounds) == 1:  # a Hangul fragment romanizes to several; see resolve
-                rows.update(self._db.execute(_WHOLE_WORD, sounds))
+                group += [name_term(sounds[0], written=False), name_term(sounds[0], written=True)]
                 if position == len(typed) - 1 and len(sounds[0]) > 1:
-                    rows.update(
-                        self._db.execute(_BEGINNING, (0, sounds[0], sounds[0] + _AFTER_ALL))
-                    )
-            common = rows if common is None else common & rows
-            if not common:
-                break
-        return {pid for _, pid in common or ()}
+                    group.append(name_term(sounds[0], written=False) + "*")
+            groups.append(group)
+        return self._people_with_names_having(groups)
+
+    def _people_with_names_having(self, groups: Sequence[Sequence[str]]) -> set[str]:
+        """People one of whose names has, for every group, one of the group's terms (or
+        term beginnings): all in one name, which is one row of ``name_terms``."""
+        if not groups:
+            return set()
+        expression = " AND ".join("(" + " OR ".join(group) + ")" for group in groups)
+        return {pid for (pid,) in self._db.execute(_PEOPLE_MATCHING, (expression,))}
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """Display names closest to a name that matched nothing, best first."""
@@ -288,7 +293,7 @@ class Catalog:
         of them in a dataset of up to ``SUGGEST_ALL`` names; in a larger one, those with a
         word that begins like one of the words typed (comparing with every name of 100,000
         people would take seconds)."""
-        from .names import words
+        from .names import name_term, words
         from .romanize import phonetic_words
 
         (count,) = self._db.execute("SELECT count(*) FROM person_names").fetchone()
@@ -297,13 +302,8 @@ class Catalog:
         starts = {w[:2] for w in (*phonetic_words(name), *words(name)) if len(w) >= 2}
         rows: set[int] = set()
         for start in starts:
-            rows.update(
-                r
-                for (r,) in self._db.execute(
-                    "SELECT name_row FROM name_words WHERE word >= ? AND word < ?",
-                    (start, start + _AFTER_ALL),
-                )
-            )
+            beginning = f"{name_term(start, written=False)}* OR {name_term(start, written=True)}*"
+            rows.update(r for (r,) in self._db.execute(_NAMES_MATCHING, (beginning,)))
         sql = "SELECT person_id, key, pkey FROM person_names WHERE rowid IN ({})"
         return list(self._rows_with_rowids(sql, sorted(rows)))
 
