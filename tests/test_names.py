@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import string
 
@@ -13,6 +14,8 @@ from hypothesis import strategies as st
 from conftest import Invoke
 from defectcli.cli import cli
 from defectcli.countries import canonical_country
+from defectcli.dataset.model import Person
+from defectcli.dataset.read import read_dataset
 from defectcli.names import name_key
 from defectcli.query import Catalog, open_catalog
 from defectcli.romanize import phonetic_key, phonetic_words, romanize_name
@@ -200,6 +203,27 @@ def test_key_ignores_diacritics_and_apostrophes(name: str) -> None:
 def test_key_never_fails(text: str) -> None:
     phonetic_key(text)
     name_key(text)
+
+
+@functools.cache
+def _a_person() -> Person:
+    return read_dataset().people[0]
+
+
+NAME_TEXT = string.ascii_letters + " -_'’‘`ʼʻ.·,()ŏŭéō가나다리이류유태영호"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=NAME_TEXT, max_size=30))
+def test_the_index_stores_the_keys_a_lookup_computes(name: str) -> None:
+    # The index folds a name once and derives its keys from those words (index._name_row);
+    # a lookup computes them from the typed text. They must agree for any text, or a
+    # stored name would not be found when typed as stored.
+    from defectcli.index import _name_row
+
+    _, _, _, key, pkey, _ = _name_row(_a_person(), name, "alias")
+    assert key == name_key(name)
+    assert pkey == phonetic_key(name)
 
 
 def test_romanization_systems() -> None:

@@ -191,7 +191,12 @@ def phonetic_words(name: str) -> tuple[str, ...]:
             romanize_name(chunk, "rr") if is_hangul(chunk) else chunk for chunk in name.split()
         )
     name = APOSTROPHES.sub("", name)  # see names.APOSTROPHES
-    return tuple(k for k in (_word_key(w) for w in words(name)) if k)
+    return written_phonetic_words(words(name))
+
+
+def written_phonetic_words(written: list[str]) -> tuple[str, ...]:
+    """``phonetic_words`` of a name that is not Hangul, from its ``letter_words``."""
+    return tuple(k for k in map(_word_key, written) if k)
 
 
 def phonetic_key(name: str) -> str:
@@ -205,4 +210,6 @@ _REPEATED = re.compile(r"(.)\1+")
 def joined_key(keys: tuple[str, ...]) -> str:
     """``phonetic_key`` from the name's ``phonetic_words`` (for callers that have both)."""
     # Collapse doubled letters across word boundaries too: "Song Gil" and "Songgil".
-    return _REPEATED.sub(r"\1", "".join(keys))
+    joined = "".join(keys)
+    # Most keys have no doubled letter: looking costs a tenth of substituting.
+    return _REPEATED.sub(r"\1", joined) if _REPEATED.search(joined) else joined
