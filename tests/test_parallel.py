@@ -233,3 +233,80 @@ def test_one_core_means_one_process() -> None:
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert found.stdout.strip() == "1", found.stderr
     assert 1 <= parallel.processes() <= parallel.MAX_PROCESSES
+
+
+CROSS_CHECKED = [
+    "dangling-source",
+    "dangling-quote-speaker",
+    "dangling-related-person",
+    "dangling-event-person",
+    "duplicate-source-ids",
+    "id-differs-from-file-name",
+    "bad-date-february-30",
+]
+
+
+@pytest.mark.parametrize("name", CROSS_CHECKED)
+def test_a_split_build_cross_checks_before_it_writes_a_row(
+    monkeypatch: pytest.MonkeyPatch, split_everything: list[int], name: str
+) -> None:
+    # The index build makes the cross-checks itself, while its children render the first
+    # runs: the same problems as `validate` finds must stop it, before a row is written,
+    # leaving no index (or half-built file) and no child behind.
+    from defectcli import cache
+    from defectcli.errors import DataError
+    from defectcli.query import open_catalog
+
+    monkeypatch.setattr(index, "PARALLEL_FROM", 1)
+    data = FIXTURES / "bad" / name
+    _, expected = check_dataset(data)
+    assert expected
+    events: list[str] = []
+    real_check = read.reference_problems
+
+    def check(records: Any) -> Any:
+        events.append("checked")
+        return real_check(records)
+
+    monkeypatch.setattr(read, "reference_problems", check)
+    real_write = index.write_index
+
+    def write(db: Any, parts: Any, *args: Any, **kwargs: Any) -> None:
+        def logged() -> Any:
+            for part in parts:
+                events.append("rows")
+                yield part
+
+        real_write(db, logged(), *args, **kwargs)
+
+    monkeypatch.setattr(index, "write_index", write)
+    streamed = _count_streamed(monkeypatch)
+    with pytest.raises(DataError) as raised:
+        open_catalog(data)
+    assert list(raised.value.problems) == expected
+    assert events == ["checked"] and not streamed  # checked once, before any answer used
+    folder = os.path.dirname(cache.index_path(os.path.realpath(data)))
+    assert not os.path.exists(cache.index_path(os.path.realpath(data)))
+    assert not [n for n in os.listdir(folder) if n.endswith(".tmp")]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every child stopped and reaped
+
+
+def test_a_split_build_of_good_data_cross_checks_once(
+    monkeypatch: pytest.MonkeyPatch, split_everything: list[int]
+) -> None:
+    from defectcli.query import open_catalog
+
+    monkeypatch.setattr(index, "PARALLEL_FROM", 1)
+    checks: list[int] = []
+    real_check = read.reference_problems
+    streamed = _count_streamed(monkeypatch)
+
+    def check(records: Any) -> Any:
+        checks.append(len(streamed))  # how many answers had been used by then
+        return real_check(records)
+
+    monkeypatch.setattr(read, "reference_problems", check)
+    catalog = open_catalog(MINI, cache=False)
+    assert checks == [0] and streamed  # once, before the first answer; rows from children
+    assert catalog.count_people() == len(check_dataset(MINI)[0].people)  # type: ignore[union-attr]

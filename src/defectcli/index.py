@@ -61,7 +61,7 @@ CREATE VIRTUAL TABLE search USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TABLE quotes (
-    rank INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, seq INTEGER NOT NULL,
+    rank INTEGER PRIMARY KEY, id TEXT NOT NULL, seq INTEGER NOT NULL,
     person TEXT NOT NULL, speaker_id TEXT, source TEXT NOT NULL, date TEXT,
     record TEXT NOT NULL, line TEXT NOT NULL
 );
@@ -90,6 +90,10 @@ INDEXES = """
 CREATE INDEX person_years_year ON person_years (year);
 CREATE INDEX person_names_key ON person_names (key);
 CREATE INDEX person_names_pkey ON person_names (pkey);
+-- Unique (as the checks have made sure); created here rather than as a UNIQUE column,
+-- which kept it in order through 300,000 inserts in rank order (1.5-1.9 s against
+-- 0.8 + 0.3 s for 300,000 quotes, measured alone).
+CREATE UNIQUE INDEX quotes_id ON quotes (id);
 CREATE INDEX quotes_person ON quotes (person);
 CREATE INDEX quotes_speaker ON quotes (speaker_id);
 CREATE INDEX people_country ON people (country_key);
@@ -187,12 +191,20 @@ RUNS = 8
 
 
 def build_index_from_records(
-    records: Collected, db: sqlite3.Connection, stage: Stage | None = None
+    records: Collected,
+    db: sqlite3.Connection,
+    stage: Stage | None = None,
+    check: Callable[[], None] | None = None,
 ) -> None:
     """``build_index`` straight from checked records (``read.check_records``). For many
     people, forked children build and render runs of them and send the rows back with
     ``marshal`` (plain tuples of text and numbers, its fastest case) while this process
-    writes the runs already done. ``stage``: the progress bar's, if one is shown."""
+    writes the runs already done. ``stage``: the progress bar's, if one is shown.
+
+    ``check``: the cross-checks still to make (``read.cross_check``), made before any row
+    is written; what it raises stops the build. With children, this process makes them
+    while the children render their first runs: at 100,000 people the checks take 4.7 s
+    of one core, which the build used to wait for."""
     import marshal
 
     from . import parallel
@@ -213,12 +225,19 @@ def build_index_from_records(
         if stage:
             stage("sorting and indexing", None)
 
+    unchecked = [check] if check is not None else []
+
+    def cross_check() -> None:
+        while unchecked:
+            unchecked.pop()()  # once: a build that falls back to one process skips it
+
     streamed = parallel.stream_map(
         people,
         lambda run: marshal.dumps(tuple(rows_of(run))),
         lambda run, answer: PersonRows(*marshal.loads(answer)),
         minimum=PARALLEL_FROM,
         runs_per_process=RUNS,
+        meanwhile=cross_check,
     )
     if streamed is not None:
         try:
@@ -228,6 +247,7 @@ def build_index_from_records(
             _drop_tables(db)  # start over in this process
         finally:
             streamed.close()
+    cross_check()  # unless made before the children failed
     runs = parallel.split(people, RUNS) if len(people) >= PARALLEL_FROM else [people]
     write_index(db, (rows_of(run) for run in runs), shared, advance, sort_stage)
 

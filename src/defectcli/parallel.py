@@ -94,6 +94,7 @@ def stream_map(
     *,
     minimum: int,
     runs_per_process: int = 8,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Generator[R, None, None] | None:
     """One result for each run of ``items``, in order, each as soon as it is ready: every
     run is computed by ``child`` in a forked child (runs dealt out in turn, so each child
@@ -101,12 +102,15 @@ def stream_map(
     ``decode``s the answers and uses them: its own work overlaps the children's. None in
     the same cases as ``split_map``. Iterating raises ``SplitFailed`` if a child fails;
     the caller then starts over in one process. Closing the generator stops the children
-    (callers close it in a ``finally``: an exception's traceback can keep it alive)."""
+    (callers close it in a ``finally``: an exception's traceback can keep it alive).
+    ``meanwhile``: work for this process once the children have started, before the
+    first answer is used; what it raises comes out of the first ``next`` (children
+    stopped)."""
     count = processes()
     if len(items) < minimum or count < 2:
         return None
     runs = split(items, count * runs_per_process)
-    return _stream(child, decode, runs, min(count, len(runs)))
+    return _stream(child, decode, runs, min(count, len(runs)), meanwhile)
 
 
 def _stream(
@@ -114,12 +118,15 @@ def _stream(
     decode: Callable[[Sequence[T], bytes], R],
     runs: Sequence[Sequence[T]],
     count: int,
+    meanwhile: Callable[[], None] | None,
 ) -> Generator[R, None, None]:
     children: list[tuple[int, int]] = []
     finished = False
     try:
         for first in range(count):
             children.append(_fork(work, runs[first::count], children))
+        if meanwhile is not None:
+            meanwhile()
         for number, run in enumerate(runs):
             yield decode(run, _receive(children[number % count][1]))
         finished = True

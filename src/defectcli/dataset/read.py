@@ -70,19 +70,33 @@ def check_files(
 
 
 def check_records(
-    files: list[DataFile], progress: Callable[[int], None] | None = None
+    files: list[DataFile],
+    progress: Callable[[int], None] | None = None,
+    *,
+    cross_check: bool = True,
 ) -> tuple[Collected | None, list[Problem]]:
-    """Parse, check and cross-check the files: their records by kind, or the problems."""
+    """Parse, check and cross-check the files: their records by kind, or the problems.
+    Without ``cross_check`` the records' references are left to the caller, who must
+    call ``cross_check`` before using them (the index build does, while its workers start)."""
     loaded, problems = _read_files(files, progress)
     if problems:
         # Cross-references are checked only on a dataset whose every file is well formed:
         # a broken sources file would otherwise turn every citation into a second error.
         return None, problems
     records = collect(loaded)
+    if cross_check:
+        problems = reference_problems(records)
+        if problems:
+            return None, problems
+    return records, []
+
+
+def cross_check(records: Collected) -> None:
+    """Raise ``DataError`` with every broken reference among the records: duplicate ids,
+    unknown sources, people and speakers, impossible dates."""
     problems = reference_problems(records)
     if problems:
-        return None, problems
-    return records, []
+        raise DataError(problems)
 
 
 def _check_part(
