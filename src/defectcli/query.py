@@ -875,6 +875,12 @@ def _person(doc: str) -> Person:
     return build(Person, json.loads(doc))
 
 
+# The records of the last dataset read, kept until the next is read: a command ends its
+# process without Python's teardown (``entry``), so they are never freed one object at a
+# time, which took 0.6 s (alone) to 2.5 s (after a build) at 100,000 people.
+_LAST_READ: list[Collected] = []
+
+
 def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catalog:
     """Open the dataset at ``path`` (a folder laid out like ``data/``, or one YAML/JSON
     file); None opens the bundled data. Raises ``DataError`` if it does not validate.
@@ -895,6 +901,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
         records, problems = check_records(files, advance, cross_check=False)
         if records is None:
             raise DataError(problems)
+        _LAST_READ[:] = [records]
         return records
 
     def checked(records: Collected) -> Callable[[], None]:
@@ -1003,5 +1010,11 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # What the build made and kept is still in the youngest generation, which the
+        # collector walks at its next run: 0.14 s at 10,000 people, 2.5 s at 100,000.
+        # Moved to the oldest generation (frozen, then thawed there), it is walked only
+        # by a full collection, which so many old objects put off.
+        gc.freeze()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
