@@ -229,7 +229,7 @@ def build_index_from_records(
 
     def cross_check() -> None:
         while unchecked:
-            unchecked.pop()()  # once: a build that falls back to one process skips it
+            unchecked.pop()()  # made once, even by a build that then falls back
 
     streamed = parallel.stream_map(
         people,
