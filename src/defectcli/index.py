@@ -194,22 +194,24 @@ def build_index_from_records(
     records: Collected,
     db: sqlite3.Connection,
     stage: Stage | None = None,
-    check: Callable[[], None] | None = None,
+    *,
+    checked: bool = True,
 ) -> None:
     """``build_index`` straight from checked records (``read.check_records``). For many
     people, forked children build and render runs of them and send the rows back with
     ``marshal`` (plain tuples of text and numbers, its fastest case) while this process
     writes the runs already done. ``stage``: the progress bar's, if one is shown.
 
-    ``check``: the cross-checks still to make (``read.cross_check``), made before any row
-    is written; what it raises stops the build. With children, this process makes them
-    while the children render their first runs: at 100,000 people the checks take 4.7 s
-    of one core, which the build used to wait for."""
+    ``checked=False``: the records are not cross-checked yet (``check_records(...,
+    cross_check=False)``); the build makes ``read.cross_check`` before any row is written,
+    and its ``DataError`` stops the build. With children, this process makes it while the
+    children render their first runs: at 100,000 people the checks take 4.7 s of one core,
+    which the build used to wait for."""
     import marshal
 
     from . import parallel
     from .dataset.model import Person, build
-    from .dataset.read import build_quotes, build_shared, speaker_names
+    from .dataset.read import build_quotes, build_shared, cross_check_records, speaker_names
 
     names = speaker_names(records)
     shared = build_shared(records)
@@ -225,11 +227,11 @@ def build_index_from_records(
         if stage:
             stage("sorting and indexing", None)
 
-    unchecked = [check] if check is not None else []
-
     def cross_check() -> None:
-        while unchecked:
-            unchecked.pop()()  # made once, even by a build that then falls back
+        nonlocal checked
+        if not checked:  # made once, even by a build that then falls back
+            checked = True
+            cross_check_records(records)
 
     streamed = parallel.stream_map(
         people,
