@@ -310,3 +310,128 @@ def test_a_split_build_of_good_data_cross_checks_once(
     catalog = open_catalog(MINI, cache=False)
     assert checks == [0] and streamed  # once, before the first answer; rows from children
     assert catalog.count_people() == len(check_dataset(MINI)[0].people)  # type: ignore[union-attr]
+
+
+def test_beside_runs_both_jobs_or_says_the_childs_is_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    here: list[int] = []
+    read_end, write_end = os.pipe()
+
+    def child_writes() -> None:
+        os.write(write_end, str(os.getpid()).encode())
+
+    assert parallel.beside(lambda: here.append(os.getpid()), child_writes) is True
+    os.close(write_end)
+    child_pid = os.read(read_end, 100).decode()
+    os.close(read_end)
+    assert here == [os.getpid()] and child_pid and child_pid != str(os.getpid())
+
+    def child_dies() -> None:
+        os._exit(3)
+
+    assert parallel.beside(lambda: here.append(2), child_dies) is False
+    assert here[1:] == [2]  # this process's job ran once, whatever the child did
+
+    def no_fork() -> int:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert parallel.beside(lambda: here.append(3), child_writes) is False
+    assert here[2:] == [3]
+    _serial(monkeypatch)
+    assert parallel.beside(lambda: here.append(4), child_writes) is False
+    assert here[3:] == [4]
+
+
+def _built_apart(data: Path | None, path: Path) -> sqlite3.Connection:
+    dataset, _ = check_files(find_data_files(data))
+    assert dataset is not None
+    db = sqlite3.connect(path)
+    index.build_index(dataset, db)
+    db.commit()
+    return db
+
+
+def _schema(db: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    return db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+
+@pytest.mark.parametrize("data", [None, MINI], ids=["bundled", "mini"])
+def test_late_tables_built_apart_equal_those_built_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, data: Path | None
+) -> None:
+    # A large build fills the quotations and the timeline in a file of its own, in a
+    # child, and copies them in: the same rows, the same indexes, nothing left behind.
+    monkeypatch.setattr(index, "LATE_APART_FROM", 1)
+    monkeypatch.setattr(parallel, "processes", lambda: 2)
+    outcomes: list[bool] = []
+    real = parallel.beside
+
+    def counted(*args: Any) -> bool:
+        outcomes.append(real(*args))
+        return outcomes[-1]
+
+    monkeypatch.setattr(parallel, "beside", counted)
+    apart = _built_apart(data, tmp_path / "apart.sqlite")
+    assert outcomes == [True]
+    whole = sqlite3.connect(":memory:")  # no file: built in one process
+    dataset, _ = check_files(find_data_files(data))
+    assert dataset is not None
+    index.build_index(dataset, whole)
+    assert outcomes == [True]
+    assert _tables(apart) == _tables(whole) and _tables(whole)["quotes"]
+    assert _schema(apart) == _schema(whole)
+    assert apart.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    # The copied indexes answer: a quotation found by its id, a person's timeline.
+    quote_id, person = whole.execute("SELECT id, person FROM quotes LIMIT 1").fetchone()
+    plan = apart.execute("EXPLAIN QUERY PLAN SELECT rank FROM quotes WHERE id = ?", (quote_id,))
+    assert "quotes_id" in str(plan.fetchall())
+    found = "SELECT rank FROM quotes WHERE id = ?"
+    assert (
+        apart.execute(found, (quote_id,)).fetchall() == whole.execute(found, (quote_id,)).fetchall()
+    )
+    entries = "SELECT seq, kind FROM timeline WHERE person = ? ORDER BY seq"
+    assert "timeline_person" in str(
+        apart.execute(f"EXPLAIN QUERY PLAN {entries}", (person,)).fetchall()
+    )
+    assert (
+        apart.execute(entries, (person,)).fetchall() == whole.execute(entries, (person,)).fetchall()
+    )
+    assert whole.execute(entries, (person,)).fetchall()
+    assert sorted(os.listdir(tmp_path)) == ["apart.sqlite"]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_failed_late_child_or_parent_leaves_nothing_half_done(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(index, "LATE_APART_FROM", 1)
+    monkeypatch.setattr(parallel, "processes", lambda: 2)
+    parent = os.getpid()
+    real_late = index._write_late_tables
+
+    def dies_in_the_child(*args: Any) -> None:
+        if os.getpid() != parent:
+            os._exit(3)
+        real_late(*args)
+
+    monkeypatch.setattr(index, "_write_late_tables", dies_in_the_child)
+    fell_back = _built_apart(MINI, tmp_path / "fell-back.sqlite")
+    whole = sqlite3.connect(":memory:")
+    dataset, _ = check_files(find_data_files(MINI))
+    assert dataset is not None
+    index.build_index(dataset, whole)
+    assert _tables(fell_back) == _tables(whole) and _schema(fell_back) == _schema(whole)
+    assert sorted(os.listdir(tmp_path)) == ["fell-back.sqlite"]
+
+    monkeypatch.setattr(index, "_write_late_tables", real_late)
+
+    def fails_here(shared: Any) -> Any:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(index, "_shared_citations", fails_here)
+    with pytest.raises(sqlite3.OperationalError):
+        _built_apart(MINI, tmp_path / "failed.sqlite")
+    assert not [n for n in os.listdir(tmp_path) if n.endswith(".late")]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the child was stopped and reaped

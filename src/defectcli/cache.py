@@ -351,11 +351,18 @@ def _remove_stale_temporaries(folder: str, age_s: float = 86_400) -> None:
             continue
 
 
-def _unlink(path: str) -> None:
+def remove_file(path: str) -> None:
+    """Remove ``path`` if it is there."""
     from contextlib import suppress
 
     with suppress(FileNotFoundError):
         os.unlink(path)
+
+
+# A temporary file that is renamed into place only when whole needs no rollback journal
+# and no flushes to disk on the way; a larger page cache keeps the indexes of 100,000
+# people in memory while they are built.
+BUILD_PRAGMAS = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;"
 
 
 def build_file(
@@ -374,12 +381,7 @@ def build_file(
         return None
     try:
         db = sqlite3.connect(temp)
-        # A temporary file that is renamed into place only when whole needs no rollback
-        # journal and no flushes to disk on the way; a larger page cache keeps the
-        # indexes of 100,000 people in memory while they are built.
-        db.executescript(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;"
-        )
+        db.executescript(BUILD_PRAGMAS)
         fill(db)
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.execute("INSERT INTO meta VALUES ('stamp', ?)", (json.dumps(stamp),))
@@ -387,11 +389,11 @@ def build_file(
         db.close()
         os.replace(temp, path)
     except (OSError, sqlite3.Error):
-        _unlink(temp)
+        remove_file(temp)
         return None
     except BaseException:
         # Interrupted (Ctrl-C) or failed: never leave a half-built file behind.
-        _unlink(temp)
+        remove_file(temp)
         raise
     try:
         return _open_read_only(path)

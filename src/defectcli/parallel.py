@@ -7,7 +7,8 @@ by ``fork`` (which inherits the data: nothing is sent to it), and each child sen
 result back as bytes through a pipe. Two shapes: ``split_map`` (one part a process, the
 parent computing the first part meanwhile) and ``stream_map`` (many runs dealt out to the
 children, each answer used by the parent as it arrives: for work the parent has its own
-share of, such as writing SQLite rows while the children render the next runs).
+share of, such as writing SQLite rows while the children render the next runs). And
+``beside``, for two different jobs at once.
 
 Only on Linux (``fork`` is unsafe on macOS once system frameworks are loaded, and absent on
 Windows) and only with more than one core: elsewhere callers do the work in one process.
@@ -85,6 +86,35 @@ def split_map(
     for run in runs[1:]:
         mine.append(decode(run, answers.pop(0)))
     return mine
+
+
+def beside(here: Callable[[], None], child: Callable[[], None]) -> bool:
+    """``here()`` in this process while ``child()`` runs in a forked child: whether the
+    child did its work. False, with ``child`` left undone, where work is not split (one
+    core, no ``fork``) or when the child failed; ``here`` has then run all the same (what
+    it raises comes out, the child stopped)."""
+    if processes() < 2:
+        here()
+        return False
+    done_here = False
+
+    def mine(_: Sequence[object]) -> bytes:
+        nonlocal done_here
+        here()
+        done_here = True
+        return b""
+
+    def theirs(_: Sequence[object]) -> bytes:  # pragma: no cover - runs in a child
+        child()
+        return b""
+
+    try:
+        fork_map(theirs, [(), ()], mine)
+    except SplitFailed:
+        if not done_here:  # the child could not be started
+            here()
+        return False
+    return True
 
 
 def stream_map(
