@@ -290,7 +290,9 @@ def write_index(
     ``sorting()`` once every part is in.
 
     ``parts`` are used up: each list is emptied once written, so that a large build does
-    not hold every row twice (as computed, and as handed to SQLite)."""
+    not hold every row twice (as computed, and as handed to SQLite). The people's rows
+    are written as they come; the quotations and the timeline, which need every part,
+    beside the remaining rows, in a child (``_beside``)."""
     db.executescript(SCHEMA + LATE_SCHEMA)
     quotes: list[tuple[Any, ...]] = []
     timeline: list[tuple[Any, ...]] = []
