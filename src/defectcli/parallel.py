@@ -4,11 +4,11 @@ Building the index of 100,000 people is pure-Python work (parsing, checking, ren
 and the freshness check is 100,000 stat calls; threads would queue on the interpreter lock,
 so the work is split into contiguous parts, every part but the first runs in a child made
 by ``fork`` (which inherits the data: nothing is sent to it), and each child sends its
-result back as bytes through a pipe. Two shapes: ``split_map`` (one part a process, the
-parent computing the first part meanwhile) and ``stream_map`` (many runs dealt out to the
+result back as bytes through a pipe. Three shapes: ``split_map`` (one part a process, the
+parent computing the first part meanwhile), ``stream_map`` (many runs dealt out to the
 children, each answer used by the parent as it arrives: for work the parent has its own
-share of, such as writing SQLite rows while the children render the next runs). And
-``beside``, for two different jobs at once.
+share of, such as writing SQLite rows while the children render the next runs) and
+``beside`` (two different jobs at once, the child's leaving its result in a file).
 
 Only on Linux (``fork`` is unsafe on macOS once system frameworks are loaded, and absent on
 Windows) and only with more than one core: elsewhere callers do the work in one process.
