@@ -351,6 +351,12 @@ def _remove_stale_temporaries(folder: str, age_s: float = 86_400) -> None:
             continue
 
 
+def database_file(db: sqlite3.Connection) -> str | None:
+    """The file of ``db``'s main database; None for one in memory."""
+    files = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
+    return files[0] if files and files[0] else None
+
+
 def remove_file(path: str) -> None:
     """Remove ``path`` if it is there."""
     from contextlib import suppress

@@ -292,7 +292,7 @@ def write_index(
     ``parts`` are used up: each list is emptied once written, so that a large build does
     not hold every row twice (as computed, and as handed to SQLite). The people's rows
     are written as they come; the quotations and the timeline, which need every part,
-    beside the remaining rows, in a child (``_beside``)."""
+    beside the remaining rows, in a child (``_late_tables_apart``)."""
     db.executescript(SCHEMA + LATE_SCHEMA)
     quotes: list[tuple[Any, ...]] = []
     timeline: list[tuple[Any, ...]] = []
@@ -344,42 +344,10 @@ def write_index(
     def late_tables(target: sqlite3.Connection) -> None:
         _write_late_tables(target, quotes, order, timeline, shared.events)
 
-    def the_rest() -> None:
-        db.executemany(
-            "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
-            (
-                (rank, "quote", quotes[i][0], quotes[i][1], quotes[i][6], quotes[i][7])
-                for rank, i in enumerate(order, start=1)
-            ),
-        )
-        db.executemany(
-            "INSERT INTO sources VALUES (?,?,?,?)",
-            [(s.id, i, s.kind, dumps(s)) for i, s in enumerate(shared.sources)],
-        )
-        db.executemany(
-            "INSERT INTO search VALUES (?,?,?,?,?)",
-            [("event", e.id, None, f"{e.date} {e.kind}", e.summary) for e in shared.events]
-            + [
-                ("source", s.id, None, s.outlet, " ".join(filter(None, [s.title, s.author, s.via])))
-                for s in shared.sources
-            ],
-        )
-        db.executemany("INSERT INTO citations VALUES (?,?,?,?)", cited + quote_cited)
-        db.executemany("INSERT INTO citations VALUES (?,?,?,?)", _shared_citations(shared))
-        db.executemany(
-            "INSERT INTO arrivals VALUES (?,?)", [(y.year, dumps(y)) for y in shared.arrivals]
-        )
-        tabled = (
-            ("events", shared.events),
-            ("cumulative", shared.cumulative),
-            ("figures", shared.figures),
-        )
-        for table, records in tabled:
-            rows = [(i, dumps(r)) for i, r in enumerate(records)]
-            db.executemany(f"INSERT INTO {table} VALUES (?,?)", rows)
-        db.executescript(INDEXES)
+    def remaining_tables() -> None:
+        _write_remaining_tables(db, quotes, order, cited + quote_cited, shared)
 
-    if not _beside(db, the_rest, late_tables, len(quotes)):
+    if not _late_tables_apart(db, remaining_tables, late_tables, len(quotes)):
         late_tables(db)
 
 
@@ -390,7 +358,7 @@ def write_index(
 LATE_APART_FROM = 3_000
 
 
-def _beside(
+def _late_tables_apart(
     db: sqlite3.Connection,
     here: Callable[[], None],
     late: Callable[[sqlite3.Connection], None],
@@ -405,13 +373,13 @@ def _beside(
     ``late`` is done; False when it is still to do in this process (``here`` has run in
     every case): a small or in-memory index, one core, no ``fork``, or a failed child."""
     from . import parallel
-    from .cache import BUILD_PRAGMAS, remove_file
+    from .cache import BUILD_PRAGMAS, database_file, remove_file
 
-    files = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
-    if quotes < LATE_APART_FROM or not files or not files[0]:
+    file = database_file(db)
+    if quotes < LATE_APART_FROM or file is None:
         here()
         return False
-    apart = f"{files[0]}.late"  # a temporary name, removed like the index's own leftovers
+    apart = f"{file}.late"  # a temporary name, removed like the index's own leftovers
 
     def fill_apart() -> None:
         target = sqlite3.connect(apart)
@@ -435,6 +403,50 @@ def _beside(
         return True
     finally:
         remove_file(apart)
+
+
+def _write_remaining_tables(
+    db: sqlite3.Connection,
+    quotes: list[tuple[Any, ...]],
+    order: list[int],
+    cited: list[tuple[str, str, str, str]],
+    shared: Dataset,
+) -> None:
+    """The quotations' full-text rows (rowid: place in ``order``), sources, events,
+    citations and statistics, and the indexes of the tables written as people came."""
+    db.executemany(
+        "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
+        (
+            (rank, "quote", quotes[i][0], quotes[i][1], quotes[i][6], quotes[i][7])
+            for rank, i in enumerate(order, start=1)
+        ),
+    )
+    db.executemany(
+        "INSERT INTO sources VALUES (?,?,?,?)",
+        [(s.id, i, s.kind, dumps(s)) for i, s in enumerate(shared.sources)],
+    )
+    db.executemany(
+        "INSERT INTO search VALUES (?,?,?,?,?)",
+        [("event", e.id, None, f"{e.date} {e.kind}", e.summary) for e in shared.events]
+        + [
+            ("source", s.id, None, s.outlet, " ".join(filter(None, [s.title, s.author, s.via])))
+            for s in shared.sources
+        ],
+    )
+    db.executemany("INSERT INTO citations VALUES (?,?,?,?)", cited)
+    db.executemany("INSERT INTO citations VALUES (?,?,?,?)", _shared_citations(shared))
+    db.executemany(
+        "INSERT INTO arrivals VALUES (?,?)", [(y.year, dumps(y)) for y in shared.arrivals]
+    )
+    tabled = (
+        ("events", shared.events),
+        ("cumulative", shared.cumulative),
+        ("figures", shared.figures),
+    )
+    for table, records in tabled:
+        rows = [(i, dumps(r)) for i, r in enumerate(records)]
+        db.executemany(f"INSERT INTO {table} VALUES (?,?)", rows)
+    db.executescript(INDEXES)
 
 
 def _write_late_tables(

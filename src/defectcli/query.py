@@ -776,16 +776,16 @@ class Catalog:
         """This index among all others: its file, and the fingerprint and time of its
         build (a data file changed since means another build). None for an index built in
         memory, which nothing outlives."""
-        from .cache import stored_stamp
+        from .cache import database_file, stored_stamp
 
-        files = [row[2] for row in self._db.execute("PRAGMA database_list") if row[1] == "main"]
-        if not files or not files[0]:
+        file = database_file(self._db)
+        if file is None:
             return None
         try:
             stamp = stored_stamp(self._db)
         except (sqlite3.Error, TypeError, ValueError):
             return None
-        return f"{files[0]} {stamp.get('fingerprint')} {stamp.get('built_ns')}"
+        return f"{file} {stamp.get('fingerprint')} {stamp.get('built_ns')}"
 
     def close(self) -> None:
         self._db.close()
