@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 import defectcli
+from conftest import MINI
+from defectcli import index, search_rows
+from defectcli.choices import SEARCH_KINDS
+from defectcli.dataset.locate import find_data_files
+from defectcli.dataset.read import check_files
 from defectcli.errors import Ambiguous, NotFound
-from defectcli.query import Catalog, PersonFilter, open_catalog, search_terms
+from defectcli.query import Catalog, PersonFilter, fts_query, open_catalog, search_terms
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +137,46 @@ def test_a_limited_query_is_the_start_of_the_whole_one_and_counts_agree(limit: i
         sources = bundled.sources_cited(**chosen)
         assert bundled.sources_cited(**chosen, limit=limit) == sources[:limit]
         assert bundled.count_sources(**chosen) == len(sources)
+
+
+@pytest.mark.parametrize("data", [None, MINI], ids=["bundled", "mini"])
+def test_a_full_text_rows_number_tells_its_kind(data: Path | None) -> None:
+    # A search learns each row's kind from its rowid alone (search_rows).
+    dataset, _ = check_files(find_data_files(data))
+    assert dataset is not None
+    db = sqlite3.connect(":memory:")
+    index.build_index(dataset, db)
+    stored = db.execute("SELECT rowid, kind FROM search").fetchall()
+    assert {kind for _, kind in stored} <= set(SEARCH_KINDS)
+    for kind in SEARCH_KINDS:
+        condition, params = search_rows.kind_filter(kind)
+        told = {r for (r,) in db.execute(f"SELECT rowid FROM search WHERE {condition}", params)}
+        assert told == {rowid for rowid, stored_kind in stored if stored_kind == kind}
+
+
+@pytest.mark.parametrize("text", ["north", "embassy", "korea", "defected 2016", "김"])
+@pytest.mark.parametrize("limit", [1, 3, 25])
+def test_search_shows_the_best_ranked_rows_of_each_kind(text: str, limit: int) -> None:
+    # Against every match ranked at once, with the kind each row stores: the hits of
+    # each kind are its best ``limit`` rows, best first, ties in the table's order.
+    dataset, _ = check_files(find_data_files(None))
+    assert dataset is not None
+    catalog = Catalog.from_dataset(dataset)
+    db = sqlite3.connect(":memory:")
+    index.build_index(dataset, db)
+    ranked: dict[str, list[tuple[float, int, str]]] = {}
+    for rowid, kind, ref, rank in db.execute(
+        "SELECT rowid, kind, ref, bm25(search, 0, 0, 0, 5.0, 1.0) FROM search WHERE search MATCH ?",
+        (fts_query(text),),
+    ):
+        ranked.setdefault(kind, []).append((rank, rowid, ref))
+    found = catalog.search(text, limit=limit).hits
+    assert found, text
+    for kind in SEARCH_KINDS:
+        hits = [h for h in found if h.kind == kind and h.rank != -1000.0]  # not name hits
+        best = sorted(ranked.get(kind, []))[:limit]
+        if kind == "person":  # a person also found by name is listed once, on top
+            named = {h.id for h in found if h.kind == kind and h.rank == -1000.0}
+            best = [b for b in best if b[2] not in named]
+        assert [(h.id, h.rank) for h in hits] == [(ref, rank) for rank, _, ref in best][: len(hits)]
+        assert len(hits) == min(limit, len(best)) or kind == "person"

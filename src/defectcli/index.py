@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from . import search_rows
 from .countries import country_key
 from .dataset.model import Person, Quote, as_data
 from .dataset.read import Dataset
@@ -272,11 +273,6 @@ def _drop_tables(db: sqlite3.Connection) -> None:
             db.execute(f'DROP TABLE "{table}"')
 
 
-# The full-text rows of people (names, events, claims) are numbered from here: numbers
-# below are the quotations', which can only be numbered once every run is in (see below).
-PEOPLE_SEARCH_FROM = 1 << 40
-
-
 def write_index(
     db: sqlite3.Connection,
     parts: Iterable[PersonRows],
@@ -299,7 +295,9 @@ def write_index(
     cited: list[tuple[str, str, str, str]] = []
     quote_cited: list[tuple[str, str, str, str]] = []
     name_row = 0
-    search_row = PEOPLE_SEARCH_FROM
+    # Full-text rows are numbered as written (see search_rows); a quotation's only once
+    # every run is in, by its place in date order.
+    search_row = 0
     written_people = 0
     for part in parts:
         db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", part.people)
@@ -319,7 +317,10 @@ def write_index(
         )
         db.executemany(
             "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
-            ((search_row + i, *row) for i, row in enumerate(part.search)),
+            (
+                (search_rows.rowid(search_row + i, row[0]), *row)
+                for i, row in enumerate(part.search)
+            ),
         )
         search_row += len(part.search)
         quotes += part.quotes
@@ -345,7 +346,7 @@ def write_index(
         _write_late_tables(target, quotes, order, timeline, shared.events)
 
     def remaining_tables() -> None:
-        _write_remaining_tables(db, quotes, order, cited + quote_cited, shared)
+        _write_remaining_tables(db, quotes, order, cited + quote_cited, shared, search_row)
 
     if not _late_tables_apart(db, remaining_tables, late_tables, len(quotes)):
         late_tables(db)
@@ -411,9 +412,11 @@ def _write_remaining_tables(
     order: list[int],
     cited: list[tuple[str, str, str, str]],
     shared: Dataset,
+    search_row: int,
 ) -> None:
     """The quotations' full-text rows (rowid: place in ``order``), sources, events,
-    citations and statistics, and the indexes of the tables written as people came."""
+    citations and statistics, and the indexes of the tables written as people came.
+    ``search_row``: how many full-text rows not of quotations the people had."""
     db.executemany(
         "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
         (
@@ -425,13 +428,13 @@ def _write_remaining_tables(
         "INSERT INTO sources VALUES (?,?,?,?)",
         [(s.id, i, s.kind, dumps(s)) for i, s in enumerate(shared.sources)],
     )
+    rows = [("event", e.id, None, f"{e.date} {e.kind}", e.summary) for e in shared.events] + [
+        ("source", s.id, None, s.outlet, " ".join(filter(None, [s.title, s.author, s.via])))
+        for s in shared.sources
+    ]
     db.executemany(
-        "INSERT INTO search VALUES (?,?,?,?,?)",
-        [("event", e.id, None, f"{e.date} {e.kind}", e.summary) for e in shared.events]
-        + [
-            ("source", s.id, None, s.outlet, " ".join(filter(None, [s.title, s.author, s.via])))
-            for s in shared.sources
-        ],
+        "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
+        ((search_rows.rowid(search_row + i, row[0]), *row) for i, row in enumerate(rows)),
     )
     db.executemany("INSERT INTO citations VALUES (?,?,?,?)", cited)
     db.executemany("INSERT INTO citations VALUES (?,?,?,?)", _shared_citations(shared))

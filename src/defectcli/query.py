@@ -426,9 +426,11 @@ class Catalog:
             clauses.append("source = ?")
             params.append(source)
         if search is not None:
-            # A quotation's rowid in the full-text table is its rank (see index.py).
-            clauses.append("rank IN (SELECT rowid FROM search WHERE search MATCH ?)")
-            params.append(fts_query(search))
+            # A quotation's rowid in the full-text table is its rank (see search_rows).
+            from .search_rows import FIRST_OTHER
+
+            clauses.append("rank IN (SELECT rowid FROM search WHERE search MATCH ? AND rowid < ?)")
+            params += [fts_query(search), FIRST_OTHER]
         sql = f"SELECT {column} FROM quotes"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
@@ -448,23 +450,23 @@ class Catalog:
         titles, in English and Korean. Every word must match (as a word or the start of
         one), regardless of case and accents; "a phrase" in double quotes matches as a
         phrase. Hits come grouped by kind, best first within each group."""
-        import heapq
-
+        from . import search_rows
         from .results import SearchHit, SearchResult
 
         match = fts_query(text)
         wanted = [kind for kind in SEARCH_KINDS if kind in kinds]
-        # One pass ranks every match (a query a kind scanned every match five times); the
-        # highlighted title and snippet, which cost far more a row, are made only for the
-        # hits shown. Equal ranks keep the order of the full-text table.
-        ranked: dict[str, list[tuple[float, int]]] = {kind: [] for kind in wanted}
-        for rowid, kind, rank in self._db.execute(
-            "SELECT rowid, kind, bm25(search, 0, 0, 0, 5.0, 1.0) FROM search WHERE search MATCH ?",
-            (match,),
-        ):
-            if kind in ranked:
-                ranked[kind].append((rank, rowid))
-        best = {kind: heapq.nsmallest(limit, rows) for kind, rows in ranked.items()}
+        # The best of each kind, ranked inside SQLite; a row's kind is told by its rowid
+        # (see search_rows), so only the rows of that kind are ranked and none is read.
+        # The highlighted title and snippet, which cost far more a row, are made only for
+        # the hits shown. Equal ranks keep the order of the full-text table.
+        best: dict[str, list[tuple[float, int]]] = {}
+        for kind in wanted:
+            of_kind, params = search_rows.kind_filter(kind)
+            best[kind] = self._db.execute(
+                "SELECT bm25(search, 0, 0, 0, 5.0, 1.0) AS r, rowid FROM search"
+                f" WHERE search MATCH ? AND {of_kind} ORDER BY r, rowid LIMIT ?",
+                (match, *params, limit),
+            ).fetchall()
         shown = self._search_rows(match, [rowid for rows in best.values() for _, rowid in rows])
         hits: list[SearchHit] = []
         for kind in wanted:
