@@ -428,13 +428,15 @@ def _write_remaining_tables(
         "INSERT INTO sources VALUES (?,?,?,?)",
         [(s.id, i, s.kind, dumps(s)) for i, s in enumerate(shared.sources)],
     )
-    rows = [("event", e.id, None, f"{e.date} {e.kind}", e.summary) for e in shared.events] + [
+    shared_search = [
+        ("event", e.id, None, f"{e.date} {e.kind}", e.summary) for e in shared.events
+    ] + [
         ("source", s.id, None, s.outlet, " ".join(filter(None, [s.title, s.author, s.via])))
         for s in shared.sources
     ]
     db.executemany(
         "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
-        ((search_rows.rowid(search_row + i, row[0]), *row) for i, row in enumerate(rows)),
+        ((search_rows.rowid(search_row + i, row[0]), *row) for i, row in enumerate(shared_search)),
     )
     db.executemany("INSERT INTO citations VALUES (?,?,?,?)", cited)
     db.executemany("INSERT INTO citations VALUES (?,?,?,?)", _shared_citations(shared))
