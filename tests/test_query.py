@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +18,8 @@ from defectcli.dataset.locate import find_data_files
 from defectcli.dataset.read import check_files
 from defectcli.errors import Ambiguous, NotFound
 from defectcli.query import Catalog, PersonFilter, fts_query, open_catalog, search_terms
+from defectcli.render.plain import source_lines, source_row
+from defectcli.render.records import source_entry_encoded, source_entry_record
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +185,52 @@ def test_search_shows_the_best_ranked_rows_of_each_kind(text: str, limit: int) -
             best = [b for b in best if b[2] not in named]
         assert [(h.id, h.rank) for h in hits] == [(ref, rank) for rank, _, ref in best][: len(hits)]
         assert len(hits) == min(limit, len(best)) or kind == "person"
+
+
+# Every character json.dumps escapes, and some it must leave alone.
+ODD_NAME = 'Alpha "Q" back\\slash \x07\x1b\x1f\x7f\t\n\u2028 é 한 😀 Tester'
+
+
+@pytest.fixture(scope="module")
+def odd_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """The mini dataset with a name (the label of its citations) full of odd characters."""
+    target = tmp_path_factory.mktemp("odd") / "mini"
+    shutil.copytree(MINI, target)
+    person = target / "people" / "alpha-tester.yaml"
+    text = person.read_text(encoding="utf-8")
+    # A YAML double-quoted string takes JSON's escapes, but not its surrogate pairs, nor
+    # a raw DEL or line separator.
+    quoted = json.dumps(ODD_NAME, ensure_ascii=False)
+    quoted = quoted.replace("\x7f", "\\x7f").replace("\u2028", "\\u2028")
+    person.write_text(text.replace("name: Alpha Tester", f"name: {quoted}"), encoding="utf-8")
+    odd = open_catalog(target, cache=False)
+    assert ODD_NAME in {c.label for e in odd.sources_cited() for c in e.cited_by}
+    return odd
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {},
+        {"kind": "news"},
+        {"person": "ri il gyu"},
+        {"limit": 3},
+        {"kind": "interview", "limit": 2},
+    ],
+)
+def test_sources_joined_by_sqlite_print_as_rendered_by_python(
+    chosen: dict[str, Any], odd_catalog: Catalog
+) -> None:
+    # `sources` in a pipe prints records and lines whose citing records SQLite joined:
+    # byte for byte what rendering each source with the records citing it prints.
+    bundled = open_catalog(None)
+    for catalog, filters in ((bundled, chosen), (odd_catalog, {})):
+        entries = catalog.sources_cited(**filters)
+        assert entries and any(e.cited_by for e in entries)
+        as_json = catalog.sources_citing_json(**filters)
+        assert [s for s, _ in as_json] == [e.source for e in entries]
+        assert [source_entry_encoded(s, cited) for s, cited in as_json] == [
+            json.dumps(source_entry_record(e), ensure_ascii=False) for e in entries
+        ]
+        as_ids = catalog.sources_citing_ids(**filters)
+        assert [source_row(s, cited) for s, cited in as_ids] == list(source_lines(entries))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ..dataset.model import Person
+from ..dataset.model import Person, Source
 from ..results import (
     Facets,
     Profile,
@@ -89,8 +89,12 @@ def timeline_lines(timeline: Timeline) -> Iterator[str]:
 def source_lines(entries: Sequence[SourceEntry]) -> Iterator[str]:
     """id, kind, the reference as one line, the ids of the records citing it."""
     for entry in entries:
-        cited = ",".join(c.id for c in entry.cited_by)
-        yield _row(entry.source.id, entry.source.kind, source_line(entry.source), cited)
+        yield source_row(entry.source, ",".join(c.id for c in entry.cited_by))
+
+
+def source_row(source: Source, cited: str) -> str:
+    """A line of ``source_lines``; ``cited``: the citing records' ids, joined by commas."""
+    return _row(source.id, source.kind, source_line(source), cited)
 
 
 def search_lines(result: SearchResult) -> Iterator[str]:
