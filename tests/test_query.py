@@ -13,13 +13,13 @@ import pytest
 import defectcli
 from conftest import MINI
 from defectcli import index, search_rows
-from defectcli.choices import SEARCH_KINDS
+from defectcli.choices import FACETS, SEARCH_KINDS
 from defectcli.dataset.locate import find_data_files
 from defectcli.dataset.read import check_files
 from defectcli.errors import Ambiguous, NotFound
 from defectcli.query import Catalog, PersonFilter, fts_query, open_catalog, search_terms
 from defectcli.render.plain import source_lines, source_row
-from defectcli.render.records import source_entry_encoded, source_entry_record
+from defectcli.render.records import facet_records, source_entry_encoded, source_entry_record
 
 
 @pytest.fixture(scope="module")
@@ -234,3 +234,23 @@ def test_sources_joined_by_sqlite_print_as_rendered_by_python(
         ]
         as_ids = catalog.sources_citing_ids(**filters)
         assert [source_row(s, cited) for s, cited in as_ids] == list(source_lines(entries))
+
+
+@pytest.mark.parametrize("data", [None, MINI], ids=["bundled", "mini"])
+def test_counts_by_sqlite_equal_the_people_counted(data: Path | None) -> None:
+    # `count` on a terminal or in plain text asks SQLite for the sizes alone; they are
+    # the sizes of the lists of people its JSON prints, in the same order.
+    catalog = open_catalog(data)
+    filters = [PersonFilter(), PersonFilter(since=2016), PersonFilter(category="diplomat")]
+    filters += [PersonFilter(country="Cuba"), PersonFilter(confirmed=True, until=2015)]
+    for by in FACETS:
+        for where in filters:
+            listed = catalog.count(by, where)
+            sized = catalog.count(by, where, people=False)
+            assert [(r.value, r.size) for r in sized.rows] == [
+                (r.value, len(r.people or ())) for r in listed.rows
+            ]
+            assert sized.total == listed.total == catalog.count_people(where)
+            assert all(r.people is None for r in sized.rows)
+    with pytest.raises(ValueError, match="people=True"):
+        facet_records(catalog.count("year", people=False))

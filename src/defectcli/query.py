@@ -685,21 +685,38 @@ class Catalog:
             sources={s.id: s for s in self.sources(cited)},
         )
 
-    def count(self, by: str, where: PersonFilter | None = None) -> Facets:
-        """How many of the people matching ``where`` fall under each value of ``by``."""
+    def count(self, by: str, where: PersonFilter | None = None, *, people: bool = True) -> Facets:
+        """How many of the people matching ``where`` fall under each value of ``by``;
+        with ``people=False``, only how many (each row's ``people`` is None)."""
         from .results import FacetRow, Facets
 
         if by not in FACETS:
             raise ValueError(f"by must be one of {', '.join(FACETS)}")
-        # From the indexed columns: no record is built (100,000 people in a tenth of a second).
-        sql, params = self._people_sql(
-            "id, year, country, category, destination", where or PersonFilter()
+        where = where or PersonFilter()
+        sizes: dict[str, int] = {}
+        listed: dict[str, list[str]] = {}
+        if people:
+            # From the indexed columns: no record is built. In the order of `list`.
+            sql, params = self._people_sql("id, year, country, category, destination", where)
+            for person_id, year, *named in self._db.execute(sql, params):
+                listed.setdefault(_facet_value(by, year, *named), []).append(person_id)
+            sizes = {value: len(ids) for value, ids in listed.items()}
+        else:
+            # Counted by SQLite: at 100,000 people 0.15 s, where reading every person's
+            # row into Python (in the order of `list`) took 0.75 s.
+            column = "year" if by in {"year", "decade"} else by
+            sql, params = self._people_sql(f"{column} AS facet", where, ordered=False)
+            for value, size in self._db.execute(
+                f"SELECT facet, count(*) FROM ({sql}) GROUP BY facet", params
+            ):
+                if column == "year":
+                    value = _facet_value(by, value, "", "", "")
+                sizes[value] = sizes.get(value, 0) + size
+        ordered = sorted(sizes.items(), key=lambda item: _facet_order(by, *item))
+        rows = tuple(
+            FacetRow(value, size, tuple(listed[value]) if people else None)
+            for value, size in ordered
         )
-        groups: dict[str, list[str]] = {}
-        for person_id, year, *named in self._db.execute(sql, params):
-            groups.setdefault(_facet_value(by, year, *named), []).append(person_id)
-        ordered = sorted(groups.items(), key=lambda kv: _facet_order(by, kv))
-        rows = tuple(FacetRow(value, len(ids), tuple(ids)) for value, ids in ordered)
         return Facets(by, rows, sum(r.size for r in rows))
 
     def timeline(
@@ -897,12 +914,11 @@ def _facet_value(by: str, year: int | None, country: str, category: str, destina
     return {"country": country, "category": category, "destination": destination}[by]
 
 
-def _facet_order(by: str, item: tuple[str, list[str]]) -> tuple[int, str]:
+def _facet_order(by: str, value: str, size: int) -> tuple[int, str]:
     """Years and decades in time order (unknown last); other facets largest first."""
-    value, ids = item
     if by in {"year", "decade"}:
         return (1 if value == "unknown" else 0, value)
-    return (-len(ids), value)
+    return (-size, value)
 
 
 def _schema_form(value: Any) -> Any:

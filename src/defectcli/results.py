@@ -49,7 +49,7 @@ class FacetRow(NamedTuple):
 
     value: str
     size: int  # how many people have this value ("count" would hide tuple.count)
-    people: tuple[str, ...]
+    people: tuple[str, ...] | None  # None when only the size was asked for
 
 
 class CitedBy(NamedTuple):

@@ -101,4 +101,6 @@ def count_command(state: State, by: str, where: PersonFilter, out: Output) -> No
     """
     from ..render import emit
 
-    emit.facets(out, state.catalog().count(by, where))
+    # Only records list each value's people; a chart or plain lines need the counts.
+    people = out.format in MACHINE_FORMATS
+    emit.facets(out, state.catalog().count(by, where, people=people))

@@ -123,8 +123,11 @@ def claim_record(claim: Claim) -> Record:
 
 
 def facet_records(facets: Facets) -> list[Record]:
+    """Each value with its people (counted with them: ``Catalog.count(people=True)``)."""
+    if any(r.people is None for r in facets.rows):
+        raise ValueError("facet records list their people: count with people=True")
     return [
-        {"by": facets.by, "value": r.value, "count": r.size, "people": list(r.people)}
+        {"by": facets.by, "value": r.value, "count": r.size, "people": list(r.people or ())}
         for r in facets.rows
     ]
 
