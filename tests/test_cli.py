@@ -441,11 +441,13 @@ def test_validate_names_what_a_dataset_folder_holds_but_does_not_read(
     (people / "beta-tester.yaml").rename(people / "beta-tester.YAML")
     (people / "notes.txt").write_text("to do", encoding="utf-8")
     (people / "drafts").mkdir()
+    (people / "old.yaml").mkdir()  # named like data, but a folder
     listed = as_json(invoke, "--data", str(mini_copy), "list")
     assert "beta-tester" in {p["id"] for p in listed}  # type: ignore[union-attr]
     result = invoke("validate", str(mini_copy))
     assert result.exit_code == 0
     assert "people/notes.txt" in result.stderr and "people/drafts/" in result.stderr
+    assert "people/old.yaml/" in result.stderr
     assert "beta-tester" not in result.stderr
     quiet = invoke("validate")  # the bundled data: nothing to say
     assert quiet.exit_code == 0 and quiet.stderr == ""

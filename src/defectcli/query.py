@@ -803,13 +803,12 @@ class Catalog:
         def one(sql: str) -> int:
             return int(self._db.execute(sql).fetchone()[0] or 0)
 
-        claims = "SELECT sum(json_array_length(doc, '$.claims')) FROM"
         return {
             "files": files,
             "people": one("SELECT count(*) FROM people"),
             "quotes": one("SELECT count(*) FROM quotes"),
             "sources": one("SELECT count(*) FROM sources"),
-            "claims": one(f"{claims} people") + one(f"{claims} arrivals"),
+            "claims": one("SELECT value FROM totals WHERE name = 'claims'"),
             "events": one("SELECT count(*) FROM events"),
             "statistics_years": one("SELECT count(*) FROM arrivals"),
         }
