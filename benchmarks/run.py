@@ -38,6 +38,28 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 README = HERE / "README.md"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+COMMANDS_BEGIN, COMMANDS_END = "<!-- commands:begin -->", "<!-- commands:end -->"
+# Every command once more, warm, in a pipe (plain text), at the largest folder size: what
+# a user waits for after the first run. Each matches something in a generated dataset.
+EVERY_COMMAND = [
+    ["list", "--country", "Italy"],
+    ["list", "--year", "2016"],
+    ["count", "--by", "country"],
+    ["count", "--by", "year", "--since", "2010"],
+    ["show", "synthetic-000042"],
+    ["quotes", "--person", "synthetic-000042"],
+    ["quotes", "--search", "banking", "--limit", "20"],
+    ["search", "embassy"],
+    ["search", "Choe Chol"],
+    ["timeline", "--person", "synthetic-000042"],
+    ["timeline", "--year", "2016", "--limit", "20"],
+    ["sources", "--person", "synthetic-000042"],
+    ["sources", "--kind", "news", "--limit", "20"],
+    ["sources"],
+    ["stats"],
+    ["cite", "synthetic-000042"],
+    ["validate"],
+]
 PY = sys.executable
 DEFECT = str(Path(sys.executable).parent / "defect")
 
@@ -137,6 +159,10 @@ def main() -> None:
         "--startup-repeat", type=int, default=15, help="timed rounds per start-up case"
     )
     parser.add_argument("--cold-repeat", type=int, default=2, help="rounds for cold runs")
+    parser.add_argument(
+        "--commands-size", type=int, default=100000,
+        help="every command, warm, at this size (one of --sizes); 0 for none",
+    )  # fmt: skip
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     cache = Path(tempfile.mkdtemp(prefix="defect-bench-cache-"))
@@ -269,6 +295,9 @@ def main() -> None:
             f"{show_warm_file[large] * 1000:,.0f} ms | {show_warm[small] * 1000:,.0f} ms |  | "
             "about 1× |"
         )
+    commands: list[str] = []
+    if args.commands_size in args.sizes:
+        commands = every_command(dataset(args.commands_size), args.repeat, env)
     shutil.rmtree(cache, ignore_errors=True)
     import defectcli  # how the measured command is installed, as its interpreter sees it
 
@@ -293,8 +322,40 @@ def main() -> None:
     merged = [new.pop(line.split(" | ")[0], line) for line in old[1:]] if old else []
     merged += list(new.values())
     table = "\n".join(header + merged)
-    README.write_text(text[:start] + "\n" + table + "\n" + text[end:], encoding="utf-8")
+    text = text[:start] + "\n" + table + "\n" + text[end:]
+    if commands:
+        start, end = text.index(COMMANDS_BEGIN) + len(COMMANDS_BEGIN), text.index(COMMANDS_END)
+        lines = [
+            f"Measured {time.strftime('%Y-%m-%d')} at {args.commands_size:,} people (folder), "
+            f"the index built before; {args.repeat} timed rounds, medians.",
+            "",
+            "| command (A) | A | the freshness check alone (B) | A / B | lines printed |",
+            "|---|---|---|---|---|",
+            *commands,
+        ]
+        text = text[:start] + "\n" + "\n".join(lines) + "\n" + text[end:]
+        print("\n".join(lines))
+    README.write_text(text, encoding="utf-8")
     print(table)
+
+
+def every_command(data: Path, repeat: int, env: dict[str, str]) -> list[str]:
+    """A table row for each of ``EVERY_COMMAND`` on ``data`` (its index already built),
+    beside what every run of a command must do first at this size: check every data file
+    for changes (B: that check alone, in a Python process of its own)."""
+    check = [PY, "-c", "import sys; from defectcli import cache; "
+             "cache.folder_fingerprint(sys.argv[1])", str(data)]  # fmt: skip
+    rows = []
+    for command in EVERY_COMMAND:
+        argv = [DEFECT, "--data", str(data), *command]
+        p = pair(" ".join(command), argv, check, repeat, env)
+        printed = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
+        rows.append(
+            f"| `defect {' '.join(command)}` | {p.median(p.a) * 1000:,.0f} ms | "
+            f"{p.median(p.b) * 1000:,.0f} ms | {p.ratio:.2f}× | "
+            f"{len(printed.stdout.splitlines()):,} |"
+        )
+    return rows
 
 
 if __name__ == "__main__":
