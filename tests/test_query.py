@@ -20,6 +20,7 @@ from defectcli.errors import Ambiguous, NotFound
 from defectcli.query import Catalog, PersonFilter, fts_query, open_catalog, search_terms
 from defectcli.render.plain import source_lines, source_row
 from defectcli.render.records import facet_records, source_entry_encoded, source_entry_record
+from defectcli.timeline import context_entries, person_entries
 
 
 @pytest.fixture(scope="module")
@@ -254,3 +255,16 @@ def test_counts_by_sqlite_equal_the_people_counted(data: Path | None) -> None:
             assert all(r.people is None for r in sized.rows)
     with pytest.raises(ValueError, match="people=True"):
         facet_records(catalog.count("year", people=False))
+
+
+def test_timeline_entries_are_stored_as_the_json_encoder_writes_them() -> None:
+    # The index writes an entry's JSON field by field (index._entry_json), for speed.
+    dataset, _ = check_files(find_data_files(None))
+    assert dataset is not None
+    entries = [e for p in dataset.people for e in person_entries(p)]
+    entries += [e for event in dataset.events for e in context_entries(event)]
+    odd = entries[0]._replace(summary=ODD_NAME, person_name=ODD_NAME, sources=(ODD_NAME, "x"))
+    entries += [odd, odd._replace(person=None, person_name=None, country=None, sources=())]
+    assert any(e.people for e in entries) and any(e.person is None for e in entries)
+    for entry in entries:
+        assert index._entry_json(entry) == index.encode(entry._asdict())

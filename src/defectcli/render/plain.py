@@ -18,6 +18,7 @@ from ..results import (
     Statistics,
     Timeline,
 )
+from ..timeline import TimelineEntry
 from .records import marked
 from .sections import profile_sections, title
 from .text import one_line, source_line, years_text
@@ -82,8 +83,12 @@ def facet_lines(facets: Facets) -> Iterator[str]:
 
 def timeline_lines(timeline: Timeline) -> Iterator[str]:
     """date, kind, person id (empty for context), summary, source ids."""
-    for e in timeline.entries:
-        yield _row(e.date, e.kind, e.person or "", e.summary, ",".join(e.sources))
+    return map(timeline_line, timeline.entries)
+
+
+def timeline_line(e: TimelineEntry) -> str:
+    """One line of ``timeline_lines`` (the index renders one for each entry)."""
+    return _row(e.date, e.kind, e.person or "", e.summary, ",".join(e.sources))
 
 
 def source_lines(entries: Sequence[SourceEntry]) -> Iterator[str]:
