@@ -319,14 +319,7 @@ def write_index(
             " WHERE rowid BETWEEN ? AND ?",
             (first, name_row),
         )
-        db.executemany(
-            "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
-            (
-                (search_rows.rowid(search_row + i, row[0]), *row)
-                for i, row in enumerate(part.search)
-            ),
-        )
-        search_row += len(part.search)
+        search_row = _write_search_rows(db, search_row, part.search)
         claims += sum(row[0] == "claim" for row in part.search)  # one full-text row a claim
         quotes += part.quotes
         timeline += part.timeline
@@ -413,6 +406,18 @@ def _late_tables_apart(
         remove_file(apart)
 
 
+def _write_search_rows(
+    db: sqlite3.Connection, written: int, rows: Sequence[tuple[str, str, str | None, str, str]]
+) -> int:
+    """Full-text rows that are not quotations', numbered on from the ``written`` before
+    them (see search_rows); how many have been written now."""
+    db.executemany(
+        "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
+        ((search_rows.rowid(written + i, row[0]), *row) for i, row in enumerate(rows)),
+    )
+    return written + len(rows)
+
+
 def _write_remaining_tables(
     db: sqlite3.Connection,
     quotes: list[tuple[Any, ...]],
@@ -441,10 +446,7 @@ def _write_remaining_tables(
         ("source", s.id, None, s.outlet, " ".join(filter(None, [s.title, s.author, s.via])))
         for s in shared.sources
     ]
-    db.executemany(
-        "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
-        ((search_rows.rowid(search_row + i, row[0]), *row) for i, row in enumerate(shared_search)),
-    )
+    _write_search_rows(db, search_row, shared_search)
     db.executemany("INSERT INTO citations VALUES (?,?,?,?)", cited)
     db.executemany("INSERT INTO citations VALUES (?,?,?,?)", _shared_citations(shared))
     db.executemany(
@@ -614,7 +616,7 @@ def _timeline_row(entry: TimelineEntry) -> tuple[object, ...]:
     )
 
 
-_quote = json.encoder.encode_basestring  # a string as ``encode`` writes it, in C
+_json_string = json.encoder.encode_basestring  # a string as ``encode`` writes it, in C
 
 
 def _entry_json(e: TimelineEntry) -> str:
@@ -622,10 +624,11 @@ def _entry_json(e: TimelineEntry) -> str:
     None or a tuple of text. At 10,000 people, 3.8 against 8.0 µs an entry (five a person);
     ``tests/test_query.py`` holds it to the encoder's text."""
     return (
-        f'{{"date": {_quote(e.date)}, "kind": {_quote(e.kind)}, "summary": {_quote(e.summary)}, '
-        f'"sources": [{", ".join(map(_quote, e.sources))}], '
-        f'"person": {"null" if e.person is None else _quote(e.person)}, '
-        f'"person_name": {"null" if e.person_name is None else _quote(e.person_name)}, '
-        f'"country": {"null" if e.country is None else _quote(e.country)}, '
-        f'"people": [{", ".join(map(_quote, e.people))}]}}'
+        f'{{"date": {_json_string(e.date)}, "kind": {_json_string(e.kind)}, '
+        f'"summary": {_json_string(e.summary)}, '
+        f'"sources": [{", ".join(map(_json_string, e.sources))}], '
+        f'"person": {"null" if e.person is None else _json_string(e.person)}, '
+        f'"person_name": {"null" if e.person_name is None else _json_string(e.person_name)}, '
+        f'"country": {"null" if e.country is None else _json_string(e.country)}, '
+        f'"people": [{", ".join(map(_json_string, e.people))}]}}'
     )
