@@ -151,6 +151,71 @@ def test_one_pass_builder_gives_what_pyyaml_gives_for_every_bundled_file() -> No
         assert _same(_built_in_one_pass(text), _built_by_pyyaml(text)), data_file.display
 
 
+# Scalars that begin with each character PyYAML's resolvers look at, and some they pass by.
+RESOLVED_SCALARS = [
+    *("", "~", "null", "Null", "NULL", "n", "no", "N", "NO", "nothing", "Nkosi"),
+    *("y", "yes", "Yes", "YES", "true", "True", "on", "On", "off", "OFF", "false", "Fa"),
+    *("0", "7", "-5", "+7", "0x1f", "0o17", "017", "1_000", "190:20:30", "0b101", "1e3"),
+    *("-", "+", ".", ".5", ".inf", "-.Inf", ".NaN", ".nan.", "1.5", "6.8523015e+5"),
+    *("2019", "2019-07", "2019-07-14", "2001-12-14t21:59:43.10-05:00", "2019-7-1"),
+    *("<<", "<", "=", "==", "!x", "&a", "*a", "Thae Yong Ho", "태영호", " x", "\t", "é"),
+]
+
+
+def _tags_both_ways(value: str) -> None:
+    import yaml
+
+    from defectcli.dataset.load import _Loader
+
+    loader = _Loader("")
+    try:
+        for implicit in [(True, False), (False, True), (False, False), (True, True)]:
+            ours = loader.resolve(yaml.ScalarNode, value, implicit)
+            assert ours == yaml.resolver.BaseResolver.resolve(
+                loader, yaml.ScalarNode, value, implicit
+            ), (value, implicit)
+    finally:
+        loader.dispose()
+
+
+@pytest.mark.parametrize("value", RESOLVED_SCALARS)
+def test_the_loader_resolves_each_scalar_as_pyyaml_does(value: str) -> None:
+    _tags_both_ways(value)
+
+
+@given(st.text(max_size=12) | st.from_regex(r"[-+.0-9a-zA-Z~<=:_]{0,12}", fullmatch=True))
+@settings(max_examples=300, deadline=None)
+def test_the_loader_resolves_any_scalar_as_pyyaml_does(value: str) -> None:
+    _tags_both_ways(value)
+
+
+def test_the_loader_resolves_collections_as_pyyaml_does() -> None:
+    import yaml
+
+    from defectcli.dataset.load import _Loader
+
+    loader = _Loader("")
+    try:
+        for kind in (yaml.SequenceNode, yaml.MappingNode):
+            for implicit in (True, False):
+                expected = yaml.resolver.BaseResolver.resolve(loader, kind, None, implicit)
+                assert loader.resolve(kind, None, implicit) == expected
+    finally:
+        loader.dispose()
+
+
+@pytest.mark.parametrize("text", PLAIN_DOCUMENTS)
+def test_the_loader_reads_what_pyyaml_s_own_resolver_reads(text: str) -> None:
+    import yaml
+
+    from defectcli.dataset.load import _Loader
+
+    class Reference(_Loader):  # type: ignore[misc, valid-type]
+        resolve = yaml.resolver.BaseResolver.resolve
+
+    assert _same(_built_in_one_pass(text), yaml.load(text, Loader=Reference))
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [

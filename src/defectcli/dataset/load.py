@@ -10,6 +10,7 @@ something does the careful path walk the tree again, giving every problem a line
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,12 +27,41 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 MAX_DEPTH = 64  # no record nests deeper than a handful of levels; deeper is an attack or a typo
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+# The safe loaders' implicit resolvers by a scalar's first character ('' for an empty
+# scalar), each list as PyYAML tries it (see ``_Loader.resolve``).
+_IMPLICIT: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: tuple(pairs)
+    for first, pairs in _BaseLoader.yaml_implicit_resolvers.items()
+    if first is not None
+}
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader that keeps dates as the strings they were written as.
 
     The schema describes dates as text at their known precision (``2019``, ``2019-07``,
     ``2019-07-14``); PyYAML would turn only the last form into a ``datetime.date``.
     """
+
+    # The safe loaders resolve no tag by a node's path and none for every first character
+    # (PyYAML's own loaders never do): then this gives what ``BaseResolver.resolve`` gives,
+    # without its per-call list building and lookups. The composer calls it for every node
+    # of every file: measured at 1,000 people, 5 to 10% of a parse.
+    if not _BaseLoader.yaml_path_resolvers and None not in _BaseLoader.yaml_implicit_resolvers:
+        # ``value`` and ``implicit``: a scalar's text and (plain, quoted); None and a bool
+        # for a collection.
+        def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+            if kind is yaml.ScalarNode:
+                if implicit[0]:  # plain, not quoted: maybe a number, a bool, a null...
+                    for tag, pattern in _IMPLICIT.get(value[:1], ()):
+                        if pattern.match(value):
+                            return tag
+                return _STR
+            return _MAP if kind is yaml.MappingNode else _SEQ
 
 
 def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
@@ -272,11 +302,6 @@ def _load_yaml(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Pro
         return loaded, []
     finally:
         loader.dispose()
-
-
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
 
 
 class _NotPlain(Exception):
