@@ -17,7 +17,7 @@ from .countries import country_key
 from .dataset.model import Person, Quote, as_data
 from .dataset.read import Dataset
 from .dataset.validate import Collected, Located
-from .names import letter_words, name_term
+from .names import letter_words, name_terms_of
 from .render.plain import people_lines, quote_lines, timeline_line
 from .render.records import person_record, quote_record
 from .results import QuoteSet
@@ -528,8 +528,7 @@ def name_terms(phonetic: Sequence[str], written: Sequence[str]) -> str:
     (which let a beginning typed letter by letter match: "tha" for Thae, whose phonetic
     word is "tE"), each term once, in the order of the name (not a set's: the index is
     the same file on every build)."""
-    terms = [name_term(w, written=False) for w in phonetic]
-    terms += [name_term(w, written=True) for w in written]
+    terms = name_terms_of(phonetic, written=False) + name_terms_of(written, written=True)
     return " ".join(dict.fromkeys(terms))
 
 

@@ -1024,6 +1024,10 @@ def _fresh_index(path: str | Path | None) -> tuple[str, str, sqlite3.Connection 
     else:
         folder = root = key = os.path.realpath(os.fspath(path))
     target = disk.index_path(key)
+    if not os.path.isfile(target):
+        # A first run: no index to compare the files with. The check would stat every
+        # file for nothing (0.3 to 0.5 s at 100,000 files); the build takes its own stamps.
+        return target, root, None
     current = None
     if folder is not None and os.path.isdir(folder):
         current = disk.folder_fingerprint(root)
