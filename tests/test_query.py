@@ -268,3 +268,48 @@ def test_timeline_entries_are_stored_as_the_json_encoder_writes_them() -> None:
     assert any(e.people for e in entries) and any(e.person is None for e in entries)
     for entry in entries:
         assert index._entry_json(entry) == index.encode(entry._asdict())
+
+
+def _in_years(date: str, since: int | None, until: int | None) -> bool:
+    """What `timeline --since/--until` means: the first four characters of the date, as text."""
+    return (since is None or date[:4] >= f"{since:04d}") and (
+        until is None or date[:4] <= f"{until:04d}"
+    )
+
+
+YEAR_RANGES = [
+    (None, None),
+    (2016, 2016),
+    (2019, None),
+    (None, 2000),
+    (1990, 2017),
+    (2017, 1990),  # an empty range
+    (1900, 2100),
+    (0, 9999),
+    (-5, 10_000),
+    (None, -1),
+]
+
+
+@pytest.mark.parametrize(("since", "until"), YEAR_RANGES)
+def test_timeline_years_are_those_of_every_entry_s_date(
+    since: int | None, until: int | None
+) -> None:
+    # The query looks years up as a range of dates (through an index); the answer must be
+    # what reading every entry and keeping those of the years gives, in the same order.
+    bundled = open_catalog()
+    every = bundled.timeline().entries
+    assert len({e.date[:4] for e in every}) > 20
+    expected = [e for e in every if _in_years(e.date, since, until)]
+    assert list(bundled.timeline(since, until).entries) == expected
+    assert bundled.count_timeline(since, until) == len(expected)
+    assert list(bundled.timeline(since, until, limit=3).entries) == expected[:3]
+    lines = bundled.timeline_lines()
+    kept = [line for e, line in zip(every, lines, strict=True) if _in_years(e.date, since, until)]
+    assert bundled.timeline_lines(since, until) == kept
+
+
+def test_timeline_years_are_found_through_the_date_index(catalog: Catalog) -> None:
+    sql, params = catalog._timeline_sql("doc", 2016, 2016, None, None)
+    plan = " ".join(str(row) for row in catalog._db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "timeline_date" in plan

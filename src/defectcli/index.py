@@ -112,6 +112,8 @@ CREATE UNIQUE INDEX quotes_id ON quotes (id);
 CREATE INDEX quotes_person ON quotes (person);
 CREATE INDEX quotes_speaker ON quotes (speaker_id);
 CREATE INDEX timeline_person ON timeline (person);
+-- For the years of `timeline --year/--since/--until` (see Catalog._timeline_sql).
+CREATE INDEX timeline_date ON timeline (date);
 -- The few entries (context events) that concern people other than their own person.
 CREATE INDEX timeline_concerns ON timeline (people) WHERE people != '[]';
 """
