@@ -50,7 +50,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     # The safe loaders resolve no tag by a node's path and none for every first character
     # (PyYAML's own loaders never do): then this gives what ``BaseResolver.resolve`` gives,
     # without its per-call list building and lookups. The composer calls it for every node
-    # of every file: measured at 1,000 people, 5 to 10% of a parse.
+    # of every file: reading 1,000 people's files took 12% fewer instructions (valgrind).
     if not _BaseLoader.yaml_path_resolvers and None not in _BaseLoader.yaml_implicit_resolvers:
         # ``value`` and ``implicit``: a scalar's text and (plain, quoted); None and a bool
         # for a collection.
