@@ -257,6 +257,32 @@ def test_counts_by_sqlite_equal_the_people_counted(data: Path | None) -> None:
         facet_records(catalog.count("year", people=False))
 
 
+@pytest.mark.parametrize("data", [None, MINI], ids=["bundled", "mini"])
+def test_each_count_lists_the_people_list_shows_in_its_order(data: Path | None) -> None:
+    # `count` reads the people's columns it needs (no record is built); each value's
+    # people are those `list` shows with that value, in the order `list` shows them.
+    catalog = open_catalog(data)
+    filters = [PersonFilter(), PersonFilter(since=2016), PersonFilter(year=2019)]
+    filters += [PersonFilter(category="diplomat", sort="name"), PersonFilter(country="Cuba")]
+    filters += [PersonFilter(destination="South Korea", sort="country"), PersonFilter(sort="id")]
+    for where in filters:
+        people = catalog.people(where)
+        for by in FACETS:
+            expected: dict[str, list[str]] = {}
+            for person in people:
+                year = person.year
+                value = {
+                    "year": "unknown" if year is None else str(year),
+                    "decade": "unknown" if year is None else f"{year // 10 * 10}s",
+                    "country": person.country,
+                    "category": person.category,
+                    "destination": person.destination,
+                }[by]
+                expected.setdefault(value, []).append(person.id)
+            counted = catalog.count(by, where)
+            assert {r.value: list(r.people or ()) for r in counted.rows} == expected, (by, where)
+
+
 def test_timeline_entries_are_stored_as_the_json_encoder_writes_them() -> None:
     # The index writes an entry's JSON field by field (index._entry_json), for speed.
     dataset, _ = check_files(find_data_files(None))
