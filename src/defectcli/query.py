@@ -427,10 +427,13 @@ class Catalog:
             params.append(source)
         if search is not None:
             # A quotation's rowid in the full-text table is its rank (see search_rows).
-            from .search_rows import FIRST_OTHER
+            from .search_rows import kind_filter
 
-            clauses.append("rank IN (SELECT rowid FROM search WHERE search MATCH ? AND rowid < ?)")
-            params += [fts_query(search), FIRST_OTHER]
+            of_quotes, quote_params = kind_filter("quote")
+            clauses.append(
+                f"rank IN (SELECT rowid FROM search WHERE search MATCH ? AND {of_quotes})"
+            )
+            params += [fts_query(search), *quote_params]
         sql = f"SELECT {column} FROM quotes"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
@@ -696,7 +699,7 @@ class Catalog:
         sizes: dict[str, int] = {}
         listed: dict[str, list[str]] = {}
         if people:
-            # From the indexed columns: no record is built. In the order of `list`.
+            # From the people's own columns: no record is built. In the order of `list`.
             sql, params = self._people_sql("id, year, country, category, destination", where)
             for person_id, year, *named in self._db.execute(sql, params):
                 listed.setdefault(_facet_value(by, year, *named), []).append(person_id)
