@@ -1025,19 +1025,26 @@ def fresh_catalog(path: str | Path | None = None) -> Catalog | None:
     return Catalog(db) if db is not None else None
 
 
-def _fresh_index(path: str | Path | None) -> tuple[str, str, sqlite3.Connection | None]:
-    """Where the index of ``path`` lives, the dataset's root, and the index if it is fresh
-    by the quick check: one scan of the folders, one stat a file, no list of file objects.
-    (Strings, not pathlib, on this path: it is every warm run's start-up.)"""
-    from . import cache as disk
+def dataset_key(path: str | Path | None) -> tuple[str | None, str, str]:
+    """The dataset's folder or file on disk (None for bundled data read from a zip), its
+    root, and the key its index (and its watcher) is found by."""
     from .dataset.locate import bundled_data_folder, bundled_data_root
 
     if path is None:
         folder = bundled_data_folder()  # None when not on a file system (a zip)
         root = folder if folder is not None else str(bundled_data_root())
-        key = f"bundled:{root}"
-    else:
-        folder = root = key = os.path.realpath(os.fspath(path))
+        return folder, root, f"bundled:{root}"
+    resolved = os.path.realpath(os.fspath(path))
+    return resolved, resolved, resolved
+
+
+def _fresh_index(path: str | Path | None) -> tuple[str, str, sqlite3.Connection | None]:
+    """Where the index of ``path`` lives, the dataset's root, and the index if it is fresh
+    by the quick check: one scan of the folders, one stat a file, no list of file objects.
+    (Strings, not pathlib, on this path: it is every warm run's start-up.)"""
+    from . import cache as disk
+
+    folder, root, key = dataset_key(path)
     target = disk.index_path(key)
     if not os.path.isfile(target):
         # A first run: no index to compare the files with. The check would stat every
@@ -1045,7 +1052,12 @@ def _fresh_index(path: str | Path | None) -> tuple[str, str, sqlite3.Connection 
         return target, root, None
     current = None
     if folder is not None and os.path.isdir(folder):
-        current = disk.folder_fingerprint(root)
+        if os.path.exists(disk.watcher_socket(key)):  # `defect watch` runs: it may answer
+            from .watching import fingerprint
+
+            current = fingerprint(key, root, lambda: disk.folder_fingerprint(root))
+        else:
+            current = disk.folder_fingerprint(root)
     elif path is not None and os.path.isfile(folder or ""):
         current = disk.file_fingerprint(os.fspath(path))
     db = disk.open_fresh(target, current, root) if current is not None else None
