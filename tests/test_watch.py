@@ -320,6 +320,9 @@ def test_a_folder_swapped_by_renaming_a_parent_is_not_vouched_for(
         parent.rename(tmp_path / "parent-old")
         (tmp_path / "other").rename(parent)
         assert not watched.vouched()
+        assert watched.vouched()  # the watches moved to the folders the path now names
+        _edit_same_size_same_time(watched.root)  # and they hear of changes there
+        assert not watched.vouched()
         assert (
             "beta-tester"
             in invoke(

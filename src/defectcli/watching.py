@@ -234,7 +234,9 @@ class Watcher:
             self.questions += 1
             if self.vouched is not None and self.vouched[0] == words[1]:
                 return f"fresh {self.vouched[1]}"
-            if not self.current:
+            # Folders swapped by renaming a parent tell the old ones' watches nothing:
+            # a question about other folders than those watched moves the watches too.
+            if not self.current or words[1] != self.identity:
                 if not self.rewatch():
                     raise _Gone
                 self.drain()
