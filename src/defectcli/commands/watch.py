@@ -54,7 +54,7 @@ def _dataset(state: State) -> tuple[str, str]:
     return key, root
 
 
-@watch_command.command("start")
+@watch_command.command("start", short_help="Start a watcher, or find the one running.")
 @click.option(
     "--idle",
     "idle_minutes",
@@ -83,7 +83,7 @@ def start_command(state: State, idle_minutes: float) -> None:
     fresh_catalog(state.data)  # the first full check, told to the watcher
 
 
-@watch_command.command("stop")
+@watch_command.command("stop", short_help="Stop the watcher.")
 @click.pass_obj
 def stop_command(state: State) -> None:
     """Stop the dataset's watcher. Nothing to stop is not an error."""
@@ -98,7 +98,7 @@ def stop_command(state: State) -> None:
     click.echo(f"Stopped watching {root}." if stopped else f"No watcher of {root} was running.")
 
 
-@watch_command.command("status")
+@watch_command.command("status", short_help="Whether a watcher runs, and what it saw.")
 @output_options
 @click.pass_obj
 def status_command(state: State, out: Output) -> None:
