@@ -388,6 +388,29 @@ def test_the_watcher_stops_when_its_folder_is_gone(watched: Watched) -> None:
     assert not os.path.exists(watching.socket_path(watched.key))
 
 
+MOUNTS = """\
+/dev/sda1 / ext4 rw,relatime 0 0
+server:/export /mnt/share nfs4 rw,relatime 0 0
+sshfs#me@host: /home/me/remote\\040box fuse.sshfs rw 0 0
+tmpfs /mnt/share/scratch tmpfs rw 0 0
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/home/me/data", None),
+        ("/mnt/share", "nfs4"),
+        ("/mnt/share/data", "nfs4"),
+        ("/mnt/shared/data", None),  # beside the mount, not in it
+        ("/mnt/share/scratch/data", None),  # a local mount inside the remote one
+        ("/home/me/remote box/data", "fuse.sshfs"),  # the kernel writes the space as \040
+    ],
+)
+def test_a_remote_file_system_is_found_by_the_innermost_mount(path: str, kind: str | None) -> None:
+    assert watching.file_system_of(path, MOUNTS) == kind
+
+
 @pytest.mark.parametrize(
     ("target", "message"),
     [

@@ -71,7 +71,7 @@ def socket_path(key: str) -> str:
 
 def folder_identity(root: str) -> str:
     """The device and inode of the dataset folder and of each folder data is read from
-    ("-" for one that is missing): six stats, whatever the number of files."""
+    ("-" for one that is missing): five stats, whatever the number of files."""
     parts = []
     for name in ("", *FOLDER_KINDS):
         try:
@@ -133,21 +133,28 @@ def fingerprint(key: str, root: str, compute: Callable[[], str | None]) -> str |
 def remote_file_system(path: str) -> str | None:
     """The type of the network (or FUSE) file system ``path`` is on, if it is on one."""
     try:
-        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as mounts:
-            table = [line.split() for line in mounts]
+        with open("/proc/self/mounts", encoding="utf-8", errors="surrogateescape") as mounts:
+            return file_system_of(path, mounts.read())
     except OSError:
         return None
+
+
+def file_system_of(path: str, mounts: str) -> str | None:
+    """What ``remote_file_system`` finds in ``mounts`` (the text of /proc/self/mounts):
+    the type of the innermost mount holding ``path``, if it is a remote one."""
+    import re
+
     best, kind = "", ""
-    for fields in table:
+    for line in mounts.splitlines():
+        fields = line.split()
         if len(fields) < 3:
             continue
-        # /proc/mounts writes a space in a path as \040, a tab as \011, and so on.
-        point = fields[1].encode().decode("unicode_escape")
+        # The kernel writes a space in a path as \040, a tab as \011, and so on.
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1])
         inside = path == point or path.startswith(point.rstrip("/") + "/")
         if inside and len(point) >= len(best):
             best, kind = point, fields[2]
-    base = kind.split(".")[0]
-    return kind if base in _REMOTE_FILE_SYSTEMS else None
+    return kind if kind.split(".")[0] in _REMOTE_FILE_SYSTEMS else None
 
 
 # -- the watcher process ------------------------------------------------------------------

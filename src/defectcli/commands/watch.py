@@ -132,7 +132,7 @@ def status_command(state: State, out: Output) -> None:
         value["started"] = since
         lines = [
             f"Watching {root} (process {found.get('pid')}) since {since}.",
-            f"{found.get('questions')} questions answered; {found.get('changes')} changes seen.",
+            f"Questions answered: {found.get('questions')}; changes seen: {found.get('changes')}.",
             "The files are vouched for: the next run skips the check of every file."
             if found.get("vouching")
             else "Not vouching yet: the next run checks every file"
