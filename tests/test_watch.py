@@ -351,6 +351,50 @@ def test_a_linked_data_file_is_never_vouched_for(
     assert not watched.vouched()
 
 
+def _vouch(watcher: watching.Watcher, root: Path) -> bool:
+    """A run's "get", full check and "put", in-process; then whether the next run is spared."""
+    identity = watching.folder_identity(str(root))
+    answer = watcher.answer(f"get {identity}")
+    if answer.startswith("fresh "):
+        return True
+    seen = cache.folder_fingerprint(str(root))
+    watcher.accept(f"put {answer.split()[1]} {identity} {seen}")
+    return watcher.answer(f"get {identity}") == f"fresh {seen}"
+
+
+def test_a_file_mounted_over_a_data_file_is_never_vouched_for(
+    mini_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bind mount's changes are reported under its source's folder, whatever the device."""
+    person = _person(mini_copy, "alpha-tester")
+    mounts = f"/dev/sda1 / ext4 rw 0 0\n/dev/sda1 {person} ext4 rw,bind 0 0\n"
+    monkeypatch.setattr(watching, "read_mounts", lambda: mounts)
+    watcher = watching.Watcher(str(mini_copy))
+    try:
+        assert not _vouch(watcher, mini_copy)
+        assert "mount point" in watcher.refused
+        looked = []
+        monkeypatch.setattr(watcher, "_unwatchable", lambda: looked.append(1) or "")
+        assert not _vouch(watcher, mini_copy)  # refused until a change: not looked at again
+        assert looked == []
+    finally:
+        watcher.close()
+
+
+def test_links_and_mounts_outside_the_data_folders_do_not_matter(
+    mini_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notes.yaml").write_text("x: 1\n", encoding="utf-8")
+    (mini_copy / "notes.yaml").symlink_to(tmp_path / "notes.yaml")  # never read
+    mounts = f"/dev/sda1 / ext4 rw 0 0\ntmpfs {mini_copy}/people-archive tmpfs rw 0 0\n"
+    monkeypatch.setattr(watching, "read_mounts", lambda: mounts)
+    watcher = watching.Watcher(str(mini_copy))
+    try:
+        assert _vouch(watcher, mini_copy)
+    finally:
+        watcher.close()
+
+
 def test_a_killed_watcher_leaves_runs_unharmed(watched: Watched, invoke: Invoke) -> None:
     pid = int(str(watched.status()["pid"]))
     os.kill(pid, signal.SIGKILL)

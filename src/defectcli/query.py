@@ -1040,7 +1040,8 @@ def dataset_key(path: str | Path | None) -> tuple[str | None, str, str]:
 
 def _fresh_index(path: str | Path | None) -> tuple[str, str, sqlite3.Connection | None]:
     """Where the index of ``path`` lives, the dataset's root, and the index if it is fresh
-    by the quick check: one scan of the folders, one stat a file, no list of file objects.
+    by the quick check: one scan of the folders, one stat a file, no list of file objects,
+    or the answer of the folder's watcher (``watching.py``) when one runs and saw no change.
     (Strings, not pathlib, on this path: it is every warm run's start-up.)"""
     from . import cache as disk
 

@@ -33,7 +33,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .dataset.locate import DATA_SUFFIXES, FOLDER_KINDS
 
@@ -130,30 +130,35 @@ def fingerprint(key: str, root: str, compute: Callable[[], str | None]) -> str |
     return current
 
 
-def remote_file_system(path: str) -> str | None:
-    """The type of the network (or FUSE) file system ``path`` is on, if it is on one."""
+def read_mounts() -> str:
+    """The text of /proc/self/mounts (empty where there is none)."""
     try:
         with open("/proc/self/mounts", encoding="utf-8", errors="surrogateescape") as mounts:
-            return file_system_of(path, mounts.read())
+            return mounts.read()
     except OSError:
-        return None
+        return ""
+
+
+def mount_points(mounts: str) -> Iterator[tuple[str, str]]:
+    """Each mount point in ``mounts`` (the text of /proc/self/mounts), with its type."""
+    import re
+
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) >= 3:
+            # The kernel writes a space in a path as \040, a tab as \011, and so on.
+            point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1])
+            yield point, fields[2]
 
 
 def file_system_of(path: str, mounts: str) -> str | None:
-    """What ``remote_file_system`` finds in ``mounts`` (the text of /proc/self/mounts):
-    the type of the innermost mount holding ``path``, if it is a remote one."""
-    import re
-
+    """The type of the innermost mount in ``mounts`` holding ``path``, if it is a network
+    (or FUSE) file system, where changes made from another machine are never reported."""
     best, kind = "", ""
-    for line in mounts.splitlines():
-        fields = line.split()
-        if len(fields) < 3:
-            continue
-        # The kernel writes a space in a path as \040, a tab as \011, and so on.
-        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1])
+    for point, point_kind in mount_points(mounts):
         inside = path == point or path.startswith(point.rstrip("/") + "/")
         if inside and len(point) >= len(best):
-            best, kind = point, fields[2]
+            best, kind = point, point_kind
     return kind if kind.split(".")[0] in _REMOTE_FILE_SYSTEMS else None
 
 
@@ -176,6 +181,7 @@ class Watcher:
         self.root = root
         self.inotify = Inotify()
         self.folders: dict[int, int] = {}  # watch -> an open descriptor of its folder
+        self.data_folders: list[int] = []  # the descriptors of those data is read from
         self.identity = ""
         self.changes = 0
         # Whether the watches were set on the folders the paths name now, since the last
@@ -191,6 +197,7 @@ class Watcher:
         from .inotify import ENTRY_EVENTS, IN_ONLYDIR
 
         folders: dict[int, int] = {}
+        data_folders: list[int] = []
         parts = []
         for name in ("", *FOLDER_KINDS):
             path = os.path.join(self.root, name) if name else self.root
@@ -212,14 +219,18 @@ class Watcher:
             found = os.fstat(fd)
             if wd in folders:  # one folder under two names (a link): keep one descriptor
                 os.close(fd)
+                fd = folders[wd]
             else:
                 folders[wd] = fd
+            if name:
+                data_folders.append(fd)
             parts.append(f"{found.st_dev}:{found.st_ino}")
         for wd, fd in self.folders.items():
             if wd not in folders:
                 self.inotify.rm_watch(wd)
             os.close(fd)
         self.folders = folders
+        self.data_folders = data_folders
         self.identity = ",".join(parts)
         return True
 
@@ -264,8 +275,8 @@ class Watcher:
         if words[:1] != ["put"] or len(words) != 4:
             return
         changes, identity, current = words[1:]
-        if not (changes == str(self.changes) and identity == self.identity):
-            return
+        if not (changes == str(self.changes) and identity == self.identity) or self.refused:
+            return  # (refused: nothing changed since the files were looked at)
         refused = self._unwatchable()
         self.drain()
         if changes != str(self.changes):
@@ -280,7 +291,13 @@ class Watcher:
         One stat a file, here in the watcher, after the run that asked has its answer."""
         import stat
 
-        for fd in self.folders.values():
+        # A file mounted over a data file (a bind mount) is changed under its own parent:
+        # this folder's watch hears nothing, and its device may be the same.
+        inside = tuple(os.path.realpath(os.path.join(self.root, k)) + "/" for k in FOLDER_KINDS)
+        for point, _ in mount_points(read_mounts()):
+            if point.startswith(inside):
+                return f"{point} is a mount point"
+        for fd in self.data_folders:
             folder = os.fstat(fd)
             with os.scandir(fd) as entries:
                 for entry in entries:
@@ -445,7 +462,7 @@ def start(key: str, root: str, idle_minutes: float) -> dict[str, object]:
 
     if not inotify.available():
         raise WatchError("watching needs Linux's inotify, which this system does not have")
-    remote = remote_file_system(root)
+    remote = file_system_of(root, read_mounts())
     if remote is not None:
         raise WatchError(
             f"{root} is on a {remote} file system: changes made from another machine "
