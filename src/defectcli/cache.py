@@ -30,6 +30,7 @@ from .dataset.locate import DataFile
 
 if TYPE_CHECKING:
     from array import array
+    from importlib.abc import Traversable
 
 # Paths here are strings: pathlib costs about 3 ms to import, a tenth of a warm run.
 
@@ -336,6 +337,7 @@ def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
         "key": _meta_key(),
         "fingerprint": fingerprint(stamps),
         "files": len(files),  # for `defect validate`, which answers from a fresh index
+        "schemas": schemas_checksum(),  # ... while the schemas are those the build used
         "built_ns": built_ns,
         "racy": {
             f.relative: _digest(f)
@@ -343,6 +345,20 @@ def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
             if _is_racy(stamp, built_ns)
         },
     }
+
+
+def schemas_checksum(folder: Traversable | None = None) -> str:
+    """A checksum of the JSON Schemas' contents (the bundled ones by default): what an
+    index was checked against. By content, not time: reinstalling the same version gives
+    the files new times and the same text (32 KB, read in well under a millisecond)."""
+    from .dataset.locate import schema_root
+
+    root = schema_root() if folder is None else folder
+    files = sorted((f for f in root.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
+    data = b"\0".join(f.name.encode() + b"\0" + f.read_bytes() for f in files)
+    import zlib
+
+    return f"{len(files)}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
 
 
 def _remove_stale_temporaries(folder: str, age_s: float = 86_400) -> None:

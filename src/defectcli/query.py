@@ -808,11 +808,13 @@ class Catalog:
         only ever built from data that passed every check, so while no file has changed
         (``fresh_catalog``) the answer is known. None when the index does not say how many
         files it was built from (one built by an earlier version)."""
-        from .cache import stored_stamp
+        from .cache import schemas_checksum, stored_stamp
 
         stamp = stored_stamp(self._db)
         files = stamp.get("files")
-        if not isinstance(files, int) or _schemas_changed_since(stamp["built_ns"]):
+        # The index was checked against the schemas as they were then (a checkout being
+        # worked on can change them without a new version, which the index's key holds).
+        if not isinstance(files, int) or stamp.get("schemas") != schemas_checksum():
             return None
 
         def one(sql: str) -> int:
@@ -865,20 +867,6 @@ class Catalog:
 
     def close(self) -> None:
         self._db.close()
-
-
-def _schemas_changed_since(built_ns: int) -> bool:
-    """Whether a bundled schema file was modified since ``built_ns`` (a checkout being
-    worked on: an installed package's schemas change only with its version, which the
-    index's key holds). The index was checked against the schemas as they were then."""
-    from pathlib import Path
-
-    from .dataset.locate import schema_root
-
-    schemas = schema_root()
-    if not isinstance(schemas, Path):
-        return False  # inside a zip: nothing can change it
-    return any(entry.stat().st_mtime_ns >= built_ns for entry in schemas.glob("*.json"))
 
 
 def _limited(sql: str, params: list[object], limit: int | None) -> tuple[str, list[object]]:
