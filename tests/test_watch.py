@@ -198,7 +198,7 @@ def test_files_that_are_never_read_do_not_cost_a_check(name: str, watched: Watch
 
 
 def test_a_change_while_a_run_checks_is_not_vouched_for(watched: Watched) -> None:
-    where = watching.socket_path(watched.key)
+    where = cache.watcher_socket(watched.key)
     _edit_same_size_same_time(watched.root)  # makes the watcher stale
     identity = watching.folder_identity(watched.folder)
     answer = watching.ask(where, f"get {identity}")
@@ -213,7 +213,7 @@ def test_a_change_while_a_run_checks_is_not_vouched_for(watched: Watched) -> Non
 def test_a_put_from_before_another_runs_get_is_not_kept(watched: Watched) -> None:
     """Two runs overlap: the first one's stats, taken before a change the second one's
     question followed, are not what the files hold."""
-    where = watching.socket_path(watched.key)
+    where = cache.watcher_socket(watched.key)
     _append(_person(watched.root), "\n")
     identity = watching.folder_identity(watched.folder)
     first = watching.ask(where, f"get {identity}")
@@ -294,7 +294,7 @@ def test_a_lost_event_is_taken_as_a_change(
 
 
 def test_a_put_for_other_folders_is_not_kept(watched: Watched) -> None:
-    where = watching.socket_path(watched.key)
+    where = cache.watcher_socket(watched.key)
     _edit_same_size_same_time(watched.root)
     identity = watching.folder_identity(watched.folder)
     answer = watching.ask(where, f"get {identity}")
@@ -401,7 +401,7 @@ def test_a_killed_watcher_leaves_runs_unharmed(watched: Watched, invoke: Invoke)
     deadline = time.monotonic() + 5
     while not _ended(pid) and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert os.path.exists(watching.socket_path(watched.key))  # the socket is left behind
+    assert os.path.exists(cache.watcher_socket(watched.key))  # the socket is left behind
     _edit_same_size_same_time(watched.root)
     assert not watched.vouched()
     listed = invoke("--data", str(watched.root), "list", "--year", "2016", "--format", "json")
@@ -417,19 +417,19 @@ def test_the_watcher_stops_when_idle(invoke: Invoke, mini_copy: Path) -> None:
     assert invoke(*data, "watch", "start", "--idle", "0.01").exit_code == 0  # 0.6 s
     key = dataset_key(mini_copy)[2]
     deadline = time.monotonic() + 10
-    while os.path.exists(watching.socket_path(key)) and time.monotonic() < deadline:
+    while os.path.exists(cache.watcher_socket(key)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not os.path.exists(watching.socket_path(key))
+    assert not os.path.exists(cache.watcher_socket(key))
     assert invoke(*data, "watch", "status").exit_code == 1
 
 
 def test_the_watcher_stops_when_its_folder_is_gone(watched: Watched) -> None:
     shutil.rmtree(watched.root)
     deadline = time.monotonic() + 5
-    while os.path.exists(watching.socket_path(watched.key)) and time.monotonic() < deadline:
-        watching.ask(watching.socket_path(watched.key), "get -")
+    while os.path.exists(cache.watcher_socket(watched.key)) and time.monotonic() < deadline:
+        watching.ask(cache.watcher_socket(watched.key), "get -")
         time.sleep(0.05)
-    assert not os.path.exists(watching.socket_path(watched.key))
+    assert not os.path.exists(cache.watcher_socket(watched.key))
 
 
 MOUNTS = """\

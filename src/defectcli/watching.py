@@ -34,8 +34,13 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
+from .cache import watcher_socket
 from .dataset.locate import DATA_SUFFIXES, FOLDER_KINDS
+
+if TYPE_CHECKING:
+    import socket
 
 # A Unix socket's path holds at most 107 bytes on Linux.
 _MAX_SOCKET_PATH = 107
@@ -60,13 +65,6 @@ _REMOTE_FILE_SYSTEMS = {
     "smbfs",
     "sshfs",
 }
-
-
-def socket_path(key: str) -> str:
-    """Where the watcher of the dataset whose index key is ``key`` listens."""
-    from .cache import watcher_socket
-
-    return watcher_socket(key)
 
 
 def folder_identity(root: str) -> str:
@@ -111,10 +109,9 @@ def ask(where: str, request: str) -> str | None:
 def fingerprint(key: str, root: str, compute: Callable[[], str | None]) -> str | None:
     """The fingerprint of the files in ``root``: the watcher's, when one is running and
     has seen no change since it was last told, else ``compute()`` (which the watcher is
-    then told, for the next run)."""
-    where = socket_path(key)
-    if not os.path.exists(where):  # no watcher: the usual check, nothing more loaded
-        return compute()
+    then told, for the next run). Called only when the watcher's socket exists, so that
+    runs with no watcher load nothing of this module (``query._fresh_index``)."""
+    where = watcher_socket(key)
     identity = folder_identity(root)
     answer = ask(where, f"get {identity}")
     if answer is None:
@@ -345,7 +342,7 @@ def serve(key: str, root: str, idle_s: float) -> int:
     import signal
     import socket
 
-    where = socket_path(key)
+    where = watcher_socket(key)
     os.makedirs(os.path.dirname(where), exist_ok=True)
     lock = open(_lock_path(where), "a")  # noqa: SIM115  # held for life
     try:
@@ -353,9 +350,6 @@ def serve(key: str, root: str, idle_s: float) -> int:
     except OSError:
         print(_ANOTHER_RUNS.decode(), flush=True)
         return 3
-    if len(os.fsencode(where)) > _MAX_SOCKET_PATH:
-        print(f"the socket path is too long for this system: {where}", file=sys.stderr)
-        return 2
     watcher = Watcher(root)
     if not watcher.rewatch():
         print(f"no such folder: {root}", file=sys.stderr)
@@ -415,10 +409,7 @@ def serve(key: str, root: str, idle_s: float) -> int:
         lock.close()
 
 
-def _read_line(connection: object) -> str:
-    import socket
-
-    assert isinstance(connection, socket.socket)
+def _read_line(connection: socket.socket) -> str:
     data = b""
     try:
         while not data.endswith(b"\n") and len(data) < 4096:
@@ -440,7 +431,7 @@ class WatchError(Exception):
 
 def status(key: str) -> dict[str, object] | None:
     """What the watcher of this dataset reports, or None when none is running."""
-    where = socket_path(key)
+    where = watcher_socket(key)
     if not os.path.exists(where):
         return None
     answer = ask(where, "status")
@@ -468,7 +459,7 @@ def start(key: str, root: str, idle_minutes: float) -> dict[str, object]:
             f"{root} is on a {remote} file system: changes made from another machine "
             "would never be seen"
         )
-    where = socket_path(key)
+    where = watcher_socket(key)
     if len(os.fsencode(where)) > _MAX_SOCKET_PATH:
         raise WatchError(f"the cache folder's path is too long for a socket: {where}")
     running = status(key)
@@ -508,7 +499,7 @@ def start(key: str, root: str, idle_minutes: float) -> dict[str, object]:
 
 def stop(key: str) -> bool:
     """Stop this dataset's watcher; False when none was running."""
-    where = socket_path(key)
+    where = watcher_socket(key)
     if not os.path.exists(where):
         return False
     if ask(where, "stop") is None:
