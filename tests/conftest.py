@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,10 +20,20 @@ GOLDEN = Path(__file__).parent / "golden"
 Invoke = Callable[..., Result]
 
 
+# The run's own cache folder, set before any fixture or test module runs (a module-scoped
+# fixture runs before the autouse ones, and must never build into ~/.cache/defectcli).
+_CACHE_ROOT = Path(tempfile.mkdtemp(prefix="defect-test-cache-"))
+os.environ["DEFECT_CACHE_DIR"] = str(_CACHE_ROOT)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_CACHE_ROOT, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def cache_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def cache_root() -> Path:
     """One index cache for the whole run, never the user's own."""
-    return tmp_path_factory.mktemp("cache")
+    return _CACHE_ROOT
 
 
 @pytest.fixture(autouse=True)
