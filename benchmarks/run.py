@@ -16,8 +16,7 @@ Cases:
   same data exported as one JSON file (skipped when jq is not installed), with peak memory;
 - the same at 100,000 people with the whole dataset in one YAML file (``--file-sizes``), the
   layout the issue's own figures describe: one file to parse, one file to check for changes;
-- warm ``show`` at the largest size beside the smallest, in turn, as every run makes it and
-  with ``defect watch`` running on the large dataset (no stat of every file).
+- warm ``show`` at the largest size beside the smallest, in turn, as every run makes it.
 
 The results replace the table between the markers in benchmarks/README.md (a partial run,
 such as ``--sizes`` with no sizes for the start-up rows only, keeps the other rows).
@@ -299,7 +298,7 @@ def main() -> None:
             "about 1× |"
         )
     if len(args.sizes) > 1:
-        show_with_and_without_watcher(min(args.sizes), max(args.sizes), args.repeat, env, row)
+        show_large_and_small(min(args.sizes), max(args.sizes), args.repeat, env, row)
     commands: list[str] = []
     if args.commands_size in args.sizes:
         commands = every_command(dataset(args.commands_size), args.repeat, env)
@@ -344,31 +343,18 @@ def main() -> None:
     print(table)
 
 
-def show_with_and_without_watcher(
+def show_large_and_small(
     small: int, large: int, repeat: int, env: dict[str, str], row: Callable[[str, str, Pair], None]
 ) -> None:
-    """Warm ``show`` at the largest size beside the smallest, in turn in one run: as every
-    run makes it (one stat a file at the large size), then with ``defect watch`` running on
-    the large dataset (its indexes are built by the rows before)."""
+    """Warm ``show`` at the largest size beside the smallest, in turn in one run, as every
+    run makes it (one stat a file at the large size; its indexes are built by the rows
+    before)."""
     show = ["show", "synthetic-000042", "--format", "json"]
     at_small = [DEFECT, "--data", str(dataset(small)), *show]
     large_base = [DEFECT, "--data", str(dataset(large))]
     at_large = [*large_base, *show]
     p = pair(f"show {large} / {small}", at_large, at_small, repeat, env)
     row(f"warm `show` at {large:,} / at {small:,} people, in turn", "about 1×", p)
-    subprocess.run([*large_base, "watch", "start"], env=env, stdout=subprocess.DEVNULL,
-                   check=True)  # fmt: skip
-    try:
-        p = pair(f"show {large} watched / {small}", at_large, at_small, repeat, env)
-    finally:
-        subprocess.run([*large_base, "watch", "stop"], env=env, stdout=subprocess.DEVNULL,
-                       check=True)  # fmt: skip
-    row(
-        f"warm `show` at {large:,} people with `defect watch` running / at {small:,} people, "
-        "in turn",
-        "about 1×",
-        p,
-    )
 
 
 def every_command(data: Path, repeat: int, env: dict[str, str]) -> list[str]:

@@ -232,14 +232,6 @@ def index_path(root: str) -> str:
     return os.path.join(cache_dir(), f"index-{_identity(root)}.sqlite")
 
 
-def watcher_socket(key: str) -> str:
-    """Where the watcher of the dataset whose index is found by ``key`` listens, when one
-    runs (``watching.py``). Short: a Unix socket's path holds at most 107 bytes."""
-    import zlib
-
-    return os.path.join(cache_dir(), f"watch-{zlib.crc32(key.encode()):08x}.sock")
-
-
 def _meta_key() -> dict[str, Any]:
     return {"format": INDEX_FORMAT, "version": __version__}
 

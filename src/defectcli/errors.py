@@ -45,10 +45,6 @@ class DefectError(Exception):
     exit_code = 1
 
 
-class WatchFailed(DefectError):
-    """The dataset's watcher could not be started or stopped (the message says why)."""
-
-
 class OutputError(DefectError):
     """Output that cannot be written: standard output closed from the start
     (``defect list >&-``), a picture's file that cannot be created."""

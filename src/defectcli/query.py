@@ -1015,7 +1015,7 @@ def fresh_catalog(path: str | Path | None = None) -> Catalog | None:
 
 def dataset_key(path: str | Path | None) -> tuple[str | None, str, str]:
     """The dataset's folder or file on disk (None for bundled data read from a zip), its
-    root, and the key its index (and its watcher) is found by."""
+    root, and the key its index is found by."""
     from .dataset.locate import bundled_data_folder, bundled_data_root
 
     if path is None:
@@ -1028,8 +1028,7 @@ def dataset_key(path: str | Path | None) -> tuple[str | None, str, str]:
 
 def _fresh_index(path: str | Path | None) -> tuple[str, str, sqlite3.Connection | None]:
     """Where the index of ``path`` lives, the dataset's root, and the index if it is fresh
-    by the quick check: one scan of the folders, one stat a file, no list of file objects,
-    or the answer of the folder's watcher (``watching.py``) when one runs and saw no change.
+    by the quick check: one scan of the folders, one stat a file, no list of file objects.
     (Strings, not pathlib, on this path: it is every warm run's start-up.)"""
     from . import cache as disk
 
@@ -1041,12 +1040,7 @@ def _fresh_index(path: str | Path | None) -> tuple[str, str, sqlite3.Connection 
         return target, root, None
     current = None
     if folder is not None and os.path.isdir(folder):
-        if os.path.exists(disk.watcher_socket(key)):  # `defect watch` runs: it may answer
-            from .watching import fingerprint
-
-            current = fingerprint(key, root, lambda: disk.folder_fingerprint(root))
-        else:
-            current = disk.folder_fingerprint(root)
+        current = disk.folder_fingerprint(root)
     elif path is not None and os.path.isfile(folder or ""):
         current = disk.file_fingerprint(os.fspath(path))
     db = disk.open_fresh(target, current, root) if current is not None else None

@@ -36,7 +36,6 @@ COMMANDS: dict[str, Spec] = {
     "sources": Spec("record", "sources_command", "The bibliography, and who cites each source."),
     "cite": Spec("record", "cite_command", "A citation: text, BibTeX or CSL-JSON."),
     "validate": Spec("dataset", "validate_command", "Check a dataset; list every problem."),
-    "watch": Spec("watch", "watch_command", "Watch a large dataset folder: quicker warm runs."),
     "export": Spec(
         "dataset", "export_command", "Export the whole dataset: sqlite, json, ndjson, csv."
     ),
