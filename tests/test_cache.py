@@ -618,22 +618,17 @@ def test_the_schema_check_is_by_content_not_time(tmp_path: Path) -> None:
     assert schemas_checksum(copy) != schemas_checksum()
 
 
-@pytest.mark.parametrize("console_script", [False, True], ids=["library", "console-script"])
-def test_the_records_read_for_a_build_are_kept_only_by_the_console_script(
-    monkeypatch: pytest.MonkeyPatch, mini_copy: Path, console_script: bool
+def test_the_records_read_for_a_build_are_freed_once_the_catalog_is_open(
+    monkeypatch: pytest.MonkeyPatch, mini_copy: Path
 ) -> None:
-    # The console script ends without Python's teardown, so it keeps what a build read
-    # rather than free it object by object; a program using the library must get that
-    # memory back once the catalog is open (a 100,000-person build reads gigabytes).
+    # A program using the library must get that memory back once the catalog is open (a
+    # 100,000-person build reads gigabytes).
     import gc
     import weakref
 
-    from defectcli import entry
     from defectcli.dataset import read
     from defectcli.query import open_catalog
 
-    monkeypatch.setattr(entry, "_ENDS_WITHOUT_TEARDOWN", console_script)
-    monkeypatch.setattr(entry, "_KEPT", [])
     read_now: list[weakref.ref[object]] = []
     real = read.collect
 
@@ -646,5 +641,4 @@ def test_the_records_read_for_a_build_are_kept_only_by_the_console_script(
     catalog = open_catalog(mini_copy)
     gc.collect()
     assert catalog.count_people() > 0 and len(read_now) == 1
-    assert (read_now[0]() is not None) is console_script
-    assert (len(entry._KEPT) == 1) is console_script
+    assert read_now[0]() is None

@@ -28,7 +28,7 @@ EPILOG = """\b
 Exit status: 0 done (an empty list is a result too), 1 not found or bad data,
 2 wrong usage, 130 interrupted.
 Environment: DEFECT_DATA (like --data), NO_COLOR, FORCE_COLOR, COLUMNS,
-DEFECT_CACHE_DIR (the index and saved cards; else $XDG_CACHE_HOME/defectcli,
+DEFECT_CACHE_DIR (the index; else $XDG_CACHE_HOME/defectcli,
 else ~/.cache/defectcli), DEFECT_NO_CACHE=1 (no index on disk, nothing saved),
 DEFECT_DEBUG=1 (the traceback of an internal error).
 """

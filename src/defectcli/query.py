@@ -18,7 +18,6 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .filters import FACETS, SEARCH_KINDS, SORT_FIELDS, PersonFilter
@@ -850,21 +849,6 @@ class Catalog:
             },
         }
 
-    def identity(self) -> str | None:
-        """This index among all others: its file, and the fingerprint and time of its
-        build (a data file changed since means another build). None for an index built in
-        memory, which nothing outlives."""
-        from .cache import database_file, stored_stamp
-
-        file = database_file(self._db)
-        if file is None:
-            return None
-        try:
-            stamp = stored_stamp(self._db)
-        except (sqlite3.Error, TypeError, ValueError):
-            return None
-        return f"{file} {stamp.get('fingerprint')} {stamp.get('built_ns')}"
-
     def close(self) -> None:
         self._db.close()
 
@@ -958,9 +942,6 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
         records, problems = check_records(files, advance, cross_check=False)
         if records is None:
             raise DataError(problems)
-        from .entry import keep_to_exit
-
-        keep_to_exit(records)  # in the console script, never freed one object at a time
         return records
 
     def in_memory(records: Collected, stage: Stage | None) -> Catalog:
@@ -980,7 +961,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
             from .progress import building
 
             stamp = disk.snapshot(files)
-            with _collector_paused(), building(len(files)) as stage:
+            with building(len(files)) as stage:
                 records = read(files, stage)
                 db = disk.build_file(
                     target,
@@ -993,7 +974,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     from .progress import building
 
     files = find_data_files(path)
-    with _collector_paused(), building(len(files)) as stage:
+    with building(len(files)) as stage:
         return in_memory(read(files, stage), stage)
 
 
@@ -1061,26 +1042,3 @@ def _fresh_by_listing(
         # one stat a file (0.5 s at 100,000 files); the build takes its own.
         return files, None
     return files, disk.open_fresh(target, disk.fingerprint([disk.stamp_of(f) for f in files]), root)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Building the index makes millions of small dicts, lists and strings and no reference
-    cycles; Python's cycle collector would walk them again and again as they pile up
-    (a tenth of a 10,000-person build). Reference counting still frees everything."""
-    import gc
-
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # What the build made and kept is still in the youngest generation, which the
-        # collector would walk at its next run. Moved to the oldest (frozen, then thawed
-        # there), it is walked only by a full collection, which so many old objects put
-        # off. That walk and freeing the records (see ``entry.keep_to_exit``) took 0.14 s
-        # at 10,000 people and 2.5 s at 100,000 between the build's end and the query.
-        gc.freeze()
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()

@@ -36,6 +36,4 @@ def show_command(state: State, name: tuple[str, ...], out: Output) -> None:
     """
     from ..render import emit
 
-    catalog = state.catalog()
-    query = " ".join(name)
-    emit.profile(out, lambda: catalog.profile(query), (catalog.identity, ("show", query)))
+    emit.profile(out, state.catalog().profile(" ".join(name)))

@@ -7,7 +7,6 @@ here that says what its records, plain lines and terminal drawing are.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..choices import MACHINE_FORMATS
@@ -24,8 +23,6 @@ from .columns import (
 from .context import Output
 from .machine import write_lines, write_records
 
-# The record classes and the record builders load when a command prints them: a card
-# printed as it was saved (``drawings``) needs neither.
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -42,10 +39,6 @@ if TYPE_CHECKING:
     from .records import Record
 
 Draw = Callable[["Console"], None]
-# What a drawing is saved under (see ``drawings``): the index (``Catalog.identity``, asked
-# only when a drawing is made; None for one in memory, never saved) and the request, e.g.
-# ("show", "Thae").
-SavedAs = tuple[Callable[[], str | None], tuple[str, ...]]
 
 
 def people(out: Output, persons: Sequence[Person], total: int | None = None) -> None:
@@ -69,31 +62,28 @@ def people(out: Output, persons: Sequence[Person], total: int | None = None) -> 
     )
 
 
-def profile(out: Output, find: Callable[[], Profile], saved_as: SavedAs | None = None) -> None:
-    """One person's card. ``find`` runs the query, only when something needs its answer: a
-    card already drawn for the same request, console and index (``saved_as``) is printed
-    as it was saved (see ``drawings``)."""
-    found = cache(find)
+def profile(out: Output, found: Profile) -> None:
+    """One person's card."""
 
     def draw(console: Console) -> None:
         from .terminal import profile_card
 
-        profile_card(found(), console)
+        profile_card(found, console)
 
     def markdown() -> str:
         from .markdown import profile_markdown
 
-        return profile_markdown(found())
+        return profile_markdown(found)
 
     def plain() -> Iterable[str]:
         from .plain import profile_lines
 
-        return profile_lines(found())
+        return profile_lines(found)
 
     def records() -> list[Record]:
         from .records import profile_record
 
-        return [profile_record(found())]
+        return [profile_record(found)]
 
     _write(
         out,
@@ -103,7 +93,6 @@ def profile(out: Output, find: Callable[[], Profile], saved_as: SavedAs | None =
         plain=plain,
         draw=draw,
         markdown=markdown,
-        saved_as=saved_as,
     )
 
 
@@ -262,7 +251,6 @@ def _write(
     draw: Draw,
     single: bool = False,
     markdown: Callable[[], str] | None = None,
-    saved_as: SavedAs | None = None,
 ) -> None:
     fmt = out.format
     if fmt == "markdown" and markdown is not None:
@@ -271,11 +259,6 @@ def _write(
         write_records(out, records(), columns, single)
     elif fmt == "plain":
         write_lines(out, plain())
-    elif fmt == "table" and saved_as is not None and not out.exporting:
-        from .drawings import print_drawing
-
-        index, request = saved_as
-        print_drawing(out, index(), request, draw)
     elif fmt == "table":
         draw(out.console())
     else:  # the CLI's Choice makes this unreachable; a library caller gets a clear error
