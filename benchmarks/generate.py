@@ -113,6 +113,12 @@ def person(index: int, rng: random.Random, source_ids: list[str]) -> dict[str, o
             "status": rng.choice(["official", "press", "unknown"]),
             "sources": cited[:1],
         },
+        # From the confirmation and the index, not the generator: the other values stay
+        # those of earlier versions. One in forty is a denied report.
+        "status": {
+            "value": "denied" if index % 40 == 7 else "reported",
+            "sources": cited[:1],
+        },
         "quotes": [
             {
                 "id": f"{pid}-q{q}",
@@ -130,6 +136,8 @@ def person(index: int, rng: random.Random, source_ids: list[str]) -> dict[str, o
             {"field": "defection.year", "value": year, "sources": cited[:1]},
             {"field": "defection.year", "value": year + 1, "sources": cited[1:2] or cited},
         ]
+    if record["confirmation"]["status"] == "official":  # type: ignore[index]
+        record["status"]["value"] = "confirmed"  # type: ignore[index]
     return record
 
 

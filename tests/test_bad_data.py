@@ -100,9 +100,9 @@ def _utf16() -> bytes:
 
 # The json module's own words and place for a trailing comma: Python 3.13 names the comma.
 TRAILING_COMMA = (
-    (35, "Illegal trailing comma")
+    (36, "Illegal trailing comma")
     if sys.version_info >= (3, 13)
-    else (36, "Expecting property name")
+    else (37, "Expecting property name")
 )
 
 

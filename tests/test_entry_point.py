@@ -40,7 +40,7 @@ def test_pipe_output_is_plain_lines() -> None:
     result = run("list")
     assert result.returncode == 0 and result.stderr == ""
     assert "\x1b" not in result.stdout
-    assert all(line.count("\t") == 8 for line in result.stdout.splitlines())
+    assert all(line.count("\t") == 9 for line in result.stdout.splitlines())
 
 
 def test_exit_codes() -> None:

@@ -2,6 +2,9 @@
 
 SORT_FIELDS = ("year", "name", "country", "category", "destination", "id")
 CATEGORIES = ("diplomat", "official", "family", "other")
+# What became of a case as a report; a denied or false one is listed but never counted.
+STATUSES = ("confirmed", "reported", "denied", "false", "unresolved")
+NOT_DEFECTIONS = ("denied", "false")
 FACETS = ("year", "decade", "country", "category", "destination")
 SOURCE_KINDS = (
     "news", "broadcast", "interview", "book", "government", "statistics",

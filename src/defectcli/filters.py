@@ -31,4 +31,5 @@ class PersonFilter(NamedTuple):
     category: str | None = None
     destination: str | None = None
     confirmed: bool = False
+    statuses: tuple[str, ...] = ()  # any of these (choices.STATUSES); empty: every status
     sort: str = "year"

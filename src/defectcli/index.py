@@ -39,8 +39,8 @@ CREATE TABLE people (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, hangul TEXT, category TEXT NOT NULL,
     country TEXT NOT NULL, country_key TEXT NOT NULL,
     destination TEXT NOT NULL, destination_key TEXT NOT NULL,
-    year INTEGER, confirmed INTEGER NOT NULL, doc TEXT NOT NULL, record TEXT NOT NULL,
-    line TEXT NOT NULL
+    year INTEGER, confirmed INTEGER NOT NULL, status TEXT NOT NULL, doc TEXT NOT NULL,
+    record TEXT NOT NULL, line TEXT NOT NULL
 );
 CREATE TABLE person_years (person_id TEXT NOT NULL, year INTEGER NOT NULL);
 CREATE TABLE person_names (
@@ -306,7 +306,7 @@ def write_index(
     claims = 0
     written_people = 0
     for part in parts:
-        db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", part.people)
+        db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", part.people)
         db.executemany("INSERT INTO person_years VALUES (?,?)", part.years)
         first = name_row + 1
         db.executemany(
@@ -502,6 +502,7 @@ def _person_row(person: Person, doc: Any) -> tuple[Any, ...]:
         country_key(person.destination),
         person.year,
         int(person.confirmed),
+        person.status.value,
         encode(doc) if doc is not None else dumps(person),
         # What `defect list --json` and `--format plain` print, rendered once here rather
         # than per query.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from . import completion
-from .choices import CATEGORIES, COLORS, FORMATS, SORT_FIELDS
+from .choices import CATEGORIES, COLORS, FORMATS, SORT_FIELDS, STATUSES
 
 if TYPE_CHECKING:
     from .render.context import Output
@@ -131,6 +131,7 @@ def _person_filters(func: F, sortable: bool) -> F:
         category: str | None,
         destination: str | None,
         confirmed: bool,
+        status: tuple[str, ...],
         sort: str = "year",
         **kwargs: Any,
     ) -> Any:
@@ -145,6 +146,7 @@ def _person_filters(func: F, sortable: bool) -> F:
             category=category.lower() if category else None,
             destination=destination,
             confirmed=confirmed,
+            statuses=_choices(status, STATUSES, "--status"),
             sort=sort,
         )
         return func(*args, where=where, **kwargs)
@@ -174,6 +176,16 @@ def _person_filters(func: F, sortable: bool) -> F:
             "--confirmed",
             is_flag=True,
             help="Only defections the South Korean government officially confirmed.",
+        ),
+        click.option(
+            "--status",
+            multiple=True,
+            metavar="STATUS",
+            shell_complete=lambda ctx, param, incomplete: [
+                s for s in STATUSES if s.startswith(incomplete)
+            ],
+            help="What became of the case: " + ", ".join(STATUSES) + ". Repeat it or give "
+            "a comma list for any of several.",
         ),
     ]
     if sortable:
@@ -229,6 +241,22 @@ def not_blank(
     if text is not None and not text.strip():
         raise click.BadParameter("is empty: give a name in any spelling, an id, or part of one.")
     return value
+
+
+def _choices(given: tuple[str, ...], allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """Every value of a repeatable option, each of which may be a comma list, checked
+    against ``allowed`` (case ignored), in order and without repeats."""
+    values: list[str] = []
+    for item in given:
+        for value in item.split(","):
+            value = value.strip().lower()
+            if value not in allowed:
+                raise click.BadParameter(
+                    f"{value!r} is not one of {', '.join(allowed)}.", param_hint=option
+                )
+            if value not in values:
+                values.append(value)
+    return tuple(values)
 
 
 def check_range(since: int | None, until: int | None) -> None:

@@ -144,6 +144,9 @@ class Catalog:
             params.append(where.category.casefold())
         if where.confirmed:
             clauses.append("confirmed = 1")
+        if where.statuses:
+            clauses.append(f"status IN ({', '.join('?' * len(where.statuses))})")
+            params += list(where.statuses)
         sql = f"SELECT {column} FROM people"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
@@ -828,6 +831,21 @@ class Catalog:
             "events": one("SELECT count(*) FROM events"),
             "statistics_years": one("SELECT count(*) FROM arrivals"),
         }
+
+    def gaps(self) -> list[tuple[str, str, str]]:
+        """What a valid dataset still lacks for a citation: (kind, id, what is missing)
+        for every source without a title and every person without a source, in file order.
+        Warnings, not errors: the record stands, the gap stays visible."""
+        sources = self._db.execute(
+            "SELECT id FROM sources WHERE json_extract(doc, '$.title') IS NULL ORDER BY seq"
+        )
+        people = self._db.execute(
+            "SELECT id FROM people WHERE json_array_length(json_extract(doc, '$.sources')) = 0"
+            " OR json_extract(doc, '$.sources') IS NULL ORDER BY id"
+        )
+        return [("source", i, "no title") for (i,) in sources] + [
+            ("person", i, "no source") for (i,) in people
+        ]
 
     def dataset_sections(self) -> dict[str, Any]:
         """The whole dataset in the schema's own form (what ``dataset.schema.json``

@@ -18,6 +18,7 @@ KIND_ORDER = {
     "left-post": 1,
     "arrival": 2,
     "disclosure": 3,
+    "status": 4,
 }
 
 
@@ -42,7 +43,9 @@ def person_entries(person: Person) -> Iterator[TimelineEntry]:
     """A person's entries, each tied to its own country: a posting to the posting's, the
     defection (leaving the post, arriving, being made public) to the country of the post
     left; a later event (an interview, a book, a career) to none, as it records none."""
-    name = person.name
+    # A report later denied or shown false is marked on every line that names it.
+    marked = "" if person.counts_as_defection else f" [{person.status.value} report]"
+    name = person.name + marked
 
     def entry(
         date: str, kind: str, summary: str, sources: tuple[str, ...], country: str | None
@@ -68,6 +71,11 @@ def person_entries(person: Person) -> Iterator[TimelineEntry]:
         disc = person.disclosure
         summary = f"{name}: made public. {disc.how}"
         yield entry(disc.date, "disclosure", summary, disc.sources, country)
+    status = person.status
+    if status.date and status.value != "reported":
+        by = f" by {status.by}" if status.by else ""
+        summary = f"{name}: {status.value}{by}"
+        yield entry(status.date, "status", summary, status.sources, country)
     for event in person.events:
         yield entry(event.date, event.kind, f"{name}: {event.summary}", event.sources, None)
 

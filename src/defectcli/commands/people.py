@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..choices import FACETS, MACHINE_FORMATS
+from ..choices import FACETS, MACHINE_FORMATS, NOT_DEFECTIONS, STATUSES
 from ..options import count_filter_options, filter_options, limit_option, output_options
 from . import SHORT_HELP, total_of
 
@@ -33,6 +33,7 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
       defect list --year 2019
       defect list --country Italy --json
       defect list --since 2016 --confirmed
+      defect list --status confirmed,reported
       defect list --category diplomat --sort name --format csv > cases.csv
     """
     catalog = state.catalog()
@@ -93,6 +94,9 @@ def count_command(state: State, by: str, where: PersonFilter, out: Output) -> No
     Takes the same filters as list. Years and decades are listed in order, the others
     by count, largest first.
 
+    Reports that were denied or shown false are not defections and are not counted,
+    unless --status asks for them.
+
     \b
     Examples:
       defect count --by decade
@@ -101,6 +105,8 @@ def count_command(state: State, by: str, where: PersonFilter, out: Output) -> No
     """
     from ..render import emit
 
+    if not where.statuses:
+        where = where._replace(statuses=tuple(s for s in STATUSES if s not in NOT_DEFECTIONS))
     # Only records list each value's people; a chart or plain lines need the counts.
     people = out.format in MACHINE_FORMATS
     emit.facets(out, state.catalog().count(by, where, people=people))

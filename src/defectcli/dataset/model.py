@@ -15,6 +15,8 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, TypeVar, Union, cast
 
+from ..choices import NOT_DEFECTIONS
+
 T = TypeVar("T")
 
 Value = str | int | float
@@ -97,6 +99,16 @@ class Confirmation(NamedTuple):
     note: str | None = None
 
 
+class Status(NamedTuple):
+    """What became of the case as a report (``choices.STATUSES``), with its source."""
+
+    value: str
+    sources: tuple[str, ...]
+    date: str | None = None
+    by: str | None = None
+    note: str | None = None
+
+
 class Related(NamedTuple):
     person: str
     relation: str
@@ -156,7 +168,8 @@ class Person(NamedTuple):
     summary: str
     defection: Defection
     confirmation: Confirmation
-    sources: tuple[str, ...]
+    status: Status
+    sources: tuple[str, ...] = ()
     named: bool = True
     hangul: str | None = None
     hanja: str | None = None
@@ -184,6 +197,11 @@ class Person(NamedTuple):
     def confirmed(self) -> bool:
         """True when the South Korean government officially confirmed the defection."""
         return self.confirmation.status == "official"
+
+    @property
+    def counts_as_defection(self) -> bool:
+        """False for a report that was denied or shown false: it is listed, never counted."""
+        return self.status.value not in NOT_DEFECTIONS
 
     @property
     def years(self) -> tuple[int, ...]:

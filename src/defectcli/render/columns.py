@@ -12,6 +12,7 @@ PERSON_COLUMNS = (
     "destination",
     "confirmed",
     "confirmation",
+    "status",
     "disputed",
     "sources",
 )

@@ -29,7 +29,7 @@ def _row(*fields: str | None) -> str:
 
 
 def people_lines(people: Sequence[Person]) -> Iterator[str]:
-    """id, name, hangul, category, country, post, years, destination, confirmation."""
+    """id, name, hangul, category, country, post, years, destination, confirmation, status."""
     for p in people:
         yield _row(
             p.id,
@@ -41,6 +41,7 @@ def people_lines(people: Sequence[Person]) -> Iterator[str]:
             years_text(p),
             p.destination,
             p.confirmation.status,
+            p.status.value,
         )
 
 

@@ -30,6 +30,7 @@ def person_record(person: Person) -> Record:
         "destination": person.destination,
         "confirmed": person.confirmed,
         "confirmation": person.confirmation.status,
+        "status": person.status.value,
         "disputed": list(person.disputed_fields),
         "sources": list(person.sources),
     }
@@ -75,6 +76,7 @@ def profile_record(profile: Profile) -> Record:
             "defection": as_data(person.defection),
             "disclosure": as_data(person.disclosure),
             "confirmation_detail": as_data(person.confirmation),
+            "status_detail": as_data(person.status),
             "related": [
                 {
                     "id": link.person,

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from ..dataset.model import Claim, Dated, Person
 from ..results import Profile
 from ..romanize import romanizations
-from .text import CONFIRMATION_LABELS, refs, source_line, speaker_line
+from .text import CONFIRMATION_LABELS, STATUS_LABELS, refs, source_line, speaker_line
 
 Section = tuple[str, list[str]]
 
@@ -40,7 +40,9 @@ def _dated(profile: Profile, label: str, dated: Dated | None) -> list[str]:
 
 def title(profile: Profile) -> str:
     person = profile.person
-    return person.name + ("" if person.named else " (not named in the sources)")
+    text = person.name + ("" if person.named else " (not named in the sources)")
+    # A report later denied or shown false says so before anything else.
+    return text if person.counts_as_defection else f"{text} [{person.status.value} report]"
 
 
 def names_lines(profile: Profile) -> list[str]:
@@ -83,8 +85,16 @@ def defection_lines(profile: Profile) -> list[str]:
     if person.disclosure:
         disc = person.disclosure
         lines.append(f"Made public: {disc.date}, {disc.how} {marks(profile, disc.sources)}")
+    status = person.status
+    line = f"Status: {status.value}, {STATUS_LABELS[status.value]}"
+    said = ", ".join(x for x in (f"by {status.by}" if status.by else None, status.date) if x)
+    if said:
+        line += f"; {said}"
+    if status.note:
+        line += f" ({status.note})"
+    lines.append(f"{line} {marks(profile, status.sources)}")
     conf = person.confirmation
-    line = f"Status: {CONFIRMATION_LABELS[conf.status]}"
+    line = f"Seoul's confirmation: {CONFIRMATION_LABELS[conf.status]}"
     if conf.by:
         line += f" by {conf.by}"
     if conf.note:

@@ -36,7 +36,8 @@ from .sections import CLAIMS_HEADING, claim_groups, marks, profile_sections, tit
 from .text import clean, source_line, speaker_line, years_text
 
 # Short labels for the table; the card spells them out.
-STATUS_SHORT = {"official": "official", "press": "press only", "unknown": "not known"}
+# Denied and false reports stand out: they are listed, but they are not defections.
+STATUS_STYLES = {"confirmed": "green", "reported": "", "denied": "red", "false": "red"}
 
 
 def _t(text: str | None, style: str = "") -> Text:
@@ -62,11 +63,11 @@ def people_table(people: Sequence[Person], console: Console, total: int | None =
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False)
     # Every column wraps (fold, never an ellipsis: a truncated name is a wrong name), and
     # ``fitted`` sizes them, or draws records when a terminal is too narrow for a table.
-    for header in ("Name", "Hangul", "Country", "Post", "Year", "To", "Confirmed"):
+    for header in ("Name", "Hangul", "Country", "Post", "Year", "To", "Status"):
         table.add_column(header, overflow="fold")
     for p in people:
         years = _t(years_text(p), "yellow" if len(p.years) > 1 else "")
-        status = _t(STATUS_SHORT[p.confirmation.status], "green" if p.confirmed else "dim")
+        status = _t(p.status.value, STATUS_STYLES.get(p.status.value, ""))
         table.add_row(
             _t(p.name, "bold"),
             _t(p.hangul),

@@ -18,6 +18,13 @@ CONFIRMATION_LABELS = {
     "press": "press reports only",
     "unknown": "confirmation not known",
 }
+STATUS_LABELS = {
+    "confirmed": "confirmed by a government",
+    "reported": "press reports only",
+    "denied": "reported, then denied (not counted as a defection)",
+    "false": "shown false (not counted as a defection)",
+    "unresolved": "disappeared; outcome not known",
+}
 
 
 def clean(text: str) -> str:
