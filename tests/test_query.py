@@ -12,7 +12,7 @@ import pytest
 
 import defectcli
 from conftest import MINI
-from defectcli import index, search_rows
+from defectcli import index
 from defectcli.choices import FACETS, SEARCH_KINDS
 from defectcli.dataset.locate import find_data_files
 from defectcli.dataset.read import check_files
@@ -143,21 +143,6 @@ def test_a_limited_query_is_the_start_of_the_whole_one_and_counts_agree(limit: i
         sources = bundled.sources_cited(**chosen)
         assert bundled.sources_cited(**chosen, limit=limit) == sources[:limit]
         assert bundled.count_sources(**chosen) == len(sources)
-
-
-@pytest.mark.parametrize("data", [None, MINI], ids=["bundled", "mini"])
-def test_a_full_text_rows_number_tells_its_kind(data: Path | None) -> None:
-    # A search learns each row's kind from its rowid alone (search_rows).
-    dataset, _ = check_files(find_data_files(data))
-    assert dataset is not None
-    db = sqlite3.connect(":memory:")
-    index.build_index(dataset, db)
-    stored = db.execute("SELECT rowid, kind FROM search").fetchall()
-    assert {kind for _, kind in stored} <= set(SEARCH_KINDS)
-    for kind in SEARCH_KINDS:
-        condition, params = search_rows.kind_filter(kind)
-        told = {r for (r,) in db.execute(f"SELECT rowid FROM search WHERE {condition}", params)}
-        assert told == {rowid for rowid, stored_kind in stored if stored_kind == kind}
 
 
 @pytest.mark.parametrize("text", ["north", "embassy", "korea", "defected 2016", "김"])

@@ -12,7 +12,6 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import search_rows
 from .countries import country_key
 from .dataset.model import Person, Quote, as_data
 from .dataset.read import Dataset
@@ -300,9 +299,6 @@ def write_index(
     cited: list[tuple[str, str, str, str]] = []
     quote_cited: list[tuple[str, str, str, str]] = []
     name_row = 0
-    # Full-text rows are numbered as written (see search_rows); a quotation's only once
-    # every run is in, by its place in date order.
-    search_row = 0
     claims = 0
     written_people = 0
     for part in parts:
@@ -321,7 +317,7 @@ def write_index(
             " WHERE rowid BETWEEN ? AND ?",
             (first, name_row),
         )
-        search_row = _write_search_rows(db, search_row, part.search)
+        _write_search_rows(db, part.search)
         claims += sum(row[0] == "claim" for row in part.search)  # one full-text row a claim
         quotes += part.quotes
         timeline += part.timeline
@@ -346,7 +342,7 @@ def write_index(
         _write_late_tables(target, quotes, order, timeline, shared.events)
 
     def remaining_tables() -> None:
-        _write_remaining_tables(db, quotes, order, cited + quote_cited, shared, search_row)
+        _write_remaining_tables(db, quotes, order, cited + quote_cited, shared)
         claims_in_statistics = sum(len(year.claims) for year in shared.arrivals)
         db.execute("INSERT INTO totals VALUES ('claims', ?)", (claims + claims_in_statistics,))
 
@@ -409,15 +405,11 @@ def _late_tables_apart(
 
 
 def _write_search_rows(
-    db: sqlite3.Connection, written: int, rows: Sequence[tuple[str, str, str | None, str, str]]
-) -> int:
-    """Full-text rows that are not quotations', numbered on from the ``written`` before
-    them (see search_rows); how many have been written now."""
-    db.executemany(
-        "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
-        ((search_rows.rowid(written + i, row[0]), *row) for i, row in enumerate(rows)),
-    )
-    return written + len(rows)
+    db: sqlite3.Connection, rows: Iterable[tuple[str, str, str | None, str, str]]
+) -> None:
+    """Full-text rows: (kind, ref, person, title, body). Within a kind, rows keep the order
+    they are written in, which is the order of equal ranks in a search."""
+    db.executemany("INSERT INTO search (kind, ref, person, title, body) VALUES (?,?,?,?,?)", rows)
 
 
 def _write_remaining_tables(
@@ -426,17 +418,11 @@ def _write_remaining_tables(
     order: list[int],
     cited: list[tuple[str, str, str, str]],
     shared: Dataset,
-    search_row: int,
 ) -> None:
-    """The quotations' full-text rows (rowid: place in ``order``), sources, events,
-    citations and statistics, and the indexes of the tables written as people came.
-    ``search_row``: how many full-text rows not of quotations the people had."""
-    db.executemany(
-        "INSERT INTO search (rowid, kind, ref, person, title, body) VALUES (?,?,?,?,?,?)",
-        (
-            (rank, "quote", quotes[i][0], quotes[i][1], quotes[i][6], quotes[i][7])
-            for rank, i in enumerate(order, start=1)
-        ),
+    """The quotations' full-text rows (in ``order``), sources, events, citations and
+    statistics, and the indexes of the tables written as people came."""
+    _write_search_rows(
+        db, (("quote", quotes[i][0], quotes[i][1], quotes[i][6], quotes[i][7]) for i in order)
     )
     db.executemany(
         "INSERT INTO sources VALUES (?,?,?,?)",
@@ -448,7 +434,7 @@ def _write_remaining_tables(
         ("source", s.id, None, s.outlet, " ".join(filter(None, [s.title, s.author, s.via])))
         for s in shared.sources
     ]
-    _write_search_rows(db, search_row, shared_search)
+    _write_search_rows(db, shared_search)
     db.executemany("INSERT INTO citations VALUES (?,?,?,?)", cited)
     db.executemany("INSERT INTO citations VALUES (?,?,?,?)", _shared_citations(shared))
     db.executemany(

@@ -190,7 +190,9 @@ class Catalog:
         2. The same phonetic key: any romanization of the same Hangul (``Tae Young-ho``,
            ``Cho Sŏng-gil``, ``Lee Il-kyu``), or Hangul across the North/South initial-sound
            rule (이일규 for 리일규).
-        3. Every word typed is a word of one of the person's names ("thae", "song gil").
+        3. Every word typed is a word of one of the person's names as a source writes it
+           ("thae", "song gil"); failing that, of any name, a romanization derived from
+           the Hangul included, as written or as it sounds ("tae" for Thae and Tae-san).
         4. Every word typed is the beginning of a word of one of the names as written
            ("tha", "ryu hy"), or sounds like a whole word of it ("lee il g"); the last
            word may also begin a word's phonetic spelling ("tae yo" for Thae Yong Ho).
@@ -209,8 +211,19 @@ class Catalog:
             ).fetchall()
             if rows:
                 return sorted(r[0] for r in rows)
+        # A word as written first: "thae" means Thae Yong Ho before the Tae-s it sounds like.
+        from .names import name_term
+
+        written = words(name)
+        if written:
+            exact = self._people_with_names_having(
+                [[name_term(word, written=True)] for word in dict.fromkeys(written)],
+                sourced=True,
+            )
+            if exact:
+                return sorted(exact)
         # Descriptive labels are stored as plain words, names as phonetic words.
-        forms = [form for form in (phonetic_words(name), words(name)) if form]
+        forms = [form for form in (phonetic_words(name), written) if form]
         whole = self._names_with_words(forms)
         if whole:
             return sorted(whole)
@@ -259,13 +272,17 @@ class Catalog:
             groups.append(group)
         return self._people_with_names_having(groups)
 
-    def _people_with_names_having(self, groups: Sequence[Sequence[str]]) -> set[str]:
+    def _people_with_names_having(
+        self, groups: Sequence[Sequence[str]], *, sourced: bool = False
+    ) -> set[str]:
         """People one of whose names has, for every group, one of the group's terms (or
-        term beginnings): all in one name, which is one row of ``name_terms``."""
+        term beginnings): all in one name, which is one row of ``name_terms``.
+        ``sourced``: only names a source gives, not romanizations derived by defect."""
         if not groups:
             return set()
         expression = " AND ".join("(" + " OR ".join(group) + ")" for group in groups)
-        return {pid for (pid,) in self._db.execute(_PEOPLE_MATCHING, (expression,))}
+        sql = _PEOPLE_MATCHING + (" AND person_names.kind != 'derived'" if sourced else "")
+        return {pid for (pid,) in self._db.execute(sql, (expression,))}
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """Display names closest to a name that matched nothing, best first."""
@@ -428,14 +445,8 @@ class Catalog:
             clauses.append("source = ?")
             params.append(source)
         if search is not None:
-            # A quotation's rowid in the full-text table is its rank (see search_rows).
-            from .search_rows import kind_filter
-
-            of_quotes, quote_params = kind_filter("quote")
-            clauses.append(
-                f"rank IN (SELECT rowid FROM search WHERE search MATCH ? AND {of_quotes})"
-            )
-            params += [fts_query(search), *quote_params]
+            clauses.append("id IN (SELECT ref FROM search WHERE search MATCH ? AND kind = 'quote')")
+            params.append(fts_query(search))
         sql = f"SELECT {column} FROM quotes"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
@@ -455,22 +466,19 @@ class Catalog:
         titles, in English and Korean. Every word must match (as a word or the start of
         one), regardless of case and accents; "a phrase" in double quotes matches as a
         phrase. Hits come grouped by kind, best first within each group."""
-        from . import search_rows
         from .results import SearchHit, SearchResult
 
         match = fts_query(text)
         wanted = [kind for kind in SEARCH_KINDS if kind in kinds]
-        # The best of each kind, ranked inside SQLite; a row's kind is told by its rowid
-        # (see search_rows), so only the rows of that kind are ranked and none is read.
-        # The highlighted title and snippet, which cost far more a row, are made only for
-        # the hits shown. Equal ranks keep the order of the full-text table.
+        # The best of each kind, ranked inside SQLite. The highlighted title and snippet,
+        # which cost far more a row, are made only for the hits shown. Equal ranks keep
+        # the order of the full-text table.
         best: dict[str, list[tuple[float, int]]] = {}
         for kind in wanted:
-            of_kind, params = search_rows.kind_filter(kind)
             best[kind] = self._db.execute(
                 "SELECT bm25(search, 0, 0, 0, 5.0, 1.0) AS r, rowid FROM search"
-                f" WHERE search MATCH ? AND {of_kind} ORDER BY r, rowid LIMIT ?",
-                (match, *params, limit),
+                " WHERE search MATCH ? AND kind = ? ORDER BY r, rowid LIMIT ?",
+                (match, kind, limit),
             ).fetchall()
         shown = self._search_rows(match, [rowid for rows in best.values() for _, rowid in rows])
         hits: list[SearchHit] = []
