@@ -488,66 +488,6 @@ def test_a_name_shared_by_many_lists_twenty_and_counts_the_rest(
     assert lines[-1].strip() == "… and 40 more"
 
 
-@pytest.mark.parametrize("args", [[], ["--year", "2019"], ["--sort", "name"], ["--country", "x"]])
-def test_ready_made_plain_lines_equal_the_renderer(invoke: Invoke, args: list[str]) -> None:
-    from defectcli import PersonFilter, open_catalog
-    from defectcli.render.plain import people_lines
-
-    result = invoke("list", "--format", "plain", *args)
-    assert result.exit_code == 0
-    where = PersonFilter(
-        year=2019 if "--year" in args else None,
-        sort="name" if "--sort" in args else PersonFilter().sort,
-        country="x" if "--country" in args else None,
-    )
-    expected = list(people_lines(open_catalog().people(where)))
-    assert result.stdout.splitlines() == expected
-    assert len(expected) > 0 or "--country" in args
-
-
-@pytest.mark.parametrize(
-    "args",
-    [[], ["--since", "2016", "--until", "2019"], ["--person", "thae"], ["--country", "Italy"]],
-)
-def test_ready_made_timeline_lines_equal_the_renderer(invoke: Invoke, args: list[str]) -> None:
-    from defectcli import open_catalog
-    from defectcli.render.plain import timeline_lines
-
-    result = invoke("timeline", "--format", "plain", *args)
-    assert result.exit_code == 0
-    value = dict(zip(args[::2], args[1::2], strict=True))
-    found = open_catalog().timeline(
-        int(value["--since"]) if "--since" in value else None,
-        int(value["--until"]) if "--until" in value else None,
-        value.get("--person"),
-        value.get("--country"),
-    )
-    expected = list(timeline_lines(found))
-    assert result.stdout.splitlines() == expected and len(expected) > 0
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        [],
-        ["--search", "beggars"],
-        ["--person", "thae"],
-        ["--source", "news1-en-2024-elite-diplomats"],
-    ],
-)
-def test_ready_made_quote_lines_equal_the_renderer(invoke: Invoke, args: list[str]) -> None:
-    from defectcli import open_catalog
-    from defectcli.render.plain import quote_lines
-
-    result = invoke("quotes", "--format", "plain", *args)
-    assert result.exit_code == 0, result.stderr
-    value = dict(zip(args[::2], args[1::2], strict=True))
-    catalog = open_catalog()
-    found = catalog.quotes(value.get("--person"), value.get("--search"), value.get("--source"))
-    expected = list(quote_lines(catalog.quote_set(found)))
-    assert result.stdout.splitlines() == expected and len(expected) > 0
-
-
 @pytest.mark.parametrize("layout", ["bundled", "mini folder", "one file"])
 def test_validate_answers_from_a_fresh_index_as_a_full_check_would(
     invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, layout: str

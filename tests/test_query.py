@@ -6,7 +6,6 @@ import json
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,8 +17,7 @@ from defectcli.dataset.locate import find_data_files
 from defectcli.dataset.read import check_files
 from defectcli.errors import Ambiguous, NotFound
 from defectcli.query import Catalog, PersonFilter, fts_query, open_catalog, search_terms
-from defectcli.render.plain import source_lines, source_row
-from defectcli.render.records import facet_records, source_entry_encoded, source_entry_record
+from defectcli.render.records import facet_records
 from defectcli.timeline import context_entries, person_entries
 
 
@@ -194,34 +192,6 @@ def odd_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     return odd
 
 
-@pytest.mark.parametrize(
-    "chosen",
-    [
-        {},
-        {"kind": "news"},
-        {"person": "ri il gyu"},
-        {"limit": 3},
-        {"kind": "interview", "limit": 2},
-    ],
-)
-def test_sources_joined_by_sqlite_print_as_rendered_by_python(
-    chosen: dict[str, Any], odd_catalog: Catalog
-) -> None:
-    # `sources` in a pipe prints records and lines whose citing records SQLite joined:
-    # byte for byte what rendering each source with the records citing it prints.
-    bundled = open_catalog(None)
-    for catalog, filters in ((bundled, chosen), (odd_catalog, {})):
-        entries = catalog.sources_cited(**filters)
-        assert entries and any(e.cited_by for e in entries)
-        as_json = catalog.sources_citing_json(**filters)
-        assert [s for s, _ in as_json] == [e.source for e in entries]
-        assert [source_entry_encoded(s, cited) for s, cited in as_json] == [
-            json.dumps(source_entry_record(e), ensure_ascii=False) for e in entries
-        ]
-        as_ids = catalog.sources_citing_ids(**filters)
-        assert [source_row(s, cited) for s, cited in as_ids] == list(source_lines(entries))
-
-
 @pytest.mark.parametrize("data", [None, MINI], ids=["bundled", "mini"])
 def test_counts_by_sqlite_equal_the_people_counted(data: Path | None) -> None:
     # `count` on a terminal or in plain text asks SQLite for the sizes alone; they are
@@ -315,9 +285,6 @@ def test_timeline_years_are_those_of_every_entry_s_date(
     assert list(bundled.timeline(since, until).entries) == expected
     assert bundled.count_timeline(since, until) == len(expected)
     assert list(bundled.timeline(since, until, limit=3).entries) == expected[:3]
-    lines = bundled.timeline_lines()
-    kept = [line for e, line in zip(every, lines, strict=True) if _in_years(e.date, since, until)]
-    assert bundled.timeline_lines(since, until) == kept
 
 
 def test_timeline_years_are_found_through_the_date_index(catalog: Catalog) -> None:

@@ -61,6 +61,7 @@ def tables(catalog: Catalog) -> dict[str, Table]:
         TIMELINE_COLUMNS,
     )
     from .render.records import (
+        person_record,
         quote_record,
         source_entry_record,
         timeline_record,
@@ -69,7 +70,7 @@ def tables(catalog: Catalog) -> dict[str, Table]:
 
     quote_columns = (*QUOTE_COLUMNS, "speaker_id", "language", "translation", "note")
     return {
-        "people": (PERSON_COLUMNS, catalog.person_records),
+        "people": (PERSON_COLUMNS, lambda: [person_record(p) for p in catalog.people()]),
         "quotes": (quote_columns, lambda: [quote_record(q) for q in catalog.quotes()]),
         "sources": (
             (*SOURCE_COLUMNS, "note"),

@@ -17,9 +17,6 @@ from .dataset.model import Person, Quote, as_data
 from .dataset.read import Dataset
 from .dataset.validate import Collected, Located
 from .names import letter_words, name_terms_of
-from .render.plain import people_lines, quote_lines, timeline_line
-from .render.records import person_record, quote_record
-from .results import QuoteSet
 from .romanize import (
     is_hangul,
     joined_key,
@@ -38,8 +35,7 @@ CREATE TABLE people (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, hangul TEXT, category TEXT NOT NULL,
     country TEXT NOT NULL, country_key TEXT NOT NULL,
     destination TEXT NOT NULL, destination_key TEXT NOT NULL,
-    year INTEGER, confirmed INTEGER NOT NULL, status TEXT NOT NULL, doc TEXT NOT NULL,
-    record TEXT NOT NULL, line TEXT NOT NULL
+    year INTEGER, confirmed INTEGER NOT NULL, status TEXT NOT NULL, doc TEXT NOT NULL
 );
 CREATE TABLE person_years (person_id TEXT NOT NULL, year INTEGER NOT NULL);
 CREATE TABLE person_names (
@@ -82,13 +78,11 @@ CREATE TABLE totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 LATE_SCHEMA = """
 CREATE TABLE quotes (
     rank INTEGER PRIMARY KEY, id TEXT NOT NULL, seq INTEGER NOT NULL,
-    person TEXT NOT NULL, speaker_id TEXT, source TEXT NOT NULL, date TEXT,
-    record TEXT NOT NULL, line TEXT NOT NULL
+    person TEXT NOT NULL, speaker_id TEXT, source TEXT NOT NULL, date TEXT, doc TEXT NOT NULL
 );
 CREATE TABLE timeline (
     seq INTEGER NOT NULL, date TEXT NOT NULL, kind_order INTEGER NOT NULL, kind TEXT NOT NULL,
-    person TEXT, person_name TEXT, country_key TEXT, people TEXT NOT NULL, doc TEXT NOT NULL,
-    line TEXT NOT NULL
+    person TEXT, person_name TEXT, country_key TEXT, people TEXT NOT NULL, doc TEXT NOT NULL
 );
 """
 # Created once the rows are in: building an index from all the rows at once is faster
@@ -141,7 +135,7 @@ class PersonRows(NamedTuple):
     years: list[tuple[str, int]]
     names: list[tuple[str, str, str, str, str, str]]
     search: list[tuple[str, str, str | None, str, str]]
-    # (id, person, speaker id, source, date, record, search title, search body, plain line)
+    # (id, person, speaker id, source, date, stored quote, search title, search body)
     quotes: list[tuple[Any, ...]]
     # (date, kind order, person name) to sort on, then the timeline row without its seq
     timeline: list[tuple[Any, ...]]
@@ -170,12 +164,9 @@ def person_rows(
                 q.speaker_id,
                 q.source,
                 q.date,
-                # What `defect quotes --json` prints; it also holds every field of a Quote.
-                encode(quote_record(q)),
+                dumps(q),
                 f"{q.speaker}, {q.venue}",
                 _quote_text(q),
-                # What `defect quotes --format plain` prints, rendered once here.
-                next(quote_lines(QuoteSet((q,), {}))),
             )
         )
     # Each (source, kind, record) once, people's citations before their quotations'.
@@ -302,7 +293,7 @@ def write_index(
     claims = 0
     written_people = 0
     for part in parts:
-        db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", part.people)
+        db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", part.people)
         db.executemany("INSERT INTO person_years VALUES (?,?)", part.years)
         first = name_row + 1
         db.executemany(
@@ -460,17 +451,14 @@ def _write_late_tables(
 ) -> None:
     """The quotations (in ``order``) and the timeline (with the context events), indexed."""
     db.executemany(
-        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?)",
-        (
-            (rank, quotes[i][0], i, *quotes[i][1:6], quotes[i][8])
-            for rank, i in enumerate(order, start=1)
-        ),
+        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
+        ((rank, quotes[i][0], i, *quotes[i][1:6]) for rank, i in enumerate(order, start=1)),
     )
     # Stable sort: within one key, people's entries (as read), then context events.
     timeline += [(*e.sort_key, *_timeline_row(e)) for ev in events for e in context_entries(ev)]
     timeline.sort(key=lambda row: row[:3])
     db.executemany(
-        "INSERT INTO timeline VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO timeline VALUES (?,?,?,?,?,?,?,?,?)",
         ((seq, *row[3:]) for seq, row in enumerate(timeline)),
     )
     db.executescript(LATE_INDEXES)
@@ -490,10 +478,6 @@ def _person_row(person: Person, doc: Any) -> tuple[Any, ...]:
         int(person.confirmed),
         person.status.value,
         encode(doc) if doc is not None else dumps(person),
-        # What `defect list --json` and `--format plain` print, rendered once here rather
-        # than per query.
-        encode(person_record(person)),
-        next(people_lines([person])),
     )
 
 
@@ -599,8 +583,6 @@ def _timeline_row(entry: TimelineEntry) -> tuple[object, ...]:
         country_key(entry.country) if entry.country else None,
         _encode_ascii(entry.people),  # a tuple is written as a list
         _entry_json(entry),
-        # What `defect timeline --format plain` prints, rendered once here.
-        timeline_line(entry),
     )
 
 

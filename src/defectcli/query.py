@@ -77,10 +77,6 @@ class Catalog:
 
     # --- people ---------------------------------------------------------------------------
 
-    def _texts(self, sql: str, params: Sequence[object]) -> list[str]:
-        """The one text column ``sql`` selects: records and lines rendered at build time."""
-        return [text for (text,) in self._db.execute(sql, params)]
-
     def _count(self, sql: str, params: Sequence[object]) -> int:
         """How many rows ``sql`` selects (for "the first 200 of 100,000" under a table)."""
         row = self._db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
@@ -97,23 +93,6 @@ class Catalog:
         # Without the ORDER BY: a count needs no sort, and SQLite sorts a subquery's rows
         # anyway (all 100,000 people: 210 ms, against 0.1 ms unsorted).
         return self._count(*self._people_sql("id", where or PersonFilter(), ordered=False))
-
-    def person_records(self, where: PersonFilter | None = None) -> list[dict[str, Any]]:
-        """The same people as ``people``, as the JSON records ``defect list`` prints,
-        read ready-made from the index (no typed records are built)."""
-        return [json.loads(r) for r in self.person_records_encoded(where)]
-
-    def person_records_encoded(
-        self, where: PersonFilter | None = None, limit: int | None = None
-    ) -> list[str]:
-        """The records of ``person_records`` as the JSON text the index holds."""
-        return self._texts(*_limited(*self._people_sql("record", where or PersonFilter()), limit))
-
-    def person_lines(
-        self, where: PersonFilter | None = None, limit: int | None = None
-    ) -> list[str]:
-        """The lines ``defect list --format plain`` prints, read ready-made from the index."""
-        return self._texts(*_limited(*self._people_sql("line", where or PersonFilter()), limit))
 
     def _people_sql(
         self, column: str, where: PersonFilter, ordered: bool = True
@@ -391,8 +370,7 @@ class Catalog:
         ``limit`` of them when it is given."""
         from .dataset.model import Quote, build
 
-        # The stored record has every field of a Quote, under the same names.
-        sql, params = _limited(*self._quotes_sql("record", person, search, source), limit)
+        sql, params = _limited(*self._quotes_sql("doc", person, search, source), limit)
         return [build(Quote, json.loads(doc)) for (doc,) in self._db.execute(sql, params)]
 
     def count_quotes(
@@ -400,36 +378,6 @@ class Catalog:
     ) -> int:
         """How many quotations ``quotes`` returns for the same filters."""
         return self._count(*self._quotes_sql("rank", person, search, source))
-
-    def quote_records(
-        self,
-        person: str | None = None,
-        search: str | None = None,
-        source: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """The same quotations as ``quotes``, as the JSON records ``defect quotes`` prints,
-        read ready-made from the index."""
-        return [json.loads(r) for r in self.quote_records_encoded(person, search, source)]
-
-    def quote_records_encoded(
-        self,
-        person: str | None = None,
-        search: str | None = None,
-        source: str | None = None,
-        limit: int | None = None,
-    ) -> list[str]:
-        """The records of ``quote_records`` as the JSON text the index holds."""
-        return self._texts(*_limited(*self._quotes_sql("record", person, search, source), limit))
-
-    def quote_lines(
-        self,
-        person: str | None = None,
-        search: str | None = None,
-        source: str | None = None,
-        limit: int | None = None,
-    ) -> list[str]:
-        """The lines ``defect quotes --format plain`` prints, ready-made in the index."""
-        return self._texts(*_limited(*self._quotes_sql("line", person, search, source), limit))
 
     def _quotes_sql(
         self, column: str, person: str | None, search: str | None, source: str | None
@@ -605,49 +553,6 @@ class Catalog:
             for source_id, doc in sources
         ]
 
-    def sources_citing_ids(
-        self, person: str | None = None, kind: str | None = None, limit: int | None = None
-    ) -> list[tuple[Source, str]]:
-        """The sources ``sources_cited`` gives, each with the ids of the records citing
-        it joined by commas (what `sources --format plain` prints), joined by SQLite."""
-        return self._sources_with("group_concat(record_id, ',')", person, kind, limit)
-
-    def sources_citing_json(
-        self, person: str | None = None, kind: str | None = None, limit: int | None = None
-    ) -> list[tuple[Source, str]]:
-        """The sources ``sources_cited`` gives, each with its ``cited_by`` as JSON text:
-        the objects ``render.records.source_entry_record`` makes, as ``json.dumps``
-        (``ensure_ascii=False``) writes them: SQLite's ``json_quote`` escapes a string as
-        it does (a quote, a backslash and the control characters; nothing else), which
-        ``tests/test_query.py`` checks on hostile text."""
-        item = (
-            """'{"kind": ' || json_quote(record_kind) || ', "id": ' || json_quote(record_id)"""
-            """ || ', "label": ' || json_quote(label) || '}'"""
-        )
-        listed = f"'[' || coalesce(group_concat({item}, ', '), '') || ']'"
-        return self._sources_with(listed, person, kind, limit)
-
-    def _sources_with(
-        self, cited: str, person: str | None, kind: str | None, limit: int | None
-    ) -> list[tuple[Source, str]]:
-        """Each chosen source with ``cited``, an aggregate over the rows of its citations
-        in the order ``sources_cited`` lists them. At 100,000 people that list took 2 s
-        to print: 300,000 citations read into Python; aggregated by SQLite, 0.1-0.3 s."""
-        from .dataset.model import Source, build
-
-        where, params = self._sources_where(person, kind)
-        # The inner ORDER BY (the index's own order: no sort) is the order the aggregate
-        # sees its rows in: a subquery with an ORDER BY is not merged into its aggregate.
-        sql = (
-            f"SELECT doc, (SELECT {cited} FROM (SELECT * FROM citations"
-            " WHERE source_id = sources.id ORDER BY record_kind, record_id, label))"
-            f" FROM sources{where} ORDER BY seq"
-        )
-        return [
-            (build(Source, json.loads(doc)), listed or "")
-            for doc, listed in self._db.execute(*_limited(sql, params, limit))
-        ]
-
     def count_sources(self, person: str | None = None, kind: str | None = None) -> int:
         """How many sources ``sources_cited`` returns for the same filters."""
         where, params = self._sources_where(person, kind)
@@ -762,18 +667,6 @@ class Catalog:
     ) -> int:
         """How many entries ``timeline`` returns for the same filters."""
         return self._count(*self._timeline_sql("seq", since, until, person, country))
-
-    def timeline_lines(
-        self,
-        since: int | None = None,
-        until: int | None = None,
-        person: str | None = None,
-        country: str | None = None,
-        limit: int | None = None,
-    ) -> list[str]:
-        """The lines ``defect timeline --format plain`` prints, ready-made in the index."""
-        sql, params = self._timeline_sql("line", since, until, person, country)
-        return self._texts(*_limited(sql, params, limit))
 
     def _timeline_sql(
         self,

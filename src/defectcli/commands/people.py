@@ -36,27 +36,9 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
       defect list --status confirmed,reported
       defect list --category diplomat --sort name --format csv > cases.csv
     """
-    catalog = state.catalog()
-    if out.format in MACHINE_FORMATS and not out.exporting:
-        # Records ready-made in the index: nothing to build, nothing heavy to import.
-        from ..render.columns import PERSON_COLUMNS
-        from ..render.machine import write_encoded
-
-        records = catalog.person_records_encoded(where, out.query_limit)
-        if not records:
-            _hint_unknown_places(catalog, where)
-        write_encoded(out, records, PERSON_COLUMNS)
-        return
-    if out.format == "plain" and not out.exporting:
-        lines = catalog.person_lines(where, out.query_limit)  # ready-made too
-        if not lines:
-            _hint_unknown_places(catalog, where)
-        from ..render.machine import write_lines
-
-        write_lines(out, lines)
-        return
     from ..render import emit
 
+    catalog = state.catalog()
     limit = out.query_limit
     people = catalog.people(where, limit)
     if not people:

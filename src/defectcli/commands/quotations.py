@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import completion
-from ..choices import MACHINE_FORMATS, SEARCH_KINDS
+from ..choices import SEARCH_KINDS
 from ..options import limit_option, not_blank, output_options
 from . import SHORT_HELP, total_of
 
@@ -49,27 +49,6 @@ def quotes_command(
     from ..render import emit
 
     catalog = state.catalog()
-    if out.format in MACHINE_FORMATS and out.format != "markdown" and not out.exporting:
-        # Records ready-made in the index: nothing to build, nothing heavy to import.
-        # (Markdown quotations are block quotes, drawn by the full renderer.)
-        from ..render.columns import QUOTE_COLUMNS
-        from ..render.machine import write_encoded
-
-        try:
-            records = catalog.quote_records_encoded(person, search, source, out.query_limit)
-        except ValueError as error:
-            raise click.UsageError(str(error)) from None
-        write_encoded(out, records, QUOTE_COLUMNS)
-        return
-    if out.format == "plain" and not out.exporting:
-        try:  # ready-made lines too
-            lines = catalog.quote_lines(person, search, source, out.query_limit)
-        except ValueError as error:
-            raise click.UsageError(str(error)) from None
-        from ..render.machine import write_lines
-
-        write_lines(out, lines)
-        return
     limit = out.query_limit
     try:
         quotes = catalog.quotes(person=person, search=search, source=source, limit=limit)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import completion
-from ..choices import CITE_STYLES, MACHINE_FORMATS, SOURCE_KINDS
+from ..choices import CITE_STYLES, SOURCE_KINDS
 from ..options import limit_option, not_blank, output_options, range_options
 from . import SHORT_HELP, total_of
 
@@ -80,13 +80,6 @@ def timeline_command(
       defect timeline --person "Thae Yong Ho"
       defect timeline --country Italy --json
     """
-    if out.format == "plain" and not out.exporting:
-        # Ready-made in the index: 500,000 entries print in about a second.
-        lines = state.catalog().timeline_lines(since, until, person, country, out.query_limit)
-        from ..render.machine import write_lines
-
-        write_lines(out, lines)
-        return
     from ..render import emit
 
     catalog, limit = state.catalog(), out.query_limit
@@ -119,27 +112,9 @@ def sources_command(state: State, person: str | None, kind: str | None, out: Out
       defect sources --kind interview
       defect sources --json | jq -r '.[].url'
     """
-    catalog, limit = state.catalog(), out.query_limit
-    # In a pipe, the records citing each source come joined by SQLite (no row of them
-    # is read into Python); a table on a terminal draws them from ``sources_cited``.
-    if out.format in MACHINE_FORMATS and not out.exporting:
-        from ..render.columns import SOURCE_COLUMNS
-        from ..render.machine import write_encoded
-        from ..render.records import source_entry_encoded
-
-        cited_json = catalog.sources_citing_json(person, kind, limit)
-        encoded = [source_entry_encoded(source, cited) for source, cited in cited_json]
-        write_encoded(out, encoded, SOURCE_COLUMNS)
-        return
-    if out.format == "plain" and not out.exporting:
-        from ..render.machine import write_lines
-        from ..render.plain import source_row
-
-        cited_ids = catalog.sources_citing_ids(person, kind, limit)
-        write_lines(out, [source_row(source, cited) for source, cited in cited_ids])
-        return
     from ..render import emit
 
+    catalog, limit = state.catalog(), out.query_limit
     entries = catalog.sources_cited(person, kind, limit)
     emit.sources(
         out, entries, total_of(entries, limit, lambda: catalog.count_sources(person, kind))

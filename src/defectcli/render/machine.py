@@ -30,19 +30,6 @@ def write_records(
         raise ValueError(f"not a machine format: {fmt!r}")
 
 
-def write_encoded(out: Output, encoded: Sequence[str], columns: Sequence[str]) -> None:
-    """Like ``write_records`` for records the index holds already encoded as JSON: JSON and
-    NDJSON are written as they are, without decoding a single record."""
-    if out.format == "json":
-        out.stream.write(formats.json_array(encoded))
-    elif out.format == "ndjson":
-        out.stream.write(formats.ndjson_lines(encoded))
-    else:
-        import json
-
-        write_records(out, [json.loads(e) for e in encoded], columns)
-
-
 def write_lines(out: Output, lines: Iterable[str]) -> None:
     """Plain text: one line each, as given (ready-made in the index, or rendered)."""
     out.stream.write(formats.ndjson_lines(lines))

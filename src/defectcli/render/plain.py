@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ..dataset.model import Person, Source
+from ..dataset.model import Person
 from ..results import (
     Facets,
     Profile,
@@ -18,7 +18,6 @@ from ..results import (
     Statistics,
     Timeline,
 )
-from ..timeline import TimelineEntry
 from .records import marked
 from .sections import profile_sections, title
 from .text import one_line, source_line, years_text
@@ -84,23 +83,15 @@ def facet_lines(facets: Facets) -> Iterator[str]:
 
 def timeline_lines(timeline: Timeline) -> Iterator[str]:
     """date, kind, person id (empty for context), summary, source ids."""
-    return map(timeline_line, timeline.entries)
-
-
-def timeline_line(e: TimelineEntry) -> str:
-    """One line of ``timeline_lines`` (the index renders one for each entry)."""
-    return _row(e.date, e.kind, e.person or "", e.summary, ",".join(e.sources))
+    for e in timeline.entries:
+        yield _row(e.date, e.kind, e.person or "", e.summary, ",".join(e.sources))
 
 
 def source_lines(entries: Sequence[SourceEntry]) -> Iterator[str]:
     """id, kind, the reference as one line, the ids of the records citing it."""
     for entry in entries:
-        yield source_row(entry.source, ",".join(c.id for c in entry.cited_by))
-
-
-def source_row(source: Source, cited: str) -> str:
-    """A line of ``source_lines``; ``cited``: the citing records' ids, joined by commas."""
-    return _row(source.id, source.kind, source_line(source), cited)
+        cited = ",".join(c.id for c in entry.cited_by)
+        yield _row(entry.source.id, entry.source.kind, source_line(entry.source), cited)
 
 
 def search_lines(result: SearchResult) -> Iterator[str]:

@@ -5,7 +5,6 @@ Scripts depend on these keys; change them only with a note in CHANGELOG.md.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..dataset.model import Claim, Person, Quote, Source, YearFigures, as_data
@@ -151,13 +150,6 @@ def source_entry_record(entry: SourceEntry) -> Record:
     record = source_record(entry.source)
     record["cited_by"] = [{"kind": c.kind, "id": c.id, "label": c.label} for c in entry.cited_by]
     return record
-
-
-def source_entry_encoded(source: Source, cited_by: str) -> str:
-    """``source_entry_record`` as ``json.dumps`` writes it, given ``cited_by`` as JSON
-    text already (``Catalog.sources_citing_json``): its last key, spliced in."""
-    head = json.dumps(source_record(source), ensure_ascii=False)
-    return f'{head[:-1]}, "cited_by": {cited_by}}}'
 
 
 def marked(text: str, mark: str = "**") -> str:
