@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .commands import COMMANDS
+from .errors import ExitStatus
 
 if TYPE_CHECKING:
     from .errors import DefectError
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 # No space left, over quota, file too large: the disk's answer to a write, not a bug.
 _DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
-EXIT_INTERRUPTED = 130  # as errors.EXIT_INTERRUPTED; kept here so start-up imports nothing more
 
 EPILOG = """\b
 Exit status: 0 done (an empty list is a result too), 1 not found or bad data,
@@ -177,9 +177,9 @@ def main() -> NoReturn:
         cli.main(prog_name="defect", standalone_mode=False)
     except click.exceptions.Abort:
         # Ctrl-C: Click has already ended the line on stderr.
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(ExitStatus.INTERRUPTED)
     except KeyboardInterrupt:
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(ExitStatus.INTERRUPTED)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
@@ -189,7 +189,7 @@ def main() -> NoReturn:
         if isinstance(error, OSError) and error.errno in _DISK_FULL:
             # Not a bug: the output (a pipe's file, an export) could not be written whole.
             click.echo(f"Error: cannot write the output: {error.strerror}", err=True)
-            sys.exit(1)
+            sys.exit(ExitStatus.ERROR)
         if os.environ.get("DEFECT_DEBUG"):
             raise
         click.echo(
@@ -197,8 +197,8 @@ def main() -> NoReturn:
             "Run again with DEFECT_DEBUG=1 to see the traceback, and please report it.",
             err=True,
         )
-        sys.exit(70)
-    sys.exit(0)
+        sys.exit(ExitStatus.INTERNAL)
+    sys.exit(ExitStatus.OK)
 
 
 def _quiet_broken_pipe() -> NoReturn:
@@ -208,4 +208,4 @@ def _quiet_broken_pipe() -> NoReturn:
     # flush (entry._exit_now). Point stdout at /dev/null so no later flush complains.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(0)
+    sys.exit(ExitStatus.OK)

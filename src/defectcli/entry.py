@@ -25,7 +25,7 @@ def main() -> NoReturn:
     try:
         from .cli import main as run
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(130)  # ExitStatus.INTERRUPTED, before anything of ours could be imported
     try:
         run()
     except SystemExit as done:

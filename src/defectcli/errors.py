@@ -7,13 +7,18 @@ stderr and an exit status, so a traceback never reaches the user.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from enum import IntEnum
 from typing import NamedTuple
 
-EXIT_OK = 0
-EXIT_NOT_FOUND = 1  # a name, source or search matched nothing (or too much)
-EXIT_DATA = 1  # the dataset is missing or invalid
-EXIT_USAGE = 2  # wrong options or arguments (Click's own UsageError uses 2 too)
-EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
+
+class ExitStatus(IntEnum):
+    """Every exit status ``defect`` gives, as ``defect --help`` documents them."""
+
+    OK = 0  # done (an empty list is a result too)
+    ERROR = 1  # not found, ambiguous, bad data, a file that cannot be read or written
+    USAGE = 2  # wrong options or arguments (Click's own UsageError uses 2 too)
+    INTERNAL = 70  # a bug (EX_SOFTWARE): one line, the traceback with DEFECT_DEBUG=1
+    INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 
 
 class Problem(NamedTuple):
@@ -40,9 +45,10 @@ class Problem(NamedTuple):
 
 
 class DefectError(Exception):
-    """Base class for every error the CLI reports without a traceback."""
+    """Base class for every error the CLI reports without a traceback; its class says
+    which exit status it ends with (the one mapping from errors to statuses)."""
 
-    exit_code = 1
+    exit_code: ExitStatus = ExitStatus.ERROR
 
 
 class OutputError(DefectError):
@@ -52,8 +58,6 @@ class OutputError(DefectError):
 
 class DataError(DefectError):
     """The dataset could not be loaded: every problem found, all at once."""
-
-    exit_code = EXIT_DATA
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
@@ -69,8 +73,6 @@ class DataError(DefectError):
 class NotFound(DefectError):
     """A lookup matched nothing. ``suggestions`` are close matches worth showing."""
 
-    exit_code = EXIT_NOT_FOUND
-
     def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
         self.suggestions = tuple(suggestions)
         text = message
@@ -81,8 +83,6 @@ class NotFound(DefectError):
 
 class Ambiguous(DefectError):
     """A lookup matched several records; ``candidates`` tell them apart."""
-
-    exit_code = EXIT_NOT_FOUND
 
     def __init__(self, message: str, candidates: Sequence[str]) -> None:
         self.candidates = tuple(candidates)

@@ -101,6 +101,6 @@ def search_command(
     emit.search(out, result)
     if not result.hits:
         click.echo(f"No matches for {query!r}.", err=True)
-        from ..errors import EXIT_NOT_FOUND
+        from ..errors import ExitStatus
 
-        sys.exit(EXIT_NOT_FOUND)
+        sys.exit(ExitStatus.ERROR)
