@@ -54,7 +54,7 @@ def test_every_environment_variable_the_code_reads_is_in_the_help(invoke: Invoke
 # (everything after two spaces in a help text is its description).
 _SHELL_TAIL = re.compile(r"\s+(\||>|#).*$")
 # Examples that document a failure, with the status they document.
-DOCUMENTED_FAILURES = {"defect show kim": 1, "defect show Thea Yong Ho": 1}
+DOCUMENTED_FAILURES = {"defect show jo": 1, "defect show Thea Yong Ho": 1}
 # A folder name that stands for the reader's own data.
 PLACEHOLDER = "my-data"
 
@@ -148,3 +148,44 @@ def test_the_readme_counts_are_the_bundled_data(invoke: Invoke) -> None:
         ("statistics_years", "years"),
     ):
         assert f"{counts[key]} {words}" in said, (key, counts[key])
+
+
+def _record_section() -> str:
+    return README.split("## What the record holds", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_table_of_cases_is_the_bundled_data(invoke: Invoke) -> None:
+    """The cases by decade and status, as `defect list --json` gives them."""
+    people = json.loads(invoke("list", "--json").stdout)
+    statuses = ["confirmed", "reported", "denied", "false", "unresolved"]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in _record_section().splitlines()
+        if line.startswith("| ") and "---" not in line
+    ]
+    assert rows[0] == ["decade", *statuses, "all"]
+    table = {row[0]: [int(n) for n in row[1:]] for row in rows[1:]}
+    expected: dict[str, list[int]] = {}
+    for person in people:
+        decade = f"{person['year'] // 10 * 10}s" if person["year"] else "unknown"
+        for key in (decade, "all"):
+            counts = expected.setdefault(key, [0] * (len(statuses) + 1))
+            counts[statuses.index(person["status"])] += 1
+            counts[-1] += 1
+    assert table == expected
+
+
+def test_the_readme_share_of_citable_sources_is_the_bundled_data(invoke: Invoke) -> None:
+    sources = json.loads(invoke("sources", "--json").stdout)
+    said = " ".join(_record_section().split())
+    with_ = {k: sum(1 for s in sources if s.get(k)) for k in ("title", "date", "author", "url")}
+    to_the_day = sum(1 for s in sources if s.get("date") and len(s["date"]) == 10)
+    copies = sum(1 for s in sources if s.get("via"))
+    assert f"Of the {len(sources)} sources, {with_['title']} carry the headline" in said
+    assert f"{with_['date']} a date ({to_the_day} to the day)" in said
+    assert f"{with_['author']} an author, and {with_['url']} an address" in said
+    assert f"{copies} were read on a copy" in said
+    people = json.loads(invoke("list", "--json").stdout)
+    named = [p for p in people if json.loads(invoke("show", p["id"], "--json").stdout)["named"]]
+    assert f"Of the {len(people)}, {len(named)} are named" in said
+    assert all(p["hangul"] for p in named)

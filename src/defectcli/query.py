@@ -8,7 +8,7 @@ are unchanged, and builds it otherwise.
     >>> from defectcli.query import open_catalog, PersonFilter
     >>> catalog = open_catalog()
     >>> [p.id for p in catalog.people(PersonFilter(year=2019))]
-    ['jo-song-gil', 'ryu-hyun-woo']
+    ['jo-song-gil', 'ryu-hyun-woo', 'russia-summit-advance-diplomat-2019']
 """
 
 from __future__ import annotations
@@ -170,11 +170,11 @@ class Catalog:
            ``Cho Sŏng-gil``, ``Lee Il-kyu``), or Hangul across the North/South initial-sound
            rule (이일규 for 리일규).
         3. Every word typed is a word of one of the person's names as a source writes it
-           ("thae", "song gil"); failing that, of any name, a romanization derived from
-           the Hangul included, as written or as it sounds ("tae" for Thae and Tae-san).
-        4. Every word typed is the beginning of a word of one of the names as written
-           ("tha", "ryu hy"), or sounds like a whole word of it ("lee il g"); the last
-           word may also begin a word's phonetic spelling ("tae yo" for Thae Yong Ho).
+           ("thae", "song gil").
+        4. Every word typed is a word of any of the names (a romanization derived from the
+           Hangul included) as written or as it sounds ("tae" for Thae and Tae-san), or the
+           beginning of a word as written ("tha", "ryu hy"); the last word may also begin a
+           word's phonetic spelling ("tae yo" for Thae Yong Ho).
         """
         from .names import name_key, words
         from .romanize import is_hangul, phonetic_key, phonetic_words
@@ -201,20 +201,19 @@ class Catalog:
             )
             if exact:
                 return sorted(exact)
-        # Descriptive labels are stored as plain words, names as phonetic words.
+        # Descriptive labels are stored as plain words, names as phonetic words. A whole
+        # word that sounds alike and the beginning of a word are as good a guess: "tae yon"
+        # may mean Yun Tae-hyong (a whole word "yon" sounds like "yun") or Thae Yong Ho.
         forms = [form for form in (phonetic_words(name), written) if form]
-        whole = self._names_with_words(forms)
-        if whole:
-            return sorted(whole)
-        partial = self._names_with_beginnings(name)
+        found = self._names_with_words(forms) | self._names_with_beginnings(name)
         if is_hangul(name):  # a part of a Hangul name: 영호
-            partial.update(
+            found.update(
                 pid
                 for (pid,) in self._db.execute(
                     "SELECT DISTINCT person_id FROM person_names WHERE instr(key, ?) > 0", (key,)
                 )
             )
-        return sorted(partial)
+        return sorted(found)
 
     def _names_with_words(self, forms: Sequence[Sequence[str]]) -> set[str]:
         """People one of whose names has every word of one of ``forms`` (phonetic words

@@ -32,7 +32,7 @@ def show_command(state: State, name: tuple[str, ...], out: Output) -> None:
     Examples:
       defect show Thae Yong Ho
       defect show 리일규
-      defect show jo --json
+      defect show jo song gil --json
     """
     from ..render import emit
 

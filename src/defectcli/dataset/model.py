@@ -205,7 +205,20 @@ class Person(NamedTuple):
 
     @property
     def years(self) -> tuple[int, ...]:
-        """Every year a source gives for the defection (leaving, arriving, or 'the year')."""
+        """Every year a source gives for the defection (leaving, arriving, or 'the year');
+        failing any, the year the case was made public (``year_is_reported``)."""
+        found = self._defection_years()
+        if not found and self.disclosure is not None:
+            return (int(self.disclosure.date[:4]),)
+        return found
+
+    @property
+    def year_is_reported(self) -> bool:
+        """True when no source dates the defection itself (a report later denied, a case
+        made public without a date): its year is then the year it was made public."""
+        return not self._defection_years() and self.disclosure is not None
+
+    def _defection_years(self) -> tuple[int, ...]:
         found: set[int] = set()
         for dated in (self.defection.left, self.defection.arrived):
             if dated is not None:

@@ -137,16 +137,17 @@ def _claims_table(profile: Profile) -> Table:
     table.add_column("Field", style="yellow", overflow="fold")
     table.add_column("Claim", overflow="fold")
     table.add_column("Sources", overflow="fold")
-    table.add_column("Note", overflow="fold")
-    for field, claims in claim_groups(profile.person):
+    groups = claim_groups(profile.person)
+    # A column of nothing but blanks says nothing: no Note column when no claim has one.
+    noted = any(c.status or c.note for _, claims in groups for c in claims)
+    if noted:
+        table.add_column("Note", overflow="fold")
+    for field, claims in groups:
         for i, claim in enumerate(claims):
             note = "; ".join(x for x in (claim.status, claim.note) if x)
-            table.add_row(
-                _t(field if i == 0 else ""),
-                _t(str(claim.value)),
-                _t(marks(profile, claim.sources)),
-                _t(note, "dim"),
-            )
+            cells = [_t(field if i == 0 else ""), _t(str(claim.value))]
+            cells.append(_t(marks(profile, claim.sources)))
+            table.add_row(*cells, *([_t(note, "dim")] if noted else []))
     return table
 
 

@@ -48,10 +48,13 @@ def one_line(text: str) -> str:
 
 
 def years_text(person: Person) -> str:
-    """``2016``; ``2018 (also 2019)`` when sources give more than one year; ``unknown``."""
+    """``2016``; ``2018 (also 2019)`` when sources give more than one year; ``2012
+    (reported)`` when only the year the case was made public is known; ``unknown``."""
     years = person.years
     if not years:
         return "unknown"
+    if person.year_is_reported:
+        return f"{years[0]} (reported)"
     main = person.year if person.year is not None else years[0]
     others = [str(y) for y in years if y != main]
     return f"{main} (also {', '.join(others)})" if others else str(main)
