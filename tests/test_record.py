@@ -208,6 +208,29 @@ def test_bibtex_parses(invoke: Invoke) -> None:
     assert [e.key for e in library.entries] == [s["id"] for s in profile["sources"]]  # type: ignore[index]
 
 
+def test_bibtex_gives_titled_news_reports_as_articles(invoke: Invoke) -> None:
+    """What a reference manager imports as an article: a title, the outlet as the journal,
+    a year (and a biblatex date), the reporter's name without "기자", no field twice."""
+    bibtexparser = pytest.importorskip("bibtexparser")
+    profile = as_json(invoke, "show", "Kim Dong-su")
+    sources = {s["id"]: s for s in profile["sources"]}  # type: ignore[index]
+    library = bibtexparser.parse_string(invoke("cite", "Kim Dong-su", "--style", "bibtex").stdout)
+    assert not library.failed_blocks  # a field written twice is a failed block too
+    articles = [e for e in library.entries if e.entry_type == "article"]
+    assert articles
+    for entry in library.entries:
+        source = sources[entry.key]
+        fields = {f.key: f.value for f in entry.fields}
+        is_article = source["kind"] in {"news", "broadcast", "interview"} and source["title"]
+        assert (entry.entry_type == "article") == bool(is_article), entry.key
+        if is_article:
+            assert fields["title"] == source["title"] and fields["journal"] == source["outlet"]
+        if source["date"]:
+            assert fields["date"] == source["date"] and fields["year"] == source["date"][:4]
+        if source["author"]:
+            assert fields["author"] == "{" + source["author"].removesuffix("기자").strip() + "}"
+
+
 def test_csl_json_validates_against_the_csl_schema(invoke: Invoke) -> None:
     from jsonschema import Draft3Validator
 

@@ -64,6 +64,12 @@ def _date_parts(date: str) -> list[int]:
     return [int(p) for p in date.split("-")]
 
 
+def author_name(byline: str) -> str:
+    """A byline as a name: "김선태 기자" (reporter Kim Seon-tae) is the name 김선태. The
+    dataset keeps the byline as printed; a reference manager wants the person."""
+    return re.sub(r"\s*기자$", "", byline.strip()) or byline
+
+
 def csl_item(source: Source) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": source.id,
@@ -74,7 +80,7 @@ def csl_item(source: Source) -> dict[str, Any]:
         item["title"] = source.title
     if source.author:
         # A literal name: we do not guess which part is the family name.
-        item["author"] = [{"literal": source.author}]
+        item["author"] = [{"literal": author_name(source.author)}]
     if source.date:
         item["issued"] = {"date-parts": [_date_parts(source.date)]}
     if source.url:
@@ -105,27 +111,38 @@ def _bib(value: str) -> str:
     )
 
 
+# Kinds whose titled sources are articles in a periodical (the outlet is the journal).
+_ARTICLE_KINDS = {"news", "broadcast", "interview"}
+
+
 def bibtex_entry(source: Source) -> str:
+    """An @article for a titled news report (the outlet as its journal), a @book for a
+    book, @misc for the rest; ``date`` for biblatex beside BibTeX's year and month."""
+    article = source.kind in _ARTICLE_KINDS and source.title is not None
+    entry = "article" if article else "book" if source.kind == "book" else "misc"
     fields: list[tuple[str, str]] = []
     if source.title:
         fields.append(("title", "{" + _bib(source.title) + "}"))
     if source.author:
         # Double braces: a corporate or romanised name BibTeX must not split or reorder.
-        fields.append(("author", "{{" + _bib(source.author) + "}}"))
-    outlet = source.outlet + (f" (via {source.via})" if source.via else "")
-    fields.append(("howpublished", "{" + _bib(outlet) + "}"))
+        fields.append(("author", "{{" + _bib(author_name(source.author)) + "}}"))
+    outlet = "{" + _bib(source.outlet) + "}"
+    fields.append(
+        ("journal" if article else "publisher" if entry == "book" else "howpublished", outlet)
+    )
     if source.date:
         parts = _date_parts(source.date)
         fields.append(("year", str(parts[0])))
         if len(parts) > 1:
             fields.append(("month", _MONTHS[parts[1] - 1]))
-        if len(parts) > 2:
-            fields.append(("day", str(parts[2])))
+        fields.append(("date", "{" + source.date + "}"))
     if source.url:
         fields.append(("url", "{" + source.url + "}"))  # url fields are read verbatim
     if source.language:
         fields.append(("language", "{" + source.language + "}"))
-    if source.note:
-        fields.append(("note", "{" + _bib(source.note) + "}"))
+    notes = [f"Read via {source.via}" if source.via else "", source.note or ""]
+    note = ". ".join(n.rstrip(".") for n in notes if n)
+    if note:
+        fields.append(("note", "{" + _bib(note) + "}"))
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
-    return f"@misc{{{source.id},\n{body}\n}}\n"
+    return f"@{entry}{{{source.id},\n{body}\n}}\n"
