@@ -16,6 +16,7 @@ from defectcli.choices import FACETS, SEARCH_KINDS
 from defectcli.dataset.locate import find_data_files
 from defectcli.dataset.read import check_files
 from defectcli.errors import Ambiguous, NotFound
+from defectcli.filters import TimelineFilter, YearFilter
 from defectcli.query import Catalog, PersonFilter, fts_query, open_catalog, search_terms
 from defectcli.render.records import facet_records
 from defectcli.timeline import context_entries, person_entries
@@ -34,14 +35,14 @@ def test_public_api_is_lazy_and_works() -> None:
     assert defectcli.__version__
     catalog = defectcli.open_catalog()
     assert isinstance(catalog, defectcli.Catalog)
-    assert catalog.people(defectcli.PersonFilter(country="Cuba"))
+    assert catalog.people(defectcli.PersonFilter(countries=("Cuba",)))
 
 
 def test_disputed_year_matches_every_sourced_year(catalog: Catalog) -> None:
-    assert ids(catalog.people(PersonFilter(year=2018))) == ["alpha-tester", "beta-tester"]
-    assert ids(catalog.people(PersonFilter(year=2019))) == ["alpha-tester"]
+    assert ids(catalog.people(PersonFilter(years=(2018,)))) == ["alpha-tester", "beta-tester"]
+    assert ids(catalog.people(PersonFilter(years=(2019,)))) == ["alpha-tester"]
     # A claim marked doubtful is shown but is not one of the person's years.
-    assert ids(catalog.people(PersonFilter(year=2017))) == []
+    assert ids(catalog.people(PersonFilter(years=(2017,)))) == []
     alpha = catalog.person("alpha-tester")
     assert alpha.year == 2018 and alpha.years == (2018, 2019)
 
@@ -49,18 +50,29 @@ def test_disputed_year_matches_every_sourced_year(catalog: Catalog) -> None:
 def test_since_until_country_destination_category_confirmed(catalog: Catalog) -> None:
     assert ids(catalog.people(PersonFilter(since=2019))) == ["alpha-tester"]
     assert ids(catalog.people(PersonFilter(until=2018))) == ["alpha-tester", "beta-tester"]
-    assert ids(catalog.people(PersonFilter(country="testland"))) == ["alpha-tester", "beta-tester"]
-    assert ids(catalog.people(PersonFilter(destination="united states"))) == ["beta-tester"]
-    assert ids(catalog.people(PersonFilter(category="family"))) == ["beta-tester"]
+    assert ids(catalog.people(PersonFilter(countries=("testland",)))) == [
+        "alpha-tester",
+        "beta-tester",
+    ]
+    assert ids(catalog.people(PersonFilter(destinations=("united states",)))) == ["beta-tester"]
+    assert ids(catalog.people(PersonFilter(categories=("family",)))) == ["beta-tester"]
     assert ids(catalog.people(PersonFilter(confirmed=True))) == ["alpha-tester"]
-    assert ids(catalog.people(PersonFilter(country="Nowhere"))) == []
+    assert ids(catalog.people(PersonFilter(countries=("Nowhere",)))) == []
 
 
 def test_sort(catalog: Catalog) -> None:
     by_destination = catalog.people(PersonFilter(sort="destination"))
     assert ids(by_destination) == ["alpha-tester", "beta-tester"]
+    assert ids(catalog.people(PersonFilter(sort="-destination"))) == ["beta-tester", "alpha-tester"]
     with pytest.raises(ValueError, match="sort must be one of"):
         catalog.people(PersonFilter(sort="height"))
+
+
+def test_values_of_one_filter_are_alternatives(catalog: Catalog) -> None:
+    assert ids(catalog.people(PersonFilter(years=(2019, 2017)))) == ["alpha-tester"]
+    both = PersonFilter(categories=("family", "diplomat"), destinations=("US", "South Korea"))
+    assert ids(catalog.people(both)) == ["alpha-tester", "beta-tester"]
+    assert ids(catalog.people(both._replace(years=(2019,)))) == ["alpha-tester"]
 
 
 @pytest.mark.parametrize(
@@ -133,10 +145,14 @@ def test_a_limited_query_is_the_start_of_the_whole_one_and_counts_agree(limit: i
         whole_quotes = bundled.quotes(**filters)
         assert bundled.quotes(**filters, limit=limit) == whole_quotes[:limit]
         assert bundled.count_quotes(**filters) == len(whole_quotes)
-    for period in ({}, {"since": 2016}, {"person": "thae"}):
-        events = bundled.timeline(**period).entries
-        assert bundled.timeline(**period, limit=limit).entries == events[:limit]
-        assert bundled.count_timeline(**period) == len(events)
+    for period in (
+        TimelineFilter(),
+        TimelineFilter(YearFilter(since=2016)),
+        TimelineFilter(people=("thae",)),
+    ):
+        events = bundled.timeline(period).entries
+        assert bundled.timeline(period, limit=limit).entries == events[:limit]
+        assert bundled.count_timeline(period) == len(events)
     for chosen in ({}, {"kind": "news"}, {"person": "ri il gyu"}):
         sources = bundled.sources_cited(**chosen)
         assert bundled.sources_cited(**chosen, limit=limit) == sources[:limit]
@@ -197,8 +213,8 @@ def test_counts_by_sqlite_equal_the_people_counted(data: Path | None) -> None:
     # `count` on a terminal or in plain text asks SQLite for the sizes alone; they are
     # the sizes of the lists of people its JSON prints, in the same order.
     catalog = open_catalog(data)
-    filters = [PersonFilter(), PersonFilter(since=2016), PersonFilter(category="diplomat")]
-    filters += [PersonFilter(country="Cuba"), PersonFilter(confirmed=True, until=2015)]
+    filters = [PersonFilter(), PersonFilter(since=2016), PersonFilter(categories=("diplomat",))]
+    filters += [PersonFilter(countries=("Cuba",)), PersonFilter(confirmed=True, until=2015)]
     for by in FACETS:
         for where in filters:
             listed = catalog.count(by, where)
@@ -217,9 +233,15 @@ def test_each_count_lists_the_people_list_shows_in_its_order(data: Path | None) 
     # `count` reads the people's columns it needs (no record is built); each value's
     # people are those `list` shows with that value, in the order `list` shows them.
     catalog = open_catalog(data)
-    filters = [PersonFilter(), PersonFilter(since=2016), PersonFilter(year=2019)]
-    filters += [PersonFilter(category="diplomat", sort="name"), PersonFilter(country="Cuba")]
-    filters += [PersonFilter(destination="South Korea", sort="country"), PersonFilter(sort="id")]
+    filters = [PersonFilter(), PersonFilter(since=2016), PersonFilter(years=(2019,))]
+    filters += [
+        PersonFilter(categories=("diplomat",), sort="name"),
+        PersonFilter(countries=("Cuba",)),
+    ]
+    filters += [
+        PersonFilter(destinations=("South Korea",), sort="country"),
+        PersonFilter(sort="id"),
+    ]
     for where in filters:
         people = catalog.people(where)
         for by in FACETS:
@@ -282,12 +304,16 @@ def test_timeline_years_are_those_of_every_entry_s_date(
     every = bundled.timeline().entries
     assert len({e.date[:4] for e in every}) > 20
     expected = [e for e in every if _in_years(e.date, since, until)]
-    assert list(bundled.timeline(since, until).entries) == expected
-    assert bundled.count_timeline(since, until) == len(expected)
-    assert list(bundled.timeline(since, until, limit=3).entries) == expected[:3]
+    where = TimelineFilter(YearFilter(since=since, until=until))
+    assert list(bundled.timeline(where).entries) == expected
+    assert bundled.count_timeline(where) == len(expected)
+    assert list(bundled.timeline(where, limit=3).entries) == expected[:3]
+    some = TimelineFilter(YearFilter(years=(1997, 2016, 2023), since=since, until=until))
+    chosen = [e for e in expected if e.date[:4] in {"1997", "2016", "2023"}]
+    assert list(bundled.timeline(some).entries) == chosen
 
 
 def test_timeline_years_are_found_through_the_date_index(catalog: Catalog) -> None:
-    sql, params = catalog._timeline_sql("doc", 2016, 2016, None, None)
+    sql, params = catalog._timeline_sql("doc", TimelineFilter(YearFilter(since=2016, until=2016)))
     plan = " ".join(str(row) for row in catalog._db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
     assert "timeline_date" in plan

@@ -4,7 +4,7 @@ The query layer is a small Python API for notebooks and scripts::
 
     >>> import defectcli
     >>> catalog = defectcli.open_catalog()          # the bundled data
-    >>> [p.name for p in catalog.people(defectcli.PersonFilter(country="Cuba"))]
+    >>> [p.name for p in catalog.people(defectcli.PersonFilter(countries=("Cuba",)))]
     ['Ri Il Gyu']
     >>> catalog.person("thae").name
     'Thae Yong Ho'

@@ -6,6 +6,12 @@ CATEGORIES = ("diplomat", "official", "family", "other")
 STATUSES = ("confirmed", "reported", "denied", "false", "unresolved")
 NOT_DEFECTIONS = ("denied", "false")
 FACETS = ("year", "decade", "country", "category", "destination")
+# What `timeline --kind` takes: a person's dated facts (a departure is leaving the post) and
+# their life events, the status of a report, and `context` for the context events.
+TIMELINE_KINDS = (
+    "posting", "departure", "arrival", "disclosure", "status", "interview", "book",
+    "career", "statement", "family", "other", "context",
+)  # fmt: skip
 SOURCE_KINDS = (
     "news", "broadcast", "interview", "book", "government", "statistics",
     "library", "blog", "forum", "wiki", "report", "other",

@@ -14,22 +14,55 @@ __all__ = [
     "SORT_FIELDS",
     "SOURCE_KINDS",
     "PersonFilter",
+    "TimelineFilter",
+    "YearFilter",
 ]
 
 
 class PersonFilter(NamedTuple):
-    """Which people ``Catalog.people`` returns. Every filter given must match.
+    """Which people ``Catalog.people`` returns. The values of one field are alternatives
+    (any of them matches); every field given must match.
 
-    A person matches a year filter when *any* year a source gives for the defection
-    matches (Jo Song Gil left Rome in 2018 and arrived in 2019: both years match).
+    A person matches the years when *one* year a source gives for the defection is one of
+    ``years`` and within ``since``..``until`` (Jo Song Gil left Rome in 2018 and arrived in
+    2019: both years match). ``sort`` is a field of ``SORT_FIELDS``, or one with a leading
+    minus for the reverse order (``-year``: newest first).
     """
 
-    year: int | None = None
+    years: tuple[int, ...] = ()
     since: int | None = None
     until: int | None = None
-    country: str | None = None
-    category: str | None = None
-    destination: str | None = None
+    countries: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    destinations: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # choices.STATUSES
     confirmed: bool = False
-    statuses: tuple[str, ...] = ()  # any of these (choices.STATUSES); empty: every status
     sort: str = "year"
+
+
+class YearFilter(NamedTuple):
+    """Years asked for: any of ``years`` (all when empty), within ``since``..``until``."""
+
+    years: tuple[int, ...] = ()
+    since: int | None = None
+    until: int | None = None
+
+    def matches(self, year: int | None) -> bool:
+        if year is None:
+            return not (self.years or self.since is not None or self.until is not None)
+        return (
+            (not self.years or year in self.years)
+            and (self.since is None or year >= self.since)
+            and (self.until is None or year <= self.until)
+        )
+
+
+class TimelineFilter(NamedTuple):
+    """Which entries ``Catalog.timeline`` returns: dated in ``dates`` years, about any of
+    ``people`` (names in any spelling, or ids), tied to any of ``countries``, of any of
+    ``kinds`` (``TIMELINE_KINDS``). Empty: no condition."""
+
+    dates: YearFilter = YearFilter()
+    people: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()

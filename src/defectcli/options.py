@@ -124,12 +124,12 @@ def _person_filters(func: F, sortable: bool) -> F:
     @functools.wraps(func)
     def wrapper(
         *args: Any,
-        year: int | None,
-        since: int | None,
-        until: int | None,
-        country: str | None,
-        category: str | None,
-        destination: str | None,
+        year: tuple[str, ...],
+        since: tuple[int, ...],
+        until: tuple[int, ...],
+        country: tuple[str, ...],
+        category: tuple[str, ...],
+        destination: tuple[str, ...],
         confirmed: bool,
         status: tuple[str, ...],
         sort: str = "year",
@@ -137,37 +137,43 @@ def _person_filters(func: F, sortable: bool) -> F:
     ) -> Any:
         from .filters import PersonFilter
 
-        check_range(since, until)
+        first, last = _one(since, "--since"), _one(until, "--until")
+        check_range(first, last)
         where = PersonFilter(
-            year=year,
-            since=since,
-            until=until,
-            country=country,
-            category=category.lower() if category else None,
-            destination=destination,
+            years=_years(year),
+            since=first,
+            until=last,
+            countries=comma_values(country),
+            categories=choice_values(category, CATEGORIES, "--category"),
+            destinations=comma_values(destination),
             confirmed=confirmed,
-            statuses=_choices(status, STATUSES, "--status"),
+            statuses=choice_values(status, STATUSES, "--status"),
             sort=sort,
         )
         return func(*args, where=where, **kwargs)
 
     options = [
-        click.option("--year", type=YEAR, help="Defected in this year (any year a source gives)."),
-        click.option("--since", type=YEAR, help="Defected in this year or later."),
-        click.option("--until", type=YEAR, help="Defected in this year or earlier."),
+        *_year_options("Defected in this year (any year a source gives)"),
         click.option(
             "--country",
+            multiple=True,
             metavar="COUNTRY",
             shell_complete=completion.countries,
-            help="Country of the posting left: Italy, uk, GB, 영국...",
+            help="Country of the posting left: Italy, uk, GB, 영국... Repeat it or give a "
+            "comma list for any of several.",
         ),
         click.option(
             "--category",
-            type=click.Choice(CATEGORIES, case_sensitive=False),
-            help="Kind of person.",
+            multiple=True,
+            metavar="CATEGORY",
+            shell_complete=lambda ctx, param, incomplete: [
+                c for c in CATEGORIES if c.startswith(incomplete.lower())
+            ],
+            help="Kind of person: " + ", ".join(CATEGORIES) + ".",
         ),
         click.option(
             "--destination",
+            multiple=True,
             metavar="COUNTRY",
             shell_complete=completion.countries,
             help="Where they went: 'South Korea', us...",
@@ -184,44 +190,80 @@ def _person_filters(func: F, sortable: bool) -> F:
             shell_complete=lambda ctx, param, incomplete: [
                 s for s in STATUSES if s.startswith(incomplete)
             ],
-            help="What became of the case: " + ", ".join(STATUSES) + ". Repeat it or give "
-            "a comma list for any of several.",
+            help="What became of the case: " + ", ".join(STATUSES) + ".",
         ),
     ]
     if sortable:
+        sorts = [*SORT_FIELDS, *(f"-{f}" for f in SORT_FIELDS)]
         options.append(
             click.option(
                 "--sort",
-                type=click.Choice(SORT_FIELDS),
+                type=click.Choice(sorts),
                 default="year",
                 show_default=True,
-                help="Order of the rows.",
+                metavar="[-]FIELD",
+                help="Order of the rows: " + ", ".join(SORT_FIELDS) + "; a leading minus "
+                "reverses it (-year: newest first).",
             )
         )
     return cast(F, _with_options(wrapper, options))
 
 
+def _year_options(what: str) -> list[Callable[[Any], Any]]:
+    return [
+        click.option(
+            "--year",
+            multiple=True,
+            metavar="YEAR",
+            help=f"{what}. Repeat it or give a comma list (2016,2019) for any of several.",
+        ),
+        click.option("--since", type=YEAR, multiple=True, help="From this year on."),
+        click.option("--until", type=YEAR, multiple=True, help="Up to this year (inclusive)."),
+    ]
+
+
 def range_options(func: F) -> F:
-    """``--year``, ``--since`` and ``--until`` as years, for stats and timeline. The
-    command receives ``since`` and ``until`` (``--year Y`` is both, as in ``list``)."""
+    """``--year`` (any of several), ``--since`` and ``--until`` as years, for stats and
+    timeline. The command receives ``years``, ``since`` and ``until``."""
 
     @functools.wraps(func)
     def wrapper(
-        *args: Any, year: int | None, since: int | None, until: int | None, **kwargs: Any
+        *args: Any,
+        year: tuple[str, ...],
+        since: tuple[int, ...],
+        until: tuple[int, ...],
+        **kwargs: Any,
     ) -> Any:
-        if year is not None:
-            if since is not None or until is not None:
-                raise click.UsageError("--year is one year: use it alone, or --since/--until.")
-            since = until = year
-        check_range(since, until)
-        return func(*args, since=since, until=until, **kwargs)
+        first, last = _one(since, "--since"), _one(until, "--until")
+        check_range(first, last)
+        return func(*args, years=_years(year), since=first, until=last, **kwargs)
 
-    options = [
-        click.option("--year", type=YEAR, help="Only this year."),
-        click.option("--since", type=YEAR, help="From this year on."),
-        click.option("--until", type=YEAR, help="Up to this year (inclusive)."),
-    ]
-    return cast(F, _with_options(wrapper, options))
+    return cast(F, _with_options(wrapper, _year_options("Only this year")))
+
+
+def comma_values(given: tuple[str, ...]) -> tuple[str, ...]:
+    """Every value of a repeatable option, each of which may be a comma list, in order
+    and each once (``--country uk,italy --country france``)."""
+    values = [v.strip() for item in given for v in item.split(",")]
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
+def _years(given: tuple[str, ...]) -> tuple[int, ...]:
+    years: list[int] = []
+    for value in comma_values(given):
+        if not value.isdigit() or not 1900 <= int(value) <= 2100:
+            raise click.BadParameter(
+                f"{value!r} is not a year from 1900 to 2100.", param_hint="--year"
+            )
+        years.append(int(value))
+    return tuple(dict.fromkeys(years))
+
+
+def _one(given: tuple[int, ...], option: str) -> int | None:
+    """An option that makes sense once: given twice it is a mistake, not an alternative."""
+    if len(set(given)) > 1:
+        raise click.UsageError(f"{option} is one year; it was given {len(given)} times.")
+    return given[0] if given else None
 
 
 def _with_options(wrapper: Callable[..., Any], options: list[Callable[[Any], Any]]) -> Any:
@@ -232,31 +274,39 @@ def _with_options(wrapper: Callable[..., Any], options: list[Callable[[Any], Any
     return result
 
 
+def trailing_name(given: tuple[str, ...], words: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """The names of a repeatable NAME option, the last of which may go on unquoted:
+    ``--person ri il gyu`` leaves "il gyu" as words after the options, which belong to it."""
+    if not words:
+        return given
+    if not given:
+        raise click.UsageError(f"unexpected words {' '.join(words)!r}: did you mean {option}?")
+    return (*given[:-1], " ".join((given[-1], *words)))
+
+
 def not_blank(
     ctx: click.Context, param: click.Parameter, value: str | tuple[str, ...] | None
 ) -> str | tuple[str, ...] | None:
     """A NAME (or an id) that is only spaces is a mistake in the command, not a person
     nobody matches: exit 2 like any other bad value."""
-    text = " ".join(value) if isinstance(value, tuple) else value
-    if text is not None and not text.strip():
+    if isinstance(value, tuple):  # several names, or the words of one; none is nothing
+        blank = bool(value) and not " ".join(value).strip()
+    else:
+        blank = value is not None and not value.strip()
+    if blank:
         raise click.BadParameter("is empty: give a name in any spelling, an id, or part of one.")
     return value
 
 
-def _choices(given: tuple[str, ...], allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
-    """Every value of a repeatable option, each of which may be a comma list, checked
-    against ``allowed`` (case ignored), in order and without repeats."""
-    values: list[str] = []
-    for item in given:
-        for value in item.split(","):
-            value = value.strip().lower()
-            if value not in allowed:
-                raise click.BadParameter(
-                    f"{value!r} is not one of {', '.join(allowed)}.", param_hint=option
-                )
-            if value not in values:
-                values.append(value)
-    return tuple(values)
+def choice_values(given: tuple[str, ...], allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """``comma_values``, each checked against ``allowed`` (case ignored)."""
+    values = tuple(dict.fromkeys(v.lower() for v in comma_values(given)))
+    for value in values:
+        if value not in allowed:
+            raise click.BadParameter(
+                f"{value!r} is not one of {', '.join(allowed)}.", param_hint=option
+            )
+    return values
 
 
 def check_range(since: int | None, until: int | None) -> None:

@@ -31,9 +31,11 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
     \b
     Examples:
       defect list --year 2019
+      defect list --country uk,italy,france --since 2016
+      defect list --sort -year                 newest first
       defect list --country Italy --json
       defect list --since 2016 --confirmed
-      defect list --status confirmed,reported
+      defect list --status denied,false       reports later denied or shown false
       defect list --category diplomat --sort name --format csv > cases.csv
     """
     from ..render import emit
@@ -47,16 +49,19 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
 
 
 def _hint_unknown_places(catalog: Catalog, where: PersonFilter) -> None:
-    _hint_unknown_place(catalog.countries(), where.country, "posting in")
-    _hint_unknown_place(catalog.destinations(), where.destination, "destination")
+    _hint_unknown_place(catalog.countries(), where.countries, "posting in")
+    _hint_unknown_place(catalog.destinations(), where.destinations, "destination")
 
 
-def _hint_unknown_place(known: list[str], given: str | None, what: str) -> None:
+def _hint_unknown_place(known: list[str], given: tuple[str, ...], what: str) -> None:
     from ..countries import country_key
 
-    if given is None or country_key(given) in {country_key(k) for k in known}:
-        return
-    click.echo(f"Note: no {what} {given!r} in the dataset. Known: {', '.join(known)}.", err=True)
+    keys = {country_key(k) for k in known}
+    for place in given:
+        if country_key(place) not in keys:
+            click.echo(
+                f"Note: no {what} {place!r} in the dataset. Known: {', '.join(known)}.", err=True
+            )
 
 
 @click.command("count", short_help=SHORT_HELP["count"])

@@ -7,8 +7,16 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import completion
-from ..choices import CITE_STYLES, SOURCE_KINDS
-from ..options import limit_option, not_blank, output_options, range_options
+from ..choices import CITE_STYLES, SOURCE_KINDS, TIMELINE_KINDS
+from ..options import (
+    choice_values,
+    comma_values,
+    limit_option,
+    not_blank,
+    output_options,
+    range_options,
+    trailing_name,
+)
 from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
@@ -22,7 +30,12 @@ if TYPE_CHECKING:
 @output_options
 @click.pass_obj
 def stats_command(
-    state: State, since: int | None, until: int | None, stacked: bool, out: Output
+    state: State,
+    years: tuple[int, ...],
+    since: int | None,
+    until: int | None,
+    stacked: bool,
+    out: Output,
 ) -> None:
     """North Korean defectors arriving in South Korea each year (Ministry of Unification
     figures as the press reported them): total, men, women and elite defectors where known,
@@ -33,39 +46,60 @@ def stats_command(
     Examples:
       defect stats
       defect stats --since 2015 --stacked
-      defect stats --year 2019
+      defect stats --year 2019 --year 2023      those two years, in every section
       defect stats --json | jq '.[] | select(.year == 2009)'
+
+    Every section keeps to the years asked for: the yearly rows, the cumulative totals (by
+    the year they run to) and the other counts (by the year they were given).
     """
+    from ..filters import YearFilter
     from ..render import emit
 
-    emit.statistics(out, state.catalog().statistics(since, until), stacked)
+    emit.statistics(out, state.catalog().statistics(YearFilter(years, since, until)), stacked)
 
 
 @click.command("timeline", short_help=SHORT_HELP["timeline"])
 @range_options
 @click.option(
     "--person",
+    multiple=True,
     metavar="NAME",
     callback=not_blank,
     shell_complete=completion.person_ids,
-    help="Only this person's events (and context events about them).",
+    help="Only this person's events (and context events about them); repeat it for several."
+    " The last option may be a name of several words without quotes.",
 )
 @click.option(
     "--country",
+    multiple=True,
     metavar="COUNTRY",
     shell_complete=completion.countries,
     help="Only entries tied to this country: postings there, defections from a post there"
-    " (leaving, arriving, made public) and context events there.",
+    " (leaving, arriving, made public) and context events there. Repeat it or give a comma"
+    " list.",
 )
+@click.option(
+    "--kind",
+    multiple=True,
+    metavar="KIND",
+    shell_complete=lambda ctx, param, incomplete: [
+        k for k in TIMELINE_KINDS if k.startswith(incomplete)
+    ],
+    help="Only entries of this kind: " + ", ".join(TIMELINE_KINDS) + ".",
+)
+@click.argument("words", nargs=-1, metavar="", callback=not_blank)
 @output_options
 @limit_option
 @click.pass_obj
 def timeline_command(
     state: State,
+    years: tuple[int, ...],
     since: int | None,
     until: int | None,
-    person: str | None,
-    country: str | None,
+    person: tuple[str, ...],
+    country: tuple[str, ...],
+    kind: tuple[str, ...],
+    words: tuple[str, ...],
     out: Output,
 ) -> None:
     """Every dated event in one chronological list: postings, leaving a post, arrivals,
@@ -77,16 +111,21 @@ def timeline_command(
     Examples:
       defect timeline --since 2023
       defect timeline --year 2016 --format plain
-      defect timeline --person "Thae Yong Ho"
-      defect timeline --country Italy --json
+      defect timeline --person ri il gyu
+      defect timeline --country Italy,Kuwait --kind departure,arrival --json
     """
+    from ..filters import TimelineFilter, YearFilter
     from ..render import emit
 
-    catalog, limit = state.catalog(), out.query_limit
-    found = catalog.timeline(since, until, person, country, limit)
-    total = total_of(
-        found.entries, limit, lambda: catalog.count_timeline(since, until, person, country)
+    where = TimelineFilter(
+        YearFilter(years, since, until),
+        people=trailing_name(person, words, "--person"),
+        countries=comma_values(country),
+        kinds=choice_values(kind, TIMELINE_KINDS, "--kind"),
     )
+    catalog, limit = state.catalog(), out.query_limit
+    found = catalog.timeline(where, limit)
+    total = total_of(found.entries, limit, lambda: catalog.count_timeline(where))
     emit.timeline(out, found, total)
 
 
