@@ -16,7 +16,7 @@ from defectcli.choices import FACETS, SEARCH_KINDS
 from defectcli.dataset.locate import find_data_files
 from defectcli.dataset.read import check_files
 from defectcli.errors import Ambiguous, NotFound
-from defectcli.filters import TimelineFilter, YearFilter
+from defectcli.filters import QuoteFilter, SourceFilter, TimelineFilter, YearFilter
 from defectcli.query import Catalog, PersonFilter, fts_query, open_catalog, search_terms
 from defectcli.render.records import facet_records
 from defectcli.timeline import context_entries, person_entries
@@ -103,22 +103,30 @@ def test_lookup_failures(catalog: Catalog) -> None:
 
 def test_quotes_by_person_speaker_search_source(catalog: Catalog) -> None:
     # Filed under Beta but spoken by Alpha: both people's quote lists include it.
-    assert [q.id for q in catalog.quotes(person="beta")] == ["beta-tester-about-alpha"]
-    alpha = [q.id for q in catalog.quotes(person="alpha")]
+    assert [q.id for q in catalog.quotes(QuoteFilter(people=("beta",)))] == [
+        "beta-tester-about-alpha"
+    ]
+    alpha = [q.id for q in catalog.quotes(QuoteFilter(people=("alpha",)))]
     assert "beta-tester-about-alpha" in alpha and "alpha-tester-freedom" in alpha
-    assert [q.id for q in catalog.quotes(search="CHILDREN free")] == ["alpha-tester-freedom"]
-    assert [q.id for q in catalog.quotes(search='"grow up free"')] == ["alpha-tester-freedom"]
-    assert catalog.quotes(search='"free grow"') == []
-    assert [q.id for q in catalog.quotes(search="자유를")] == ["alpha-tester-korean"]
+    assert [q.id for q in catalog.quotes(QuoteFilter(search="CHILDREN free"))] == [
+        "alpha-tester-freedom"
+    ]
+    assert [q.id for q in catalog.quotes(QuoteFilter(search='"grow up free"'))] == [
+        "alpha-tester-freedom"
+    ]
+    assert catalog.quotes(QuoteFilter(search='"free grow"')) == []
+    assert [q.id for q in catalog.quotes(QuoteFilter(search="자유를"))] == ["alpha-tester-korean"]
     # The English gloss of a Korean quote is searchable too.
-    assert [q.id for q in catalog.quotes(search="looking")] == ["alpha-tester-korean"]
-    assert [q.id for q in catalog.quotes(source="test-book")] == ["alpha-tester-korean"]
+    assert [q.id for q in catalog.quotes(QuoteFilter(search="looking"))] == ["alpha-tester-korean"]
+    assert [q.id for q in catalog.quotes(QuoteFilter(sources=("test-book",)))] == [
+        "alpha-tester-korean"
+    ]
     with pytest.raises(NotFound):
-        catalog.quotes(source="no-such-source")
+        catalog.quotes(QuoteFilter(sources=("no-such-source",)))
 
 
 def test_speaker_resolution(catalog: Catalog) -> None:
-    (quote,) = catalog.quotes(person="beta")
+    (quote,) = catalog.quotes(QuoteFilter(people=("beta",)))
     assert quote.person == "beta-tester"
     assert quote.speaker == "Alpha Tester" and quote.speaker_id == "alpha-tester"
 
@@ -141,10 +149,14 @@ def test_a_limited_query_is_the_start_of_the_whole_one_and_counts_agree(limit: i
         whole = bundled.people(where)
         assert bundled.people(where, limit) == whole[:limit]
         assert bundled.count_people(where) == len(whole)
-    for filters in ({}, {"person": "thae"}, {"search": "north"}):
-        whole_quotes = bundled.quotes(**filters)
-        assert bundled.quotes(**filters, limit=limit) == whole_quotes[:limit]
-        assert bundled.count_quotes(**filters) == len(whole_quotes)
+    for chosen_quotes in (
+        QuoteFilter(),
+        QuoteFilter(people=("thae",)),
+        QuoteFilter(search="north"),
+    ):
+        whole_quotes = bundled.quotes(chosen_quotes)
+        assert bundled.quotes(chosen_quotes, limit=limit) == whole_quotes[:limit]
+        assert bundled.count_quotes(chosen_quotes) == len(whole_quotes)
     for period in (
         TimelineFilter(),
         TimelineFilter(YearFilter(since=2016)),
@@ -153,10 +165,14 @@ def test_a_limited_query_is_the_start_of_the_whole_one_and_counts_agree(limit: i
         events = bundled.timeline(period).entries
         assert bundled.timeline(period, limit=limit).entries == events[:limit]
         assert bundled.count_timeline(period) == len(events)
-    for chosen in ({}, {"kind": "news"}, {"person": "ri il gyu"}):
-        sources = bundled.sources_cited(**chosen)
-        assert bundled.sources_cited(**chosen, limit=limit) == sources[:limit]
-        assert bundled.count_sources(**chosen) == len(sources)
+    for chosen in (
+        SourceFilter(),
+        SourceFilter(kinds=("news",)),
+        SourceFilter(people=("ri il gyu",)),
+    ):
+        sources = bundled.sources_cited(chosen)
+        assert bundled.sources_cited(chosen, limit=limit) == sources[:limit]
+        assert bundled.count_sources(chosen) == len(sources)
 
 
 @pytest.mark.parametrize("text", ["north", "embassy", "korea", "defected 2016", "김"])

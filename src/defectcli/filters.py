@@ -14,6 +14,8 @@ __all__ = [
     "SORT_FIELDS",
     "SOURCE_KINDS",
     "PersonFilter",
+    "QuoteFilter",
+    "SourceFilter",
     "TimelineFilter",
     "YearFilter",
 ]
@@ -65,4 +67,22 @@ class TimelineFilter(NamedTuple):
     dates: YearFilter = YearFilter()
     people: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+
+class QuoteFilter(NamedTuple):
+    """Which quotations ``Catalog.quotes`` returns: said by (or filed under) any of
+    ``people``, printed by any of ``sources``, holding every word of ``search`` ("a
+    phrase" in double quotes as a phrase)."""
+
+    people: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    search: str | None = None
+
+
+class SourceFilter(NamedTuple):
+    """Which sources ``Catalog.sources_cited`` returns: cited by the profile of any of
+    ``people``, of any of ``kinds`` (``SOURCE_KINDS``)."""
+
+    people: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()

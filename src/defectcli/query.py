@@ -25,6 +25,8 @@ from .filters import (
     SEARCH_KINDS,
     SORT_FIELDS,
     PersonFilter,
+    QuoteFilter,
+    SourceFilter,
     TimelineFilter,
     YearFilter,
 )
@@ -326,7 +328,7 @@ class Catalog:
         from .results import Profile
 
         person = self.person(name)
-        quotes = tuple(self.quotes(person=person.id))
+        quotes = tuple(self.quotes(QuoteFilter(people=(person.id,))))
         related = tuple((link, self._name_of(link.person)) for link in person.related)
         cited = dict.fromkeys(person.cited_sources())
         for quote in quotes:
@@ -365,44 +367,36 @@ class Catalog:
 
     # --- quotes ---------------------------------------------------------------------------
 
-    def quotes(
-        self,
-        person: str | None = None,
-        search: str | None = None,
-        source: str | None = None,
-        limit: int | None = None,
-    ) -> list[Quote]:
-        """Quotations, filtered by who said them (or whom they are filed under), words in
-        them, and the source that prints them. ``search`` matches every word regardless of
-        case and accents; a phrase in double quotes matches as a phrase. The first
-        ``limit`` of them when it is given."""
+    def quotes(self, where: QuoteFilter | None = None, limit: int | None = None) -> list[Quote]:
+        """Quotations, in date order; the first ``limit`` of them when it is given.
+        ``search`` matches every word regardless of case and accents; a phrase in double
+        quotes matches as a phrase (``ValueError`` when there is nothing to search for)."""
         from .dataset.model import Quote, build
 
-        sql, params = _limited(*self._quotes_sql("doc", person, search, source), limit)
+        sql, params = _limited(*self._quotes_sql("doc", where or QuoteFilter()), limit)
         return [build(Quote, json.loads(doc)) for (doc,) in self._db.execute(sql, params)]
 
-    def count_quotes(
-        self, person: str | None = None, search: str | None = None, source: str | None = None
-    ) -> int:
-        """How many quotations ``quotes`` returns for the same filters."""
-        return self._count(*self._quotes_sql("rank", person, search, source))
+    def count_quotes(self, where: QuoteFilter | None = None) -> int:
+        """How many quotations ``quotes`` returns for the same filter."""
+        return self._count(*self._quotes_sql("rank", where or QuoteFilter()))
 
-    def _quotes_sql(
-        self, column: str, person: str | None, search: str | None, source: str | None
-    ) -> tuple[str, list[object]]:
+    def _quotes_sql(self, column: str, where: QuoteFilter) -> tuple[str, list[object]]:
         clauses: list[str] = []
         params: list[object] = []
-        if person is not None:
-            pid = person if self._is_id(person) else self.person(person).id
-            clauses.append("(person = ? OR speaker_id = ?)")
-            params += [pid, pid]
-        if source is not None:
-            self.source(source)  # an unknown source id is an error, not an empty list
-            clauses.append("source = ?")
-            params.append(source)
-        if search is not None:
+        if where.people:
+            ids = list(
+                dict.fromkeys(p if self._is_id(p) else self.person(p).id for p in where.people)
+            )
+            clauses.append(f"(person IN ({_marks(ids)}) OR speaker_id IN ({_marks(ids)}))")
+            params += [*ids, *ids]
+        if where.sources:
+            for source in where.sources:
+                self.source(source)  # an unknown source id is an error, not an empty list
+            clauses.append(f"source IN ({_marks(where.sources)})")
+            params += list(where.sources)
+        if where.search is not None:
             clauses.append("id IN (SELECT ref FROM search WHERE search MATCH ? AND kind = 'quote')")
-            params.append(fts_query(search))
+            params.append(fts_query(where.search))
         sql = f"SELECT {column} FROM quotes"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
@@ -534,20 +528,23 @@ class Catalog:
         return [self.source(i) for i in ids]
 
     def sources_cited(
-        self, person: str | None = None, kind: str | None = None, limit: int | None = None
+        self, where: SourceFilter | None = None, limit: int | None = None
     ) -> list[SourceEntry]:
-        """The bibliography with the records citing each source; ``person`` keeps the
-        sources one person's record cites, ``kind`` one kind of source (news, book...);
-        the first ``limit`` sources when it is given."""
+        """The bibliography with the records citing each source; the first ``limit``
+        sources when it is given."""
         from .dataset.model import Source, build
         from .results import CitedBy, SourceEntry
 
-        where, params = self._sources_where(person, kind)
-        sql, params = _limited(f"SELECT id, doc FROM sources{where} ORDER BY seq", params, limit)
+        chosen_where, params = self._sources_where(where or SourceFilter())
+        sql, params = _limited(
+            f"SELECT id, doc FROM sources{chosen_where} ORDER BY seq", params, limit
+        )
         sources = self._db.execute(sql, params).fetchall()
         # Every citation of the chosen sources in one query, in the index's order (one
         # query a source took 10,000 queries), each with its label stored beside it.
-        chosen = f"SELECT id FROM sources{where}" if limit is None else f"SELECT id FROM ({sql})"
+        chosen = (
+            f"SELECT id FROM sources{chosen_where}" if limit is None else f"SELECT id FROM ({sql})"
+        )
         cited: dict[str, list[CitedBy]] = {}
         for source_id, *by in self._db.execute(
             "SELECT source_id, record_kind, record_id, label FROM citations"
@@ -561,26 +558,27 @@ class Catalog:
             for source_id, doc in sources
         ]
 
-    def count_sources(self, person: str | None = None, kind: str | None = None) -> int:
-        """How many sources ``sources_cited`` returns for the same filters."""
-        where, params = self._sources_where(person, kind)
-        return self._count(f"SELECT id FROM sources{where}", params)
+    def count_sources(self, where: SourceFilter | None = None) -> int:
+        """How many sources ``sources_cited`` returns for the same filter."""
+        chosen_where, params = self._sources_where(where or SourceFilter())
+        return self._count(f"SELECT id FROM sources{chosen_where}", params)
 
-    def _sources_where(self, person: str | None, kind: str | None) -> tuple[str, list[object]]:
+    def _sources_where(self, where: SourceFilter) -> tuple[str, list[object]]:
         clauses: list[str] = []
         params: list[object] = []
-        if person is not None:
-            pid = self.person(person).id
-            # What their profile cites: their record, and the sources of the words they
+        if where.people:
+            ids = list(dict.fromkeys(self.person(p).id for p in where.people))
+            # What their profiles cite: their records, and the sources of the words they
             # said, also those filed under someone else (Thae quoted in Jo's record).
             clauses.append(
                 "(id IN (SELECT source_id FROM citations WHERE record_kind = 'person'"
-                " AND record_id = ?) OR id IN (SELECT source FROM quotes WHERE speaker_id = ?))"
+                f" AND record_id IN ({_marks(ids)})) OR id IN (SELECT source FROM quotes"
+                f" WHERE speaker_id IN ({_marks(ids)})))"
             )
-            params += [pid, pid]
-        if kind is not None:
-            clauses.append("kind = ?")
-            params.append(kind)
+            params += [*ids, *ids]
+        if where.kinds:
+            clauses.append(f"kind IN ({_marks(where.kinds)})")
+            params += list(where.kinds)
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
     # --- statistics, facets, timeline -------------------------------------------------------

@@ -9,7 +9,7 @@ import click
 
 from .. import completion
 from ..choices import SEARCH_KINDS
-from ..options import limit_option, not_blank, output_options
+from ..options import comma_values, limit_option, not_blank, output_options, trailing_name
 from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
@@ -20,41 +20,54 @@ if TYPE_CHECKING:
 @click.command("quotes", short_help=SHORT_HELP["quotes"])
 @click.option(
     "--person",
+    multiple=True,
     metavar="NAME",
     callback=not_blank,
     shell_complete=completion.person_ids,
-    help="Said by (or filed under) this person.",
+    help="Said by (or filed under) this person; repeat it for several. The last option may"
+    " be a name of several words without quotes.",
 )
 @click.option("--search", metavar="TEXT", help='Words in the quotation; "a phrase" in quotes.')
 @click.option(
     "--source",
+    multiple=True,
     metavar="ID",
     shell_complete=completion.source_ids,
-    help="Printed by this source (see defect sources).",
+    help="Printed by this source (see defect sources); repeat it or give a comma list.",
 )
+@click.argument("words", nargs=-1, metavar="", callback=not_blank)
 @output_options
 @limit_option
 @click.pass_obj
 def quotes_command(
-    state: State, person: str | None, search: str | None, source: str | None, out: Output
+    state: State,
+    person: tuple[str, ...],
+    search: str | None,
+    source: tuple[str, ...],
+    words: tuple[str, ...],
+    out: Output,
 ) -> None:
     """Quotations as cards: the words as printed, the speaker, where and when, the source.
 
     \b
     Examples:
-      defect quotes --person "Ryu Hyun Woo"
+      defect quotes --person Ryu Hyun Woo
+      defect quotes --person thae --person "Oh Hye Seon"
       defect quotes --search beggars
       defect quotes --search '"tie-wearing beggars"' --json
     """
     from ..render import emit
 
     catalog = state.catalog()
+    from ..filters import QuoteFilter
+
+    where = QuoteFilter(trailing_name(person, words, "--person"), comma_values(source), search)
     limit = out.query_limit
     try:
-        quotes = catalog.quotes(person=person, search=search, source=source, limit=limit)
+        quotes = catalog.quotes(where, limit)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    total = total_of(quotes, limit, lambda: catalog.count_quotes(person, search, source))
+    total = total_of(quotes, limit, lambda: catalog.count_quotes(where))
     emit.quotes(out, catalog.quote_set(quotes), total)
 
 

@@ -132,17 +132,34 @@ def timeline_command(
 @click.command("sources", short_help=SHORT_HELP["sources"])
 @click.option(
     "--person",
+    multiple=True,
     metavar="NAME",
     callback=not_blank,
     shell_complete=completion.person_ids,
     help="Only the sources of this person's profile (as show lists them): what their record"
-    " cites, and the sources of their quotations, also those filed under someone else.",
+    " cites, and the sources of their quotations, also those filed under someone else."
+    " Repeat it for several; the last may be a name of several words without quotes.",
 )
-@click.option("--kind", type=click.Choice(SOURCE_KINDS), help="Only one kind of source.")
+@click.option(
+    "--kind",
+    multiple=True,
+    metavar="KIND",
+    shell_complete=lambda ctx, param, incomplete: [
+        k for k in SOURCE_KINDS if k.startswith(incomplete)
+    ],
+    help="Only these kinds of source: " + ", ".join(SOURCE_KINDS) + ".",
+)
+@click.argument("words", nargs=-1, metavar="", callback=not_blank)
 @output_options
 @limit_option
 @click.pass_obj
-def sources_command(state: State, person: str | None, kind: str | None, out: Output) -> None:
+def sources_command(
+    state: State,
+    person: tuple[str, ...],
+    kind: tuple[str, ...],
+    words: tuple[str, ...],
+    out: Output,
+) -> None:
     """The bibliography: every source, and which records cite it.
 
     \b
@@ -154,10 +171,13 @@ def sources_command(state: State, person: str | None, kind: str | None, out: Out
     from ..render import emit
 
     catalog, limit = state.catalog(), out.query_limit
-    entries = catalog.sources_cited(person, kind, limit)
-    emit.sources(
-        out, entries, total_of(entries, limit, lambda: catalog.count_sources(person, kind))
+    from ..filters import SourceFilter
+
+    where = SourceFilter(
+        trailing_name(person, words, "--person"), choice_values(kind, SOURCE_KINDS, "--kind")
     )
+    entries = catalog.sources_cited(where, limit)
+    emit.sources(out, entries, total_of(entries, limit, lambda: catalog.count_sources(where)))
 
 
 @click.command("cite", short_help=SHORT_HELP["cite"])
