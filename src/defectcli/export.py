@@ -144,7 +144,19 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
             raise ExportError(f"{fmt} export writes {what}: give its path, not -.")
         from .render.context import standard_output
 
-        _text_writer(fmt)(catalog, standard_output())
+        stream = standard_output()
+        try:
+            _text_writer(fmt)(catalog, stream)
+        except sqlite3.DatabaseError as error:
+            # Part of the export may be out already: running it again would print it twice.
+            from .query import discard_damaged_index
+
+            if not discard_damaged_index(error):
+                raise
+            raise ExportError(
+                "the output is cut short: the index could not be read; it is discarded, so "
+                "the same command run again builds it anew."
+            ) from None
         return None
     if fmt not in (*STREAMED, "csv", "sqlite"):
         raise ValueError(f"unknown export format {fmt!r}")
@@ -170,6 +182,10 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
     except OSError as error:  # no permission in the folder, a full disk...
         raise ExportError(f"cannot write {output}: {_reason(error)}") from None
     except sqlite3.OperationalError as error:  # the same, as SQLite words it
+        from .query import raised_reading
+
+        if raised_reading(error):  # reading the index, not writing: a damaged index
+            raise
         raise ExportError(f"cannot write {output}: {error}") from None
     return target
 
