@@ -188,7 +188,10 @@ def _stamp(data_file: DataFile) -> Stamp:
 
     resource = data_file.resource
     if isinstance(resource, Path):
-        return _stamp_from(data_file.relative, os.stat(resource))
+        try:
+            return _stamp_from(data_file.relative, os.stat(resource))
+        except OSError:  # gone, or cannot be reached: reading it says why
+            return (data_file.relative, -1, -1, -1, -1, -1)
     # Not on a file system (a zip import): no timestamp to trust, the content decides.
     return (data_file.relative, -1, -1, -1, -1, -1)
 
@@ -293,7 +296,9 @@ def folder_fingerprint(root: str) -> str | None:
 
     This is the warm path's only cost that grows with the dataset: one stat a file,
     about 0.2 s of kernel time at 100,000 files here. None when a file vanished
-    mid-scan (the caller then lists the files the slow way).
+    mid-scan, or when something cannot be read or is not what a data file should be (a
+    link loop, no permission, a pipe named like a data file): the caller then lists the
+    files the slow way, which says what is wrong.
     """
     from array import array
     from operator import methodcaller
@@ -309,20 +314,25 @@ def folder_fingerprint(root: str) -> str | None:
     numbers = array("q")
     for folder in FOLDER_KINDS:
         path = os.path.join(root, folder)
+        flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
-            fd = os.open(path, os.O_RDONLY) if os.stat in os.supports_dir_fd else None
+            fd = os.open(path, flags) if os.stat in os.supports_dir_fd else None
         except (FileNotFoundError, NotADirectoryError):
             continue
+        except OSError:
+            return None
         try:
             names = sorted(filter(is_data, os.listdir(path if fd is None else fd)))
             found = _stat_numbers_split(fd, path, names)
-        except (FileNotFoundError, NotADirectoryError):
+        except OSError:
             return None
         finally:
             if fd is not None:
                 os.close(fd)
         if not all(map(stat.S_ISREG, found[::width])):
-            # A folder (or a device) named like a data file: not data, as in locate.
+            if not all(stat.S_ISREG(m) or stat.S_ISDIR(m) for m in found[::width]):
+                return None  # a pipe or a device named like a data file: locate says so
+            # A folder named like a data file: not data, as in locate.
             kept = [i for i, mode in enumerate(found[::width]) if stat.S_ISREG(mode)]
             names = [names[i] for i in kept]
             found = array("q", [n for i in kept for n in found[i * width : (i + 1) * width]])
@@ -340,11 +350,30 @@ def _is_racy(stamp: Stamp, built_ns: int) -> bool:
 
 def _digest(data_file: DataFile) -> str:
     import hashlib  # only for racily-clean files and builds: OpenSSL is slow to load
+    from pathlib import Path
 
+    resource = data_file.resource
     try:
-        return hashlib.sha256(data_file.resource.read_bytes()).hexdigest()
+        if isinstance(resource, Path):
+            data = _read_regular(str(resource))
+            return hashlib.sha256(data).hexdigest() if data is not None else ""
+        return hashlib.sha256(resource.read_bytes()).hexdigest()
     except OSError:  # cannot be read: the build reads it next and says why
         return ""
+
+
+def _read_regular(path: str) -> bytes | None:
+    """The bytes of the regular file at ``path``; None for anything else (opened without
+    waiting: a named pipe put in a data file's place would block forever)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    handle = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        with open(handle, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(handle)
 
 
 def _identity(root: str) -> str:
@@ -430,10 +459,10 @@ def _digest_at(root: str, relative: str) -> str | None:
     import hashlib
 
     try:
-        with open(_file_at(root, relative), "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
+        data = _read_regular(_file_at(root, relative))
     except OSError:
         return None
+    return hashlib.sha256(data).hexdigest() if data is not None else None
 
 
 def stored_stamp(db: sqlite3.Connection) -> dict[str, Any]:

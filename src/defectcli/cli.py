@@ -197,6 +197,14 @@ def main() -> NoReturn:
             # Not a bug: the output (a pipe's file, an export) could not be written whole.
             click.echo(f"Error: cannot write the output: {error.strerror}", err=True)
             sys.exit(ExitStatus.ERROR)
+        if isinstance(error, OSError):
+            # A file-system fault met outside the checks that name it (a folder that became
+            # unreadable meanwhile, an I/O error): the path and the system's reason.
+            from .render.text import clean
+
+            where = f"{clean(str(error.filename))}: " if error.filename else ""
+            click.echo(f"Error: {where}{error.strerror or error}", err=True)
+            sys.exit(ExitStatus.ERROR)
         sqlite3 = sys.modules.get("sqlite3")  # loaded if an index was read
         if sqlite3 is not None and isinstance(error, sqlite3.DatabaseError):
             # Damaged again once built again (or in memory): no rebuilding mends it.
