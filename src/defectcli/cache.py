@@ -501,6 +501,7 @@ def settle(path: str, current: str, root: str) -> None:
 def _copy_with_stamp(
     source: sqlite3.Connection, copy: sqlite3.Connection, stamp: dict[str, Any]
 ) -> None:
+    copy.execute("PRAGMA journal_mode = OFF")  # no journal file beside it: it is new
     source.backup(copy)
     copy.execute("UPDATE meta SET value = ? WHERE key = 'stamp'", (json.dumps(stamp),))
     copy.commit()
