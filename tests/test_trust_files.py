@@ -190,11 +190,14 @@ def theirs() -> Iterator[Path]:
         yield data
 
 
-def their_run(data: Path, args: list[str]) -> tuple[int, str, str]:
+def their_run(
+    data: Path, args: list[str], warm_up: list[str] | None = None
+) -> tuple[int, str, str]:
     env = {"DEFECT_CACHE_DIR": str(data.parent / "cache"), "HOME": str(data.parent)}
     if args[0] == "validate":
         return defect_as_other_user(["validate", str(data), *args[1:]], env)
-    return defect_as_other_user(["--data", str(data), *args], env)
+    warm = None if warm_up is None else ["--data", str(data), *warm_up]
+    return defect_as_other_user(["--data", str(data), *args], env, warm)
 
 
 @pytest.mark.parametrize("warm", [False, True], ids=["first-run", "index-built"])
@@ -256,3 +259,22 @@ class _no_hanging:
     def __exit__(self, *args: object) -> None:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, self.previous)
+
+
+def test_an_export_or_picture_into_a_folder_the_user_may_not_write(theirs: Path) -> None:
+    folder = theirs.parent / "roots"
+    folder.mkdir(mode=0o755)  # root's: the second user may read it, not write in it
+    rehearsal = theirs.parent / "rehearsal"
+    rehearsal.mkdir()
+    for args, name in (
+        (["export", "-f", "json", "-o"], "out.json"),
+        (["export", "-f", "sqlite", "-o"], "out.sqlite"),
+        (["export", "-f", "csv", "-o"], "tables"),
+        (["stats", "--export-svg"], "out.svg"),
+    ):
+        target = folder / name
+        refused(
+            their_run(theirs, [*args, str(target)], [*args, str(rehearsal / name)]),
+            f"Error: cannot write {target}: Permission denied",
+        )
+    assert list(folder.iterdir()) == []

@@ -95,11 +95,13 @@ def run_defect(args: list[str], env: dict[str, str] | None = None) -> tuple[int,
     return int(status or 0), out.getvalue(), err.getvalue()
 
 
-def defect_as_other_user(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
-    """``defect ARGS`` run by the second user (run once as this user first, so that every
-    module it needs is loaded)."""
+def defect_as_other_user(
+    args: list[str], env: dict[str, str], warm_up: list[str] | None = None
+) -> tuple[int, str, str]:
+    """``defect ARGS`` run by the second user (``warm_up``, by default ARGS, is run once as
+    this user first, so that every module it needs is loaded)."""
     load_everything()
-    run_defect(args, env)
+    run_defect(args if warm_up is None else warm_up, env)
     code, out, err = as_other_user(lambda: list(run_defect(args, env)))
     return int(code), str(out), str(err)
 
