@@ -290,13 +290,24 @@ def test_a_picture_in_a_missing_folder_is_refused_before_any_work(
     assert not target.parent.exists()
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
-def test_a_picture_that_cannot_be_written_is_an_error(invoke: Invoke) -> None:
+def test_a_picture_that_cannot_be_written_is_an_error(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Was "internal error" (exit 70) for any failure to save the picture.
-    result = invoke("stats", "--export-html", "/dev/full")
+    from defectcli import export
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "_write_text", full)
+    target = tmp_path / "out.html"
+    result = invoke("stats", "--export-html", str(target))
     assert result.exit_code == 1
-    assert "cannot write /dev/full: No space left on device" in result.stderr
+    assert f"cannot write {target}: No space left on device" in result.stderr
     assert "internal error" not in result.stderr
+    if Path("/dev/full").exists():  # a device is never replaced by a picture, even with --force
+        result = invoke("stats", "--export-html", "/dev/full", "--force")
+        assert result.exit_code == 1 and "/dev/full is not a regular file" in result.stderr
 
 
 def test_bibtex_writes_each_special_character_once_escaped(invoke: Invoke, mini_copy: Path) -> None:

@@ -13,6 +13,13 @@ How it is replaced: built in a temporary file beside the final one, then moved i
 ``os.replace``, which is atomic; a reader sees the old index or the new one, never half of one,
 and concurrent first runs each build and the last one wins. When the cache cannot be written,
 the index is built in memory and the command carries on.
+
+Whom it trusts: only the current user. The folder is made private (0700); a folder or index
+that another user owns, or that group or others may write, could hold a forged index (or
+let someone swap one in), so it is never used: one line on stderr says why, and the run
+works from memory. Every file written here is created new (``O_CREAT | O_EXCL |
+O_NOFOLLOW``, mode 0600, as ``mkstemp`` makes it) and moved into place; an index that is a
+symbolic link is never opened or written through.
 """
 
 from __future__ import annotations
@@ -21,8 +28,10 @@ import json
 import os
 import sqlite3
 import stat
+import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
@@ -48,6 +57,126 @@ def cache_dir() -> str:
     return os.path.join(base, "defectcli")
 
 
+# --- whom the cache trusts -----------------------------------------------------------------
+
+# What has been said on stderr (each reason once a run: a rebuild checks twice).
+_SAID: set[str] = set()
+
+
+def _why_not_ours(found: os.stat_result) -> str | None:
+    """Why a cache folder or file with this status cannot be trusted; None when it can:
+    the current user owns it and neither group nor others may write to it."""
+    if not hasattr(os, "geteuid"):  # no owners to compare (Windows): the folder's ACLs decide
+        return None
+    if found.st_uid != os.geteuid():
+        return f"it belongs to another user (uid {found.st_uid})"
+    if found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        mode = stat.S_IMODE(found.st_mode)
+        return f"group or others may write to it (mode {mode:04o})"
+    return None
+
+
+def _say(message: str) -> None:
+    """One line on stderr, once a run."""
+    if message in _SAID:
+        return
+    _SAID.add(message)
+    from .render.text import clean  # a path from the environment: escapes shown, not obeyed
+
+    with suppress(OSError, ValueError, AttributeError):  # no stderr: nowhere to say it
+        sys.stderr.write(f"Note: {clean(message)}\n")
+
+
+def _refuse(what: str, path: str, why: str) -> None:
+    _say(f"not using the {what} {path}: {why}; working from memory")
+
+
+def private_folder(folder: str, create: bool = False) -> bool:
+    """True when ``folder`` is a folder that only the current user can write to; with
+    ``create``, one that is not there yet is made, private (0700). A folder that another
+    user owns (or, as a symbolic link, planted) or that group or others may write to is
+    refused with one line on stderr; one that cannot be made or read, quietly."""
+    # Checked each time (two stat calls), never remembered: a long-lived caller of
+    # ``open_catalog`` sees a folder that changed hands.
+    why = _check_folder(folder, create)
+    if why:
+        _refuse("cache folder", folder, why)
+    return why is None
+
+
+def _check_folder(folder: str, create: bool) -> str | None:
+    """Why ``folder`` is not used: "" when it is not there or not usable (nothing to say),
+    a reason when it is not trusted; None when it is the user's alone."""
+    try:
+        try:
+            found = os.lstat(folder)
+        except FileNotFoundError:
+            if not create:
+                return ""
+            parent = os.path.dirname(folder)
+            if parent:
+                os.makedirs(parent, exist_ok=True)
+            with suppress(FileExistsError):  # made meanwhile (by whom is checked below)
+                os.mkdir(folder, 0o700)
+            found = os.lstat(folder)
+        if stat.S_ISLNK(found.st_mode):
+            # ~/.cache/defectcli may be a link of the user's own to another disk; a link
+            # someone else planted would send the index where they choose.
+            if hasattr(os, "geteuid") and found.st_uid != os.geteuid():
+                return "it is a symbolic link made by another user"
+            found = os.stat(folder)
+    except OSError:  # not a folder on the way, no permission, a loop: not usable
+        return ""
+    if not stat.S_ISDIR(found.st_mode):
+        return ""
+    return _why_not_ours(found)
+
+
+def _usable_index(path: str) -> bool:
+    """True when the index at ``path`` is there and may be opened: a regular file (not a
+    link) of the current user's, that neither group nor others may write to, in a private
+    folder. An index that is there but not trusted is refused with one line on stderr."""
+    if not private_folder(os.path.dirname(path)):
+        return False
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return False
+    why = _why_not_index(found)
+    if why:
+        _refuse("index", path, why)
+    return why is None
+
+
+def _why_not_index(found: os.stat_result) -> str | None:
+    if stat.S_ISLNK(found.st_mode):
+        return "it is a symbolic link"
+    if not stat.S_ISREG(found.st_mode):
+        return "it is not a regular file"
+    return _why_not_ours(found)
+
+
+def _replaceable(path: str) -> bool:
+    """True when nothing is at ``path``, or an index we may replace; else said once."""
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    why = _why_not_index(found)
+    if why:
+        _refuse("index", path, why)
+    return why is None
+
+
+def _create_new(path: str) -> int:
+    """A new, empty file of the current user's alone at ``path``: never one that was
+    there, never through a symbolic link (the descriptor is returned)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    return os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
+
+
 # A file's path inside the dataset, then its mode, size, modification and change times
 # (nanoseconds) and inode.
 Stamp = tuple[str, int, int, int, int, int]
@@ -59,7 +188,10 @@ def _stamp(data_file: DataFile) -> Stamp:
 
     resource = data_file.resource
     if isinstance(resource, Path):
-        return _stamp_from(data_file.relative, os.stat(resource))
+        try:
+            return _stamp_from(data_file.relative, os.stat(resource))
+        except OSError:  # gone, or cannot be reached: reading it says why
+            return (data_file.relative, -1, -1, -1, -1, -1)
     # Not on a file system (a zip import): no timestamp to trust, the content decides.
     return (data_file.relative, -1, -1, -1, -1, -1)
 
@@ -164,7 +296,9 @@ def folder_fingerprint(root: str) -> str | None:
 
     This is the warm path's only cost that grows with the dataset: one stat a file,
     about 0.2 s of kernel time at 100,000 files here. None when a file vanished
-    mid-scan (the caller then lists the files the slow way).
+    mid-scan, or when something cannot be read or is not what a data file should be (a
+    link loop, no permission, a pipe named like a data file): the caller then lists the
+    files the slow way, which says what is wrong.
     """
     from array import array
     from operator import methodcaller
@@ -180,20 +314,25 @@ def folder_fingerprint(root: str) -> str | None:
     numbers = array("q")
     for folder in FOLDER_KINDS:
         path = os.path.join(root, folder)
+        flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
-            fd = os.open(path, os.O_RDONLY) if os.stat in os.supports_dir_fd else None
+            fd = os.open(path, flags) if os.stat in os.supports_dir_fd else None
         except (FileNotFoundError, NotADirectoryError):
             continue
+        except OSError:
+            return None
         try:
             names = sorted(filter(is_data, os.listdir(path if fd is None else fd)))
             found = _stat_numbers_split(fd, path, names)
-        except (FileNotFoundError, NotADirectoryError):
+        except OSError:
             return None
         finally:
             if fd is not None:
                 os.close(fd)
         if not all(map(stat.S_ISREG, found[::width])):
-            # A folder (or a device) named like a data file: not data, as in locate.
+            if not all(stat.S_ISREG(m) or stat.S_ISDIR(m) for m in found[::width]):
+                return None  # a pipe or a device named like a data file: locate says so
+            # A folder named like a data file: not data, as in locate.
             kept = [i for i, mode in enumerate(found[::width]) if stat.S_ISREG(mode)]
             names = [names[i] for i in kept]
             found = array("q", [n for i in kept for n in found[i * width : (i + 1) * width]])
@@ -211,8 +350,30 @@ def _is_racy(stamp: Stamp, built_ns: int) -> bool:
 
 def _digest(data_file: DataFile) -> str:
     import hashlib  # only for racily-clean files and builds: OpenSSL is slow to load
+    from pathlib import Path
 
-    return hashlib.sha256(data_file.resource.read_bytes()).hexdigest()
+    resource = data_file.resource
+    try:
+        if isinstance(resource, Path):
+            data = _read_regular(str(resource))
+            return hashlib.sha256(data).hexdigest() if data is not None else ""
+        return hashlib.sha256(resource.read_bytes()).hexdigest()
+    except OSError:  # cannot be read: the build reads it next and says why
+        return ""
+
+
+def _read_regular(path: str) -> bytes | None:
+    """The bytes of the regular file at ``path``; None for anything else (opened without
+    waiting: a named pipe put in a data file's place would block forever)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    handle = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        with open(handle, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(handle)
 
 
 def _identity(root: str) -> str:
@@ -237,13 +398,15 @@ def _meta_key() -> dict[str, Any]:
 
 
 def open_fresh(path: str, current: str, root: str) -> sqlite3.Connection | None:
-    """The index at ``path`` if it is whole and matches the files whose fingerprint is
-    ``current`` (inside ``root``, where racily-clean files are read again); else None."""
-    if not os.path.isfile(path):
+    """The index at ``path`` if it is whole, trusted (``_usable_index``) and matches the
+    files whose fingerprint is ``current`` (inside ``root``, where racily-clean files are
+    read again); else None."""
+    if not _usable_index(path):
         return None
     try:
         db = _open_read_only(path)
-    except sqlite3.Error:
+    except sqlite3.Error as error:
+        damaged(path, error)
         return None
     try:
         row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
@@ -256,10 +419,21 @@ def open_fresh(path: str, current: str, root: str) -> sqlite3.Connection | None:
         if stored["racy"]:
             settle(path, current, root)
         return db
-    except (sqlite3.Error, ValueError, KeyError, TypeError):
-        # A truncated or corrupted file, or one from another version: rebuild it.
+    except (sqlite3.Error, ValueError, KeyError, TypeError) as error:
+        # A truncated or corrupted file: rebuilt. (One of another version is simply stale.)
         db.close()
+        damaged(path, error)
         return None
+
+
+def damaged(path: str, error: BaseException) -> None:
+    """Say (once) that the index at ``path`` could not be read and is discarded; remove it,
+    so that this run or the next builds it again."""
+    reason = str(error) or type(error).__name__
+    _say(f"the index {path} could not be read ({reason}); building it again")
+    if _replaceable(path):
+        with suppress(OSError):
+            remove_file(path)
 
 
 def _open_read_only(path: str) -> sqlite3.Connection:
@@ -285,10 +459,10 @@ def _digest_at(root: str, relative: str) -> str | None:
     import hashlib
 
     try:
-        with open(_file_at(root, relative), "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
+        data = _read_regular(_file_at(root, relative))
     except OSError:
         return None
+    return hashlib.sha256(data).hexdigest() if data is not None else None
 
 
 def stored_stamp(db: sqlite3.Connection) -> dict[str, Any]:
@@ -301,9 +475,13 @@ def stored_stamp(db: sqlite3.Connection) -> dict[str, Any]:
 def settle(path: str, current: str, root: str) -> None:
     """Once racily-clean files have been verified by content and enough time has passed,
     stop treating them as racy, so later runs trust the timestamps again (what git does
-    when it rewrites its index). Best effort: a read-only cache stays as it is."""
+    when it rewrites its index). The index is copied into a new file with the new stamp and
+    moved into place, as a build is (never written where it stands). Best effort: a
+    read-only cache stays as it is."""
+    from contextlib import closing
+
     try:
-        with sqlite3.connect(path) as db:
+        with closing(_open_read_only(path)) as db:
             row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
             stored = json.loads(row[0])
             now = time.time_ns()
@@ -315,9 +493,18 @@ def settle(path: str, current: str, root: str) -> None:
             if not _same_files(stored, current, root):
                 return
             stored["racy"] = {}
-            db.execute("UPDATE meta SET value = ? WHERE key = 'stamp'", (json.dumps(stored),))
+            _write_new(path, lambda copy: _copy_with_stamp(db, copy, stored))
     except (sqlite3.Error, OSError, ValueError, TypeError, KeyError):
         return
+
+
+def _copy_with_stamp(
+    source: sqlite3.Connection, copy: sqlite3.Connection, stamp: dict[str, Any]
+) -> None:
+    copy.execute("PRAGMA journal_mode = OFF")  # no journal file beside it: it is new
+    source.backup(copy)
+    copy.execute("UPDATE meta SET value = ? WHERE key = 'stamp'", (json.dumps(stamp),))
+    copy.commit()
 
 
 def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
@@ -358,11 +545,13 @@ def _remove_stale_temporaries(folder: str, age_s: float = 86_400) -> None:
     a day ago: never used, since only a finished build is moved into place; removed here."""
     now = time.time()
     with os.scandir(folder) as scan:
-        leftovers = [e.path for e in scan if e.name.startswith(".index-") and ".tmp" in e.name]
+        leftovers = [e for e in scan if e.name.startswith(".index-") and ".tmp" in e.name]
     for leftover in leftovers:
         try:
-            if now - os.stat(leftover).st_mtime > age_s:
-                os.unlink(leftover)
+            found = leftover.stat(follow_symlinks=False)  # a link is removed, not followed
+            mine = not hasattr(os, "geteuid") or found.st_uid == os.geteuid()
+            if now - found.st_mtime > age_s and mine:
+                os.unlink(leftover.path)
         except OSError:
             continue
 
@@ -375,8 +564,6 @@ def database_file(db: sqlite3.Connection) -> str | None:
 
 def remove_file(path: str) -> None:
     """Remove ``path`` if it is there."""
-    from contextlib import suppress
-
     with suppress(FileNotFoundError):
         os.unlink(path)
 
@@ -390,34 +577,56 @@ BUILD_PRAGMAS = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cac
 def build_file(
     path: str, stamp: dict[str, Any], fill: Callable[[sqlite3.Connection], None]
 ) -> sqlite3.Connection | None:
-    """Build the index into ``path`` atomically; None when the cache cannot be written."""
-    import tempfile
+    """Build the index into ``path`` atomically; None when the cache cannot be written (or
+    is not trusted: ``private_folder``)."""
 
-    try:
-        folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
-        _remove_stale_temporaries(folder)
-        handle, temp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=folder)
-        os.close(handle)
-    except OSError:
-        return None
-    try:
-        db = sqlite3.connect(temp)
+    def build(db: sqlite3.Connection) -> None:
         db.executescript(BUILD_PRAGMAS)
         fill(db)
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.execute("INSERT INTO meta VALUES ('stamp', ?)", (json.dumps(stamp),))
         db.commit()
-        db.close()
-        os.replace(temp, path)
+
+    try:
+        folder = os.path.dirname(path)
+        if not private_folder(folder, create=True) or not _replaceable(path):
+            return None
+        _remove_stale_temporaries(folder)
+        _write_new(path, build, apart=True)
     except (OSError, sqlite3.Error):
-        remove_file(temp)
         return None
-    except BaseException:
-        # Interrupted (Ctrl-C) or failed: never leave a half-built file behind.
-        remove_file(temp)
-        raise
     try:
         return _open_read_only(path)
     except sqlite3.Error:
         return None
+
+
+def _write_new(path: str, write: Callable[[sqlite3.Connection], None], apart: bool = False) -> None:
+    """Write a database with ``write`` into a new file beside ``path`` (created by
+    ``mkstemp``: ``O_CREAT | O_EXCL | O_NOFOLLOW``, mode 0600), then move it into place.
+    With ``apart``, the file a build may fill in another process (``TEMP.late``, see
+    ``index``) is created new the same way first. Nothing is left behind on any failure."""
+    import tempfile
+
+    handle, temp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=os.path.dirname(path))
+    extra: list[str] = []
+    try:
+        if apart:
+            os.close(_create_new(f"{temp}.late"))
+            extra.append(f"{temp}.late")
+        db = sqlite3.connect(temp)
+        try:
+            write(db)
+        finally:
+            db.close()
+        if not os.path.samestat(os.fstat(handle), os.lstat(temp)):
+            raise OSError(f"{temp} was replaced while it was written")
+        os.replace(temp, path)
+    except BaseException:
+        # Failed, or interrupted (Ctrl-C): never leave a half-built file behind.
+        remove_file(temp)
+        raise
+    finally:
+        os.close(handle)
+        for name in extra:
+            remove_file(name)

@@ -174,7 +174,14 @@ def cli(ctx: click.Context, data: str | None) -> None:
 def main() -> NoReturn:
     """Entry point of the ``defect`` console script."""
     try:
-        cli.main(prog_name="defect", standalone_mode=False)
+        try:
+            cli.main(prog_name="defect", standalone_mode=False)
+        except Exception as error:
+            if not _discarded_a_damaged_index(error):
+                raise
+            # The index was damaged and is gone (one line on stderr said so): once more, on
+            # one built again. Nothing was printed yet: results are printed once all is read.
+            cli.main(prog_name="defect", standalone_mode=False)
     except click.exceptions.Abort:
         # Ctrl-C: Click has already ended the line on stderr.
         sys.exit(ExitStatus.INTERRUPTED)
@@ -190,6 +197,19 @@ def main() -> NoReturn:
             # Not a bug: the output (a pipe's file, an export) could not be written whole.
             click.echo(f"Error: cannot write the output: {error.strerror}", err=True)
             sys.exit(ExitStatus.ERROR)
+        if isinstance(error, OSError):
+            # A file-system fault met outside the checks that name it (a folder that became
+            # unreadable meanwhile, an I/O error): the path and the system's reason.
+            from .render.text import clean
+
+            where = f"{clean(str(error.filename))}: " if error.filename else ""
+            click.echo(f"Error: {where}{error.strerror or error}", err=True)
+            sys.exit(ExitStatus.ERROR)
+        sqlite3 = sys.modules.get("sqlite3")  # loaded if an index was read
+        if sqlite3 is not None and isinstance(error, sqlite3.DatabaseError):
+            # Damaged again once built again (or in memory): no rebuilding mends it.
+            click.echo(f"Error: the dataset's index cannot be read: {error}", err=True)
+            sys.exit(ExitStatus.ERROR)
         if os.environ.get("DEFECT_DEBUG"):
             raise
         click.echo(
@@ -199,6 +219,12 @@ def main() -> NoReturn:
         )
         sys.exit(ExitStatus.INTERNAL)
     sys.exit(ExitStatus.OK)
+
+
+def _discarded_a_damaged_index(error: Exception) -> bool:
+    """Whether ``error`` came from an index read from the cache, now discarded."""
+    query = sys.modules.get("defectcli.query")  # not loaded: no index was read
+    return query is not None and bool(query.discard_damaged_index(error))
 
 
 def _quiet_broken_pipe() -> NoReturn:

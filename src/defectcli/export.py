@@ -12,8 +12,13 @@
 - ``sqlite``: the same tables in an SQLite database that ``sqlite3`` and datasette open as
   they are (lists as JSON text).
 
-Every file is written beside its target under a temporary name and moved into place, so a
-reader never sees half an export; nothing is overwritten without ``force``.
+Every file is written beside its target, through the descriptor of a file created new for
+it (or inside a folder only the user can enter, for SQLite and CSV), and moved into place,
+so a reader never sees half an export and no one can swap in a file of their own meanwhile.
+Nothing is replaced without ``force``: then an existing file or folder keeps its permission
+bits, and a symbolic link is replaced as the link it is (what it points to is never written
+through). A killed export leaves ``.defect-export-*.partial``, which the next export into the
+same folder removes once it is a day old.
 """
 
 from __future__ import annotations
@@ -22,8 +27,11 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -136,40 +144,48 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
             raise ExportError(f"{fmt} export writes {what}: give its path, not -.")
         from .render.context import standard_output
 
-        _text_writer(fmt)(catalog, standard_output())
+        stream = standard_output()
+        try:
+            _text_writer(fmt)(catalog, stream)
+        except sqlite3.DatabaseError as error:
+            # Part of the export may be out already: running it again would print it twice.
+            from .query import discard_damaged_index
+
+            if not discard_damaged_index(error):
+                raise
+            raise ExportError(
+                "the output is cut short: the index could not be read; it is discarded, so "
+                "the same command run again builds it anew."
+            ) from None
         return None
+    if fmt not in (*STREAMED, "csv", "sqlite"):
+        raise ValueError(f"unknown export format {fmt!r}")
     target = Path(output)
-    if target.exists() and not (target.is_file() or target.is_dir()):
-        # A device, a pipe, a socket: the export would take its name and replace it (as
-        # root, /dev/full or /dev/stdout itself), even with --force never what was meant.
-        raise ExportError(
-            f"{output} is not a regular file or folder; export writes only files and folders."
-        )
-    if target.exists() and not force:
-        raise ExportError(f"{output} already exists; add --force to replace it.")
-    if target.exists() and target.is_dir() != (fmt == "csv"):
-        kind = "a folder" if target.is_dir() else "a file"
-        raise ExportError(
-            f"{output} is {kind}; {fmt} export writes a {'folder' if fmt == 'csv' else 'file'}."
-        )
+    found = check_target(output, force, folder=fmt == "csv", what=f"{fmt} export")
     parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise ExportError(f"no such folder: {parent}")
     try:
-        if fmt == "csv" and target.is_dir():
-            _check_replaceable(target, output, {f"{name}.csv" for name in tables(catalog)})
+        if not parent.is_dir():
+            raise ExportError(f"no such folder: {parent}")
+        remove_stale_partials(parent)
+        mode = _mode_for(found, folder=fmt == "csv")
         if fmt == "csv":
-            _write_folder(target, lambda folder: _csv_folder(catalog, folder))
+            old = found is not None and stat.S_ISDIR(found.st_mode)
+            if old:
+                _check_replaceable(target, output, {f"{name}.csv" for name in tables(catalog)})
+            modes = _file_modes(target) if old else {}
+            _write_folder(target, mode, lambda folder: _csv_folder(catalog, folder, modes))
         elif fmt == "sqlite":
-            _write_file(target, lambda path: _sqlite(catalog, path))
-        elif fmt in STREAMED:
-            write = _text_writer(fmt)
-            _write_file(target, lambda path: _text_file(path, lambda h: write(catalog, h)))
+            _write_database(target, mode, lambda path: _sqlite(catalog, path))
         else:
-            raise ValueError(f"unknown export format {fmt!r}")
+            write = _text_writer(fmt)
+            _write_text(target, mode, lambda handle: write(catalog, handle))
     except OSError as error:  # no permission in the folder, a full disk...
-        raise ExportError(f"cannot write {output}: {error.strerror}") from None
+        raise ExportError(f"cannot write {output}: {_reason(error)}") from None
     except sqlite3.OperationalError as error:  # the same, as SQLite words it
+        from .query import raised_reading
+
+        if raised_reading(error):  # reading the index, not writing: a damaged index
+            raise
         raise ExportError(f"cannot write {output}: {error}") from None
     return target
 
@@ -179,27 +195,174 @@ def _text_writer(fmt: str) -> Callable[[Catalog, TextIO], None]:
     return _write_json if fmt == "json" else _write_ndjson
 
 
-def _text_file(path: Path, write: Callable[[TextIO], None]) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        write(handle)
-
-
 def _write_ndjson(catalog: Catalog, handle: TextIO) -> None:
     for line in _ndjson_lines(catalog.dataset_sections()):
         handle.write(line + "\n")
 
 
-def _write_file(target: Path, write: Callable[[Path], object]) -> None:
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    os.close(handle)
-    temp = Path(name)
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def check_target(
+    output: str, force: bool, *, folder: bool = False, what: str = "export"
+) -> os.stat_result | None:
+    """What is at ``output`` now (``os.lstat``: a link, not what it points to), or None;
+    ``ExportError`` when it may not be replaced: anything without ``force``; a device, a
+    pipe or a socket (or a link to one, such as /dev/stdout) even with it; a folder where a
+    file is written, or a file where a folder is."""
     try:
-        temp.unlink()  # sqlite3 wants to create the file itself
-        write(temp)
-        os.replace(temp, target)
+        found = os.lstat(output)
+    except FileNotFoundError:
+        return None
+    except OSError as error:  # a name too long, a folder on the way that cannot be read...
+        raise ExportError(f"cannot write {output}: {_reason(error)}") from None
+    link = stat.S_ISLNK(found.st_mode)
+    try:
+        pointed: os.stat_result | None = os.stat(output) if link else found
+    except OSError:
+        pointed = None  # a dangling link, or a loop: replaced as the link it is
+    if pointed is not None and not (stat.S_ISREG(pointed.st_mode) or stat.S_ISDIR(pointed.st_mode)):
+        # A device, a pipe, a socket: the export would take its name and replace it (as
+        # root, /dev/full or /dev/stdout itself), even with --force never what was meant.
+        kinds = "file or folder" if what.endswith("export") else "file"
+        raise ExportError(f"{output} is not a regular {kinds}; {what} writes only {kinds}s.")
+    if not force:
+        raise ExportError(f"{output} already exists; add --force to replace it.")
+    if not link and stat.S_ISDIR(found.st_mode) != folder:
+        kind = "a folder" if stat.S_ISDIR(found.st_mode) else "a file"
+        raise ExportError(f"{output} is {kind}; {what} writes a {'folder' if folder else 'file'}.")
+    return found
+
+
+def _mode_for(found: os.stat_result | None, folder: bool) -> int:
+    """The permission bits of what replaces ``found``: its own (a link has none of its own
+    that mean anything), else those of any new file or folder under the umask."""
+    if found is not None and not stat.S_ISLNK(found.st_mode):
+        return stat.S_IMODE(found.st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return (0o777 if folder else 0o666) & ~umask
+
+
+def _file_modes(folder: Path) -> dict[str, int]:
+    """The permission bits of an earlier CSV export's files, kept by the new ones."""
+    modes: dict[str, int] = {}
+    with os.scandir(folder) as scan:
+        for entry in scan:
+            found = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(found.st_mode):
+                modes[entry.name] = stat.S_IMODE(found.st_mode)
+    return modes
+
+
+# Partial files: an export being written, or what a killed one (SIGKILL, a power cut) left.
+PARTIAL_PREFIX = ".defect-export-"
+PARTIAL_SUFFIX = ".partial"
+PARTIAL_MAX_AGE_S = 86_400
+
+
+def remove_stale_partials(folder: Path, age_s: float = PARTIAL_MAX_AGE_S) -> None:
+    """Remove the user's ``.defect-export-*.partial`` files and folders in ``folder`` that
+    are older than ``age_s`` (a day): never finished, never used. Links are removed, never
+    followed; another user's partial files are theirs to clean. Best effort."""
+    now = time.time()
+    try:
+        with os.scandir(folder) as scan:
+            names = [
+                e.name
+                for e in scan
+                if e.name.startswith(PARTIAL_PREFIX) and e.name.endswith(PARTIAL_SUFFIX)
+            ]
+    except OSError:
+        return
+    for name in names:
+        path = folder / name
+        try:
+            found = os.lstat(path)
+            mine = not hasattr(os, "geteuid") or found.st_uid == os.geteuid()
+            if not mine or now - found.st_mtime <= age_s:
+                continue
+            if stat.S_ISDIR(found.st_mode):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        except OSError:
+            continue
+
+
+def _create_new(path: str, mode: int) -> int:
+    """A new file at ``path`` (never one that was there, never through a link), with
+    exactly ``mode`` once made; its descriptor."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    handle = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        _chmod(handle, path, mode)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        os.close(handle)
         raise
+    return handle
+
+
+def _chmod(handle: int, path: str, mode: int) -> None:
+    if os.chmod in os.supports_fd:
+        os.chmod(handle, mode)
+    else:  # pragma: no cover - Windows: by name, the file is ours and new
+        os.chmod(path, mode)
+
+
+def _publish(handle: int, written: str, target: Path) -> None:
+    """Move the file ``written`` (open as ``handle``) onto ``target``, after making sure it
+    is still the file this process wrote."""
+    if not os.path.samestat(os.fstat(handle), os.lstat(written)):
+        raise OSError(f"{written} was replaced while it was written")
+    os.replace(written, target)
+
+
+def _write_text(target: Path, mode: int, write: Callable[[TextIO], object]) -> None:
+    """A text file written through the descriptor ``mkstemp`` returned (a new file, made
+    with ``O_EXCL``), beside ``target``, then moved onto it."""
+    handle, temp = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            write(stream)
+            stream.flush()
+            _chmod(stream.fileno(), temp, mode)
+            _publish(stream.fileno(), temp, target)
+    except BaseException:
+        remove_file(temp)
+        raise
+
+
+def write_text_file(path: str, text: str) -> None:
+    """``text`` as the file ``path``, written and replaced as an export is (for pictures:
+    ``--export-svg``, ``--export-html``); ``check_target`` says first whether it may be."""
+    target = Path(path)
+    found = None
+    with suppress(FileNotFoundError):
+        found = os.lstat(target)
+    _write_text(target, _mode_for(found, folder=False), lambda stream: stream.write(text))
+
+
+def _write_database(target: Path, mode: int, write: Callable[[Path], object]) -> None:
+    """An SQLite file, which SQLite opens by its name: made new inside a folder only this
+    user can enter (so no one can swap it), then moved onto ``target``."""
+    private = tempfile.mkdtemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=target.parent)
+    try:
+        inner = os.path.join(private, "export.sqlite")
+        handle = _create_new(inner, mode)
+        try:
+            write(Path(inner))
+            _publish(handle, inner, target)
+        finally:
+            os.close(handle)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+def remove_file(path: str) -> None:
+    with suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def _check_replaceable(folder: Path, output: str, written: set[str]) -> None:
@@ -221,23 +384,29 @@ def _check_replaceable(folder: Path, output: str, written: set[str]) -> None:
         )
 
 
-def _write_folder(target: Path, write: Callable[[Path], object]) -> None:
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent or "."))
-    # mkdtemp makes the folder private (0700); an export is shared as any new folder is.
-    umask = os.umask(0)
-    os.umask(umask)
-    temp.chmod(0o777 & ~umask)
+def _write_folder(target: Path, mode: int, write: Callable[[Path], object]) -> None:
+    """A folder of files, written while it is private (0700, as ``mkdtemp`` makes it) and
+    given ``mode`` once whole, then moved onto ``target``; what was there (an earlier
+    export, or a link) is moved aside under a partial name first and removed."""
+    parent = target.parent
+    temp = Path(tempfile.mkdtemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=parent))
     try:
         write(temp)
-        if target.exists():
-            # A name of our own for the folder being replaced, never one the user made:
-            # reserved by making it, then freed for the move (Windows cannot move a folder
-            # onto an empty one).
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        os.chmod(temp, mode)
+        if os.path.lexists(target):
+            # A name of our own for what is being replaced, never one the user made:
+            # reserved by making it, then freed for the move (a folder cannot be moved onto
+            # a link, nor, on Windows, onto an empty folder).
+            old = Path(
+                tempfile.mkdtemp(prefix=PARTIAL_PREFIX, suffix=f".old{PARTIAL_SUFFIX}", dir=parent)
+            )
             old.rmdir()
             os.replace(target, old)
             os.replace(temp, target)
-            shutil.rmtree(old, ignore_errors=True)
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                remove_file(str(old))
         else:
             os.replace(temp, target)
     except BaseException:
@@ -245,11 +414,17 @@ def _write_folder(target: Path, write: Callable[[Path], object]) -> None:
         raise
 
 
-def _csv_folder(catalog: Catalog, folder: Path) -> None:
+def _csv_folder(catalog: Catalog, folder: Path, modes: Mapping[str, int]) -> None:
+    """The tables as CSV files in ``folder``, each made new (``O_EXCL``), with the
+    permission bits of the earlier export's file of its name, or a new file's."""
     from .render.formats import to_csv
 
+    default = _mode_for(None, folder=False)
     for name, (columns, rows) in tables(catalog).items():
-        (folder / f"{name}.csv").write_text(to_csv(rows(), columns), encoding="utf-8")
+        file = f"{name}.csv"
+        handle = _create_new(str(folder / file), modes.get(file, default))
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(to_csv(rows(), columns))
 
 
 def _sqlite(catalog: Catalog, path: Path) -> None:

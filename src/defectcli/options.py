@@ -31,12 +31,14 @@ def output_options(func: F) -> F:
         color: str,
         export_svg: str | None,
         export_html: str | None,
+        force: bool,
         **kwargs: Any,
     ) -> Any:
         from .render.context import Output
 
         if as_json and fmt not in (None, "json"):
             raise click.UsageError(f"--json and --format {fmt} ask for different formats; use one.")
+        _check_pictures(export_svg, export_html, force)
         out = Output.create(
             "json" if as_json else fmt, color, export_svg=export_svg, export_html=export_html
         )
@@ -74,8 +76,24 @@ def output_options(func: F) -> F:
             callback=_in_a_folder,
             help="Also save the terminal view as an HTML page.",
         ),
+        click.option(
+            "--force",
+            is_flag=True,
+            help="Replace the --export-svg or --export-html file if it exists.",
+        ),
     ]
     return cast(F, _with_options(wrapper, options))
+
+
+def _check_pictures(svg: str | None, html: str | None, force: bool) -> None:
+    """A picture replaces an existing file only with --force (and never a device or a
+    pipe), as ``export`` does: said before any work is done."""
+    if svg or html:
+        from .export import check_target
+
+        for path in (svg, html):
+            if path:
+                check_target(path, force, what=f"--export-{'svg' if path == svg else 'html'}")
 
 
 def _in_a_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

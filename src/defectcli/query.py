@@ -885,7 +885,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     if cache and not os.environ.get("DEFECT_NO_CACHE"):
         target, root, db = _fresh_index(path)
         if db is not None:
-            return Catalog(db)
+            return Catalog(_from_disk(db))
         files, db = _fresh_by_listing(path, target, root)
         if db is None:
             from .index import build_index_from_records
@@ -901,7 +901,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
                 )
                 if db is None:  # the cache cannot be written: carry on in memory
                     return in_memory(records, stage)
-        return Catalog(db)
+        return Catalog(_from_disk(db))
     from .progress import building
 
     files = find_data_files(path)
@@ -922,7 +922,7 @@ def fresh_catalog(path: str | Path | None = None) -> Catalog | None:
             _, db = _fresh_by_listing(path, target, root)
         except DataError:  # no such dataset: the full check says so
             return None
-    return Catalog(db) if db is not None else None
+    return Catalog(_from_disk(db)) if db is not None else None
 
 
 def dataset_key(path: str | Path | None) -> tuple[str | None, str, str]:
@@ -973,3 +973,54 @@ def _fresh_by_listing(
         # one stat a file (0.5 s at 100,000 files); the build takes its own.
         return files, None
     return files, disk.open_fresh(target, disk.fingerprint([disk.stamp_of(f) for f in files]), root)
+
+
+# --- a damaged index ------------------------------------------------------------------------
+
+# The index files this process has opened from the cache: what a damaged index is among.
+_OPENED: list[str] = []
+
+
+def _from_disk(db: sqlite3.Connection) -> sqlite3.Connection:
+    """``db``, an index opened from the cache, remembered (``discard_damaged_index``)."""
+    from .cache import database_file
+
+    file = database_file(db)
+    if file is not None and file not in _OPENED:
+        _OPENED.append(file)
+    return db
+
+
+def discard_damaged_index(error: BaseException) -> bool:
+    """Whether ``error`` came from reading an index opened from the cache (any SQLite
+    database error: a damaged page, a dropped table; or a stored value that cannot be
+    decoded, raised in this module): then that index is removed, with one line on stderr,
+    so that the command can run once more on an index built again. False otherwise."""
+    if not _OPENED:
+        return False
+    if not isinstance(error, sqlite3.DatabaseError) and not _raised_here(error):
+        return False
+    from .cache import damaged
+
+    for file in _OPENED:
+        damaged(file, error)
+    _OPENED.clear()
+    return True
+
+
+def _raised_here(error: BaseException) -> bool:
+    """Whether ``error`` is one a stored value that cannot be decoded raises, raised while
+    this module was running (reading the index) rather than, say, rendering a result."""
+    if not isinstance(error, (ValueError, TypeError, KeyError, IndexError, AttributeError)):
+        return False
+    return raised_reading(error)
+
+
+def raised_reading(error: BaseException) -> bool:
+    """Whether ``error`` was raised while this module was running: reading the index."""
+    trace = error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == __file__:
+            return True
+        trace = trace.tb_next
+    return False

@@ -10,7 +10,9 @@ something does the careful path walk the tree again, giving every problem a line
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,17 +152,47 @@ def format_path(path: PathKey) -> str:
 
 def _read_text(source: DataFile) -> str | None:
     try:
-        return bytes(source.resource.read_bytes()).decode("utf-8-sig")
+        return read_bytes(source).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+class NotAFile(OSError):
+    """A data file's name holds something else now: a pipe, a device, a folder."""
+
+
+def read_bytes(source: DataFile) -> bytes:
+    """The bytes of a data file. A file on disk is opened without waiting (a named pipe put
+    in its place would block forever) and read only if it is a regular file (``NotAFile``
+    otherwise); ``OSError`` says what else went wrong."""
+    from pathlib import Path
+
+    resource = source.resource
+    if not isinstance(resource, Path):
+        return bytes(resource.read_bytes())
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    handle = os.open(resource, flags)
+    try:
+        mode = os.fstat(handle).st_mode
+        if not stat.S_ISREG(mode):
+            from .locate import kind_of
+
+            raise NotAFile(f"not a regular file ({kind_of(mode)})")
+        with open(handle, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(handle)
 
 
 def load_file(source: DataFile) -> tuple[LoadedFile | None, list[Problem]]:
     """Parse one file. Returns the loaded file, or None and the problems that stopped it."""
     try:
-        raw = source.resource.read_bytes()
-    except OSError as exc:
-        return None, [Problem(source.display, None, None, "", f"cannot read: {exc.strerror}")]
+        raw = read_bytes(source)
+    except NotAFile as exc:
+        return None, [Problem(source.display, None, None, "", str(exc))]
+    except OSError as exc:  # no permission, a link loop, an I/O error...
+        why = exc.strerror or str(exc)
+        return None, [Problem(source.display, None, None, "", f"cannot read: {why}")]
     try:
         # utf-8-sig: a byte-order mark written by some editors is fine.
         text = raw.decode("utf-8-sig")

@@ -7,6 +7,7 @@ The bundled data ships inside the wheel as ``defectcli/data`` and is read throug
 from __future__ import annotations
 
 import os
+import stat
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # types only: importlib.resources and pathlib cost milliseconds to import
@@ -93,13 +94,19 @@ def find_data_files(path: str | Path | None) -> list[DataFile]:
         return _folder_files(bundled_data_root(), "data")
     given = Path(path)
     shown = str(path)
-    if given.is_file():
+    try:
+        found = os.stat(given)
+    except (FileNotFoundError, NotADirectoryError):
+        raise DataError([_problem(shown, "no such file or folder")]) from None
+    except (OSError, ValueError) as error:  # a link loop, a name too long, no permission...
+        raise DataError([_problem(shown, reason(error))]) from None
+    if stat.S_ISREG(found.st_mode):
         if not given.name.endswith(DATA_SUFFIXES):
             raise DataError([_problem(shown, "not a YAML or JSON file")])
         return [DataFile("dataset", shown, given, given.name)]
-    if given.is_dir():
-        found = _folder_files(given, shown.rstrip("/\\") or shown)
-        if not found:
+    if stat.S_ISDIR(found.st_mode):
+        found_files = _folder_files(given, shown.rstrip("/\\") or shown)
+        if not found_files:
             raise DataError(
                 [
                     _problem(
@@ -109,28 +116,45 @@ def find_data_files(path: str | Path | None) -> list[DataFile]:
                     )
                 ]
             )
-        return found
-    if given.exists():
-        raise DataError([_problem(shown, "not a regular file or folder")])
-    raise DataError([_problem(shown, "no such file or folder")])
+        return found_files
+    raise DataError([_problem(shown, f"not a regular file or folder ({kind_of(found.st_mode)})")])
+
+
+def reason(error: BaseException) -> str:
+    """What went wrong with a file, as the system says it ("Permission denied")."""
+    if isinstance(error, OSError) and error.strerror:
+        return str(error.strerror)
+    return str(error)
+
+
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular one is, for a message."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a file"
 
 
 def _folder_files(root: Traversable, shown: str) -> list[DataFile]:
+    """The data files of a dataset folder; ``DataError`` naming each file or folder that
+    cannot be read (no permission, a link loop, an I/O error) or that is named like a data
+    file but is a pipe, a device or a broken link: ``path: reason``, never a traceback."""
     from pathlib import Path
 
+    from ..errors import DataError
+
     found: list[DataFile] = []
+    problems: list[Problem] = []
     for folder, kind in FOLDER_KINDS.items():
         sub = root / folder
         if isinstance(sub, Path):
-            # os.scandir knows each entry's type without a stat: at 100,000 files the
-            # difference is a tenth of a second on every run.
-            try:
-                with os.scandir(sub) as scan:
-                    names = sorted(
-                        e.name for e in scan if e.is_file() and e.name.endswith(DATA_SUFFIXES)
-                    )
-            except (FileNotFoundError, NotADirectoryError):
-                continue
+            names, trouble = _data_names(sub, f"{shown}/{folder}")
+            problems += trouble
             found.extend(
                 DataFile(kind, f"{shown}/{folder}/{n}", sub / n, f"{folder}/{n}") for n in names
             )
@@ -144,7 +168,42 @@ def _folder_files(root: Traversable, shown: str) -> list[DataFile]:
         found.extend(
             DataFile(kind, f"{shown}/{folder}/{e.name}", e, f"{folder}/{e.name}") for e in entries
         )
+    if problems:
+        raise DataError(problems)
     return found
+
+
+def _data_names(folder: Path, shown: str) -> tuple[list[str], list[Problem]]:
+    """The names of the data files in ``folder``, and what is wrong with the entries
+    named like data files that cannot be read as files."""
+    # os.scandir knows each entry's type without a stat: at 100,000 files the difference
+    # is a tenth of a second on every run.
+    try:
+        with os.scandir(folder) as scan:
+            entries = [e for e in scan if e.name.endswith(DATA_SUFFIXES)]
+    except (FileNotFoundError, NotADirectoryError):
+        return [], []
+    except OSError as error:  # no permission, a link loop, an I/O error
+        return [], [_problem(shown, f"cannot read the folder: {reason(error)}")]
+    names: list[str] = []
+    problems: list[Problem] = []
+    for entry in entries:
+        try:
+            if entry.is_file():
+                names.append(entry.name)
+                continue
+            if entry.is_dir():
+                continue  # a folder named like a data file: not data (validate names it)
+            try:
+                what = kind_of(entry.stat().st_mode)  # a pipe, a device (or a link to one)
+            except FileNotFoundError:
+                what = "a broken symbolic link"
+            problems.append(_problem(f"{shown}/{entry.name}", f"not a regular file ({what})"))
+        except OSError as error:  # a link loop, or into a folder that cannot be read
+            problems.append(_problem(f"{shown}/{entry.name}", f"cannot read: {reason(error)}"))
+    names.sort()
+    problems.sort(key=lambda p: p.file)
+    return names, problems
 
 
 def unread_entries(path: str | None) -> list[str]:
@@ -160,13 +219,24 @@ def unread_entries(path: str | None) -> list[str]:
             with os.scandir(os.path.join(path, folder)) as scan:
                 # The data files, nearly every entry, are passed over before any sort
                 # (sorting all 100,000 entries of a large folder took 0.1 s).
-                others = [e for e in scan if not (e.name.endswith(DATA_SUFFIXES) and e.is_file())]
-        except (FileNotFoundError, NotADirectoryError):
+                others = [
+                    e for e in scan if not (e.name.endswith(DATA_SUFFIXES) and _is(e, "file"))
+                ]
+        except OSError:  # not there, or not readable (reading the data said so already)
             continue
         for entry in sorted(others, key=lambda e: e.name):
-            slash = "/" if entry.is_dir() else ""
+            slash = "/" if _is(entry, "dir") else ""
             unread.append(f"{shown}/{folder}/{entry.name}{slash}")
     return unread
+
+
+def _is(entry: os.DirEntry[str], kind: str) -> bool:
+    """``entry.is_file()`` or ``is_dir()``, False for a link that loops or cannot be
+    followed (which raise)."""
+    try:
+        return entry.is_file() if kind == "file" else entry.is_dir()
+    except OSError:
+        return False
 
 
 def _problem(file: str, message: str) -> Problem:

@@ -1,6 +1,9 @@
 """Citations of sources: a plain text style, BibTeX, and CSL-JSON (what Zotero and pandoc read).
 
 Only what the dataset knows goes in: no title, author or date is made up to fill a field.
+The text style and BibTeX show control characters, escape sequences and bidirectional
+overrides from the data as visible escapes (``\\x1b``; in a BibTeX address, as the
+URL's own ``%1B``); CSL-JSON is JSON and carries the text unchanged.
 """
 
 from __future__ import annotations
@@ -104,15 +107,26 @@ _BIBTEX_COMMANDS = {
 
 
 def _bib(value: str) -> str:
-    """Escape BibTeX's special characters; keep everything else (UTF-8) as it is. One pass:
-    escaping after writing the commands escaped their own braces (``\\{\\}``)."""
+    """Escape BibTeX's special characters; keep everything else (UTF-8) as it is, but
+    control characters and bidirectional overrides, shown as visible escapes (whose
+    backslash is then escaped too). One pass: escaping after writing the commands
+    escaped their own braces (``\\{\\}``)."""
     return _BIBTEX_SPECIAL.sub(
-        lambda m: _BIBTEX_COMMANDS.get(m[0], "\\" + m[0]), " ".join(value.split())
+        lambda m: _BIBTEX_COMMANDS.get(m[0], "\\" + m[0]), " ".join(clean(value).split())
     )
 
 
 # Kinds whose titled sources are articles in a periodical (the outlet is the journal).
 _ARTICLE_KINDS = {"news", "broadcast", "interview"}
+
+# What a URL may not hold as it is in a BibTeX field read verbatim: braces and the
+# backslash (which would end or escape the field), spaces, control characters and the
+# bidirectional overrides; each is written as the URL's own percent escape.
+_URL_UNSAFE = re.compile(r"[{}\\\s\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _bib_url(url: str) -> str:
+    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), url)
 
 
 def bibtex_entry(source: Source) -> str:
@@ -137,7 +151,7 @@ def bibtex_entry(source: Source) -> str:
             fields.append(("month", _MONTHS[parts[1] - 1]))
         fields.append(("date", "{" + source.date + "}"))
     if source.url:
-        fields.append(("url", "{" + source.url + "}"))  # url fields are read verbatim
+        fields.append(("url", "{" + _bib_url(source.url) + "}"))  # read verbatim
     if source.language:
         fields.append(("language", "{" + source.language + "}"))
     notes = [f"Read via {source.via}" if source.via else "", source.note or ""]

@@ -269,19 +269,47 @@ def _write(
 
 def _export(out: Output, draw: Draw) -> None:
     """Draw the terminal view once more into a recording console and save it as a picture
-    that looks like the terminal (whatever --format printed on stdout)."""
+    that looks like the terminal (whatever --format printed on stdout). Each file is written
+    as an export is, whole or not at all; ``output_options`` has already refused to replace
+    one without --force."""
     console = out.recording_console()
     draw(console)
     if out.export_svg:
-        _save(out.export_svg, lambda path: console.save_svg(path, title="defect", clear=False))
+        _save(out.export_svg, console.export_svg(title="defect", clear=False))
     if out.export_html:
-        _save(out.export_html, lambda path: console.save_html(path, clear=False))
+        _save(out.export_html, console.export_html(code_format=HTML_PAGE, clear=False))
 
 
-def _save(path: str, save: Callable[[str], None]) -> None:
+# Rich's page, with the language and a title (which a browser's tab and a screen reader
+# announce); Rich escapes the text it puts in.
+HTML_PAGE = """\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<title>defect</title>
+<style>
+{stylesheet}
+body {{
+    color: {foreground};
+    background-color: {background};
+}}
+</style>
+</head>
+<body>
+    <pre style="font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace">\
+<code style="font-family:inherit">{code}</code></pre>
+</body>
+</html>
+"""
+
+
+def _save(path: str, text: str) -> None:
+    from ..export import write_text_file
+
     try:
-        save(path)
+        write_text_file(path, text)
     except OSError as error:  # no permission, a full disk, a folder gone meanwhile...
         from ..errors import OutputError
 
-        raise OutputError(f"cannot write {path}: {error.strerror}") from None
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None

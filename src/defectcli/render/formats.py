@@ -1,6 +1,12 @@
 """Machine formats: JSON, NDJSON, CSV and Markdown tables, from contract records.
 
 Output here is the same whether or not stdout is a terminal: scripts can rely on it.
+
+Text from the data is neutralised in every format but JSON and NDJSON (which carry it
+unchanged, for scripts): CSV shows control characters, escape sequences and bidirectional
+overrides as visible escapes (``\\x1b``, ``\\u202e``), as the terminal and plain text do;
+Markdown does the same and also escapes HTML (``<``, ``>``, ``&``) and what would make
+structure of it (table cells, links), so a Markdown renderer shows the text, never runs it.
 """
 
 from __future__ import annotations
@@ -64,14 +70,44 @@ def to_csv(records: Sequence[Record], columns: Sequence[str]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for record in records:
-        writer.writerow([cell(record.get(c)) for c in columns])
+        writer.writerow([csv_cell(record.get(c)) for c in columns])
     return buffer.getvalue()
 
 
+def csv_cell(value: Any) -> str:
+    """``cell``, with control characters (but tab and newline, which CSV quotes),
+    escape sequences and bidirectional overrides shown as visible escapes: a spreadsheet
+    keeps them, and ``cat`` would send them to the terminal."""
+    text = cell(value)
+    if text.isprintable():  # the usual cell: nothing to escape
+        return text
+    from .text import clean
+
+    return clean(text)
+
+
+# Markdown's HTML and the characters that make structure of inline text: a table cell's
+# edge, and the backslash that would undo an escape.
+_MARKDOWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "\\": "\\\\"})
+
+
+def markdown_text(text: str) -> str:
+    """Data text as Markdown that shows it and nothing else: control characters as
+    visible escapes; no HTML (``<script>``, ``<img onerror>``), no table cell's edge, no
+    inline link or image (``](``) and no link definition (``]:``) made of it."""
+    from .text import clean
+
+    escaped = clean(text).translate(_MARKDOWN)
+    if "]" in escaped:
+        escaped = escaped.replace("](", "]\\(").replace("]:", "]\\:")
+    return escaped
+
+
 def md_cell(value: Any) -> str:
+    """A table cell: ``markdown_text`` on one line (a line break would end the row)."""
     from .text import one_line
 
-    return one_line(cell(value)).replace("|", "\\|")
+    return markdown_text(one_line(cell(value)))
 
 
 def to_markdown_table(records: Sequence[Record], columns: Sequence[str]) -> str:

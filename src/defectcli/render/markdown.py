@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from ..results import Profile, QuoteSet
+from .formats import markdown_text
 from .sections import profile_sections, title
-from .text import clean, source_line, speaker_line
+from .text import one_line, source_line, speaker_line
 
 
 def _escape(text: str) -> str:
-    # Keep data from turning into Markdown structure (headings, HTML, links).
-    return clean(text).replace("<", "&lt;").replace(">", "&gt;")
+    # Keep data from turning into Markdown structure (HTML, tables, links) or escapes,
+    # and on its line: a line break would let the next line start a heading or a table.
+    return markdown_text(one_line(text))
 
 
 def profile_markdown(profile: Profile) -> str:
