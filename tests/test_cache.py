@@ -423,15 +423,7 @@ def test_a_read_only_cache_falls_back_to_memory(
     assert sorted(ids(invoke, mini_copy)) == sorted(expected)
 
 
-@pytest.mark.parametrize("split_from", [10**9, 2])
-def test_edits_are_seen_whether_one_or_two_processes_stat_the_files(
-    invoke: Invoke, mini_copy: Path, monkeypatch: pytest.MonkeyPatch, split_from: int
-) -> None:
-    # Large folders are stat'ed by two processes; the threshold is lowered so that the
-    # small fixture takes that path too, and both must notice every kind of change.
-    from defectcli import cache
-
-    monkeypatch.setattr(cache, "_SPLIT_FROM", split_from)
+def test_every_kind_of_edit_is_seen(invoke: Invoke, mini_copy: Path) -> None:
     assert ids(invoke, mini_copy, "--year", "2017") == []
     person = mini_copy / "people" / "beta-tester.yaml"
     text = person.read_text(encoding="utf-8")
@@ -444,16 +436,12 @@ def test_edits_are_seen_whether_one_or_two_processes_stat_the_files(
     assert ids(invoke, mini_copy, "--year", "2017") == []
 
 
-@pytest.mark.parametrize("split_from", [10**9, 2])
-def test_the_quick_fingerprint_equals_the_full_listings(
-    mini_copy: Path, monkeypatch: pytest.MonkeyPatch, split_from: int
-) -> None:
+def test_the_quick_fingerprint_equals_the_full_listings(mini_copy: Path) -> None:
     # The warm path's scan must describe exactly the files a build reads, or every run
     # would rebuild (or, worse, trust an index of other files).
     from defectcli import cache
     from defectcli.dataset.locate import find_data_files
 
-    monkeypatch.setattr(cache, "_SPLIT_FROM", split_from)
     (mini_copy / "people" / "folder.yaml").mkdir()
     (mini_copy / "people" / "notes.txt").write_text("not data", encoding="utf-8")
     listed = cache.fingerprint([cache.stamp_of(f) for f in find_data_files(mini_copy)])

@@ -170,13 +170,6 @@ def _replaceable(path: str) -> bool:
     return why is None
 
 
-def _create_new(path: str) -> int:
-    """A new, empty file of the current user's alone at ``path``: never one that was
-    there, never through a symbolic link (the descriptor is returned)."""
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    return os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
-
-
 # A file's path inside the dataset, then its mode, size, modification and change times
 # (nanoseconds) and inode.
 Stamp = tuple[str, int, int, int, int, int]
@@ -234,7 +227,6 @@ def fingerprint(stamps: Sequence[Stamp]) -> str:
 
 
 # Folders with at least this many files are stat'ed by two processes at once.
-_SPLIT_FROM = 20_000
 
 
 def _stat_numbers(folder_fd: int | None, folder: str, names: Sequence[str]) -> array[int]:
@@ -252,31 +244,6 @@ def _stat_numbers(folder_fd: int | None, folder: str, names: Sequence[str]) -> a
         stats = map(partial(os.stat, dir_fd=folder_fd), names)
     numbers = array("q")
     numbers.extend(chain.from_iterable(map(fields, stats)))
-    return numbers
-
-
-def _stat_numbers_split(folder_fd: int | None, folder: str, names: Sequence[str]) -> array[int]:
-    """``_stat_numbers`` for a large folder, split over processes: the time is the
-    kernel's (about 2 µs a file here), and git stats its index in threads for the same
-    reason; Python threads would queue on the interpreter lock between calls."""
-    if len(names) < _SPLIT_FROM:
-        return _stat_numbers(folder_fd, folder, names)  # without loading ``parallel``
-    from array import array
-
-    from . import parallel
-
-    parts = parallel.split_map(
-        names,
-        lambda run: _stat_numbers(folder_fd, folder, run),
-        lambda run: _stat_numbers(folder_fd, folder, run).tobytes(),
-        lambda run, answer: array("q", answer),
-        minimum=_SPLIT_FROM,
-    )
-    if parts is None:
-        return _stat_numbers(folder_fd, folder, names)
-    numbers = array("q")
-    for part in parts:
-        numbers.extend(part)
     return numbers
 
 
@@ -323,7 +290,7 @@ def folder_fingerprint(root: str) -> str | None:
             return None
         try:
             names = sorted(filter(is_data, os.listdir(path if fd is None else fd)))
-            found = _stat_numbers_split(fd, path, names)
+            found = _stat_numbers(fd, path, names)
         except OSError:
             return None
         finally:
@@ -592,7 +559,7 @@ def build_file(
         if not private_folder(folder, create=True) or not _replaceable(path):
             return None
         _remove_stale_temporaries(folder)
-        _write_new(path, build, apart=True)
+        _write_new(path, build)
     except (OSError, sqlite3.Error):
         return None
     try:
@@ -601,19 +568,14 @@ def build_file(
         return None
 
 
-def _write_new(path: str, write: Callable[[sqlite3.Connection], None], apart: bool = False) -> None:
+def _write_new(path: str, write: Callable[[sqlite3.Connection], None]) -> None:
     """Write a database with ``write`` into a new file beside ``path`` (created by
     ``mkstemp``: ``O_CREAT | O_EXCL | O_NOFOLLOW``, mode 0600), then move it into place.
-    With ``apart``, the file a build may fill in another process (``TEMP.late``, see
-    ``index``) is created new the same way first. Nothing is left behind on any failure."""
+    Nothing is left behind on any failure."""
     import tempfile
 
     handle, temp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=os.path.dirname(path))
-    extra: list[str] = []
     try:
-        if apart:
-            os.close(_create_new(f"{temp}.late"))
-            extra.append(f"{temp}.late")
         db = sqlite3.connect(temp)
         try:
             write(db)
@@ -628,5 +590,3 @@ def _write_new(path: str, write: Callable[[sqlite3.Connection], None], apart: bo
         raise
     finally:
         os.close(handle)
-        for name in extra:
-            remove_file(name)

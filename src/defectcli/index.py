@@ -72,10 +72,6 @@ CREATE TABLE figures (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 -- What is counted as the rows are written, for `defect validate`: "claims" (people's and
 -- the statistics'), which took 0.6 s at 100,000 people to count in the stored records.
 CREATE TABLE totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-"""
-# The two largest tables that are filled only once every person is in; a large build
-# fills them in a database of its own (see ``write_index``), with these same statements.
-LATE_SCHEMA = """
 CREATE TABLE quotes (
     rank INTEGER PRIMARY KEY, id TEXT NOT NULL, seq INTEGER NOT NULL,
     person TEXT NOT NULL, speaker_id TEXT, source TEXT NOT NULL, date TEXT, doc TEXT NOT NULL
@@ -128,8 +124,7 @@ def dumps(record: Any) -> str:
 
 
 class PersonRows(NamedTuple):
-    """Every row a run of people contributes, computed apart from the rest so that runs
-    can be computed in separate processes (see ``build_index_from_records``)."""
+    """Every row a run of people contributes (see ``build_index_from_records``)."""
 
     people: list[tuple[Any, ...]]
     years: list[tuple[str, int]]
@@ -186,11 +181,9 @@ def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
     write_index(db, [person_rows(dataset.people, docs, dataset.quotes)], dataset)
 
 
-# From this many people on, their rows are computed by several processes.
-PARALLEL_FROM = 1_000
-# People are turned into rows this many runs a process at a time (both in several
-# processes and in one), so that rows are written, and the bar moves, as they come.
-RUNS = 8
+# People are turned into rows a run at a time, so that rows are written, and the bar
+# moves, as they come, and a large build never holds every row twice.
+RUN = 1_000
 
 
 def build_index_from_records(
@@ -200,22 +193,15 @@ def build_index_from_records(
     *,
     checked: bool = True,
 ) -> None:
-    """``build_index`` straight from checked records (``read.check_records``). For many
-    people, forked children build and render runs of them and send the rows back with
-    ``marshal`` (plain tuples of text and numbers, its fastest case) while this process
-    writes the runs already done. ``stage``: the progress bar's, if one is shown.
-
-    ``checked=False``: the records are not cross-checked yet (``check_records(...,
-    cross_check=False)``); the build makes ``read.cross_check`` before any row is written,
-    and its ``DataError`` stops the build. With children, this process makes it while the
-    children render their first runs: at 100,000 people the checks take 4.7 s of one core,
-    which the build used to wait for."""
-    import marshal
-
-    from . import parallel
+    """``build_index`` straight from checked records (``read.check_records``). ``stage``:
+    the progress bar's, if one is shown. ``checked=False``: the records are not
+    cross-checked yet (``check_records(..., cross_check=False)``); the build makes
+    ``read.cross_check`` before any row is written, and its ``DataError`` stops it."""
     from .dataset.model import Person, build
     from .dataset.read import build_quotes, build_shared, cross_check_records, speaker_names
 
+    if not checked:
+        cross_check_records(records)
     names = speaker_names(records)
     shared = build_shared(records)
     people = records.people
@@ -230,42 +216,8 @@ def build_index_from_records(
         if stage:
             stage("sorting and indexing", None)
 
-    def cross_check() -> None:
-        nonlocal checked
-        if not checked:  # made once, even by a build that then falls back
-            checked = True
-            cross_check_records(records)
-
-    streamed = parallel.stream_map(
-        people,
-        lambda run: marshal.dumps(tuple(rows_of(run))),
-        lambda run, answer: PersonRows(*marshal.loads(answer)),
-        minimum=PARALLEL_FROM,
-        runs_per_process=RUNS,
-        meanwhile=cross_check,
-    )
-    if streamed is not None:
-        try:
-            write_index(db, streamed, shared, advance, sort_stage)
-            return
-        except parallel.SplitFailed:
-            _drop_tables(db)  # start over in this process
-        finally:
-            streamed.close()
-    cross_check()  # unless made before the children failed
-    runs = parallel.split(people, RUNS) if len(people) >= PARALLEL_FROM else [people]
+    runs = (people[i : i + RUN] for i in range(0, len(people), RUN))
     write_index(db, (rows_of(run) for run in runs), shared, advance, sort_stage)
-
-
-def _drop_tables(db: sqlite3.Connection) -> None:
-    """Every table a failed build began (the full-text table takes its own with it)."""
-    tables = db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
-        " ORDER BY sql LIKE 'CREATE VIRTUAL%' DESC"
-    ).fetchall()
-    for (table,) in tables:
-        if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone():
-            db.execute(f'DROP TABLE "{table}"')
 
 
 def write_index(
@@ -283,8 +235,8 @@ def write_index(
     ``parts`` are used up: each list is emptied once written, so that a large build does
     not hold every row twice (as computed, and as handed to SQLite). The people's rows
     are written as they come; the quotations and the timeline, which need every part,
-    beside the remaining rows, in a child (``_late_tables_apart``)."""
-    db.executescript(SCHEMA + LATE_SCHEMA)
+    at the end."""
+    db.executescript(SCHEMA)
     quotes: list[tuple[Any, ...]] = []
     timeline: list[tuple[Any, ...]] = []
     cited: list[tuple[str, str, str, str]] = []
@@ -329,70 +281,10 @@ def write_index(
     order = sorted(range(len(quotes)), key=dated_first.__getitem__)  # stable: as read
     del dated_first
 
-    def late_tables(target: sqlite3.Connection) -> None:
-        _write_late_tables(target, quotes, order, timeline, shared.events)
-
-    def remaining_tables() -> None:
-        _write_remaining_tables(db, quotes, order, cited + quote_cited, shared)
-        claims_in_statistics = sum(len(year.claims) for year in shared.arrivals)
-        db.execute("INSERT INTO totals VALUES ('claims', ?)", (claims + claims_in_statistics,))
-
-    if not _late_tables_apart(db, remaining_tables, late_tables, len(quotes)):
-        late_tables(db)
-
-
-# From this many quotations on (1,000 people of the benchmark's), the late tables are
-# filled in a database of their own by a forked child while this process does the rest.
-# Measured in one process, old against new: 1,000 people 367 -> 355 ms (median of 10
-# builds), 10,000 people 3.93 -> 3.80 s (4 builds).
-LATE_APART_FROM = 3_000
-
-
-def _late_tables_apart(
-    db: sqlite3.Connection,
-    here: Callable[[], None],
-    late: Callable[[sqlite3.Connection], None],
-    quotes: int,
-) -> bool:
-    """``here()``, and meanwhile ``late`` in a forked child on a file of its own, whose
-    tables are then copied into ``db``. The last stage of a build ran on one core (about
-    14 s at 100,000 people); SQLite copies rows and indexes between files of the same
-    schema as stored, without decoding them. Measured at 100,000 people (one build in
-    one process): this process's part 7.6 s beside the child's 8.1 s, then 1.3 s to copy
-    300,000 quotations and 500,000 timeline entries with their indexes. True when
-    ``late`` is done; False when it is still to do in this process (``here`` has run in
-    every case): a small or in-memory index, one core, no ``fork``, or a failed child."""
-    from . import parallel
-    from .cache import BUILD_PRAGMAS, database_file, remove_file
-
-    file = database_file(db)
-    if quotes < LATE_APART_FROM or file is None:
-        here()
-        return False
-    apart = f"{file}.late"  # a temporary name, removed like the index's own leftovers
-
-    def fill_apart() -> None:
-        target = sqlite3.connect(apart)
-        target.executescript(BUILD_PRAGMAS + LATE_SCHEMA)
-        late(target)
-        target.commit()
-        target.close()
-
-    try:
-        if not parallel.beside(here, fill_apart):
-            return False
-        # With the indexes made first on the empty tables, each is copied as stored.
-        db.executescript(LATE_INDEXES)  # also ends the transaction: ATTACH needs none
-        db.execute("ATTACH DATABASE ? AS apart", (apart,))
-        for table in ("quotes", "timeline"):
-            db.execute(f"INSERT INTO main.{table} SELECT * FROM apart.{table}")
-        db.commit()
-        # Only once all is in: after a failure the build's connection is thrown away,
-        # and DETACH would fail inside the open transaction, hiding the first error.
-        db.execute("DETACH DATABASE apart")
-        return True
-    finally:
-        remove_file(apart)
+    _write_remaining_tables(db, quotes, order, cited + quote_cited, shared)
+    claims_in_statistics = sum(len(year.claims) for year in shared.arrivals)
+    db.execute("INSERT INTO totals VALUES ('claims', ?)", (claims + claims_in_statistics,))
+    _write_late_tables(db, quotes, order, timeline, shared.events)
 
 
 def _write_search_rows(

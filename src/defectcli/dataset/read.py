@@ -6,7 +6,6 @@ with every problem it found; nothing half-valid gets through to the query layer.
 
 from __future__ import annotations
 
-import marshal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,10 +50,6 @@ def check_dataset(path: str | Path | None) -> tuple[Dataset | None, list[Problem
     except DataError as exc:
         return None, list(exc.problems)
     return check_files(files)
-
-
-# From this many files on, reading is split over processes (see ``parallel``).
-PARALLEL_FROM = 1_000
 
 
 def check_files(
@@ -145,47 +140,8 @@ def _not_a_dataset(parsed: LoadedFile) -> Problem:
 def _read_files(
     files: list[DataFile], progress: Callable[[int], None] | None
 ) -> tuple[list[LoadedFile], list[Problem]]:
-    """``_check_part`` over every file; for many files, split over processes, each part
-    sending back its files' data with ``marshal`` (what a schema-valid file holds is
-    JSON's data model, plain dicts, lists, text and numbers: marshal's fastest case,
-    encoded 6x faster than by the json module and decoded as fast)."""
-    from .. import parallel
-
-    def here(run: Sequence[DataFile]) -> tuple[list[LoadedFile], list[Problem]]:
-        def share(done: int) -> None:
-            # The bar follows this process's run, scaled: the children's go alongside.
-            if progress is not None:
-                progress(min(done * len(files) // len(run), len(files)))
-
-        return _check_part(run, share)
-
-    parts = parallel.split_map(files, here, _encode_part, _decode_part, minimum=PARALLEL_FROM)
-    if parts is None:
-        return _check_part(files, progress)
-    loaded: list[LoadedFile] = []
-    problems: list[Problem] = []
-    for part_loaded, part_problems in parts:
-        loaded += part_loaded
-        problems += part_problems
-    return loaded, problems
-
-
-def _encode_part(files: Sequence[DataFile]) -> bytes:
-    loaded, problems = _check_part(files)
-    index = {id(f): i for i, f in enumerate(files)}
-    answer = (
-        [(index[id(f.source)], f.data) for f in loaded],
-        [tuple(p) for p in problems],
-    )
-    return marshal.dumps(answer)
-
-
-def _decode_part(
-    files: Sequence[DataFile], answer: bytes
-) -> tuple[list[LoadedFile], list[Problem]]:
-    found_loaded, found_problems = marshal.loads(answer)
-    loaded = [LoadedFile(files[i], data) for i, data in found_loaded]
-    return loaded, [Problem(*p) for p in found_problems]
+    """``_check_part`` over every file, in this process."""
+    return _check_part(files, progress)
 
 
 def read_dataset(path: str | Path | None = None) -> Dataset:
