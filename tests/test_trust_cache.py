@@ -215,28 +215,6 @@ def test_a_shared_cache_folder_made_first_by_another_user(
         assert as_other_user(try_to_plant) == "refused"
 
 
-def test_racily_clean_files_are_settled_into_a_new_file(
-    invoke: Invoke, mini_copy: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Settling (forgetting that files were racily clean) wrote into the index where it
-    stood, through any link there; now it is a new file, moved into place."""
-    window = 200_000_000  # 0.2 s instead of 3 s, to settle within the test
-    monkeypatch.setattr(cache, "RACY_WINDOW_NS", window)
-    (mini_copy / "people" / "beta-tester.yaml").touch()
-    names(invoke, mini_copy)
-    index = index_of(mini_copy)
-    with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as db:
-        assert json.loads(db.execute("SELECT value FROM meta").fetchone()[0])["racy"]
-    before = index.stat()
-    time.sleep(2 * window / 1e9 + 0.1)
-    names(invoke, mini_copy)
-    after = index.stat()
-    assert after.st_ino != before.st_ino and stat.S_IMODE(after.st_mode) == 0o600
-    with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as db:
-        assert json.loads(db.execute("SELECT value FROM meta").fetchone()[0])["racy"] == {}
-    assert [p.name for p in folder.iterdir()] == [index.name]  # no journal, no temporary
-
-
 def test_stale_temporaries_are_removed_as_links_never_followed(
     invoke: Invoke, mini_copy: Path, folder: Path, tmp_path: Path
 ) -> None:

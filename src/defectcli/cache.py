@@ -44,9 +44,7 @@ if TYPE_CHECKING:
 # Paths here are strings: pathlib costs about 3 ms to import, a tenth of a warm run.
 
 # Bump when the tables change shape; an index of another format is never read.
-INDEX_FORMAT = 31
-# Files modified this close to the build (or later) are checked by content, not timestamp.
-RACY_WINDOW_NS = 3_000_000_000
+INDEX_FORMAT = 32
 
 
 def cache_dir() -> str:
@@ -170,10 +168,10 @@ def _replaceable(path: str) -> bool:
     return why is None
 
 
-# A file's path inside the dataset, then its mode, size, modification and change times
-# (nanoseconds) and inode.
-Stamp = tuple[str, int, int, int, int, int]
-_STAT_FIELDS = ("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+# A file's path inside the dataset, then its mode, size and modification time (ns). The
+# mode is there to tell a regular file from a pipe or device named like a data file.
+Stamp = tuple[str, int, int, int]
+_STAT_FIELDS = ("st_size", "st_mtime_ns")
 
 
 def _stamp(data_file: DataFile) -> Stamp:
@@ -184,23 +182,15 @@ def _stamp(data_file: DataFile) -> Stamp:
         try:
             return _stamp_from(data_file.relative, os.stat(resource))
         except OSError:  # gone, or cannot be reached: reading it says why
-            return (data_file.relative, -1, -1, -1, -1, -1)
-    # Not on a file system (a zip import): no timestamp to trust, the content decides.
-    return (data_file.relative, -1, -1, -1, -1, -1)
+            return (data_file.relative, -1, -1, -1)
+    # Not on a file system (a zip import): no time to compare; the index's key holds the
+    # version, and bundled data does not change within one.
+    return (data_file.relative, -1, -1, -1)
 
 
 def _stamp_from(relative: str, found: os.stat_result) -> Stamp:
-    # As git does: the change time and inode too, which no tool can set back, so an edit
-    # that restores the modification time (cp -p, touch -r) is still seen. The same fields,
-    # in the same order, as ``_STAT_FIELDS`` after the mode.
-    return (
-        relative,
-        found.st_mode,
-        found.st_size,
-        found.st_mtime_ns,
-        found.st_ctime_ns,
-        found.st_ino,
-    )
+    # The same fields, in the same order, as ``_STAT_FIELDS`` after the mode.
+    return (relative, found.st_mode, found.st_size, found.st_mtime_ns)
 
 
 def stamp_of(data_file: DataFile) -> Stamp:
@@ -226,11 +216,8 @@ def fingerprint(stamps: Sequence[Stamp]) -> str:
     return _checksum(len(stamps), "\n".join(s[0] for s in stamps), numbers)
 
 
-# Folders with at least this many files are stat'ed by two processes at once.
-
-
 def _stat_numbers(folder_fd: int | None, folder: str, names: Sequence[str]) -> array[int]:
-    """Mode, size, times and inode of each file, flat, in C-level loops (``map``,
+    """Mode, size and modification time of each file, flat, in C-level loops (``map``,
     ``attrgetter``), each name resolved inside the open folder (``dir_fd``)."""
     from array import array
     from functools import partial
@@ -310,39 +297,6 @@ def folder_fingerprint(root: str) -> str | None:
     return _checksum(count, "\n".join(listed), numbers)
 
 
-def _is_racy(stamp: Stamp, built_ns: int) -> bool:
-    modified_ns = stamp[3]
-    return modified_ns < 0 or modified_ns >= built_ns - RACY_WINDOW_NS
-
-
-def _digest(data_file: DataFile) -> str:
-    import hashlib  # only for racily-clean files and builds: OpenSSL is slow to load
-    from pathlib import Path
-
-    resource = data_file.resource
-    try:
-        if isinstance(resource, Path):
-            data = _read_regular(str(resource))
-            return hashlib.sha256(data).hexdigest() if data is not None else ""
-        return hashlib.sha256(resource.read_bytes()).hexdigest()
-    except OSError:  # cannot be read: the build reads it next and says why
-        return ""
-
-
-def _read_regular(path: str) -> bytes | None:
-    """The bytes of the regular file at ``path``; None for anything else (opened without
-    waiting: a named pipe put in a data file's place would block forever)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    handle = os.open(path, flags)
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            return None
-        with open(handle, "rb", closefd=False) as stream:
-            return stream.read()
-    finally:
-        os.close(handle)
-
-
 def _identity(root: str) -> str:
     """Which dataset an index belongs to: the bundled data of this version, or a path.
 
@@ -364,10 +318,9 @@ def _meta_key() -> dict[str, Any]:
     return {"format": INDEX_FORMAT, "version": __version__}
 
 
-def open_fresh(path: str, current: str, root: str) -> sqlite3.Connection | None:
-    """The index at ``path`` if it is whole, trusted (``_usable_index``) and matches the
-    files whose fingerprint is ``current`` (inside ``root``, where racily-clean files are
-    read again); else None."""
+def open_fresh(path: str, current: str) -> sqlite3.Connection | None:
+    """The index at ``path`` if it is whole, trusted (``_usable_index``) and was built
+    from the files whose fingerprint is ``current``; else None."""
     if not _usable_index(path):
         return None
     try:
@@ -380,11 +333,9 @@ def open_fresh(path: str, current: str, root: str) -> sqlite3.Connection | None:
         if row is None:
             raise sqlite3.DatabaseError("no stamp")
         stored = json.loads(row[0])
-        if stored["key"] != _meta_key() or not _same_files(stored, current, root):
+        if stored["key"] != _meta_key() or stored["fingerprint"] != current:
             db.close()
             return None
-        if stored["racy"]:
-            settle(path, current, root)
         return db
     except (sqlite3.Error, ValueError, KeyError, TypeError) as error:
         # A truncated or corrupted file: rebuilt. (One of another version is simply stale.)
@@ -410,28 +361,6 @@ def _open_read_only(path: str) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{name}?mode=ro", uri=True)
 
 
-def _same_files(stored: dict[str, Any], current: str, root: str) -> bool:
-    if current != stored["fingerprint"]:
-        return False
-    # Files changed in the same instant the index was built: their content decides.
-    racy: dict[str, str] = stored["racy"]
-    return all(_digest_at(root, name) == digest for name, digest in racy.items())
-
-
-def _file_at(root: str, relative: str) -> str:
-    return os.path.join(root, relative) if os.path.isdir(root) else root
-
-
-def _digest_at(root: str, relative: str) -> str | None:
-    import hashlib
-
-    try:
-        data = _read_regular(_file_at(root, relative))
-    except OSError:
-        return None
-    return hashlib.sha256(data).hexdigest() if data is not None else None
-
-
 def stored_stamp(db: sqlite3.Connection) -> dict[str, Any]:
     """What ``snapshot`` recorded when the index in ``db`` was built."""
     row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
@@ -439,57 +368,14 @@ def stored_stamp(db: sqlite3.Connection) -> dict[str, Any]:
     return stamp
 
 
-def settle(path: str, current: str, root: str) -> None:
-    """Once racily-clean files have been verified by content and enough time has passed,
-    stop treating them as racy, so later runs trust the timestamps again (what git does
-    when it rewrites its index). The index is copied into a new file with the new stamp and
-    moved into place, as a build is (never written where it stands). Best effort: a
-    read-only cache stays as it is."""
-    from contextlib import closing
-
-    try:
-        with closing(_open_read_only(path)) as db:
-            row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
-            stored = json.loads(row[0])
-            now = time.time_ns()
-            if any(
-                now - os.stat(_file_at(root, name)).st_mtime_ns < 2 * RACY_WINDOW_NS
-                for name in stored["racy"]
-            ):
-                return  # too recent still: a change now could keep the same timestamp
-            if not _same_files(stored, current, root):
-                return
-            stored["racy"] = {}
-            _write_new(path, lambda copy: _copy_with_stamp(db, copy, stored))
-    except (sqlite3.Error, OSError, ValueError, TypeError, KeyError):
-        return
-
-
-def _copy_with_stamp(
-    source: sqlite3.Connection, copy: sqlite3.Connection, stamp: dict[str, Any]
-) -> None:
-    copy.execute("PRAGMA journal_mode = OFF")  # no journal file beside it: it is new
-    source.backup(copy)
-    copy.execute("UPDATE meta SET value = ? WHERE key = 'stamp'", (json.dumps(stamp),))
-    copy.commit()
-
-
 def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
     """What the files look like now: taken *before* they are read, so that an edit made
     while the index builds makes the index stale rather than wrongly fresh."""
-    built_ns = time.time_ns()
-    stamps = [_stamp(f) for f in files]
     return {
         "key": _meta_key(),
-        "fingerprint": fingerprint(stamps),
+        "fingerprint": fingerprint([_stamp(f) for f in files]),
         "files": len(files),  # for `defect validate`, which answers from a fresh index
         "schemas": schemas_checksum(),  # ... while the schemas are those the build used
-        "built_ns": built_ns,
-        "racy": {
-            f.relative: _digest(f)
-            for f, stamp in zip(files, stamps, strict=True)
-            if _is_racy(stamp, built_ns)
-        },
     }
 
 

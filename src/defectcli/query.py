@@ -955,7 +955,7 @@ def _fresh_index(path: str | Path | None) -> tuple[str, str, sqlite3.Connection 
         current = disk.folder_fingerprint(root)
     elif path is not None and os.path.isfile(folder or ""):
         current = disk.file_fingerprint(os.fspath(path))
-    db = disk.open_fresh(target, current, root) if current is not None else None
+    db = disk.open_fresh(target, current) if current is not None else None
     return target, root, db
 
 
@@ -972,7 +972,7 @@ def _fresh_by_listing(
         # No index to compare with (a first run): the stamps would be taken for nothing,
         # one stat a file (0.5 s at 100,000 files); the build takes its own.
         return files, None
-    return files, disk.open_fresh(target, disk.fingerprint([disk.stamp_of(f) for f in files]), root)
+    return files, disk.open_fresh(target, disk.fingerprint([disk.stamp_of(f) for f in files]))
 
 
 # --- a damaged index ------------------------------------------------------------------------
