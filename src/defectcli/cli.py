@@ -88,6 +88,26 @@ class DefectGroup(click.Group):
             )
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        # `defect lst`: Click says "No such command" and no more; the closest commands by
+        # spelling are named, as git does ("did you mean list?"). Still a usage error (2).
+        name = args[0] if args else ""
+        if (
+            not ctx.resilient_parsing  # completing a word: Click's own answer
+            and name
+            and not name.startswith("-")
+            and self.get_command(ctx, name) is None
+        ):
+            import difflib
+
+            close = difflib.get_close_matches(name.lower(), self.list_commands(ctx), n=3)
+            if close:
+                guess = close[0] if len(close) == 1 else f"one of {', '.join(close)}"
+                ctx.fail(f"No such command {name!r}. Did you mean {guess}?")
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # From the table, without importing every command module just to print --help.
         rows = [(name, COMMANDS[name].short_help) for name in self.list_commands(ctx)]
