@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import doctest
+import json
+import re
+from typing import Any
 
 import pytest
 
@@ -81,3 +84,111 @@ def test_a_section_is_there_only_when_it_holds_something(
         lines = _section(plain, heading)
         for start in expected:
             assert any(line.startswith(start) for line in lines), (heading, lines)
+
+
+# --- long tokens, addresses and hyperlinks ---------------------------------------------------
+
+WIDTHS = ("20", "40", "60", "80", "100", "140")
+BORDERS = "│┃"
+
+
+def _draw(invoke: Invoke, *args: str, width: str = "100", color: str = "never") -> str:
+    result = invoke(*args, "--format", "table", "--color", color, env={"COLUMNS": width})
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def _json(invoke: Invoke, *args: str) -> Any:
+    result = invoke(*args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_bibliography_keeps_every_id_and_address_whole(invoke: Invoke, width: str) -> None:
+    """`theguardian-2016-08-16-thae-def` / `ects` was split across two lines."""
+    drawn = _draw(invoke, "sources", "--limit", "0", width=width)
+    entries = _json(invoke, "sources")
+    assert "theguardian-2016-08-16-thae-defects" in drawn
+    for entry in entries:
+        assert entry["id"] in drawn
+        if entry["url"]:
+            assert entry["url"] in drawn
+        for citing in entry["cited_by"]:
+            if citing["kind"] == "event":  # cited by an event: its id is the label
+                assert citing["id"] in drawn
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["Thae Yong Ho", "Ri Il Gyu", "Jo Song Gil", "beijing"])
+def test_a_card_keeps_every_address_whole_and_out_of_its_border(
+    invoke: Invoke, name: str, width: str
+) -> None:
+    drawn = _draw(invoke, "show", name, width=width)
+    profile = _json(invoke, "show", name)
+    lines = drawn.splitlines()
+    for number, source in enumerate(profile["sources"], start=1):
+        if not source["url"]:
+            continue
+        # Each address on a line of its own, under its numbered reference: copied as one piece.
+        at = next(i for i, line in enumerate(lines) if line.strip() == source["url"])
+        above = next(line for line in reversed(lines[:at]) if line.startswith("["))
+        assert above.startswith(f"[{number}] "), (source["url"], above)
+    assert not [line for line in lines if "://" in line and line[:1] in BORDERS]
+    # The ids a card names (`defect show jo-song-gil`, a quotation's id in a note) too.
+    for person_id in ("thae-yong-ho", "jo-song-gil", "ri-il-gyu-beggars-in-ties"):
+        if person_id in profile_text(invoke, name):
+            assert person_id in drawn
+
+
+def profile_text(invoke: Invoke, name: str) -> str:
+    return str(invoke("show", name, "--format", "plain").stdout)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_quotation_card_puts_its_address_after_the_border(invoke: Invoke, width: str) -> None:
+    drawn = _draw(invoke, "quotes", "--person", "Thae Yong Ho", width=width)
+    quotes = _json(invoke, "quotes", "--person", "Thae Yong Ho")
+    addresses = {entry["id"]: entry["url"] for entry in _json(invoke, "sources")}
+    for quote in quotes:
+        url = addresses[quote["source"]]
+        if url:
+            assert f"\n  {url}\n" in drawn
+    assert not [line for line in drawn.splitlines() if "://" in line and line[:1] in BORDERS]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_search_results_keep_their_ids_whole(invoke: Invoke, width: str) -> None:
+    drawn = _draw(invoke, "search", "thae", width=width)
+    for hit in _json(invoke, "search", "thae"):
+        if hit["kind"] in {"quote", "source", "event"}:
+            assert hit["id"] in drawn, hit["id"]
+
+
+def test_an_email_address_is_kept_whole_in_a_narrow_table() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from defectcli.render.layout import fitted
+
+    table = Table("Who", "Write to")
+    table.add_row("Press office", "press-office.department@example.org, or by post")
+    for width in (20, 30, 44, 60):
+        console = Console(width=width, color_system=None, record=True)
+        console.print(fitted(table, width), crop=False)
+        assert "press-office.department@example.org," in console.export_text()
+
+
+def test_addresses_are_hyperlinks_on_a_terminal_only(invoke: Invoke) -> None:
+    profile = _json(invoke, "show", "Thae Yong Ho")
+    urls = [s["url"] for s in profile["sources"] if s["url"]]
+    coloured = _draw(invoke, "show", "Thae Yong Ho", color="always")
+    for url in urls:
+        assert re.search(r"\x1b\]8;id=[0-9]+;" + re.escape(f"{url}\x1b\\{url}"), coloured), url
+    quotes = _draw(invoke, "quotes", "--person", "Thae Yong Ho", color="always")
+    assert quotes.count("\x1b]8;id=") >= len(_json(invoke, "quotes", "--person", "Thae Yong Ho"))
+    sources = _draw(invoke, "sources", color="always")
+    assert "\x1b]8;id=" in sources
+    # No escape codes without colour, nor in a pipe's plain text.
+    assert "\x1b" not in _draw(invoke, "show", "Thae Yong Ho")
+    assert "\x1b" not in invoke("show", "Thae Yong Ho").stdout
