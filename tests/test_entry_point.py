@@ -246,7 +246,8 @@ def _on_a_terminal(*args: str, **env: str) -> bytes:
     reader = threading.Thread(target=read)
     reader.start()
     environ = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR"}}
-    environ.update({"COLUMNS": "90", "TERM": "xterm-256color", **env})
+    # No pager (test_ux_pager.py tests it): what the terminal itself shows.
+    environ.update({"COLUMNS": "90", "TERM": "xterm-256color", "DEFECT_PAGER": "cat", **env})
     result = subprocess.run([DEFECT or "defect", *args], stdout=slave, env=environ, check=False)
     os.close(slave)
     reader.join(timeout=30)

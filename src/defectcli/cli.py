@@ -28,9 +28,10 @@ EPILOG = """\b
 Exit status: 0 done (an empty list is a result too), 1 not found or bad data,
 2 wrong usage, 130 interrupted.
 Environment: DEFECT_DATA (like --data), NO_COLOR, FORCE_COLOR, COLUMNS,
-DEFECT_CACHE_DIR (the index; else $XDG_CACHE_HOME/defectcli,
-else ~/.cache/defectcli), DEFECT_NO_CACHE=1 (no index on disk, nothing saved),
-DEFECT_DEBUG=1 (the traceback of an internal error).
+DEFECT_PAGER (else PAGER, else less -FRX: output taller than the terminal;
+cat for none, like --no-pager), DEFECT_CACHE_DIR (the index; else
+$XDG_CACHE_HOME/defectcli, else ~/.cache/defectcli), DEFECT_NO_CACHE=1 (no
+index on disk, nothing saved), DEFECT_DEBUG=1 (the traceback of an internal error).
 """
 
 
@@ -174,9 +175,16 @@ class State:
     help="Use another dataset: a folder laid out like data/ or one YAML/JSON file. "
     "Default: the bundled data.",
 )
+@click.option(
+    "--no-pager",
+    is_flag=True,
+    help="Write to the terminal directly, however long the output (as DEFECT_PAGER=cat). "
+    "Default: output taller than the terminal goes through $DEFECT_PAGER, else $PAGER, "
+    "else less -FRX; never in a pipe or a file.",
+)
 @click.version_option(__version__, "-V", "--version", prog_name="defect")
 @click.pass_context
-def cli(ctx: click.Context, data: str | None) -> None:
+def cli(ctx: click.Context, data: str | None, no_pager: bool) -> None:
     """Look up North Korea's elite defectors: who defected, from which posting, when,
     what they said, and who reported it. Every line comes with its source.
 
@@ -188,7 +196,10 @@ def cli(ctx: click.Context, data: str | None) -> None:
       defect quotes --person "ri il"   what Ri Il Gyu said, and where
       defect list --json | jq '.[].name'
     """
+    from .render.context import PAGER_ALLOWED
+
     ctx.obj = State(data or None)
+    ctx.meta[PAGER_ALLOWED] = not no_pager  # render.context decides the rest
 
 
 def main() -> NoReturn:

@@ -154,9 +154,9 @@ def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
       defect cite thae --style csl-json > thae.json
     """
     from ..render.cite import cite
-    from ..render.context import standard_output
+    from ..render.context import terminal_output
 
-    output = standard_output()  # before any work: nowhere to write is an error
+    output = terminal_output()  # before any work: nowhere to write is an error
     catalog = state.catalog()
     text = " ".join(target)
     # The whole text first, as one id or one name (`cite Ri Il Gyu`, unquoted); else each
