@@ -258,3 +258,23 @@ def test_lines_are_counted_as_the_screen_shows_them() -> None:
     assert _cells("\x1b[1;36mNames\x1b[0m") == 5
     assert _cells("\x1b]8;id=1;https://a.org\x1b\\https://a.org\x1b]8;;\x1b\\") == 13
     assert _cells("리일규 x") == 8
+
+
+# --- hyperlinks on a real terminal ------------------------------------------------------------
+
+
+def test_addresses_are_hyperlinks_on_a_real_terminal_only() -> None:
+    """OSC 8 around each source's address on a terminal; none with --color never, none in
+    a pipe, whose plain text is as it was."""
+    linked = _on_a_terminal(("show", "Thae Yong Ho"), {"DEFECT_PAGER": "cat"})
+    address = b"https://www.theguardian.com/world/2016/aug/16/north-korean-diplomat-in-london"
+    assert linked.status == 0
+    assert re.search(rb"\x1b\]8;id=[0-9]+;" + re.escape(address) + rb"[^\x1b]*\x1b\\", linked.shown)
+    # The address itself whole on one line (the terminal wraps it if it must).
+    assert re.search(rb"\n +\x1b\]8;id=[0-9]+;[^\x1b]*\x1b\\" + re.escape(address), linked.shown)
+    never = _on_a_terminal(("show", "Thae Yong Ho", "--color", "never"), {"DEFECT_PAGER": "cat"})
+    assert never.status == 0 and b"\x1b" not in never.shown and address in never.shown
+    piped = subprocess.run(
+        [DEFECT or "defect", "show", "Thae Yong Ho"], capture_output=True, check=False
+    )
+    assert piped.returncode == 0 and b"\x1b" not in piped.stdout and address in piped.stdout
