@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from conftest import Invoke
 
@@ -55,4 +56,4 @@ def test_cite_names_the_argument_that_matches_nothing(invoke: Invoke) -> None:
 def test_cite_of_several_people_by_one_word_says_so(invoke: Invoke) -> None:
     result = invoke("cite", "thae", "kim")
     assert result.exit_code == 1
-    assert "'kim' matches 3 people; be more specific:" in result.stderr
+    assert re.search(r"'kim' matches [0-9,]+ people; be more specific:", result.stderr)

@@ -119,33 +119,54 @@ def posting_line(profile: Profile, person: Person, index: int) -> str:
 
 
 # The words that make a tie a family tie ("wife", "son (elder)", "parents and parents-in-law",
-# "relative (she is a niece)"); every other tie (an aide, a colleague, an earlier defector)
-# is listed under ``RELATED_HEADING``. Singular and plural; any word ending "-in-law" too.
+# "relative (she is a niece)"); every other tie (an aide, a friend, an earlier defector,
+# a family "reported in the same story") is listed under ``RELATED_HEADING``. Singular and
+# plural; any word ending "-in-law" too.
 FAMILY_WORDS = frozenset(
     """
     wife wives husband husbands spouse spouses partner partners fiance fiancee
     son sons daughter daughters child children stepson stepdaughter stepchild stepchildren
     mother mothers father fathers parent parents stepmother stepfather
-    brother brothers sister sisters sibling siblings half-brother half-sister
+    brother brothers sister sisters sibling siblings half-brother half-brothers
+    half-sister half-sisters
     grandparent grandparents grandfather grandfathers grandmother grandmothers
     grandson grandsons granddaughter granddaughters grandchild grandchildren
-    aunt aunts uncle uncles nephew nephews niece nieces cousin cousins
-    relative relatives family
+    aunt aunts uncle uncles nephew nephews niece nieces cousin cousins relative relatives
     """.split()
 )
 FAMILY_HEADING = "Family"
 RELATED_HEADING = "Related cases"
 
 
+# Where the words naming the tie end and the words about it begin ("colleague of his father",
+# "fellow defector ... with whom she and her husband planned the escape").
+_QUALIFIERS = frozenset("of with who whom whose from by in to at for as under".split())
+
+
 def is_family(relation: str) -> bool:
-    """Whether a relation names kin, by its words outside any parentheses (what the
-    parentheses add, "(the diplomat)", "(she is a niece)", qualifies the tie, not its kind).
+    """Whether a relation names kin, by the words that name the tie: before any comma,
+    semicolon or qualifying phrase, and outside any parentheses (what those add, "(the
+    diplomat)", "; welcomed Ri publicly", "of his father", says more about the tie, not
+    what kind of tie it is).
 
     >>> [is_family(r) for r in ("son (elder)", "parents-in-law", "aide", "aunt or uncle")]
     [True, True, False, True]
+    >>> [is_family(r) for r in ("wife's nephew", "husband and father (the diplomat)")]
+    [True, True]
+    >>> is_family("reported in the same story; that family reached South Korea in 2024")
+    False
+    >>> is_family("fellow defector, with whom she and her husband planned the escape")
+    False
+    >>> is_family("colleague of his father")
+    False
     """
-    words = re.findall(r"[a-zé-]+", re.sub(r"\([^)]*\)", " ", relation.lower()))
-    return any(w in FAMILY_WORDS or w.endswith("-in-law") for w in words)
+    kind = re.sub(r"\([^)]*\)", " ", re.split("[,;]", relation, maxsplit=1)[0].lower())
+    for word in re.findall(r"[a-z'-]+", kind):
+        if word in _QUALIFIERS:
+            return False
+        if word.removesuffix("'s") in FAMILY_WORDS or word.endswith("-in-law"):
+            return True
+    return False
 
 
 def tie_lines(profile: Profile) -> tuple[list[str], list[str]]:
