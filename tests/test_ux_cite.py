@@ -54,6 +54,7 @@ def test_cite_names_the_argument_that_matches_nothing(invoke: Invoke) -> None:
 
 
 def test_cite_of_several_people_by_one_word_says_so(invoke: Invoke) -> None:
-    result = invoke("cite", "thae", "kim")
-    assert result.exit_code == 1
+    """The argument that matches several people is named, with them."""
+    result = invoke("cite", "Thae Yong Ho", "kim")
+    assert result.exit_code == 1 and result.stdout == ""
     assert re.search(r"'kim' matches [0-9,]+ people; be more specific:", result.stderr)

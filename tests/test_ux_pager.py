@@ -134,7 +134,8 @@ def test_a_long_card_goes_through_the_pager_whole_and_in_colour(recorder: Path) 
 def test_output_that_fits_the_screen_is_not_paged(recorder: Path) -> None:
     short = _on_a_terminal(SHORT, {"DEFECT_PAGER": str(recorder)})
     assert short.status == 0 and _paged(recorder) is None
-    assert b"Jo Song Gil" in short.shown and b"2 people" in short.shown
+    assert b"Name" in short.shown and b" people" in short.shown
+    assert short.shown.count(b"\n") < 24
     # The screen's height decides: the long card fits a terminal 600 lines high.
     tall = _on_a_terminal(LONG, {"DEFECT_PAGER": str(recorder)}, rows=600)
     assert tall.status == 0 and _paged(recorder) is None

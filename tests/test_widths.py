@@ -10,6 +10,7 @@ for its words is drawn as records, which repeat the column headings).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
@@ -78,13 +79,11 @@ def test_no_line_is_wider_than_the_terminal(invoke: Invoke) -> None:
     it, and copies it as one piece."""
     from rich.cells import cell_len
 
-    from defectcli.render.text import stays_whole
-
     for args in (["show", "thae"], ["show", "beijing"], ["list"], ["stats"], ["sources"]):
         for width in WIDTHS:
             lines = _draw(invoke, args, str(width)).splitlines()
             wide = [line for line in lines if cell_len(line) > width]
-            assert all(len(line.split()) == 1 and stays_whole(line) for line in wide), (
+            assert all(len(line.split()) == 1 and re.search("://|@|-", line) for line in wide), (
                 args,
                 width,
                 wide[:3],

@@ -192,13 +192,10 @@ def _cited(catalog: Catalog, text: str) -> list[Source] | None:
 def _no_match(catalog: Catalog, text: str, whole: str | None = None) -> DefectError:
     """Why ``text`` names nothing to cite: no such source and no such person (with the
     ids and names closest to it), or several people. ``whole``: the whole command line,
-    of which ``text`` is one argument: when it names several people, or is close to a
-    name, it was meant as one name typed without quotes (`cite Thae Yong Hoo`), and that
-    is said too."""
+    of which ``text`` is one argument; the names closest to it are suggested too, in case
+    it was one name typed without quotes (`cite Thae Yong Hoo`)."""
     from ..errors import Ambiguous, NotFound
 
-    if whole is not None and len(catalog.resolve(whole)) > 1:
-        return _no_match(catalog, whole)
     try:
         catalog.person(text)
     except Ambiguous as several:

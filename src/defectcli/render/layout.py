@@ -11,9 +11,11 @@ the long ones share what is left (``share``). A table whose words cannot stand s
 is drawn as records instead: each row a block of "Header: value" lines (as ``psql``'s
 expanded display does), which a terminal of any width can show whole.
 
-Some words are never folded, whatever the width: web and email addresses and ids
-(``text.stays_whole``), which a reader copies or clicks as one piece. A column is at least
-as wide as the longest of them; where even that does not fit, such a word goes on a line of
+Some words are never folded, whatever the width: web and email addresses and ids, which a
+reader copies or clicks as one piece; those ``text.stays_whole`` recognises, and those a
+renderer marks with ``WHOLE`` (an id is known as one where it is drawn: a source's,
+"yonhap-ryu-romanization", reads like "hard-currency-earning"). A column is at least as
+wide as the longest of them; where even that does not fit, such a word goes on a line of
 its own, unfolded, for the terminal to wrap (``kept_whole``): a terminal copies a line it
 wrapped itself as one piece.
 """
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Group
+from rich.style import Style
 from rich.text import Text
 
 from .text import stays_whole
@@ -39,28 +42,55 @@ if TYPE_CHECKING:
 # "consulate-general" and "representative," (17 and 16 cells) to stay a table.
 LONG_WORD = 12
 
+# Marks a word that must stay whole (an id): a style that draws nothing.
+WHOLE = Style(meta={"defectcli": "whole"})
+_WORD = re.compile(r"\S+")
+
+
+def whole(text: Text, start: int = 0, end: int | None = None) -> Text:
+    """``text`` with its words from ``start`` to ``end`` (all of it) marked ``WHOLE``."""
+    text.stylize(WHOLE, start, end)
+    return text
+
+
+def whole_words(text: Text, longer_than: int = 0) -> list[tuple[int, int]]:
+    """Where the words of ``text`` wider than ``longer_than`` cells that must stay whole
+    start and end: marked ``WHOLE``, or an address or id by their look (``stays_whole``)."""
+    plain = text.plain
+    marked = [(span.start, span.end) for span in text.spans if span.style is WHOLE]
+    found = []
+    for match in _WORD.finditer(plain):
+        word = match.group()
+        if len(word) * 2 <= longer_than or cell_len(word) <= longer_than:
+            continue  # (no character is wider than two cells)
+        start, end = match.span()
+        if stays_whole(word) or any(a < end and start < b for a, b in marked):
+            found.append((start, end))
+    return found
+
 
 def _text(cell: RenderableType) -> Text:
     """A cell as ``Text``; every cell we draw is a ``Text`` or a plain string."""
     return cell if isinstance(cell, Text) else Text(str(cell))
 
 
-def extent(cells: Iterable[str]) -> tuple[int, int, int]:
+def extent(cells: Iterable[Text]) -> tuple[int, int, int]:
     """(longest word, longest word that must stay whole, longest line) over ``cells``, in
     terminal cells."""
     shortest = whole = longest = 0
     for cell in cells:
-        for line in cell.splitlines():
+        plain = cell.plain
+        word = 0  # the cell's longest word
+        for line in plain.splitlines():
             longest = max(longest, cell_len(line))
-            words = line.split()
             # len is the cell width of ASCII, and ten times quicker than cell_len.
             measure = len if line.isascii() else cell_len
-            for word in words:
-                size = measure(word)
-                shortest = max(shortest, size)
-                # A word no longer than LONG_WORD is never folded (``fit``): no need to ask.
-                if size > max(whole, LONG_WORD) and stays_whole(word):
-                    whole = size
+            word = max(word, max(map(measure, line.split()), default=0))
+        shortest = max(shortest, word)
+        # A word no longer than LONG_WORD is never folded (``fit``): no need to ask.
+        if word > max(whole, LONG_WORD):
+            for start, end in whole_words(cell, longer_than=max(whole, LONG_WORD)):
+                whole = max(whole, cell_len(plain[start:end]))
     return shortest, whole, longest
 
 
@@ -103,8 +133,8 @@ def _measure(table: Table) -> tuple[list[tuple[int, int, int]], int]:
     extents = []
     for i, column in enumerate(columns):
         extra += _padding(table, i)
-        header = [_text(column.header).plain] if table.show_header else []
-        low, whole, high = extent([*header, *(_text(cell).plain for cell in column.cells)])
+        header = [_text(column.header)] if table.show_header else []
+        low, whole, high = extent([*header, *(_text(cell) for cell in column.cells)])
         extents.append((high, high, high) if column.no_wrap else (low, whole, high))
     return extents, extra
 
@@ -186,30 +216,24 @@ def records(table: Table, width: int) -> Group:
 
 def kept_whole(text: Text, width: int) -> list[Text]:
     """``text`` as pieces to print one under the other, each word that must stay whole
-    (``stays_whole``) and is wider than ``width`` alone on its line and never folded: the
+    (``whole_words``) and is wider than ``width`` alone on its line and never folded: the
     terminal wraps it, and copies it as one piece. The rest wraps as before; a text without
     such a word comes back as it is. Print the pieces with ``crop=False``."""
-    plain = text.plain
-    if cell_len(plain) <= width:
+    if cell_len(text.plain) <= width:
+        return [text]
+    words = whole_words(text, longer_than=width)
+    if not words:
         return [text]
     pieces: list[Text] = []
     start = 0  # where the text not yet placed begins
-    for match in _WORD.finditer(plain):
-        word = match.group()
-        if cell_len(word) <= width or not stays_whole(word):
-            continue
-        _append_between(pieces, text, start, match.start())
-        token = text[match.start() : match.end()]
+    for at, end in words:
+        _append_between(pieces, text, start, at)
+        token = text[at:end]
         token.no_wrap, token.overflow = True, "ignore"
         pieces.append(token)
-        start = match.end()
-    if not pieces:
-        return [text]
-    _append_between(pieces, text, start, len(plain))
+        start = end
+    _append_between(pieces, text, start, len(text.plain))
     return pieces
-
-
-_WORD = re.compile(r"\S+")
 
 
 def _append_between(pieces: list[Text], text: Text, start: int, end: int) -> None:

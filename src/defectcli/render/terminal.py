@@ -39,7 +39,7 @@ from ..results import (
     Statistics,
     Timeline,
 )
-from .layout import fitted, kept_whole, natural_width
+from .layout import fitted, kept_whole, natural_width, whole, whole_words
 from .sections import CLAIMS_HEADING, claim_groups, marks, profile_sections, title
 from .text import (
     NO_ADDRESS,
@@ -47,7 +47,6 @@ from .text import (
     clean,
     reference,
     speaker_line,
-    stays_whole,
     years_text,
 )
 
@@ -90,30 +89,36 @@ def _show(console: Console, *parts: RenderableType) -> None:
     console.print(Group(*parts), crop=False)
 
 
-def _longest_whole(lines: Iterable[str]) -> int:
-    """The widest word in ``lines`` that must stay whole (an address, an id), in cells."""
-    return max(
-        (cell_len(word) for line in lines for word in line.split() if stays_whole(word)),
-        default=0,
-    )
-
-
 def _card(
     parts: list[RenderableType],
     width: int,
-    words: Iterable[str],
+    words: Iterable[Text],
     **panel: Any,
 ) -> list[RenderableType]:
     """``parts`` in a panel (``panel``: its title, box and colours), or, when a word that
-    must stay whole (``words``) is wider than the panel's inside, with no border: a word a
-    border cannot hold would be folded or cut. Print with ``crop=False``."""
-    if _longest_whole(words) <= width - 4:  # the border and padding take 2 cells a side
+    must stay whole in ``words`` (the texts the parts draw) is wider than the panel's
+    inside, with no border: a word a border cannot hold would be folded or cut. Print with
+    ``crop=False``."""
+    inside = width - 4  # the border and padding take 2 cells a side
+    if not any(whole_words(text, longer_than=inside) for text in words):
         return [Panel(Group(*parts), **panel)]
     title = panel.get("title")
     drawn: list[RenderableType] = [title] if isinstance(title, Text) else []
     for part in parts:
         drawn += kept_whole(part, width) if isinstance(part, Text) else [part]
     return [*drawn, Text("")]
+
+
+# A record named in a card's line, to be looked up: "(see `defect show jo-song-gil`)".
+_SEE = re.compile(r"`defect show ([^`]+)`")
+
+
+def _card_text(line: str) -> Text:
+    """A card's text: ``_t``, the ids it names (``_SEE``) marked to stay whole."""
+    drawn = _t(line)
+    for match in _SEE.finditer(drawn.plain):
+        whole(drawn, *match.span(1))
+    return drawn
 
 
 def _count_line(console: Console, shown: int, total: int | None, one: str, many: str) -> None:
@@ -166,8 +171,8 @@ def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[Rend
     body.append(_t(cite if source.url else f"{cite} {NO_ADDRESS}", "dim"))
     if quote.note:
         body.append(_t(f"Note: {quote.note}", "dim"))
-    words = [quote.text, quote.translation or "", speaker_line(quote), cite, quote.note or ""]
-    return _card(body, width, words, box=box.ROUNDED, border_style="cyan", padding=(0, 1))
+    texts = [part for part in body if isinstance(part, Text)]
+    return _card(body, width, texts, box=box.ROUNDED, border_style="cyan", padding=(0, 1))
 
 
 def quote_cards(quotes: QuoteSet, console: Console, total: int | None = None) -> None:
@@ -184,19 +189,20 @@ def profile_card(profile: Profile, console: Console) -> None:
     if person.hangul:
         heading.append(f"  {clean(person.hangul)}")
     parts: list[RenderableType] = []
-    words: list[str] = []
+    words: list[Text] = []
     for name, lines in profile_sections(profile):
         if name in {"Quotations", "Sources"}:  # after the card, each in its own way
             continue
         if parts:
             parts.append(Text(""))
         parts.append(Text(name, style="bold cyan"))
-        words += lines
+        texts = _card_text("\n".join(lines))
+        words.append(texts)
         if name == CLAIMS_HEADING:
             # The panel's border and padding take two cells on either side.
             parts.append(fitted(_claims_table(profile), console.width - 4))
         else:  # one Text a section: Rich wraps it in one pass (a tenth of the card's time)
-            parts.append(_t("\n".join(lines)))
+            parts.append(texts)
     panel_title: Text | None = heading
     if cell_len(heading.plain) > console.width - 6:
         # Rich cuts a title wider than the panel's top edge: a long one opens the body instead.
@@ -410,15 +416,20 @@ def sources_table(
     table.add_column("Reference", overflow="fold", ratio=4)
     table.add_column("Cited by", overflow="fold", ratio=2)
     for entry in entries:
-        cited = ", ".join(c.label for c in entry.cited_by)
+        cited = Text(style="dim")
+        for i, citing in enumerate(entry.cited_by):
+            label = _t(citing.label + (", " if i < len(entry.cited_by) - 1 else ""))
+            if citing.label == citing.id:  # an event's id: kept whole
+                whole(label, 0, len(citing.id))
+            cited.append_text(label)
         # The address on a line of its own: the column is as wide as the longest one, where
         # the terminal allows (or the table is drawn as records, each address whole).
         ref = f"{reference(entry.source)}."
         url = entry.source.url
         table.add_row(
-            _t(entry.source.id, "bold"),
+            whole(_t(entry.source.id, "bold")),
             _t(f"{ref}\n{url}" if url else f"{ref} {NO_ADDRESS}"),
-            _t(cited, "dim"),
+            cited,
         )
     console.print(fitted(table, console.width), crop=False)
     _count_line(console, len(entries), total, "source", "sources")
@@ -453,7 +464,7 @@ def search_results(result: SearchResult, console: Console) -> None:
         for hit in hits:
             title = highlighted(hit.title)
             if hit.kind in {"quote", "source", "event"}:
-                title.append(f"\n{hit.id}", style="dim")
+                title.append_text(whole(_t(f"\n{hit.id}", "dim"), 1))
             table.add_row(title, highlighted(hit.snippet))
         console.print(fitted(table, console.width), crop=False)
     count = len(result.hits)

@@ -15,14 +15,13 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u206
 NO_ADDRESS = "No address recorded."
 
 # Words a reader copies or clicks as one piece, which a drawing must never break or fold:
-# web addresses, email addresses, and ids (lower-case words joined by three or more hyphens
-# or underscores: "theguardian-2016-08-16-thae-defects", "thae-yong-ho"; not
-# "consulate-general", which a narrow table may fold like any other word).
-_WHOLE = re.compile(
+# web addresses, email addresses, and ids (``stays_whole``).
+_LINK = re.compile(
     r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)\S"  # an address
     r"|[\w.+-]@[\w-]+\.\w"  # an email address
-    r"|[a-z0-9]+(?:[-_][a-z0-9]+){2,}"  # an id
 )
+_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+){2,}")
+_AROUND = "()[]{}<>\"'`“”‘’.,;:!?"
 _ADDRESS = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+")
 
 CONFIRMATION_LABELS = {
@@ -50,15 +49,26 @@ def _escape_char(match: re.Match[str]) -> str:
 
 
 def stays_whole(word: str) -> bool:
-    """Whether ``word`` (no spaces) holds an address, an email address or an id, which
-    are copied whole and so never broken across lines.
+    """Whether ``word`` (no spaces) holds a web or email address or is an id, which are
+    copied whole and so never broken across lines. An id is lower-case letters and digits
+    joined by hyphens or underscores, four parts or more, or three with a digit
+    ("theguardian-2016-08-16-thae-defects", "ri-il-gyu-beggars-in-ties",
+    "dprk-border-reopening-2024"): not an English compound ("hard-currency-earning",
+    "consulate-general"), which a narrow table may fold like any other word.
 
     >>> [stays_whole(w) for w in ("https://example.org/a", "(ri-il-gyu-beggars-in-ties).")]
     [True, True]
-    >>> [stays_whole(w) for w in ("consulate-general", "representative,", "a@b")]
+    >>> [stays_whole(w) for w in ("dprk-border-reopening-2024,", "press@example.org")]
+    [True, True]
+    >>> [stays_whole(w) for w in ("hard-currency-earning", "Head-of-mission-level", "a@b")]
     [False, False, False]
     """
-    return _WHOLE.search(word) is not None
+    if _LINK.search(word):
+        return True
+    core = word.strip(_AROUND)
+    if not _ID.fullmatch(core):
+        return False
+    return core.count("-") + core.count("_") >= 3 or any(c.isdigit() for c in core)
 
 
 def addresses(text: str) -> Iterator[tuple[int, int]]:
