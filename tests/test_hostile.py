@@ -271,7 +271,8 @@ def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
     import re
 
     terminal, their_end = pty.openpty()
-    proc = subprocess.Popen([DEFECT, *args], stdout=their_end, env=env)
+    # Every line, as a terminal shows it with no pager (issue 26 pages a long output).
+    proc = subprocess.Popen([DEFECT, *args], stdout=their_end, env={**env, "DEFECT_PAGER": "cat"})
     os.close(their_end)
     shown = _read_to_the_end(terminal)
     assert proc.wait(timeout=60) == 0

@@ -335,7 +335,7 @@ def test_the_html_page_has_a_title_and_a_language(invoke: Invoke, tmp_path: Path
     page = tmp_path / "page.html"
     assert invoke("list", "--export-html", str(page)).exit_code == 0
     text = page.read_text(encoding="utf-8")
-    assert '<html lang="en">' in text and "<title>defect</title>" in text
+    assert '<html lang="en">' in text and "<title>defect list</title>" in text
     assert "Thae Yong Ho" in text
 
 

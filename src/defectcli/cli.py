@@ -28,9 +28,10 @@ EPILOG = """\b
 Exit status: 0 done (an empty list is a result too), 1 not found or bad data,
 2 wrong usage, 130 interrupted.
 Environment: DEFECT_DATA (like --data), NO_COLOR, FORCE_COLOR, COLUMNS,
-DEFECT_CACHE_DIR (the index; else $XDG_CACHE_HOME/defectcli,
-else ~/.cache/defectcli), DEFECT_NO_CACHE=1 (no index on disk, nothing saved),
-DEFECT_DEBUG=1 (the traceback of an internal error).
+DEFECT_PAGER (else PAGER, else less -FRX: output taller than the terminal;
+cat for none, like --no-pager), DEFECT_CACHE_DIR (the index; else
+$XDG_CACHE_HOME/defectcli, else ~/.cache/defectcli), DEFECT_NO_CACHE=1 (no
+index on disk, nothing saved), DEFECT_DEBUG=1 (the traceback of an internal error).
 """
 
 
@@ -87,6 +88,26 @@ class DefectGroup(click.Group):
                 short_help=spec.short_help,
             )
         return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        # `defect lst`: Click says "No such command" and no more; the closest commands by
+        # spelling are named, as git does ("did you mean list?"). Still a usage error (2).
+        name = args[0] if args else ""
+        if (
+            not ctx.resilient_parsing  # completing a word: Click's own answer
+            and name
+            and not name.startswith("-")
+            and self.get_command(ctx, name) is None
+        ):
+            import difflib
+
+            close = difflib.get_close_matches(name.lower(), self.list_commands(ctx), n=3)
+            if close:
+                guess = close[0] if len(close) == 1 else f"one of {', '.join(close)}"
+                ctx.fail(f"No such command {name!r}. Did you mean {guess}?")
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # From the table, without importing every command module just to print --help.
@@ -154,9 +175,16 @@ class State:
     help="Use another dataset: a folder laid out like data/ or one YAML/JSON file. "
     "Default: the bundled data.",
 )
+@click.option(
+    "--no-pager",
+    is_flag=True,
+    help="Write to the terminal directly, however long the output (as DEFECT_PAGER=cat). "
+    "Default: output taller than the terminal goes through $DEFECT_PAGER, else $PAGER, "
+    "else less -FRX; never in a pipe or a file.",
+)
 @click.version_option(__version__, "-V", "--version", prog_name="defect")
 @click.pass_context
-def cli(ctx: click.Context, data: str | None) -> None:
+def cli(ctx: click.Context, data: str | None, no_pager: bool) -> None:
     """Look up North Korea's elite defectors: who defected, from which posting, when,
     what they said, and who reported it. Every line comes with its source.
 
@@ -168,7 +196,10 @@ def cli(ctx: click.Context, data: str | None) -> None:
       defect quotes --person "ri il"   what Ri Il Gyu said, and where
       defect list --json | jq '.[].name'
     """
+    from .render.context import PAGER_ALLOWED
+
     ctx.obj = State(data or None)
+    ctx.meta[PAGER_ALLOWED] = not no_pager  # render.context decides the rest
 
 
 def main() -> NoReturn:

@@ -21,6 +21,9 @@ from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
     from ..cli import State
+    from ..dataset.model import Source
+    from ..errors import DefectError
+    from ..query import Catalog
     from ..render.context import Output
 
 
@@ -197,42 +200,75 @@ def sources_command(
 )
 @click.pass_obj
 def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
-    """A citation for a source (by id; several ids: one each), or the reference list of a
-    person's record (by name).
+    """A citation for a source (by id), or the reference list of a person's record (by
+    name). Several ids and names at once give one list, each source once. A name of
+    several words needs no quotes when it is the only one.
 
     \b
     Examples:
       defect cite news1-en-2024-elite-diplomats
       defect cite news1-en-2024-elite-diplomats news1-ko-2024-elite-diplomats
-      defect cite "Ri Il Gyu" --style bibtex > ri.bib
+      defect cite "Thae Yong Ho" "Oh Hye Seon" --style bibtex > thae-oh.bib
+      defect cite Ri Il Gyu --style bibtex > ri.bib
       defect cite thae --style csl-json > thae.json
     """
-    from ..errors import NotFound
     from ..render.cite import cite
-    from ..render.context import standard_output
+    from ..render.context import terminal_output
 
-    output = standard_output()  # before any work: nowhere to write is an error
+    output = terminal_output()  # before any work: nowhere to write is an error
     catalog = state.catalog()
     text = " ".join(target)
-    # A source id first; a person's name otherwise. The "no such source" error, with the
-    # ids closest to the text, only when neither is found: finding the closest of 10,000
-    # source ids costs 0.2 s, for a name that was never meant as an id.
+    # The whole text first, as one id or one name (`cite Ri Il Gyu`, unquoted); else each
+    # argument on its own (`cite "Thae Yong Ho" "Oh Hye Seon"`, or several ids).
+    sources = _cited(catalog, text)
+    if sources is None:
+        parts = list(dict.fromkeys(target))
+        if len(parts) == 1:
+            raise _no_match(catalog, text)
+        sources = []
+        for part in parts:
+            found = _cited(catalog, part)
+            if found is None:
+                raise _no_match(catalog, part, whole=text)
+            sources += found
+    unique = list({source.id: source for source in sources}.values())
+    output.write(cite(unique, style))
+
+
+def _cited(catalog: Catalog, text: str) -> list[Source] | None:
+    """The sources ``text`` means: the source with that id, or every source of the one
+    person it names; None when it names no source and no one person. Cheap when it
+    names nothing: the errors (and the closest ids, which take a while to find among
+    10,000 sources) are worked out only when one is shown (``_no_match``)."""
     if catalog.is_source(text):
-        sources = [catalog.source(text)]
-    elif len(target) > 1 and any(catalog.is_source(t) for t in target):
-        # Several source ids (an id has no spaces, so these were never one name); one that
-        # is not an id is named on its own, with the ids closest to it.
-        sources = [catalog.source(t) for t in dict.fromkeys(target)]
-    else:
+        return [catalog.source(text)]
+    ids = catalog.resolve(text)
+    if len(ids) != 1:
+        return None
+    return list(catalog.profile(ids[0]).sources)
+
+
+def _no_match(catalog: Catalog, text: str, whole: str | None = None) -> DefectError:
+    """Why ``text`` names nothing to cite: no such source and no such person (with the
+    ids and names closest to it), or several people. ``whole``: the whole command line,
+    of which ``text`` is one argument; the names closest to it are suggested too, in case
+    it was one name typed without quotes (`cite Thae Yong Hoo`)."""
+    from ..errors import Ambiguous, NotFound
+
+    try:
+        catalog.person(text)
+    except Ambiguous as several:
+        return several
+    except NotFound as no_person:
+        suggestions = list(no_person.suggestions)
         try:
-            sources = list(catalog.profile(text).sources)
-        except NotFound as no_person:
-            try:
-                catalog.source(text)  # raises NotFound, with the closest source ids
-            except NotFound as no_source:
-                raise NotFound(
-                    f"No source with id {text!r}, and no person matches it.",
-                    no_person.suggestions + no_source.suggestions,
-                ) from None
-            raise
-    output.write(cite(sources, style))
+            catalog.source(text)
+        except NotFound as no_source:
+            suggestions += no_source.suggestions
+        if whole is not None:
+            suggestions += catalog.suggest(whole)
+        return NotFound(
+            f"No source with id {text!r}, and no person matches it.",
+            list(dict.fromkeys(suggestions)),
+        )
+    return NotFound(f"No source with id {text!r}.")  # it names one person after all

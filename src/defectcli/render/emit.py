@@ -277,31 +277,8 @@ def _export(out: Output, draw: Draw) -> None:
     if out.export_svg:
         _save(out.export_svg, console.export_svg(title="defect", clear=False))
     if out.export_html:
-        _save(out.export_html, console.export_html(code_format=HTML_PAGE, clear=False))
-
-
-# Rich's page, with the language and a title (which a browser's tab and a screen reader
-# announce); Rich escapes the text it puts in.
-HTML_PAGE = """\
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<title>defect</title>
-<style>
-{stylesheet}
-body {{
-    color: {foreground};
-    background-color: {background};
-}}
-</style>
-</head>
-<body>
-    <pre style="font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace">\
-<code style="font-family:inherit">{code}</code></pre>
-</body>
-</html>
-"""
+        # The recording console's page has a <title> and says its language (context.py).
+        _save(out.export_html, console.export_html(clear=False))
 
 
 def _save(path: str, text: str) -> None:

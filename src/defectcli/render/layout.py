@@ -10,16 +10,28 @@ its longest word first; then the columns that want least are given their longest
 the long ones share what is left (``share``). A table whose words cannot stand side by side
 is drawn as records instead: each row a block of "Header: value" lines (as ``psql``'s
 expanded display does), which a terminal of any width can show whole.
+
+Some words are never folded, whatever the width: web and email addresses and ids, which a
+reader copies or clicks as one piece; those ``text.stays_whole`` recognises, and those a
+renderer marks with ``WHOLE`` (an id is known as one where it is drawn: a source's,
+"yonhap-ryu-romanization", reads like "hard-currency-earning"). A column is at least as
+wide as the longest of them; where even that does not fit, such a word goes on a line of
+its own, unfolded, for the terminal to wrap (``kept_whole``): a terminal copies a line it
+wrapped itself as one piece.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Group
+from rich.style import Style
 from rich.text import Text
+
+from .text import stays_whole
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -30,23 +42,56 @@ if TYPE_CHECKING:
 # "consulate-general" and "representative," (17 and 16 cells) to stay a table.
 LONG_WORD = 12
 
+# Marks a word that must stay whole (an id): a style that draws nothing.
+WHOLE = Style(meta={"defectcli": "whole"})
+_WORD = re.compile(r"\S+")
+
+
+def whole(text: Text, start: int = 0, end: int | None = None) -> Text:
+    """``text`` with its words from ``start`` to ``end`` (all of it) marked ``WHOLE``."""
+    text.stylize(WHOLE, start, end)
+    return text
+
+
+def whole_words(text: Text, longer_than: int = 0) -> list[tuple[int, int]]:
+    """Where the words of ``text`` wider than ``longer_than`` cells that must stay whole
+    start and end: marked ``WHOLE``, or an address or id by their look (``stays_whole``)."""
+    plain = text.plain
+    marked = [(span.start, span.end) for span in text.spans if span.style is WHOLE]
+    found = []
+    for match in _WORD.finditer(plain):
+        word = match.group()
+        if len(word) * 2 <= longer_than or cell_len(word) <= longer_than:
+            continue  # (no character is wider than two cells)
+        start, end = match.span()
+        if stays_whole(word) or any(a < end and start < b for a, b in marked):
+            found.append((start, end))
+    return found
+
 
 def _text(cell: RenderableType) -> Text:
     """A cell as ``Text``; every cell we draw is a ``Text`` or a plain string."""
     return cell if isinstance(cell, Text) else Text(str(cell))
 
 
-def extent(cells: Iterable[str]) -> tuple[int, int]:
-    """(longest word, longest line) over ``cells``, in terminal cells."""
-    shortest = longest = 0
+def extent(cells: Iterable[Text]) -> tuple[int, int, int]:
+    """(longest word, longest word that must stay whole, longest line) over ``cells``, in
+    terminal cells."""
+    shortest = whole = longest = 0
     for cell in cells:
-        for line in cell.splitlines():
+        plain = cell.plain
+        word = 0  # the cell's longest word
+        for line in plain.splitlines():
             longest = max(longest, cell_len(line))
-            words = line.split()
             # len is the cell width of ASCII, and ten times quicker than cell_len.
             measure = len if line.isascii() else cell_len
-            shortest = max(shortest, max(map(measure, words), default=0))
-    return shortest, longest
+            word = max(word, max(map(measure, line.split()), default=0))
+        shortest = max(shortest, word)
+        # A word no longer than LONG_WORD is never folded (``fit``): no need to ask.
+        if word > max(whole, LONG_WORD):
+            for start, end in whole_words(cell, longer_than=max(whole, LONG_WORD)):
+                whole = max(whole, cell_len(plain[start:end]))
+    return shortest, whole, longest
 
 
 def share(minimums: Sequence[int], maximums: Sequence[int], room: int) -> list[int] | None:
@@ -79,18 +124,18 @@ def share(minimums: Sequence[int], maximums: Sequence[int], room: int) -> list[i
     return widths
 
 
-def _measure(table: Table) -> tuple[list[tuple[int, int]], int]:
-    """Each column's (longest word, longest line), and the cells the table adds around
-    them: borders, a divider between columns, and each cell's padding. A column that does
-    not wrap needs its longest line."""
+def _measure(table: Table) -> tuple[list[tuple[int, int, int]], int]:
+    """Each column's (longest word, longest word that must stay whole, longest line), and
+    the cells the table adds around them: borders, a divider between columns, and each
+    cell's padding. A column that does not wrap needs its longest line."""
     columns = table.columns
     extra = (2 if table.box and table.show_edge else 0) + (len(columns) - 1 if table.box else 0)
     extents = []
     for i, column in enumerate(columns):
         extra += _padding(table, i)
-        header = [_text(column.header).plain] if table.show_header else []
-        low, high = extent([*header, *(_text(cell).plain for cell in column.cells)])
-        extents.append((high if column.no_wrap else low, high))
+        header = [_text(column.header)] if table.show_header else []
+        low, whole, high = extent([*header, *(_text(cell) for cell in column.cells)])
+        extents.append((high, high, high) if column.no_wrap else (low, whole, high))
     return extents, extra
 
 
@@ -113,24 +158,21 @@ def _padding(table: Table, index: int) -> int:
 def natural_width(table: Table) -> int:
     """How wide ``table`` is with no cell wrapped."""
     extents, extra = _measure(table)
-    return sum(high for _, high in extents) + extra
+    return sum(high for _, _, high in extents) + extra
 
 
 def fit(table: Table, width: int) -> bool:
     """Fix ``table``'s column widths for a drawing ``width`` cells wide; False (the table
     left as it was) when its words cannot stand side by side in that width, even with those
-    longer than ``LONG_WORD`` folded."""
+    longer than ``LONG_WORD`` folded (but never an address or an id)."""
     extents, extra = _measure(table)
-    highs = [high for _, high in extents]
+    highs = [high for _, _, high in extents]
     # Every word whole if the width allows; else fold only the longest words, no shorter
     # than needed (the first cap is the longest word: nothing folded).
-    longest = max((low for low, _ in extents), default=0)
+    longest = max((low for low, _, _ in extents), default=0)
     widths = None
     for cap in range(max(longest, LONG_WORD), LONG_WORD - 1, -1):
-        lows = [
-            low if column.no_wrap else min(low, cap)
-            for column, (low, _) in zip(table.columns, extents, strict=True)
-        ]
+        lows = [max(whole, min(low, cap)) for low, whole, _ in extents]
         widths = share(lows, highs, width - extra)
         if widths is not None:
             break
@@ -144,14 +186,15 @@ def fit(table: Table, width: int) -> bool:
 
 def fitted(table: Table, width: int) -> RenderableType:
     """``table`` fitted to ``width``, or its rows as records when it cannot fit."""
-    return table if fit(table, width) else records(table)
+    return table if fit(table, width) else records(table, width)
 
 
-def records(table: Table) -> Group:
+def records(table: Table, width: int) -> Group:
     """Each row as "Header: value" lines (empty cells left out), a blank line before each
     row but those whose first cell is empty: in the table such a row goes on with the one
     above (a field's second claim), and so it does here. A table drawn without a header row
-    gives its values alone."""
+    gives its values alone. A word that must stay whole and is wider than ``width`` gets a
+    line of its own (``kept_whole``)."""
     columns = [
         (_text(column.header).plain if table.show_header else "", list(column.cells))
         for column in table.columns
@@ -167,5 +210,40 @@ def records(table: Table) -> Group:
             line = Text()
             line.append(f"{header}: " if header else "", style="bold")
             line.append_text(value)
-            lines.append(line)
+            lines += kept_whole(line, width)
     return Group(*lines)
+
+
+def kept_whole(text: Text, width: int) -> list[Text]:
+    """``text`` as pieces to print one under the other, each word that must stay whole
+    (``whole_words``) and is wider than ``width`` alone on its line and never folded: the
+    terminal wraps it, and copies it as one piece. The rest wraps as before; a text without
+    such a word comes back as it is. Print the pieces with ``crop=False``."""
+    if cell_len(text.plain) <= width:
+        return [text]
+    words = whole_words(text, longer_than=width)
+    if not words:
+        return [text]
+    pieces: list[Text] = []
+    start = 0  # where the text not yet placed begins
+    for at, end in words:
+        _append_between(pieces, text, start, at)
+        token = text[at:end]
+        token.no_wrap, token.overflow = True, "ignore"
+        pieces.append(token)
+        start = end
+    _append_between(pieces, text, start, len(text.plain))
+    return pieces
+
+
+def _append_between(pieces: list[Text], text: Text, start: int, end: int) -> None:
+    """``text[start:end]``, the text between two words that have lines of their own,
+    without the spaces and the line break that separated it from them."""
+    part = text.plain[start:end]
+    head = part[: len(part) - len(part.lstrip(" \t"))]
+    start += len(head) + part[len(head) :].startswith("\n")
+    part = text.plain[start:end]
+    tail = part[len(part.rstrip(" \t")) :]
+    end -= len(tail) + part[: len(part) - len(tail)].endswith("\n")
+    if start < end:
+        pieces.append(text[start:end])

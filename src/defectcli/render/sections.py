@@ -118,18 +118,76 @@ def posting_line(profile: Profile, person: Person, index: int) -> str:
     return f"{line} {marks(profile, p.sources)}"
 
 
-def family_lines(profile: Profile) -> list[str]:
-    lines = [
-        f"{link.relation}: {name} (see `defect show {link.person}`) {marks(profile, link.sources)}"
-        for link, name in profile.related
-    ]
+# The words that make a tie a family tie ("wife", "son (elder)", "parents and parents-in-law",
+# "relative (she is a niece)"); every other tie (an aide, a friend, an earlier defector,
+# a family "reported in the same story") is listed under ``RELATED_HEADING``. Singular and
+# plural; any word ending "-in-law" too.
+FAMILY_WORDS = frozenset(
+    """
+    wife wives husband husbands spouse spouses partner partners fiance fiancee
+    son sons daughter daughters child children stepson stepdaughter stepchild stepchildren
+    mother mothers father fathers parent parents stepmother stepfather
+    brother brothers sister sisters sibling siblings half-brother half-brothers
+    half-sister half-sisters
+    grandparent grandparents grandfather grandfathers grandmother grandmothers
+    grandson grandsons granddaughter granddaughters grandchild grandchildren
+    aunt aunts uncle uncles nephew nephews niece nieces cousin cousins relative relatives
+    """.split()
+)
+FAMILY_HEADING = "Family"
+RELATED_HEADING = "Related cases"
+
+
+# Where the words naming the tie end and the words about it begin ("colleague of his father",
+# "fellow defector ... with whom she and her husband planned the escape").
+_QUALIFIERS = frozenset("of with who whom whose from by in to at for as under".split())
+
+
+def is_family(relation: str) -> bool:
+    """Whether a relation names kin, by the words that name the tie: before any comma,
+    semicolon or qualifying phrase, and outside any parentheses (what those add, "(the
+    diplomat)", "; welcomed Ri publicly", "of his father", says more about the tie, not
+    what kind of tie it is).
+
+    >>> [is_family(r) for r in ("son (elder)", "parents-in-law", "aide", "aunt or uncle")]
+    [True, True, False, True]
+    >>> [is_family(r) for r in ("wife's nephew", "husband and father (the diplomat)")]
+    [True, True]
+    >>> is_family("reported in the same story; that family reached South Korea in 2024")
+    False
+    >>> is_family("fellow defector, with whom she and her husband planned the escape")
+    False
+    >>> is_family("colleague of his father")
+    False
+    """
+    kind = re.sub(r"\([^)]*\)", " ", re.split("[,;]", relation, maxsplit=1)[0].lower())
+    for word in re.findall(r"[a-z'-]+", kind):
+        if word in _QUALIFIERS:
+            return False
+        if word.removesuffix("'s") in FAMILY_WORDS or word.endswith("-in-law"):
+            return True
+    return False
+
+
+def tie_lines(profile: Profile) -> tuple[list[str], list[str]]:
+    """The person's ties as two lists of lines: family, and every other tie (an aide, an
+    earlier defector who welcomed them), each line with its relation and its sources."""
+    family: list[str] = []
+    others: list[str] = []
+    for link, name in profile.related:
+        line = f"{link.relation}: {name} (see `defect show {link.person}`)"
+        (family if is_family(link.relation) else others).append(
+            f"{line} {marks(profile, link.sources)}"
+        )
     for rel in profile.person.relatives:
         who = " ".join(x for x in (rel.name, f"({rel.hangul})" if rel.hangul else None) if x)
         line = f"{rel.relation}: {who}" if who else rel.relation
         if rel.note:
             line += f" — {rel.note}"
-        lines.append(f"{line} {marks(profile, rel.sources)}")
-    return lines
+        (family if is_family(rel.relation) else others).append(
+            f"{line} {marks(profile, rel.sources)}"
+        )
+    return family, others
 
 
 def claim_groups(person: Person) -> list[tuple[str, list[Claim]]]:
@@ -169,9 +227,11 @@ def profile_sections(profile: Profile) -> list[Section]:
             ("Postings", [posting_line(profile, person, i) for i in range(len(person.postings))])
         )
     sections.append(("Defection", defection_lines(profile)))
-    family = family_lines(profile)
+    family, others = tie_lines(profile)
     if family:
-        sections.append(("Family", family))
+        sections.append((FAMILY_HEADING, family))
+    if others:
+        sections.append((RELATED_HEADING, others))
     if person.events:
         sections.append(
             (

@@ -3,18 +3,26 @@
 Every piece of text from the data goes into a ``rich.text.Text`` (never a markup string),
 so ``[bold red]`` in a data file prints as it is written; ``clean`` neutralises control
 characters before Rich sees them.
+
+Addresses, email addresses and ids are never broken across lines (``layout``), and no web
+address is drawn inside a border, where it would wrap between two edges: a card's numbered
+sources follow the card, each address on a line of its own that the terminal wraps if it
+must (and copies as one piece). Every web address is also a hyperlink (OSC 8), which Rich
+writes only where it writes colour: on a terminal, never in a pipe or with --color never.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from typing import Any
 
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -31,9 +39,16 @@ from ..results import (
     Statistics,
     Timeline,
 )
-from .layout import fitted, natural_width
+from .layout import fitted, kept_whole, natural_width, whole, whole_words
 from .sections import CLAIMS_HEADING, claim_groups, marks, profile_sections, title
-from .text import clean, source_line, speaker_line, years_text
+from .text import (
+    NO_ADDRESS,
+    addresses,
+    clean,
+    reference,
+    speaker_line,
+    years_text,
+)
 
 # Short labels for the table; the card spells them out.
 # Denied and false reports stand out: they are listed, but they are not defections.
@@ -41,7 +56,69 @@ STATUS_STYLES = {"confirmed": "green", "reported": "", "denied": "red", "false":
 
 
 def _t(text: str | None, style: str = "") -> Text:
-    return Text(clean(text or ""), style=style)
+    """Text from the data, cleaned, its web addresses hyperlinks."""
+    drawn = Text(clean(text or ""), style=style)
+    if "://" in drawn.plain:
+        for start, end in addresses(drawn.plain):
+            drawn.stylize(link(drawn.plain[start:end]), start, end)
+    return drawn
+
+
+def link(address: str) -> Style:
+    """A hyperlink to ``address`` (OSC 8). Rich gives each drawn link a number of its own,
+    at random: the escape codes differ from run to run, never the text."""
+    return Style(link=address)
+
+
+def _address_line(source: Source, indent: int) -> Text | None:
+    """A source's address on a line of its own, never folded (the terminal wraps it if it
+    must, and copies it as one piece): None when the source has none."""
+    if not source.url:
+        return None
+    line = Text(" " * indent)
+    line.append_text(_t(source.url))
+    line.no_wrap, line.overflow = True, "ignore"
+    return line
+
+
+def _show(console: Console, *parts: RenderableType) -> None:
+    """Print ``parts`` without cutting a line at the terminal's edge: a word that must
+    stay whole may run past it, for the terminal to wrap (``layout.kept_whole``). In a
+    Group, because ``Console.print`` joins bare Texts into a new one, without their
+    ``no_wrap`` and ``overflow``."""
+    console.print(Group(*parts), crop=False)
+
+
+def _card(
+    parts: list[RenderableType],
+    width: int,
+    words: Iterable[Text],
+    **panel: Any,
+) -> list[RenderableType]:
+    """``parts`` in a panel (``panel``: its title, box and colours), or, when a word that
+    must stay whole in ``words`` (the texts the parts draw) is wider than the panel's
+    inside, with no border: a word a border cannot hold would be folded or cut. Print with
+    ``crop=False``."""
+    inside = width - 4  # the border and padding take 2 cells a side
+    if not any(whole_words(text, longer_than=inside) for text in words):
+        return [Panel(Group(*parts), **panel)]
+    title = panel.get("title")
+    drawn: list[RenderableType] = [title] if isinstance(title, Text) else []
+    for part in parts:
+        drawn += kept_whole(part, width) if isinstance(part, Text) else [part]
+    return [*drawn, Text("")]
+
+
+# A record named in a card's line, to be looked up: "(see `defect show jo-song-gil`)".
+_SEE = re.compile(r"`defect show ([^`]+)`")
+
+
+def _card_text(line: str) -> Text:
+    """A card's text: ``_t``, the ids it names (``_SEE``) marked to stay whole."""
+    drawn = _t(line)
+    for match in _SEE.finditer(drawn.plain):
+        whole(drawn, *match.span(1))
+    return drawn
 
 
 def _count_line(console: Console, shown: int, total: int | None, one: str, many: str) -> None:
@@ -77,27 +154,32 @@ def people_table(people: Sequence[Person], console: Console, total: int | None =
             _t(p.destination),
             status,
         )
-    console.print(fitted(table, console.width))
+    console.print(fitted(table, console.width), crop=False)
     _count_line(console, len(people), total, "person", "people")
 
 
-def quote_card(quote: Quote, source: Source, mark: str = "") -> Panel:
+def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[RenderableType]:
+    """A quotation in a rounded panel: the words, their English, who said them where, the
+    reference (its address follows the card: see ``quote_cards``) and any note."""
     body: list[RenderableType] = [_t(quote.text, "italic")]
     if quote.translation:
         body.append(_t(f"English: {quote.translation}", "dim"))
     attribution = Text("— ", style="bold")
     attribution.append(_t(speaker_line(quote), "bold"))
     body.append(attribution)
-    cite = _t(f"{mark + ' ' if mark else ''}{source_line(source)}", "dim")
-    body.append(cite)
+    cite = f"{mark + ' ' if mark else ''}{reference(source)}."
+    body.append(_t(cite if source.url else f"{cite} {NO_ADDRESS}", "dim"))
     if quote.note:
         body.append(_t(f"Note: {quote.note}", "dim"))
-    return Panel(Group(*body), box=box.ROUNDED, border_style="cyan", padding=(0, 1))
+    texts = [part for part in body if isinstance(part, Text)]
+    return _card(body, width, texts, box=box.ROUNDED, border_style="cyan", padding=(0, 1))
 
 
 def quote_cards(quotes: QuoteSet, console: Console, total: int | None = None) -> None:
     for q in quotes.quotes:
-        console.print(quote_card(q, quotes.sources[q.source]))
+        source = quotes.sources[q.source]
+        address = _address_line(source, 2)
+        _show(console, *quote_card(q, source, "", console.width), *filter(None, [address]))
     _count_line(console, len(quotes.quotes), total, "quotation", "quotations")
 
 
@@ -107,28 +189,39 @@ def profile_card(profile: Profile, console: Console) -> None:
     if person.hangul:
         heading.append(f"  {clean(person.hangul)}")
     parts: list[RenderableType] = []
+    words: list[Text] = []
     for name, lines in profile_sections(profile):
-        if name == "Quotations":
+        if name in {"Quotations", "Sources"}:  # after the card, each in its own way
             continue
         if parts:
             parts.append(Text(""))
         parts.append(Text(name, style="bold cyan"))
+        texts = _card_text("\n".join(lines))
+        words.append(texts)
         if name == CLAIMS_HEADING:
             # The panel's border and padding take two cells on either side.
             parts.append(fitted(_claims_table(profile), console.width - 4))
         else:  # one Text a section: Rich wraps it in one pass (a tenth of the card's time)
-            parts.append(Text("\n".join(clean(line) for line in lines)))
+            parts.append(texts)
     panel_title: Text | None = heading
     if cell_len(heading.plain) > console.width - 6:
         # Rich cuts a title wider than the panel's top edge: a long one opens the body instead.
         parts[:0] = [heading, Text("")]
         panel_title = None
-    console.print(Panel(Group(*parts), title=panel_title, title_align="left", box=box.HEAVY))
+    card = _card(parts, console.width, words, title=panel_title, title_align="left", box=box.HEAVY)
+    _show(console, *card)
     if profile.quotes:
         console.print(Text("Quotations", style="bold cyan"))
         for q in profile.quotes:
             source = next(s for s in profile.sources if s.id == q.source)
-            console.print(quote_card(q, source, marks(profile, [q.source])))
+            _show(console, *quote_card(q, source, marks(profile, [q.source]), console.width))
+    # The numbered sources, out of any border, each address on a line of its own.
+    console.print(Text("Sources", style="bold cyan"))
+    for number, source in enumerate(profile.sources, start=1):
+        mark = f"[{number}] "
+        line = f"{mark}{reference(source)}."
+        drawn = kept_whole(_t(line if source.url else f"{line} {NO_ADDRESS}"), console.width)
+        _show(console, *drawn, *filter(None, [_address_line(source, len(mark))]))
 
 
 def _claims_table(profile: Profile) -> Table:
@@ -252,7 +345,7 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
 
     chart_width = _bar_room(console, table(0), most=50, padding=3)  # an inner column
     if rows:
-        console.print(fitted(table(chart_width), console.width))
+        console.print(fitted(table(chart_width), console.width), crop=False)
     else:  # a header over nothing reads as a drawing gone wrong
         console.print(_t("No yearly figures in this range.", "dim"))
     if stacked and chart_width:
@@ -295,7 +388,7 @@ def facet_chart(facets: Facets, console: Console) -> None:
         return drawn
 
     chart_width = _bar_room(console, table(0), most=40, padding=2)  # the last column
-    console.print(fitted(table(chart_width), console.width))
+    console.print(fitted(table(chart_width), console.width), crop=False)
     console.print(_t(f"{facets.total} {'person' if facets.total == 1 else 'people'}", "dim"))
 
 
@@ -312,7 +405,7 @@ def timeline_table(timeline: Timeline, console: Console, total: int | None = Non
             source += f" +{len(e.sources) - 1}"
         style = "" if e.person else "italic"
         table.add_row(_t(e.date), _t(e.kind, "dim"), _t(e.summary, style), _t(source, "dim"))
-    console.print(fitted(table, console.width))
+    console.print(fitted(table, console.width), crop=False)
     _count_line(console, len(timeline.entries), total, "event", "events")
 
 
@@ -324,9 +417,22 @@ def sources_table(
     table.add_column("Reference", overflow="fold", ratio=4)
     table.add_column("Cited by", overflow="fold", ratio=2)
     for entry in entries:
-        cited = ", ".join(c.label for c in entry.cited_by)
-        table.add_row(_t(entry.source.id, "bold"), _t(source_line(entry.source)), _t(cited, "dim"))
-    console.print(fitted(table, console.width))
+        cited = Text(style="dim")
+        for i, citing in enumerate(entry.cited_by):
+            label = _t(citing.label + (", " if i < len(entry.cited_by) - 1 else ""))
+            if citing.label == citing.id:  # an event's id: kept whole
+                whole(label, 0, len(citing.id))
+            cited.append_text(label)
+        # The address on a line of its own: the column is as wide as the longest one, where
+        # the terminal allows (or the table is drawn as records, each address whole).
+        ref = f"{reference(entry.source)}."
+        url = entry.source.url
+        table.add_row(
+            whole(_t(entry.source.id, "bold")),
+            _t(f"{ref}\n{url}" if url else f"{ref} {NO_ADDRESS}"),
+            cited,
+        )
+    console.print(fitted(table, console.width), crop=False)
     _count_line(console, len(entries), total, "source", "sources")
 
 
@@ -359,8 +465,8 @@ def search_results(result: SearchResult, console: Console) -> None:
         for hit in hits:
             title = highlighted(hit.title)
             if hit.kind in {"quote", "source", "event"}:
-                title.append(f"\n{hit.id}", style="dim")
+                title.append_text(whole(_t(f"\n{hit.id}", "dim"), 1))
             table.add_row(title, highlighted(hit.snippet))
-        console.print(fitted(table, console.width))
+        console.print(fitted(table, console.width), crop=False)
     count = len(result.hits)
     console.print(_t(f"{count} match{'' if count == 1 else 'es'}", "dim"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..dataset.model import Person, Quote, Source
 
@@ -12,6 +13,16 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u206
 
 # How every printed reference ends when its source has no address to go to.
 NO_ADDRESS = "No address recorded."
+
+# Words a reader copies or clicks as one piece, which a drawing must never break or fold:
+# web addresses, email addresses, and ids (``stays_whole``).
+_LINK = re.compile(
+    r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)\S"  # an address
+    r"|[\w.+-]@[\w-]+\.\w"  # an email address
+)
+_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+){2,}")
+_AROUND = "()[]{}<>\"'`“”‘’.,;:!?"
+_ADDRESS = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+")
 
 CONFIRMATION_LABELS = {
     "official": "officially confirmed",
@@ -35,6 +46,52 @@ def clean(text: str) -> str:
 def _escape_char(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def stays_whole(word: str) -> bool:
+    """Whether ``word`` (no spaces) holds a web or email address or is an id, which are
+    copied whole and so never broken across lines. An id is lower-case letters and digits
+    joined by hyphens or underscores, four parts or more, or three with a digit
+    ("theguardian-2016-08-16-thae-defects", "ri-il-gyu-beggars-in-ties",
+    "dprk-border-reopening-2024"): not an English compound ("hard-currency-earning",
+    "consulate-general"), which a narrow table may fold like any other word.
+
+    >>> [stays_whole(w) for w in ("https://example.org/a", "(ri-il-gyu-beggars-in-ties).")]
+    [True, True]
+    >>> [stays_whole(w) for w in ("dprk-border-reopening-2024,", "press@example.org")]
+    [True, True]
+    >>> [stays_whole(w) for w in ("hard-currency-earning", "Head-of-mission-level", "a@b")]
+    [False, False, False]
+    """
+    if _LINK.search(word):
+        return True
+    core = word.strip(_AROUND)
+    if not _ID.fullmatch(core):
+        return False
+    return core.count("-") + core.count("_") >= 3 or any(c.isdigit() for c in core)
+
+
+def addresses(text: str) -> Iterator[tuple[int, int]]:
+    """Where the web addresses in ``text`` start and end: up to a space, less the
+    punctuation that ends a sentence, and less a closing bracket that closes a bracket
+    opened before the address ("(see https://example.org/a_(b))").
+
+    >>> t = "See https://en.wikipedia.org/wiki/A_(b), or (https://example.org/x?y=1)."
+    >>> [t[start:end] for start, end in addresses(t)]
+    ['https://en.wikipedia.org/wiki/A_(b)', 'https://example.org/x?y=1']
+    """
+    for match in _ADDRESS.finditer(text):
+        address = match.group()
+        while address:
+            last = address[-1]
+            if last in ".,;:!?'’”*" or (last == ")" and address.count(")") > address.count("(")):
+                address = address[:-1]
+            elif last in "]}" and address.count(last) > address.count("[" if last == "]" else "{"):
+                address = address[:-1]
+            else:
+                break
+        if "://" in address and not address.endswith("://"):
+            yield match.start(), match.start() + len(address)
 
 
 def one_line(text: str) -> str:
@@ -69,8 +126,8 @@ def speaker_line(quote: Quote) -> str:
     return ", ".join(bits)
 
 
-def source_line(source: Source) -> str:
-    """A one-line reference: outlet (via site), "title", date, author. URL (or ``NO_ADDRESS``)."""
+def reference(source: Source) -> str:
+    """A reference without its address: outlet (via site), "title", date, author."""
     parts = [source.outlet + (f" (via {source.via})" if source.via else "")]
     if source.title:
         parts.append(f"“{source.title}”")
@@ -78,10 +135,13 @@ def source_line(source: Source) -> str:
         parts.append(source.date)
     if source.author:
         parts.append(source.author)
-    line = ", ".join(parts)
+    return ", ".join(parts)
+
+
+def source_line(source: Source) -> str:
+    """A one-line reference: outlet (via site), "title", date, author. URL (or ``NO_ADDRESS``)."""
     # Without an address a reader cannot go to the source: say so rather than end quietly.
-    line += f". {source.url}" if source.url else f". {NO_ADDRESS}"
-    return line
+    return f"{reference(source)}. {source.url or NO_ADDRESS}"
 
 
 def refs(numbers: list[int]) -> str:
