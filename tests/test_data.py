@@ -3,6 +3,7 @@ faithful to the article and research notes it was built from."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -89,7 +90,10 @@ def test_the_article_people_are_there_as_the_article_spells_them(dataset: Datase
     assert france and not france[0].named and france[0].destination == "United States"
 
 
-@pytest.mark.skipif(not ARTICLE.is_file(), reason="shared/ is not beside the checkout")
+# In CI (CI=true) shared/ is always beside the checkout: there a missing copy fails.
+@pytest.mark.skipif(
+    not ARTICLE.is_file() and not os.environ.get("CI"), reason="shared/ is not beside the checkout"
+)
 def test_every_quotation_in_the_article_is_in_the_dataset_word_for_word(
     dataset: Dataset,
 ) -> None:
@@ -115,7 +119,10 @@ def _prose(value: object) -> list[str]:
     return [value] if isinstance(value, str) else []
 
 
-@pytest.mark.skipif(not ARTICLE.is_file(), reason="shared/ is not beside the checkout")
+# In CI (CI=true) shared/ is always beside the checkout: there a missing copy fails.
+@pytest.mark.skipif(
+    not ARTICLE.is_file() and not os.environ.get("CI"), reason="shared/ is not beside the checkout"
+)
 def test_the_data_tells_the_article_facts_in_its_own_words(dataset: Dataset) -> None:
     """No run of seven words of the article's own prose is copied into a note or summary
     (its quotations are kept word for word, on purpose, as quotations)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from importlib.resources import files
@@ -45,7 +46,10 @@ def _research_table() -> dict[int, dict[str, set[int]]]:
     return rows
 
 
-@pytest.mark.skipif(not FACTS.is_file(), reason="shared/ is not beside the checkout")
+# In CI (CI=true) shared/ is always beside the checkout: there a missing copy fails.
+@pytest.mark.skipif(
+    not FACTS.is_file() and not os.environ.get("CI"), reason="shared/ is not beside the checkout"
+)
 def test_statistics_match_the_research_notes_year_by_year(invoke: Invoke) -> None:
     research = _research_table()
     assert sorted(research) == list(range(1996, 2026))
