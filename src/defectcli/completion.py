@@ -85,6 +85,18 @@ def countries(ctx: click.Context, param: click.Parameter, incomplete: str) -> li
     return [_item(c) for c in known if _matches(incomplete, c)]
 
 
+def regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """The UN M49 regions, each with the region it lies in as help; a common name typed
+    ("southeast") offers the UN's name it stands for."""
+    from .regions import COMMON_NAMES, REGIONS, parent_name, region_names
+
+    offered = [name for name in region_names() if _matches(incomplete, name)]
+    offered += [
+        REGIONS[code][0] for common, code in COMMON_NAMES.items() if _matches(incomplete, common)
+    ]
+    return [_item(name, help=parent_name(name)) for name in dict.fromkeys(offered)]
+
+
 def source_or_person(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """For ``cite``: source ids, then person ids."""
     catalog = _catalog(ctx)

@@ -39,6 +39,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "Panama": ("PA", "PAN", "파나마"),
     "Libya": ("LY", "LBY", "리비아"),
     "Hong Kong": ("HK", "HKG", "홍콩"),
+    "Czech Republic": ("CZ", "CZE", "Czechia", "체코"),
 }
 
 _BY_KEY: dict[str, str] = {}

@@ -29,12 +29,17 @@ class PersonFilter(NamedTuple):
     ``years`` and within ``since``..``until`` (Jo Song Gil left Rome in 2018 and arrived in
     2019: both years match). ``sort`` is a field of ``SORT_FIELDS``, or one with a leading
     minus for the reverse order (``-year``: newest first).
+
+    ``regions`` are UN M49 regions (``regions.py``): one matches a posting in any country
+    it or its sub-regions hold. Like any two fields, ``countries`` and ``regions`` must both
+    match when both are given.
     """
 
     years: tuple[int, ...] = ()
     since: int | None = None
     until: int | None = None
     countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     destinations: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()  # choices.STATUSES
@@ -61,12 +66,14 @@ class YearFilter(NamedTuple):
 
 class TimelineFilter(NamedTuple):
     """Which entries ``Catalog.timeline`` returns: dated in ``dates`` years, about any of
-    ``people`` (names in any spelling, or ids), tied to any of ``countries``, of any of
-    ``kinds`` (``TIMELINE_KINDS``). Empty: no condition."""
+    ``people`` (names in any spelling, or ids), tied to any of ``countries`` and to a
+    country in any of ``regions`` (UN M49 regions), of any of ``kinds``
+    (``TIMELINE_KINDS``). Empty: no condition."""
 
     dates: YearFilter = YearFilter()
     people: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
 
 

@@ -146,6 +146,7 @@ def _person_filters(func: F, sortable: bool) -> F:
         since: tuple[int, ...],
         until: tuple[int, ...],
         country: tuple[str, ...],
+        region: tuple[str, ...],
         category: tuple[str, ...],
         destination: tuple[str, ...],
         confirmed: bool,
@@ -162,6 +163,7 @@ def _person_filters(func: F, sortable: bool) -> F:
             since=first,
             until=last,
             countries=comma_values(country),
+            regions=region_values(region),
             categories=choice_values(category, CATEGORIES, "--category"),
             destinations=comma_values(destination),
             confirmed=confirmed,
@@ -180,6 +182,7 @@ def _person_filters(func: F, sortable: bool) -> F:
             help="Country of the posting left: Italy, uk, GB, 영국... Repeat it or give a "
             "comma list for any of several.",
         ),
+        region_option("Region of the posting left"),
         click.option(
             "--category",
             multiple=True,
@@ -257,6 +260,39 @@ def range_options(func: F) -> F:
         return func(*args, years=_years(year), since=first, until=last, **kwargs)
 
     return cast(F, _with_options(wrapper, _year_options("Only this year")))
+
+
+def region_option(what: str) -> Callable[[Any], Any]:
+    """``--region``: a UN M49 region or sub-region, for ``region_values``."""
+    return click.option(
+        "--region",
+        multiple=True,
+        metavar="REGION",
+        shell_complete=completion.regions,
+        help=f"{what}, by the UN M49 regions: Europe, Eastern Europe, 'Southeast Asia', "
+        "'Sub-Saharan Africa'... A region holds its sub-regions; a former country is where "
+        "its successor is (Soviet Union: Eastern Europe). Repeat it or give a comma list for "
+        "any of several; with --country, both must match.",
+    )
+
+
+def region_values(given: tuple[str, ...]) -> tuple[str, ...]:
+    """``comma_values`` of ``--region``, each as the UN names it: an unknown one is a
+    mistake in the command (exit 2) that lists the regions."""
+    if not given:
+        return ()  # the M49 table loads only when a region is asked for
+    from .regions import region_name, region_names
+
+    names: list[str] = []
+    for value in comma_values(given):
+        name = region_name(value)
+        if name is None:
+            raise click.BadParameter(
+                f"{value!r} is not a UN M49 region. Regions: {', '.join(region_names())}.",
+                param_hint="--region",
+            )
+        names.append(name)
+    return tuple(dict.fromkeys(names))
 
 
 def comma_values(given: tuple[str, ...]) -> tuple[str, ...]:

@@ -127,6 +127,7 @@ class Catalog:
             )
         for filtered, values in (
             ("country_key", [_country_key(c) for c in where.countries]),
+            ("country_key", _region_keys(where.regions)),
             ("destination_key", [_country_key(d) for d in where.destinations]),
             ("category", [c.casefold() for c in where.categories]),
             ("status", list(where.statuses)),
@@ -699,10 +700,10 @@ class Catalog:
                 f" (SELECT 1 FROM json_each(people) WHERE value IN ({_marks(ids)})))"
             )
             params += [*ids, *ids]
-        if where.countries:
-            keys = [_country_key(c) for c in where.countries]
-            clauses.append(f"country_key IN ({_marks(keys)})")
-            params += keys
+        for keys in ([_country_key(c) for c in where.countries], _region_keys(where.regions)):
+            if keys:
+                clauses.append(f"country_key IN ({_marks(keys)})")
+                params += keys
         if where.kinds:
             kinds = [{"departure": "left-post"}.get(k, k) for k in where.kinds if k != "context"]
             tests = [f"(person IS NOT NULL AND kind IN ({_marks(kinds)}))"] if kinds else []
@@ -795,6 +796,17 @@ def _country_key(name: str) -> str:
     from .countries import country_key  # its alias tables load only for a country filter
 
     return country_key(name)
+
+
+def _region_keys(regions: tuple[str, ...]) -> list[str]:
+    """The country keys of every country in any of ``regions``: none when none is asked
+    for; a key no country has ("") when the regions hold no country, so nothing matches."""
+    if not regions:
+        return []
+    from .regions import country_keys  # the M49 table loads only for a region filter
+
+    keys = sorted(set().union(*(country_keys(region) for region in regions)))
+    return keys or [""]
 
 
 def fts_query(text: str) -> str:

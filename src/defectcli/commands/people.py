@@ -32,6 +32,7 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
     Examples:
       defect list --year 2019
       defect list --country uk,italy,france --since 2016
+      defect list --region Europe --since 2016
       defect list --sort -year                 newest first
       defect list --country Italy --json
       defect list --since 2016 --confirmed

@@ -15,6 +15,8 @@ from ..options import (
     not_blank,
     output_options,
     range_options,
+    region_option,
+    region_values,
     trailing_name,
 )
 from . import SHORT_HELP, total_of
@@ -81,6 +83,7 @@ def stats_command(
     " (leaving, arriving, made public) and context events there. Repeat it or give a comma"
     " list.",
 )
+@region_option("Only entries tied to a country in this region")
 @click.option(
     "--kind",
     multiple=True,
@@ -101,6 +104,7 @@ def timeline_command(
     until: int | None,
     person: tuple[str, ...],
     country: tuple[str, ...],
+    region: tuple[str, ...],
     kind: tuple[str, ...],
     words: tuple[str, ...],
     out: Output,
@@ -116,6 +120,7 @@ def timeline_command(
       defect timeline --year 2016 --format plain
       defect timeline --person ri il gyu
       defect timeline --country Italy,Kuwait --kind departure,arrival --json
+      defect timeline --region 'Southeast Asia' --since 2010
     """
     from ..filters import TimelineFilter, YearFilter
     from ..render import emit
@@ -124,6 +129,7 @@ def timeline_command(
         YearFilter(years, since, until),
         people=trailing_name(person, words, "--person"),
         countries=comma_values(country),
+        regions=region_values(region),
         kinds=choice_values(kind, TIMELINE_KINDS, "--kind"),
     )
     catalog, limit = state.catalog(), out.query_limit
