@@ -5,6 +5,8 @@ every table, foreign keys between them, a full-text index datasette finds by its
 from __future__ import annotations
 
 import asyncio
+import html
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -150,3 +152,67 @@ def test_full_text_tables_are_external_content_and_filled(mini_db: Path) -> None
             assert rows == indexed and rows[0] > 0
         for table in ("statistics", "events", "citations"):
             assert detect_fts(db, table) is None
+
+
+def test_metadata_describes_the_export_for_datasette(invoke: Invoke, tmp_path: Path) -> None:
+    db, meta = tmp_path / "defectors.db", tmp_path / "metadata.json"
+    result = invoke("export", "-f", "sqlite", "-o", str(db), "--metadata", str(meta))
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(meta.read_text(encoding="utf-8"))
+    assert {"title", "description", "source", "license"} <= set(document)
+    assert document["license"] == "MIT"  # the bundled data is the project's, under its licence
+    tables = document["databases"]["defectors"]["tables"]  # datasette's name: the file's stem
+    with sqlite3.connect(db) as connection:
+        for name in ("people", "quotes", "sources", "statistics", "events", "citations"):
+            columns = [r[1] for r in connection.execute(f"PRAGMA table_info([{name}])")]
+            assert list(tables[name]["columns"]) == columns, name  # each column, no other
+            assert tables[name]["description"]
+    from datasette.app import Datasette
+
+    async def served() -> tuple[Any, Any]:
+        ds = Datasette([str(db)], metadata=document)
+        home = await ds.client.get("/")
+        people = await ds.client.get("/defectors/people.json?_search=thae&_shape=objects")
+        return html.unescape(home.text), people.json()
+
+    page, people = asyncio.run(served())
+    assert document["title"] in page and "MIT" in page
+    assert people["rows"] and people["rows"][0]["id"] == "thae-yong-ho"
+
+
+def test_metadata_is_never_overwritten_without_force(invoke: Invoke, tmp_path: Path) -> None:
+    db, meta = tmp_path / "d.db", tmp_path / "metadata.json"
+    meta.write_text("precious", encoding="utf-8")
+    result = invoke("export", "-f", "sqlite", "-o", str(db), "--metadata", str(meta))
+    assert result.exit_code == 1 and "--force" in result.stderr
+    assert meta.read_text(encoding="utf-8") == "precious"
+    assert not db.exists()  # refused before anything is written
+    args = ("export", "-f", "sqlite", "-o", str(db), "--metadata", str(meta), "--force")
+    assert invoke(*args).exit_code == 0
+    assert json.loads(meta.read_text(encoding="utf-8"))["databases"]["d"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.db", "metadata.json"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-f", "json", "-o", "out.json", "--metadata", "m.json"), "--format sqlite"),
+        (("-f", "sqlite", "-o", "same.db", "--metadata", "same.db"), "same file"),
+    ],
+)
+def test_metadata_goes_with_an_sqlite_export_alone(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: Any, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("export", *args)
+    assert result.exit_code == 2 and message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_metadata_of_your_own_data_claims_no_licence(invoke: Invoke, tmp_path: Path) -> None:
+    db, meta = tmp_path / "mine.db", tmp_path / "m.json"
+    args = ("--data", str(MINI), "export", "-f", "sqlite", "-o", str(db), "--metadata", str(meta))
+    assert invoke(*args).exit_code == 0
+    document = json.loads(meta.read_text(encoding="utf-8"))
+    assert "license" not in document and "source_url" not in document
+    assert "--data" in document["source"]
