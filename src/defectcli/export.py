@@ -10,7 +10,10 @@
 - ``csv``: a folder with one table per kind (people, quotes, sources, statistics, events), the
   columns the commands print; lists are joined with "; ".
 - ``sqlite``: the same tables in an SQLite database that ``sqlite3`` and datasette open as
-  they are (lists as JSON text).
+  they are (lists as JSON text), with ``citations`` beside them (which record cites which
+  source): typed columns, a primary key on every table, foreign keys between them, and a
+  full-text index on people, quotes and sources that datasette finds by itself (see
+  ``SQLITE_TABLES``).
 
 Every file is written beside its target, through the descriptor of a file created new for
 it (or inside a folder only the user can enter, for SQLite and CSV), and moved into place,
@@ -33,7 +36,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from .errors import DefectError
 from .query import Catalog
@@ -427,17 +430,123 @@ def _csv_folder(catalog: Catalog, folder: Path, modes: Mapping[str, int]) -> Non
             stream.write(to_csv(rows(), columns))
 
 
+class SqlTable(NamedTuple):
+    """How one table of the SQLite export is declared: columns are TEXT unless ``types``
+    says otherwise; ``key`` is the primary key (``id INTEGER PRIMARY KEY`` is added first,
+    numbering the rows, where the rows have no key of their own); ``references`` names the
+    table whose ``id`` (or key) each column holds; ``search`` the columns of its full-text
+    index."""
+
+    key: str
+    types: Mapping[str, str] = {}
+    references: Mapping[str, str] = {}
+    search: tuple[str, ...] = ()
+    numbered: bool = False
+
+
+# The SQLite export's tables, in the order they are written (a table named before the ones
+# that refer to it). The full-text index of a table T is ``T_fts``, an FTS5 table with
+# external content (``content="T"``, its rowid T's rowid), made and filled as sqlite-utils'
+# ``enable_fts`` makes it: the shape datasette looks for to offer a search box (and
+# ``?_search=``) on T.
+SQLITE_TABLES: dict[str, SqlTable] = {
+    "sources": SqlTable("id", search=("title", "outlet", "author", "via", "note")),
+    "people": SqlTable(
+        "id",
+        types={"year": "INTEGER", "confirmed": "INTEGER"},
+        search=("name", "hangul", "post", "country", "destination"),
+    ),
+    "quotes": SqlTable(
+        "id",
+        references={"person": "people", "speaker_id": "people", "source": "sources"},
+        search=("text", "speaker", "venue", "translation", "note"),
+    ),
+    "statistics": SqlTable(
+        "year",
+        types={
+            "year": "INTEGER",
+            "total": "INTEGER",
+            "men": "INTEGER",
+            "women": "INTEGER",
+            "women_percent": "REAL",
+            "elite": "INTEGER",
+        },
+    ),
+    "events": SqlTable("id", references={"person": "people", "source": "sources"}, numbered=True),
+    # Each record that cites a source, one row a citation; ``person`` is the record's id
+    # where the record is a person (a link to them), else null.
+    "citations": SqlTable(
+        "id", references={"source": "sources", "person": "people"}, numbered=True
+    ),
+}
+CITATION_COLUMNS = ("source", "kind", "record", "label", "person")
+
+
+def sqlite_tables(catalog: Catalog) -> Iterator[tuple[str, Sequence[str], list[dict[str, Any]]]]:
+    """The SQLite export's tables in ``SQLITE_TABLES`` order: (name, columns, rows), one
+    table's rows made at a time."""
+    views = tables(catalog)
+    citations: list[dict[str, Any]] = []
+    for name in SQLITE_TABLES:
+        if name == "citations":
+            yield name, CITATION_COLUMNS, citations
+            continue
+        columns, make = views[name]
+        rows = make()
+        yield name, columns, rows
+        if name == "sources":
+            citations = [
+                {
+                    "source": row["id"],
+                    "kind": cited["kind"],
+                    "record": cited["id"],
+                    "label": cited["label"],
+                    "person": cited["id"] if cited["kind"] == "person" else None,
+                }
+                for row in rows
+                for cited in row["cited_by"]
+            ]
+
+
+def _create_sql(name: str, table: SqlTable, columns: Sequence[str]) -> str:
+    lines = ["[id] INTEGER PRIMARY KEY"] if table.numbered else []
+    for column in columns:
+        line = f"[{column}] {table.types.get(column, 'TEXT')}"
+        if column == table.key:
+            line += " PRIMARY KEY"
+        if column in table.references:
+            other = table.references[column]
+            line += f" REFERENCES [{other}]([{SQLITE_TABLES[other].key}])"
+        lines.append(line)
+    body = ",\n    ".join(lines)
+    return f"CREATE TABLE [{name}] (\n    {body}\n)"
+
+
 def _sqlite(catalog: Catalog, path: Path) -> None:
     db = sqlite3.connect(path)
     try:
-        for name, (columns, rows) in tables(catalog).items():
-            column_list = ", ".join(f'"{c}"' for c in columns)
-            db.execute(f'CREATE TABLE "{name}" ({column_list})')
-            marks = ", ".join("?" for _ in columns)
-            db.executemany(
-                f'INSERT INTO "{name}" VALUES ({marks})',
-                [[_cell(row.get(c)) for c in columns] for row in rows()],
-            )
+        for name, columns, rows in sqlite_tables(catalog):
+            table = SQLITE_TABLES[name]
+            db.execute(_create_sql(name, table, columns))
+            values = [[_cell(row.get(c)) for c in columns] for row in rows]
+            if table.numbered:
+                values = [[number, *row] for number, row in enumerate(values, start=1)]
+            marks = ", ".join("?" * (len(columns) + table.numbered))
+            db.executemany(f"INSERT INTO [{name}] VALUES ({marks})", values)
+            if table.search:
+                _enable_search(db, name, table.search)
         db.commit()
     finally:
         db.close()
+
+
+def _enable_search(db: sqlite3.Connection, name: str, columns: Sequence[str]) -> None:
+    """``name``'s full-text index, ``name_fts``: FTS5 over ``columns`` with ``name`` as its
+    external content (so the text is stored once), filled from it. No triggers: the export
+    is a snapshot, never edited in place."""
+    listed = ", ".join(f"[{c}]" for c in columns)
+    db.execute(
+        f"CREATE VIRTUAL TABLE [{name}_fts] USING FTS5 (\n    {listed},\n"
+        f'    content="{name}", content_rowid="rowid"\n)'
+    )
+    db.execute(f"INSERT INTO [{name}_fts] (rowid, {listed}) SELECT rowid, {listed} FROM [{name}]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -129,8 +130,14 @@ def _check_files(target: str | None, shown: str, out: Output) -> dict[str, int]:
     is_flag=True,
     help="Replace PATH if it exists (a CSV folder only if it holds an earlier export alone).",
 )
+@click.option(
+    "--metadata",
+    metavar="PATH",
+    help="With sqlite: also write datasette's metadata (title, licence, column "
+    "descriptions) as JSON to PATH.",
+)
 @click.pass_obj
-def export_command(state: State, fmt: str, output: str, force: bool) -> None:
+def export_command(state: State, fmt: str, output: str, force: bool, metadata: str | None) -> None:
     """Export the whole dataset. JSON holds people, quotes, sources, statistics and
     events as the commands print them with --json, and the dataset itself under
     "dataset" (it loads back with --data); SQLite opens in sqlite3 and datasette as it
@@ -139,13 +146,32 @@ def export_command(state: State, fmt: str, output: str, force: bool) -> None:
     \b
     Examples:
       defect export --format sqlite --output defectors.db
+      defect export -f sqlite -o defectors.db --metadata metadata.json
       defect export --format json --output all.json && defect --data all.json list
       defect export -f json -o all.json --force && jq '.quotes[].text' all.json
       defect export --format csv --output tables/ --force
       defect export -f ndjson -o - | grep '"type": "source"'
     """
-    from ..export import export
+    from ..export import ExportError, check_target, export
 
+    if metadata is not None:  # refused before anything is written
+        if fmt != "sqlite":
+            raise click.UsageError("--metadata describes an SQLite export: add --format sqlite.")
+        if os.path.abspath(metadata) == os.path.abspath(output):
+            raise click.UsageError("--metadata and --output name the same file.")
+        check_target(metadata, force, what="metadata")
+        folder = os.path.dirname(metadata) or "."
+        if not os.path.isdir(folder):
+            raise ExportError(f"no such folder: {folder}")
     written = export(state.catalog(), fmt, output, force)
     if written is not None:  # not on standard output, where it would be in the way
         click.echo(f"Wrote {fmt} export to {written}", err=True)
+    if metadata is not None and written is not None:
+        from ..export import write_text_file
+        from ..metadata import metadata_text
+
+        try:
+            write_text_file(metadata, metadata_text(written.stem, bundled=state.data is None))
+        except OSError as error:
+            raise ExportError(f"cannot write {metadata}: {error.strerror or error}") from None
+        click.echo(f"Wrote datasette metadata to {metadata}", err=True)
