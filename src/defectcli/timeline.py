@@ -4,7 +4,7 @@ Postings, leaving a post, arrivals, disclosures, a person's later events and the
 events all become ``TimelineEntry`` rows, summarised in the project's own words.
 """
 
-from __future__ import annotations
+# No "from __future__ import annotations": ``model.build`` reads the entry's field types.
 
 from collections.abc import Iterator
 from typing import NamedTuple

@@ -8,7 +8,8 @@ costs about seven times as much to define (every start that reads records pays f
 of them) and its frozen ``__init__`` three times as much per record built.
 """
 
-from __future__ import annotations
+# No "from __future__ import annotations": the record builder reads each class's field types
+# (typing.get_type_hints), and string annotations would be compiled anew on every start.
 
 import types
 import typing
