@@ -183,15 +183,7 @@ def _person_filters(func: F, sortable: bool) -> F:
             "comma list for any of several.",
         ),
         region_option("Region of the posting left"),
-        click.option(
-            "--category",
-            multiple=True,
-            metavar="CATEGORY",
-            shell_complete=lambda ctx, param, incomplete: [
-                c for c in CATEGORIES if c.startswith(incomplete.lower())
-            ],
-            help="Kind of person: " + ", ".join(CATEGORIES) + ".",
-        ),
+        choice_option("--category", CATEGORIES, "Kind of person"),
         click.option(
             "--destination",
             multiple=True,
@@ -204,15 +196,7 @@ def _person_filters(func: F, sortable: bool) -> F:
             is_flag=True,
             help="Only defections the South Korean government officially confirmed.",
         ),
-        click.option(
-            "--status",
-            multiple=True,
-            metavar="STATUS",
-            shell_complete=lambda ctx, param, incomplete: [
-                s for s in STATUSES if s.startswith(incomplete)
-            ],
-            help="What became of the case: " + ", ".join(STATUSES) + ".",
-        ),
+        choice_option("--status", STATUSES, "What became of the case"),
     ]
     if sortable:
         sorts = [*SORT_FIELDS, *(f"-{f}" for f in SORT_FIELDS)]
@@ -326,6 +310,48 @@ def _with_options(wrapper: Callable[..., Any], options: list[Callable[[Any], Any
     for option in reversed(options):
         result = option(result)
     return result
+
+
+def choice_option(name: str, choices: tuple[str, ...], what: str) -> Callable[[F], F]:
+    """A repeatable option of fixed values (comma lists too), completed from ``choices``;
+    check its values with ``choice_values``."""
+    return click.option(
+        name,
+        multiple=True,
+        metavar=name.lstrip("-").upper(),
+        shell_complete=lambda ctx, param, incomplete: [
+            c for c in choices if c.startswith(incomplete.lower())
+        ],
+        help=f"{what}: {', '.join(choices)}.",
+    )
+
+
+def person_option(what: str) -> Callable[[F], F]:
+    """``--person NAME``, repeatable, the last of which may go on unquoted; the command
+    receives ``people``, the names given."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(
+            *args: Any, person: tuple[str, ...], words: tuple[str, ...], **kwargs: Any
+        ) -> Any:
+            return func(*args, people=trailing_name(person, words, "--person"), **kwargs)
+
+        options = [
+            click.option(
+                "--person",
+                multiple=True,
+                metavar="NAME",
+                callback=not_blank,
+                shell_complete=completion.person_ids,
+                help=f"{what}; repeat it for several. The last may be a name of several"
+                " words without quotes.",
+            ),
+            click.argument("words", nargs=-1, metavar="", callback=not_blank),
+        ]
+        return cast(F, _with_options(wrapper, options))
+
+    return decorate
 
 
 def trailing_name(given: tuple[str, ...], words: tuple[str, ...], option: str) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ import click
 
 from .. import completion
 from ..choices import SEARCH_KINDS
-from ..options import comma_values, limit_option, not_blank, output_options, trailing_name
+from ..options import comma_values, limit_option, output_options, person_option
 from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
@@ -18,15 +18,7 @@ if TYPE_CHECKING:
 
 
 @click.command("quotes", short_help=SHORT_HELP["quotes"])
-@click.option(
-    "--person",
-    multiple=True,
-    metavar="NAME",
-    callback=not_blank,
-    shell_complete=completion.person_ids,
-    help="Said by (or filed under) this person; repeat it for several. The last option may"
-    " be a name of several words without quotes.",
-)
+@person_option("Said by (or filed under) this person")
 @click.option("--search", metavar="TEXT", help='Words in the quotation; "a phrase" in quotes.')
 @click.option(
     "--source",
@@ -35,16 +27,14 @@ if TYPE_CHECKING:
     shell_complete=completion.source_ids,
     help="Printed by this source (see defect sources); repeat it or give a comma list.",
 )
-@click.argument("words", nargs=-1, metavar="", callback=not_blank)
 @output_options
 @limit_option
 @click.pass_obj
 def quotes_command(
     state: State,
-    person: tuple[str, ...],
+    people: tuple[str, ...],
     search: str | None,
     source: tuple[str, ...],
-    words: tuple[str, ...],
     out: Output,
 ) -> None:
     """Quotations as cards: the words as printed, the speaker, where and when, the source.
@@ -61,7 +51,7 @@ def quotes_command(
     catalog = state.catalog()
     from ..filters import QuoteFilter
 
-    where = QuoteFilter(trailing_name(person, words, "--person"), comma_values(source), search)
+    where = QuoteFilter(people, comma_values(source), search)
     limit = out.query_limit
     try:
         quotes = catalog.quotes(where, limit)

@@ -9,15 +9,16 @@ import click
 from .. import completion
 from ..choices import CITE_STYLES, SOURCE_KINDS, TIMELINE_KINDS
 from ..options import (
+    choice_option,
     choice_values,
     comma_values,
     limit_option,
     not_blank,
     output_options,
+    person_option,
     range_options,
     region_option,
     region_values,
-    trailing_name,
 )
 from . import SHORT_HELP, total_of
 
@@ -65,15 +66,7 @@ def stats_command(
 
 @click.command("timeline", short_help=SHORT_HELP["timeline"])
 @range_options
-@click.option(
-    "--person",
-    multiple=True,
-    metavar="NAME",
-    callback=not_blank,
-    shell_complete=completion.person_ids,
-    help="Only this person's events (and context events about them); repeat it for several."
-    " The last option may be a name of several words without quotes.",
-)
+@person_option("Only this person's events (and context events about them)")
 @click.option(
     "--country",
     multiple=True,
@@ -84,16 +77,7 @@ def stats_command(
     " list.",
 )
 @region_option("Only entries tied to a country in this region")
-@click.option(
-    "--kind",
-    multiple=True,
-    metavar="KIND",
-    shell_complete=lambda ctx, param, incomplete: [
-        k for k in TIMELINE_KINDS if k.startswith(incomplete)
-    ],
-    help="Only entries of this kind: " + ", ".join(TIMELINE_KINDS) + ".",
-)
-@click.argument("words", nargs=-1, metavar="", callback=not_blank)
+@choice_option("--kind", TIMELINE_KINDS, "Only entries of these kinds")
 @output_options
 @limit_option
 @click.pass_obj
@@ -102,11 +86,10 @@ def timeline_command(
     years: tuple[int, ...],
     since: int | None,
     until: int | None,
-    person: tuple[str, ...],
+    people: tuple[str, ...],
     country: tuple[str, ...],
     region: tuple[str, ...],
     kind: tuple[str, ...],
-    words: tuple[str, ...],
     out: Output,
 ) -> None:
     """Every dated event in one chronological list: postings, leaving a post, arrivals,
@@ -127,7 +110,7 @@ def timeline_command(
 
     where = TimelineFilter(
         YearFilter(years, since, until),
-        people=trailing_name(person, words, "--person"),
+        people=people,
         countries=comma_values(country),
         regions=region_values(region),
         kinds=choice_values(kind, TIMELINE_KINDS, "--kind"),
@@ -139,35 +122,16 @@ def timeline_command(
 
 
 @click.command("sources", short_help=SHORT_HELP["sources"])
-@click.option(
-    "--person",
-    multiple=True,
-    metavar="NAME",
-    callback=not_blank,
-    shell_complete=completion.person_ids,
-    help="Only the sources of this person's profile (as show lists them): what their record"
-    " cites, and the sources of their quotations, also those filed under someone else."
-    " Repeat it for several; the last may be a name of several words without quotes.",
+@person_option(
+    "Only the sources of this person's profile (as show lists them): what their record"
+    " cites, and the sources of their quotations, also those filed under someone else"
 )
-@click.option(
-    "--kind",
-    multiple=True,
-    metavar="KIND",
-    shell_complete=lambda ctx, param, incomplete: [
-        k for k in SOURCE_KINDS if k.startswith(incomplete)
-    ],
-    help="Only these kinds of source: " + ", ".join(SOURCE_KINDS) + ".",
-)
-@click.argument("words", nargs=-1, metavar="", callback=not_blank)
+@choice_option("--kind", SOURCE_KINDS, "Only these kinds of source")
 @output_options
 @limit_option
 @click.pass_obj
 def sources_command(
-    state: State,
-    person: tuple[str, ...],
-    kind: tuple[str, ...],
-    words: tuple[str, ...],
-    out: Output,
+    state: State, people: tuple[str, ...], kind: tuple[str, ...], out: Output
 ) -> None:
     """The bibliography: every source, and which records cite it.
 
@@ -182,9 +146,7 @@ def sources_command(
     catalog, limit = state.catalog(), out.query_limit
     from ..filters import SourceFilter
 
-    where = SourceFilter(
-        trailing_name(person, words, "--person"), choice_values(kind, SOURCE_KINDS, "--kind")
-    )
+    where = SourceFilter(people, choice_values(kind, SOURCE_KINDS, "--kind"))
     entries = catalog.sources_cited(where, limit)
     emit.sources(out, entries, total_of(entries, limit, lambda: catalog.count_sources(where)))
 
