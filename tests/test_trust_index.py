@@ -25,7 +25,7 @@ def _fresh_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Each test as a run of its own: its own cache, nothing said or opened yet."""
     monkeypatch.setenv("DEFECT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(cache, "_SAID", set())
-    monkeypatch.setattr(query, "_OPENED", [])
+    monkeypatch.setattr(query.opening, "_OPENED", [])
 
 
 def index_of(data: Path) -> Path:

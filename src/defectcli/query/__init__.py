@@ -1,0 +1,45 @@
+"""The query layer: filters, lookups and search over the dataset, as a small Python API.
+
+Records are held in an SQLite index (the standard library's ``sqlite3``, see ``index.py``):
+filters are SQL, records come back as typed objects, or as the JSON records the commands
+print. ``open_catalog`` reuses the index cached on disk (``cache.py``) while the data files
+are unchanged, and builds it otherwise.
+
+    >>> from defectcli.query import open_catalog, PersonFilter
+    >>> catalog = open_catalog()
+    >>> [p.id for p in catalog.people(PersonFilter(years=(2019,)))]
+    ['jo-song-gil', 'ryu-hyun-woo', 'russia-summit-advance-diplomat-2019']
+"""
+
+from ..filters import (
+    PersonFilter,
+    QuoteFilter,
+    SourceFilter,
+    TimelineFilter,
+    YearFilter,
+)
+from .catalog import Catalog
+from .opening import (
+    dataset_key,
+    discard_damaged_index,
+    fresh_catalog,
+    open_catalog,
+    raised_reading,
+)
+from .sql import fts_query, search_terms
+
+__all__ = [
+    "Catalog",
+    "PersonFilter",
+    "QuoteFilter",
+    "SourceFilter",
+    "TimelineFilter",
+    "YearFilter",
+    "dataset_key",
+    "discard_damaged_index",
+    "fresh_catalog",
+    "fts_query",
+    "open_catalog",
+    "raised_reading",
+    "search_terms",
+]

@@ -1,0 +1,202 @@
+"""Finding people by name in the index: the same name, the same sound, whole words, word
+beginnings; and the names closest to one that matched nothing (``Catalog`` inherits these)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+AMBIGUOUS_SHOWN = 20
+# Up to this many stored names, a name that matched nothing is compared with every one.
+SUGGEST_ALL = 20_000
+
+# Lookups in ``name_terms`` (see index.py), whose MATCH expressions are made of
+# ``names.name_term``s: "wXX" a word as written, "pXX" a phonetic word, "wXX*" a beginning.
+_NAMES_MATCHING = "SELECT rowid FROM name_terms WHERE name_terms MATCH ?"
+_PEOPLE_MATCHING = (
+    "SELECT DISTINCT person_id FROM name_terms JOIN person_names"
+    " ON person_names.rowid = name_terms.rowid WHERE name_terms MATCH ?"
+)
+
+
+class NameLookup:
+    """The name lookups of ``Catalog``, over its index ``_db``."""
+
+    _db: sqlite3.Connection
+
+    def resolve(self, name: str) -> list[str]:
+        """Ids of the people ``name`` could mean, best tier first.
+
+        1. The same name, ignoring case, spaces, hyphens, apostrophes and accents.
+        2. The same phonetic key: any romanization of the same Hangul (``Tae Young-ho``,
+           ``Cho Sŏng-gil``, ``Lee Il-kyu``), or Hangul across the North/South initial-sound
+           rule (이일규 for 리일규).
+        3. Every word typed is a word of one of the person's names as a source writes it
+           ("thae", "song gil").
+        4. Every word typed is a word of any of the names (a romanization derived from the
+           Hangul included) as written or as it sounds ("tae" for Thae and Tae-san), or the
+           beginning of a word as written ("tha", "ryu hy"); the last word may also begin a
+           word's phonetic spelling ("tae yo" for Thae Yong Ho).
+        """
+        from ..names import name_key, words
+        from ..romanize import is_hangul, phonetic_key, phonetic_words
+
+        key = name_key(name)
+        if not key:
+            return []
+        for column, value in (("key", key), ("pkey", phonetic_key(name))):
+            if not value:
+                continue
+            rows = self._db.execute(
+                f"SELECT DISTINCT person_id FROM person_names WHERE {column} = ?", (value,)
+            ).fetchall()
+            if rows:
+                return sorted(r[0] for r in rows)
+        # A word as written first: "thae" means Thae Yong Ho before the Tae-s it sounds like.
+        from ..names import name_term
+
+        written = words(name)
+        if written:
+            exact = self._people_with_names_having(
+                [[name_term(word, written=True)] for word in dict.fromkeys(written)],
+                sourced=True,
+            )
+            if exact:
+                return sorted(exact)
+        # Descriptive labels are stored as plain words, names as phonetic words. A whole
+        # word that sounds alike and the beginning of a word are as good a guess: "tae yon"
+        # may mean Yun Tae-hyong (a whole word "yon" sounds like "yun") or Thae Yong Ho.
+        forms = [form for form in (phonetic_words(name), written) if form]
+        found = self._names_with_words(forms) | self._names_with_beginnings(name)
+        if is_hangul(name):  # a part of a Hangul name: 영호
+            found.update(
+                pid
+                for (pid,) in self._db.execute(
+                    "SELECT DISTINCT person_id FROM person_names WHERE instr(key, ?) > 0", (key,)
+                )
+            )
+        return sorted(found)
+
+    def _names_with_words(self, forms: Sequence[Sequence[str]]) -> set[str]:
+        """People one of whose names has every word of one of ``forms`` (phonetic words
+        and words as written alike)."""
+        from ..names import name_term
+
+        found: set[str] = set()
+        for form in forms:
+            found |= self._people_with_names_having(
+                [
+                    [name_term(word, written=False), name_term(word, written=True)]
+                    for word in dict.fromkeys(form)
+                ]
+            )
+        return found
+
+    def _names_with_beginnings(self, name: str) -> set[str]:
+        """People one of whose names has, for every word typed, a word it begins (as
+        written), a word it sounds like, or, for the last word typed, a word whose phonetic
+        spelling it begins. A phonetic beginning of one letter is not used: "zzz" folds to
+        "c", which begins half the names in a dataset."""
+        from ..names import letter_words, name_term
+        from ..romanize import phonetic_words
+
+        typed = letter_words(name)
+        groups: list[list[str]] = []
+        for position, word in enumerate(typed):
+            group = [name_term(word, written=True) + "*"]
+            sounds = phonetic_words(word)
+            if len(sounds) == 1:  # a Hangul fragment romanizes to several; see resolve
+                group += [name_term(sounds[0], written=False), name_term(sounds[0], written=True)]
+                if position == len(typed) - 1 and len(sounds[0]) > 1:
+                    group.append(name_term(sounds[0], written=False) + "*")
+            groups.append(group)
+        return self._people_with_names_having(groups)
+
+    def _people_with_names_having(
+        self, groups: Sequence[Sequence[str]], *, sourced: bool = False
+    ) -> set[str]:
+        """People one of whose names has, for every group, one of the group's terms (or
+        term beginnings): all in one name, which is one row of ``name_terms``.
+        ``sourced``: only names a source gives, not romanizations derived by defect."""
+        if not groups:
+            return set()
+        expression = " AND ".join("(" + " OR ".join(group) + ")" for group in groups)
+        sql = _PEOPLE_MATCHING + (" AND person_names.kind != 'derived'" if sourced else "")
+        return {pid for (pid,) in self._db.execute(sql, (expression,))}
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """Display names closest to a name that matched nothing, best first."""
+        import difflib
+
+        from ..names import name_key
+        from ..romanize import phonetic_key
+
+        key, pkey = name_key(name), phonetic_key(name)
+        best: dict[str, float] = {}
+        by_key = difflib.SequenceMatcher(None, b=key)  # b is what the matcher indexes
+        by_pkey = difflib.SequenceMatcher(None, b=pkey)
+        for person_id, stored_key, stored_pkey in self._suggestion_candidates(name):
+            by_key.set_seq1(stored_key)
+            score = by_key.ratio() if by_key.real_quick_ratio() >= 0.6 else 0.0
+            if pkey:
+                by_pkey.set_seq1(stored_pkey)
+                if by_pkey.real_quick_ratio() >= 0.6:
+                    score = max(score, by_pkey.ratio())
+            best[person_id] = max(score, best.get(person_id, 0.0))
+        ranked = sorted((s, pid) for pid, s in best.items() if s >= 0.6)
+        names = self.names()
+        return [names[pid] for _, pid in sorted(ranked, key=lambda t: (-t[0], t[1]))[:limit]]
+
+    def _suggestion_candidates(self, name: str) -> list[tuple[str, str, str]]:
+        """(person id, key, phonetic key) of the names worth comparing with ``name``: all
+        of them in a dataset of up to ``SUGGEST_ALL`` names; in a larger one, those with a
+        word that begins like one of the words typed (comparing with every name of 100,000
+        people would take seconds)."""
+        from ..names import name_term, words
+        from ..romanize import phonetic_words
+
+        (count,) = self._db.execute("SELECT count(*) FROM person_names").fetchone()
+        if count <= SUGGEST_ALL:
+            return self._db.execute("SELECT person_id, key, pkey FROM person_names").fetchall()
+        starts = {w[:2] for w in (*phonetic_words(name), *words(name)) if len(w) >= 2}
+        rows: set[int] = set()
+        for start in starts:
+            beginning = f"{name_term(start, written=False)}* OR {name_term(start, written=True)}*"
+            rows.update(r for (r,) in self._db.execute(_NAMES_MATCHING, (beginning,)))
+        sql = "SELECT person_id, key, pkey FROM person_names WHERE rowid IN ({})"
+        return list(self._rows_with_rowids(sql, sorted(rows)))
+
+    def name_table(self) -> list[tuple[str, str, str | None, str | None]]:
+        """(id, display name, Hangul, post) for every person, by name: for completion."""
+        rows = self._db.execute(
+            "SELECT id, name, hangul, json_extract(doc, '$.defection.post') FROM people"
+            " ORDER BY name COLLATE NOCASE"
+        ).fetchall()
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def countries(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT DISTINCT country FROM people ORDER BY 1")]
+
+    def destinations(self) -> list[str]:
+        return [
+            r[0] for r in self._db.execute("SELECT DISTINCT destination FROM people ORDER BY 1")
+        ]
+
+    def _name_of(self, person_id: str) -> str:
+        row = self._db.execute("SELECT name FROM people WHERE id = ?", (person_id,)).fetchone()
+        return str(row[0]) if row else person_id
+
+    def names(self) -> dict[str, str]:
+        """Person id -> display name."""
+        return dict(self._db.execute("SELECT id, name FROM people").fetchall())
+
+    def _rows_with_rowids(
+        self, sql: str, rowids: Sequence[int], before: tuple[object, ...] = ()
+    ) -> Iterator[Any]:
+        """The rows of ``sql`` (whose ``{}`` is the rowid list of an ``IN``) for these rowids,
+        in batches: SQLite takes a bounded number of parameters. ``before``: the parameters
+        ahead of the list."""
+        for i in range(0, len(rowids), 500):
+            batch = rowids[i : i + 500]
+            yield from self._db.execute(sql.format(",".join("?" * len(batch))), (*before, *batch))
