@@ -134,10 +134,16 @@ def _usable_index(path: str) -> bool:
     """True when the index at ``path`` is there and may be opened: a regular file (not a
     link) of the current user's, that neither group nor others may write to, in a private
     folder. An index that is there but not trusted is refused with one line on stderr."""
-    if not private_folder(os.path.dirname(path)):
-        return False
+    return private_folder(os.path.dirname(path)) and _trusted_index(path, missing=False)
+
+
+def _trusted_index(path: str, missing: bool) -> bool:
+    """Whether the file at ``path`` is an index of ours (said once when it is not);
+    ``missing``: the answer when nothing is there."""
     try:
         found = os.lstat(path)
+    except FileNotFoundError:
+        return missing
     except OSError:
         return False
     why = _why_not_index(found)
@@ -156,16 +162,7 @@ def _why_not_index(found: os.stat_result) -> str | None:
 
 def _replaceable(path: str) -> bool:
     """True when nothing is at ``path``, or an index we may replace; else said once."""
-    try:
-        found = os.lstat(path)
-    except FileNotFoundError:
-        return True
-    except OSError:
-        return False
-    why = _why_not_index(found)
-    if why:
-        _refuse("index", path, why)
-    return why is None
+    return _trusted_index(path, missing=True)
 
 
 # A file's path inside the dataset, then its mode, size and modification time (ns). The
