@@ -172,55 +172,64 @@ def _still_running(data: Path) -> list[int]:
     return found
 
 
-def test_ctrl_c_exits_130_and_the_next_run_is_whole(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """3,000 generated people: a first build long enough to interrupt."""
+    data = tmp_path_factory.mktemp("big") / "data"
     generate = ROOT / "benchmarks" / "generate.py"
-    data = tmp_path / "big"
     subprocess.run(
         [sys.executable, str(generate), "--people", "3000", "--out", str(data)], check=True
     )
-    cache = tmp_path / "cache"
+    return data
+
+
+def _interrupted_build(data: Path, cache: Path, sig: int) -> subprocess.CompletedProcess[bytes]:
+    """Start a first build, send ``sig`` once it is writing the index (its temporary file
+    has appeared: an event, not a guess at how long reading takes), and wait for the end."""
     env = {**os.environ, "DEFECT_CACHE_DIR": str(cache)}
+    before = set(cache.glob(".index-*.tmp")) if cache.exists() else set()
     proc = subprocess.Popen([DEFECT, "--data", str(data), "list", "--format", "json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip
-    time.sleep(1.0)  # the index is being built (it takes several seconds)
-    assert proc.poll() is None, "the build finished before the signal: use a larger dataset"
-    proc.send_signal(signal.SIGINT)
-    _out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
-    assert b"Traceback" not in err
-    assert _still_running(data) == []  # the worker processes went with it
-    leftovers = [p.name for p in cache.iterdir()] if cache.exists() else []
-    assert not [n for n in leftovers if n.endswith(".tmp")]  # no half-built index left
+    deadline = time.monotonic() + 60
+    while not (set(cache.glob(".index-*.tmp")) - before if cache.exists() else set()):
+        assert proc.poll() is None, "the build ended before it began writing the index"
+        assert time.monotonic() < deadline, "no index was begun in a minute"
+        time.sleep(0.002)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def _list_json(data: Path, cache: Path) -> list[object]:
+    env = {**os.environ, "DEFECT_CACHE_DIR": str(cache)}
     again = subprocess.run([DEFECT, "--data", str(data), "list", "--format", "json"],
                            capture_output=True, env=env, check=False)  # fmt: skip
-    assert again.returncode == 0
-    assert len(json.loads(again.stdout)) == 3000
+    assert again.returncode == 0, again.stderr
+    listed: list[object] = json.loads(again.stdout)
+    return listed
 
 
-def test_sigterm_during_a_build_cleans_up(tmp_path: Path) -> None:
-    generate = ROOT / "benchmarks" / "generate.py"
-    data = tmp_path / "big"
-    subprocess.run(
-        [sys.executable, str(generate), "--people", "3000", "--out", str(data)], check=True
-    )
+def test_ctrl_c_exits_130_and_the_next_run_is_whole(big: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    cache.mkdir()
+    done = _interrupted_build(big, cache, signal.SIGINT)
+    assert done.returncode == 130, done.stderr
+    assert b"Traceback" not in done.stderr
+    assert _still_running(big) == []
+    assert not list(cache.glob("*.tmp")) and not list(cache.glob(".*.tmp"))
+    assert len(_list_json(big, cache)) == 3000
+
+
+def test_sigterm_during_a_build_cleans_up(big: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
     stale = cache / ".index-killed-long-ago.tmp"
     stale.write_bytes(b"half an index")
     os.utime(stale, (time.time() - 3 * 86_400,) * 2)
-    env = {**os.environ, "DEFECT_CACHE_DIR": str(cache)}
-    proc = subprocess.Popen([DEFECT, "--data", str(data), "list", "--format", "json"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip
-    time.sleep(1.0)
-    assert proc.poll() is None, "the build finished before the signal: use a larger dataset"
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signal.SIGTERM, err
-    assert b"Traceback" not in err
-    assert _still_running(data) == []
-    again = subprocess.run([DEFECT, "--data", str(data), "list", "--format", "json"],
-                           capture_output=True, env=env, check=False)  # fmt: skip
-    assert again.returncode == 0 and len(json.loads(again.stdout)) == 3000
+    done = _interrupted_build(big, cache, signal.SIGTERM)
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert b"Traceback" not in done.stderr
+    assert _still_running(big) == []
+    assert len(_list_json(big, cache)) == 3000
     assert sorted(p.name for p in cache.iterdir() if p.name.startswith(".")) == []
 
 

@@ -198,9 +198,9 @@ def test_the_fast_check_agrees_with_jsonschema() -> None:
     rng = random.Random(5)
     compared = disagreements = 0
     files = [*find_data_files(None), *find_data_files(MINI)]
-    # About 2,400 mutations in all, however many files the data holds (80 a file took half a
-    # minute once the record grew to a hundred files).
-    each = max(20, 2_400 // len(files))
+    # About 1,200 mutations in all, however many files the data holds, so the test's cost
+    # does not grow with the record.
+    each = max(10, 1_200 // len(files))
     for data_file in files:
         loaded, _ = load_file(data_file)
         assert loaded is not None
@@ -216,7 +216,7 @@ def test_the_fast_check_agrees_with_jsonschema() -> None:
                 disagreements += 1
                 print(data_file.display, path, how, fast(candidate))
         assert fast(loaded.data) and slow.is_valid(loaded.data)
-    assert compared > 2000 and disagreements == 0
+    assert compared >= 1_000 and disagreements == 0
 
 
 @pytest.mark.parametrize("command", [["list"], ["validate"]])

@@ -36,7 +36,8 @@ COMMANDS = [
     ["search", "embassy"],
     ["count", "--by", "country"],
 ]
-WIDTHS = (20, 30, 40, 60, 80, 100, 120)
+# The narrowest a table can fold to, the usual terminals, and a wide one.
+WIDTHS = (20, 40, 80, 120)
 WIDE = "1000"
 # What a narrow drawing may leave out: a chart, with its heading and legend.
 CHART_TEXTS = ("Arrivals in South Korea", "█ men  ▒ women  ░ not split by sex")
