@@ -99,7 +99,7 @@ def test_warm_runs_parse_no_yaml(
 
 
 def test_a_corrupted_or_foreign_index_is_rebuilt(invoke: Invoke, mini_copy: Path) -> None:
-    from defectcli.cache import index_path
+    from defectcli.index.cache import index_path
 
     expected = ids(invoke, mini_copy)
     path = Path(index_path(str(mini_copy.resolve())))
@@ -251,7 +251,7 @@ def test_a_problem_in_an_export_is_located_in_the_export(invoke: Invoke, tmp_pat
 def test_export_writer_matches_json_dumps_for_empty_and_nested_lists() -> None:
     import io
 
-    from defectcli.export import _write_mapping
+    from defectcli.export.writers import _write_mapping
 
     value = {"a": [], "b": [{"x": 1}, {"y": [2, "é"]}], "c": {"d": [], "e": iter([3, None])}}
     handle = io.StringIO()
@@ -357,7 +357,7 @@ def test_an_export_that_cannot_be_written_says_why(
     reason: str,
 ) -> None:
     # These were "internal error" (exit 70); found by exporting into /proc and /sys.
-    from defectcli import export
+    from defectcli.export import writers as export
 
     def fail(*args: object) -> None:
         raise failure
@@ -437,8 +437,8 @@ def test_every_kind_of_edit_is_seen(invoke: Invoke, mini_copy: Path) -> None:
 def test_the_quick_fingerprint_equals_the_full_listings(mini_copy: Path) -> None:
     # The warm path's scan must describe exactly the files a build reads, or every run
     # would rebuild (or, worse, trust an index of other files).
-    from defectcli import cache
     from defectcli.dataset.locate import find_data_files
+    from defectcli.index import cache
 
     (mini_copy / "people" / "folder.yaml").mkdir()
     (mini_copy / "people" / "notes.txt").write_text("not data", encoding="utf-8")
@@ -449,8 +449,8 @@ def test_the_quick_fingerprint_equals_the_full_listings(mini_copy: Path) -> None
 
 
 def test_the_quick_fingerprint_of_one_file_equals_its_listing(tmp_path: Path) -> None:
-    from defectcli import cache
     from defectcli.dataset.locate import find_data_files
+    from defectcli.index import cache
 
     whole = tmp_path / "whole.yaml"
     whole.write_text((MINI / "people" / "alpha-tester.yaml").read_text(encoding="utf-8"))
@@ -516,7 +516,8 @@ def test_validate_checks_again_after_a_schema_changed(
     invoke: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A checkout being worked on: a schema edited after the index was built."""
-    from defectcli import cache, query
+    from defectcli import query
+    from defectcli.index import cache
 
     assert invoke("list").exit_code == 0  # a fresh index of the bundled data
     catalog = query.fresh_catalog(None)
@@ -528,8 +529,8 @@ def test_validate_checks_again_after_a_schema_changed(
 def test_the_schema_check_is_by_content_not_time(tmp_path: Path) -> None:
     """Reinstalling the same version gives the schemas new times and the same text: the
     index still answers `validate` (it took a minute a run at 100,000 files)."""
-    from defectcli.cache import schemas_checksum
     from defectcli.dataset.locate import schema_root
+    from defectcli.index.cache import schemas_checksum
 
     copy = tmp_path / "schema"
     shutil.copytree(str(schema_root()), copy)

@@ -19,7 +19,7 @@ from defectcli.commands import COMMANDS
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("module", ["defectcli", "defectcli.query", "defectcli.romanize"])
+@pytest.mark.parametrize("module", ["defectcli", "defectcli.query", "defectcli.text.romanize"])
 def test_doctests(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from conftest import Invoke
 from defectcli.cli import cli
-from defectcli.countries import canonical_country
 from defectcli.dataset.model import Person
 from defectcli.dataset.read import read_dataset
-from defectcli.names import name_key
 from defectcli.query import Catalog, open_catalog
-from defectcli.romanize import phonetic_key, phonetic_words, romanize_name
+from defectcli.text.countries import canonical_country
+from defectcli.text.names import name_key
+from defectcli.text.romanize import phonetic_key, phonetic_words, romanize_name
 
 # Spellings from news reports and from the romanization systems. Those marked (*) appear
 # nowhere in the dataset: they must match by rule, not by a stored list.
@@ -104,7 +104,7 @@ def test_the_beginnings_of_words_are_enough(catalog: Catalog, typed: str, person
 
 def test_the_first_letters_of_every_word_find_every_named_person(catalog: Catalog) -> None:
     # What completion offers after a few letters, `show` must accept.
-    from defectcli.names import letter_words
+    from defectcli.text.names import letter_words
 
     checked = 0
     for person in catalog.people():
@@ -219,7 +219,7 @@ def test_the_index_stores_the_keys_a_lookup_computes(name: str) -> None:
     # The index folds a name once and derives its keys from those words (index._name_row);
     # a lookup computes them from the typed text. They must agree for any text, or a
     # stored name would not be found when typed as stored.
-    from defectcli.index import _name_row
+    from defectcli.index.build import _name_row
 
     _, _, _, key, pkey, _ = _name_row(_a_person(), name, "alias")
     assert key == name_key(name)

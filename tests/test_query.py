@@ -11,15 +11,15 @@ import pytest
 
 import defectcli
 from conftest import MINI
-from defectcli import index
-from defectcli.choices import FACETS, SEARCH_KINDS
+from defectcli.dataset.choices import FACETS, SEARCH_KINDS
 from defectcli.dataset.locate import find_data_files
 from defectcli.dataset.read import check_files
+from defectcli.dataset.timeline import context_entries, person_entries
 from defectcli.errors import Ambiguous, NotFound
-from defectcli.filters import QuoteFilter, SourceFilter, TimelineFilter, YearFilter
+from defectcli.index import build as index
 from defectcli.query import Catalog, PersonFilter, fts_query, open_catalog, search_terms
+from defectcli.query.filters import QuoteFilter, SourceFilter, TimelineFilter, YearFilter
 from defectcli.render.records import facet_records
-from defectcli.timeline import context_entries, person_entries
 
 
 @pytest.fixture(scope="module")

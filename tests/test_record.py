@@ -298,12 +298,12 @@ def test_a_picture_that_cannot_be_written_is_an_error(
     invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Was "internal error" (exit 70) for any failure to save the picture.
-    from defectcli import export
+    from defectcli import files
 
     def full(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export, "_write_text", full)
+    monkeypatch.setattr(files, "write_through", full)
     target = tmp_path / "out.html"
     result = invoke("stats", "--export-html", str(target))
     assert result.exit_code == 1

@@ -11,9 +11,9 @@ import pytest
 from click.shell_completion import ShellComplete
 
 from conftest import Invoke
-from defectcli import regions
-from defectcli.choices import NOT_DEFECTIONS
 from defectcli.cli import cli
+from defectcli.dataset.choices import NOT_DEFECTIONS
+from defectcli.text import regions
 
 
 def as_json(invoke: Invoke, *args: str) -> list[dict[str, object]]:
@@ -168,7 +168,7 @@ def test_help_loads_no_region_table() -> None:
         "        main()\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "print('defectcli.regions' in sys.modules)\n"
+        "print('defectcli.text.regions' in sys.modules)\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip().splitlines()[-1] == "False"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Invoke
-from defectcli import cache
+from defectcli.index import cache
 from test_trust_users import OTHER_UID, as_other_user, shared_folder
 
 FORGED = "Forged Name \x1b]0;pwned\x07"

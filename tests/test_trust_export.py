@@ -27,7 +27,7 @@ from typing import Any, TextIO
 import pytest
 
 from conftest import MINI, Invoke
-from defectcli import export
+from defectcli.export import writers as export
 from test_trust_users import OTHER_UID, as_other_user, shared_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,7 +139,7 @@ def test_a_killed_export_leaves_a_partial_file_that_a_later_export_removes(
     writer = {"json": "_write_json", "sqlite": "_sqlite", "csv": "_csv_folder"}[fmt]
     program = (
         "import os, signal, sys\n"
-        "from defectcli import export\n"
+        "from defectcli.export import writers as export\n"
         f"real = export.{writer}\n"
         "def killed(*args):\n"
         "    real(*args)\n"

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI
-from defectcli import cache
+from defectcli.index import cache
 from test_trust_users import OTHER_UID, defect_as_other_user, run_defect, shared_folder
 
 COMMANDS = [

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from defectcli import cache, query
+from defectcli import query
+from defectcli.index import cache
 from test_trust_users import run_defect
 
 

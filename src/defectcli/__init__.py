@@ -17,19 +17,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "1.0.0"
+from .version import __version__
 
 __all__ = ["Catalog", "PersonFilter", "__version__", "open_catalog"]
 
 if TYPE_CHECKING:
-    from .filters import PersonFilter
     from .query import Catalog, open_catalog
+    from .query.filters import PersonFilter
 
 
 def __getattr__(name: str) -> Any:
     # Lazy re-exports: the CLI's --help and --version never pay for the query layer.
     if name == "PersonFilter":
-        from .filters import PersonFilter
+        from .query.filters import PersonFilter
 
         return PersonFilter
     if name in {"Catalog", "open_catalog"}:

@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from . import __version__
-from .commands import COMMANDS
+from .commands import COMMANDS, State
 from .errors import ExitStatus
+from .version import __version__
 
 if TYPE_CHECKING:
     from .errors import DefectError
-    from .query import Catalog
 
 # No space left, over quota, file too large: the disk's answer to a write, not a bug.
 _DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -58,7 +57,7 @@ class ReportedError(click.ClickException):
         self.is_data_error = isinstance(error, DataError)
 
     def show(self, file: Any = None) -> None:
-        from .render.text import clean  # names in a message come from data files too
+        from .text.clean import clean  # names in a message come from data files too
 
         prefix = "" if self.is_data_error else "Error: "
         click.echo(prefix + clean(self.format_message()), err=True)
@@ -144,21 +143,6 @@ class DefectGroup(click.Group):
             raise
 
 
-class State:
-    """What the group's options leave for the subcommands: the dataset, opened lazily."""
-
-    def __init__(self, data: str | None) -> None:
-        self.data = data
-        self._catalog: Catalog | None = None
-
-    def catalog(self) -> Catalog:
-        if self._catalog is None:
-            from .query import open_catalog
-
-            self._catalog = open_catalog(self.data)
-        return self._catalog
-
-
 @click.group(
     cls=DefectGroup,
     context_settings={
@@ -231,7 +215,7 @@ def main() -> NoReturn:
         if isinstance(error, OSError):
             # A file-system fault met outside the checks that name it (a folder that became
             # unreadable meanwhile, an I/O error): the path and the system's reason.
-            from .render.text import clean
+            from .text.clean import clean
 
             where = f"{clean(str(error.filename))}: " if error.filename else ""
             click.echo(f"Error: {where}{error.strerror or error}", err=True)

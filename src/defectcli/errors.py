@@ -56,6 +56,11 @@ class OutputError(DefectError):
     (``defect list >&-``), a picture's file that cannot be created."""
 
 
+class ExportError(DefectError):
+    """A file that may not or cannot be written: it exists without --force, it is a device,
+    a folder where a file goes, a bad path."""
+
+
 class DataError(DefectError):
     """The dataset could not be loaded: every problem found, all at once."""
 

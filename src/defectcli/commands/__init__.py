@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable, Sized
 
+    from ..query import Catalog
+
 
 class Spec:
     """Where a command lives and its one-line help. A plain class: a ``NamedTuple`` takes
@@ -48,3 +50,18 @@ def total_of(found: Sized, limit: int | None, count: Callable[[], int]) -> int:
     """How many records there are in all: as many as ``found`` holds, unless the query was
     cut at ``limit`` (a table on a terminal), when ``count`` asks the index."""
     return count() if limit is not None and len(found) >= limit else len(found)
+
+
+class State:
+    """What the group's options leave for the subcommands: the dataset, opened lazily."""
+
+    def __init__(self, data: str | None) -> None:
+        self.data = data
+        self._catalog: Catalog | None = None
+
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            from ..query import open_catalog
+
+            self._catalog = open_catalog(self.data)
+        return self._catalog

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..choices import EXPORT_FORMATS
-from ..options import output_options
+from ..dataset.choices import EXPORT_FORMATS
 from . import SHORT_HELP
+from .options import output_options
 
 if TYPE_CHECKING:
-    from ..cli import State
     from ..render.context import Output
+    from . import State
 
 
 @click.command("validate", short_help=SHORT_HELP["validate"])
@@ -45,7 +45,7 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
     if counts is None:
         counts = _check_files(target, shown, out)
     from ..query import open_catalog
-    from ..render.text import clean  # the path is the user's: escapes shown, not obeyed
+    from ..text.clean import clean  # the path is the user's: escapes shown, not obeyed
 
     gaps = (fresh or open_catalog(target)).gaps()
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
@@ -152,7 +152,9 @@ def export_command(state: State, fmt: str, output: str, force: bool, metadata: s
       defect export --format csv --output tables/ --force
       defect export -f ndjson -o - | grep '"type": "source"'
     """
-    from ..export import ExportError, check_target, export
+    from ..errors import ExportError
+    from ..export.writers import export
+    from ..files import check_target
 
     if metadata is not None:  # refused before anything is written
         if fmt != "sqlite":
@@ -167,8 +169,8 @@ def export_command(state: State, fmt: str, output: str, force: bool, metadata: s
     if written is not None:  # not on standard output, where it would be in the way
         click.echo(f"Wrote {fmt} export to {written}", err=True)
     if metadata is not None and written is not None:
-        from ..export import write_text_file
-        from ..metadata import metadata_text
+        from ..export.metadata import metadata_text
+        from ..files import write_text_file
 
         try:
             write_text_file(metadata, metadata_text(written.stem, bundled=state.data is None))

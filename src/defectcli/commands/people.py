@@ -6,15 +6,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..choices import FACETS, MACHINE_FORMATS, NOT_DEFECTIONS, STATUSES
-from ..options import count_filter_options, filter_options, limit_option, output_options
+from ..dataset.choices import FACETS, MACHINE_FORMATS, NOT_DEFECTIONS, STATUSES
 from . import SHORT_HELP, total_of
+from .options import count_filter_options, filter_options, limit_option, output_options
 
 if TYPE_CHECKING:
-    from ..cli import State
-    from ..filters import PersonFilter
     from ..query import Catalog
+    from ..query.filters import PersonFilter
     from ..render.context import Output
+    from . import State
 
 
 @click.command("list", short_help=SHORT_HELP["list"])
@@ -55,7 +55,7 @@ def _hint_unknown_places(catalog: Catalog, where: PersonFilter) -> None:
 
 
 def _hint_unknown_place(known: list[str], given: tuple[str, ...], what: str) -> None:
-    from ..countries import country_key
+    from ..text.countries import country_key
 
     keys = {country_key(k) for k in known}
     for place in given:

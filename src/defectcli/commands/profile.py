@@ -6,13 +6,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import completion
-from ..options import not_blank, output_options
-from . import SHORT_HELP
+from . import SHORT_HELP, completion
+from .options import not_blank, output_options
 
 if TYPE_CHECKING:
-    from ..cli import State
     from ..render.context import Output
+    from . import State
 
 
 @click.command("show", short_help=SHORT_HELP["show"])

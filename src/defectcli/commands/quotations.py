@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import completion
-from ..choices import SEARCH_KINDS
-from ..options import comma_values, limit_option, output_options, person_option
-from . import SHORT_HELP, total_of
+from ..dataset.choices import SEARCH_KINDS
+from . import SHORT_HELP, completion, total_of
+from .options import comma_values, limit_option, output_options, person_option
 
 if TYPE_CHECKING:
-    from ..cli import State
     from ..render.context import Output
+    from . import State
 
 
 @click.command("quotes", short_help=SHORT_HELP["quotes"])
@@ -49,7 +48,7 @@ def quotes_command(
     from ..render import emit
 
     catalog = state.catalog()
-    from ..filters import QuoteFilter
+    from ..query.filters import QuoteFilter
 
     where = QuoteFilter(people, comma_values(source), search)
     limit = out.query_limit

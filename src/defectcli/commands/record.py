@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import completion
-from ..choices import CITE_STYLES, SOURCE_KINDS, TIMELINE_KINDS
-from ..options import (
+from ..dataset.choices import CITE_STYLES, SOURCE_KINDS, TIMELINE_KINDS
+from . import SHORT_HELP, completion, total_of
+from .options import (
     choice_option,
     choice_values,
     comma_values,
@@ -20,14 +20,13 @@ from ..options import (
     region_option,
     region_values,
 )
-from . import SHORT_HELP, total_of
 
 if TYPE_CHECKING:
-    from ..cli import State
     from ..dataset.model import Source
     from ..errors import DefectError
     from ..query import Catalog
     from ..render.context import Output
+    from . import State
 
 
 @click.command("stats", short_help=SHORT_HELP["stats"])
@@ -58,7 +57,7 @@ def stats_command(
     Every section keeps to the years asked for: the yearly rows, the cumulative totals (by
     the year they run to) and the other counts (by the year they were given).
     """
-    from ..filters import YearFilter
+    from ..query.filters import YearFilter
     from ..render import emit
 
     emit.statistics(out, state.catalog().statistics(YearFilter(years, since, until)), stacked)
@@ -105,7 +104,7 @@ def timeline_command(
       defect timeline --country Italy,Kuwait --kind departure,arrival --json
       defect timeline --region 'Southeast Asia' --since 2010
     """
-    from ..filters import TimelineFilter, YearFilter
+    from ..query.filters import TimelineFilter, YearFilter
     from ..render import emit
 
     where = TimelineFilter(
@@ -144,7 +143,7 @@ def sources_command(
     from ..render import emit
 
     catalog, limit = state.catalog(), out.query_limit
-    from ..filters import SourceFilter
+    from ..query.filters import SourceFilter
 
     where = SourceFilter(people, choice_values(kind, SOURCE_KINDS, "--kind"))
     entries = catalog.sources_cited(where, limit)

@@ -16,7 +16,7 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, TypeVar, Union, cast
 
-from ..choices import NOT_DEFECTIONS
+from .choices import NOT_DEFECTIONS
 
 T = TypeVar("T")
 

@@ -11,14 +11,14 @@ are unchanged, and builds it otherwise.
     ['jo-song-gil', 'ryu-hyun-woo', 'russia-summit-advance-diplomat-2019']
 """
 
-from ..filters import (
+from .catalog import Catalog
+from .filters import (
     PersonFilter,
     QuoteFilter,
     SourceFilter,
     TimelineFilter,
     YearFilter,
 )
-from .catalog import Catalog
 from .opening import (
     dataset_key,
     discard_damaged_index,

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..filters import (
+from .filters import (
     FACETS,
     SEARCH_KINDS,
     SORT_FIELDS,
@@ -28,7 +28,7 @@ from ..filters import (
 if TYPE_CHECKING:
     from ..dataset.model import Person, Quote, Source
     from ..dataset.read import Dataset
-    from ..results import (
+    from .results import (
         Facets,
         Profile,
         QuoteSet,
@@ -65,7 +65,7 @@ class Catalog(NameLookup):
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> Catalog:
         """An index built in memory from records already read."""
-        from ..index import build_index
+        from ..index.build import build_index
 
         db = sqlite3.connect(":memory:")
         build_index(dataset, db)
@@ -171,7 +171,7 @@ class Catalog(NameLookup):
 
     def profile(self, name: str) -> Profile:
         """The person ``name`` means, with their quotations, relations and sources."""
-        from ..results import Profile
+        from .results import Profile
 
         person = self.person(name)
         quotes = tuple(self.quotes(QuoteFilter(people=(person.id,))))
@@ -182,7 +182,7 @@ class Catalog(NameLookup):
         return Profile(person, quotes, related, tuple(self.sources(cited)))
 
     def quote_set(self, quotes: Sequence[Quote]) -> QuoteSet:
-        from ..results import QuoteSet
+        from .results import QuoteSet
 
         ids = dict.fromkeys(q.source for q in quotes)
         return QuoteSet(tuple(quotes), {s.id: s for s in self.sources(ids)})
@@ -238,7 +238,7 @@ class Catalog(NameLookup):
         titles, in English and Korean. Every word must match (as a word or the start of
         one), regardless of case and accents; "a phrase" in double quotes matches as a
         phrase. Hits come grouped by kind, best first within each group."""
-        from ..results import SearchHit, SearchResult
+        from .results import SearchHit, SearchResult
 
         match = fts_query(text)
         wanted = [kind for kind in SEARCH_KINDS if kind in kinds]
@@ -273,7 +273,7 @@ class Catalog(NameLookup):
         self, match: str, rowids: Sequence[int]
     ) -> dict[int, tuple[str, str | None, str, str]]:
         """rowid -> (ref, person, highlighted title, snippet) of these full-text rows."""
-        from ..results import HIT_END, HIT_START
+        from .results import HIT_END, HIT_START
 
         # "+rowid": SQLite hands a plain "rowid IN" to FTS5 as one lookup a rowid, and each
         # lookup merges the query's doclists again (a prefix term's too): at 100,000 people
@@ -292,8 +292,8 @@ class Catalog(NameLookup):
 
     def _name_hits(self, text: str) -> list[SearchHit]:
         """People the text names in any spelling (the phonetic lookup), as top hits."""
-        from ..results import HIT_END, HIT_START, SearchHit
-        from ..romanize import is_hangul
+        from ..text.romanize import is_hangul
+        from .results import HIT_END, HIT_START, SearchHit
 
         if is_hangul(text) or any(ch.isalpha() for ch in text):
             ids = self.resolve(text.replace('"', ""))
@@ -345,7 +345,7 @@ class Catalog(NameLookup):
         """The bibliography with the records citing each source; the first ``limit``
         sources when it is given."""
         from ..dataset.model import Source, build
-        from ..results import CitedBy, SourceEntry
+        from .results import CitedBy, SourceEntry
 
         chosen_where, params = self._sources_where(where or SourceFilter())
         sql, params = _limited(
@@ -400,7 +400,7 @@ class Catalog(NameLookup):
         a year of the series by its year, a total by the year it runs to, another count by
         the year it was given."""
         from ..dataset.model import Cumulative, Figure, YearFigures, build
-        from ..results import Statistics
+        from .results import Statistics
 
         where = where or YearFilter()
 
@@ -431,7 +431,7 @@ class Catalog(NameLookup):
     def count(self, by: str, where: PersonFilter | None = None, *, people: bool = True) -> Facets:
         """How many of the people matching ``where`` fall under each value of ``by``;
         with ``people=False``, only how many (each row's ``people`` is None)."""
-        from ..results import FacetRow, Facets
+        from .results import FacetRow, Facets
 
         if by not in FACETS:
             raise ValueError(f"by must be one of {', '.join(FACETS)}")
@@ -466,8 +466,8 @@ class Catalog(NameLookup):
         """Every dated event in date order (a month sorts before the days within it); the
         first ``limit`` of them when it is given."""
         from ..dataset.model import build
-        from ..results import Timeline
-        from ..timeline import TimelineEntry
+        from ..dataset.timeline import TimelineEntry
+        from .results import Timeline
 
         sql, params = _limited(*self._timeline_sql("doc", where or TimelineFilter()), limit)
         entries = tuple(
@@ -530,7 +530,7 @@ class Catalog(NameLookup):
         only ever built from data that passed every check, so while no file has changed
         (``fresh_catalog``) the answer is known. None when the index does not say how many
         files it was built from (one built by an earlier version)."""
-        from ..cache import schemas_checksum, stored_stamp
+        from ..index.cache import schemas_checksum, stored_stamp
 
         stamp = stored_stamp(self._db)
         files = stamp.get("files")

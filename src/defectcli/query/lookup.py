@@ -39,8 +39,8 @@ class NameLookup:
            beginning of a word as written ("tha", "ryu hy"); the last word may also begin a
            word's phonetic spelling ("tae yo" for Thae Yong Ho).
         """
-        from ..names import name_key, words
-        from ..romanize import is_hangul, phonetic_key, phonetic_words
+        from ..text.names import name_key, words
+        from ..text.romanize import is_hangul, phonetic_key, phonetic_words
 
         key = name_key(name)
         if not key:
@@ -54,7 +54,7 @@ class NameLookup:
             if rows:
                 return sorted(r[0] for r in rows)
         # A word as written first: "thae" means Thae Yong Ho before the Tae-s it sounds like.
-        from ..names import name_term
+        from ..text.names import name_term
 
         written = words(name)
         if written:
@@ -81,7 +81,7 @@ class NameLookup:
     def _names_with_words(self, forms: Sequence[Sequence[str]]) -> set[str]:
         """People one of whose names has every word of one of ``forms`` (phonetic words
         and words as written alike)."""
-        from ..names import name_term
+        from ..text.names import name_term
 
         found: set[str] = set()
         for form in forms:
@@ -98,8 +98,8 @@ class NameLookup:
         written), a word it sounds like, or, for the last word typed, a word whose phonetic
         spelling it begins. A phonetic beginning of one letter is not used: "zzz" folds to
         "c", which begins half the names in a dataset."""
-        from ..names import letter_words, name_term
-        from ..romanize import phonetic_words
+        from ..text.names import letter_words, name_term
+        from ..text.romanize import phonetic_words
 
         typed = letter_words(name)
         groups: list[list[str]] = []
@@ -129,8 +129,8 @@ class NameLookup:
         """Display names closest to a name that matched nothing, best first."""
         import difflib
 
-        from ..names import name_key
-        from ..romanize import phonetic_key
+        from ..text.names import name_key
+        from ..text.romanize import phonetic_key
 
         key, pkey = name_key(name), phonetic_key(name)
         best: dict[str, float] = {}
@@ -153,8 +153,8 @@ class NameLookup:
         of them in a dataset of up to ``SUGGEST_ALL`` names; in a larger one, those with a
         word that begins like one of the words typed (comparing with every name of 100,000
         people would take seconds)."""
-        from ..names import name_term, words
-        from ..romanize import phonetic_words
+        from ..text.names import name_term, words
+        from ..text.romanize import phonetic_words
 
         (count,) = self._db.execute("SELECT count(*) FROM person_names").fetchone()
         if count <= SUGGEST_ALL:

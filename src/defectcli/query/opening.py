@@ -24,8 +24,8 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     With ``cache`` (the default) the index is kept on disk and reused until a data file
     changes, so no YAML is parsed on a warm run; ``DEFECT_NO_CACHE=1`` turns that off.
     """
-    from .. import cache as disk
     from ..dataset.locate import find_data_files
+    from ..index import cache as disk
 
     def read(files: list[DataFile], stage: Stage | None) -> Collected:
         # The YAML parser and the validator load only when the index must be (re)built.
@@ -40,7 +40,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
         return records
 
     def in_memory(records: Collected, stage: Stage | None) -> Catalog:
-        from ..index import build_index_from_records
+        from ..index.build import build_index_from_records
 
         db = sqlite3.connect(":memory:")
         build_index_from_records(records, db, stage, checked=False)
@@ -52,7 +52,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
             return Catalog(_from_disk(db))
         files, db = _fresh_by_listing(path, target, root)
         if db is None:
-            from ..index import build_index_from_records
+            from ..index.build import build_index_from_records
             from ..progress import building
 
             stamp = disk.snapshot(files)
@@ -106,7 +106,7 @@ def _fresh_index(path: str | Path | None) -> tuple[str, str, sqlite3.Connection 
     """Where the index of ``path`` lives, the dataset's root, and the index if it is fresh
     by the quick check: one scan of the folders, one stat a file, no list of file objects.
     (Strings, not pathlib, on this path: it is every warm run's start-up.)"""
-    from .. import cache as disk
+    from ..index import cache as disk
 
     folder, root, key = dataset_key(path)
     target = disk.index_path(key)
@@ -128,8 +128,8 @@ def _fresh_by_listing(
 ) -> tuple[list[DataFile], sqlite3.Connection | None]:
     """The data files, and the index if it is fresh by their stamps: the slower check, for
     data the quick one cannot scan (the bundled data read through a zip import, say)."""
-    from .. import cache as disk
     from ..dataset.locate import find_data_files
+    from ..index import cache as disk
 
     files = find_data_files(path)
     if not os.path.isfile(target):
@@ -147,7 +147,7 @@ _OPENED: list[str] = []
 
 def _from_disk(db: sqlite3.Connection) -> sqlite3.Connection:
     """``db``, an index opened from the cache, remembered (``discard_damaged_index``)."""
-    from ..cache import database_file
+    from ..index.cache import database_file
 
     file = database_file(db)
     if file is not None and file not in _OPENED:
@@ -164,7 +164,7 @@ def discard_damaged_index(error: BaseException) -> bool:
         return False
     if not isinstance(error, sqlite3.DatabaseError) and not _raised_here(error):
         return False
-    from ..cache import damaged
+    from ..index.cache import damaged
 
     for file in _OPENED:
         damaged(file, error)

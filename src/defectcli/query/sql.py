@@ -25,7 +25,7 @@ def _limited(sql: str, params: list[object], limit: int | None) -> tuple[str, li
 
 
 def _country_key(name: str) -> str:
-    from ..countries import country_key  # its alias tables load only for a country filter
+    from ..text.countries import country_key  # its alias tables load only for a country filter
 
     return country_key(name)
 
@@ -35,7 +35,7 @@ def _region_keys(regions: tuple[str, ...]) -> list[str]:
     for; a key no country has ("") when the regions hold no country, so nothing matches."""
     if not regions:
         return []
-    from ..regions import country_keys  # the M49 table loads only for a region filter
+    from ..text.regions import country_keys  # the M49 table loads only for a region filter
 
     keys = sorted(set().union(*(country_keys(region) for region in regions)))
     return keys or [""]
@@ -55,7 +55,7 @@ def fts_query(text: str) -> str:
 
 def search_terms(text: str) -> list[str]:
     """Folded search terms: quoted phrases stay whole, other words stand alone."""
-    from ..names import fold_text
+    from ..text.names import fold_text
 
     terms: list[str] = []
     # SQLite reads a query only up to a NUL character ("unterminated string"): a space.

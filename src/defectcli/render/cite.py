@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..dataset.model import Source
-from .text import NO_ADDRESS, clean
+from ..text.clean import clean
+from .text import NO_ADDRESS
 
 # Our kinds of source -> CSL item types (CSL-JSON schema 1.0).
 CSL_TYPES = {

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-from ..choices import COLORS, FORMATS
+from ..dataset.choices import COLORS, FORMATS
 
 __all__ = ["COLORS", "FORMATS", "TERMINAL_ROWS", "Output", "PagedOutput", "terminal_output"]
 

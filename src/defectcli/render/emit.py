@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..choices import MACHINE_FORMATS
+from ..dataset.choices import MACHINE_FORMATS
 from . import formats
 from .columns import (
     FACET_COLUMNS,
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ..dataset.model import Person
-    from ..results import (
+    from ..query.results import (
         Facets,
         Profile,
         QuoteSet,
@@ -282,7 +282,7 @@ def _export(out: Output, draw: Draw) -> None:
 
 
 def _save(path: str, text: str) -> None:
-    from ..export import write_text_file
+    from ..files import write_text_file
 
     try:
         write_text_file(path, text)

@@ -81,7 +81,7 @@ def csv_cell(value: Any) -> str:
     text = cell(value)
     if text.isprintable():  # the usual cell: nothing to escape
         return text
-    from .text import clean
+    from ..text.clean import clean
 
     return clean(text)
 
@@ -95,7 +95,7 @@ def markdown_text(text: str) -> str:
     """Data text as Markdown that shows it and nothing else: control characters as
     visible escapes; no HTML (``<script>``, ``<img onerror>``), no table cell's edge, no
     inline link or image (``](``) and no link definition (``]:``) made of it."""
-    from .text import clean
+    from ..text.clean import clean
 
     escaped = clean(text).translate(_MARKDOWN)
     if "]" in escaped:

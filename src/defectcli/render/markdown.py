@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..results import Profile, QuoteSet
+from ..query.results import Profile, QuoteSet
 from .formats import markdown_text
 from .sections import profile_sections, title
 from .text import one_line, source_line, speaker_line

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from ..dataset.model import Person
-from ..results import (
+from ..query.results import (
     Facets,
     Profile,
     QuoteSet,

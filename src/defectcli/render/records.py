@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..dataset.model import Claim, Person, Quote, Source, YearFigures, as_data
-from ..results import HIT_END, HIT_START, Facets, Profile, SearchHit, SourceEntry
-from ..romanize import romanizations
-from ..timeline import TimelineEntry
+from ..dataset.timeline import TimelineEntry
+from ..query.results import HIT_END, HIT_START, Facets, Profile, SearchHit, SourceEntry
+from ..text.romanize import romanizations
 
 Record = dict[str, Any]
 

@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterable
 
 from ..dataset.model import Claim, Dated, Person
-from ..results import Profile
-from ..romanize import romanizations
+from ..query.results import Profile
+from ..text.romanize import romanizations
 from .text import CONFIRMATION_LABELS, STATUS_LABELS, refs, source_line, speaker_line
 
 Section = tuple[str, list[str]]

@@ -27,8 +27,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..dataset.model import Person, Quote, Source
-from ..filters import SEARCH_KINDS
-from ..results import (
+from ..query.filters import SEARCH_KINDS
+from ..query.results import (
     HIT_END,
     HIT_START,
     Facets,
@@ -39,12 +39,12 @@ from ..results import (
     Statistics,
     Timeline,
 )
+from ..text.clean import clean
 from .layout import fitted, kept_whole, natural_width, whole, whole_words
 from .sections import CLAIMS_HEADING, claim_groups, marks, profile_sections, title
 from .text import (
     NO_ADDRESS,
     addresses,
-    clean,
     reference,
     speaker_line,
     years_text,

@@ -6,10 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..dataset.model import Person, Quote, Source
-
-# C0 and C1 control characters (but tab and newline) and the bidirectional overrides: text
-# from a data file must never move the cursor, retitle the window or reorder what we print.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from ..text.clean import clean
 
 # How every printed reference ends when its source has no address to go to.
 NO_ADDRESS = "No address recorded."
@@ -36,16 +33,6 @@ STATUS_LABELS = {
     "false": "shown false (not counted as a defection)",
     "unresolved": "disappeared; outcome not known",
 }
-
-
-def clean(text: str) -> str:
-    """Show control characters as visible escapes (``\\x1b``) instead of obeying them."""
-    return _UNSAFE.sub(_escape_char, text)
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def stays_whole(word: str) -> bool:

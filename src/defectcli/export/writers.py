@@ -32,21 +32,27 @@ import shutil
 import sqlite3
 import stat
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import suppress
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from .errors import DefectError
-from .query import Catalog
+from ..errors import ExportError
+from ..files import (
+    PARTIAL_PREFIX,
+    PARTIAL_SUFFIX,
+    check_target,
+    create_new,
+    mode_for,
+    publish,
+    reason,
+    remove_file,
+    remove_stale,
+    write_through,
+)
+from ..query import Catalog
 
 # The formats that can go to standard output (``--output -``): one stream of text.
 STREAMED = ("json", "ndjson")
-
-
-class ExportError(DefectError):
-    """The export could not be written (exists without --force, a bad path...)."""
 
 
 def _cell(value: Any) -> Any:
@@ -64,14 +70,14 @@ Table = tuple[Sequence[str], Callable[[], list[dict[str, Any]]]]
 
 def tables(catalog: Catalog) -> dict[str, Table]:
     """Each table as (columns, rows of the records the commands print)."""
-    from .render.columns import (
+    from ..render.columns import (
         PERSON_COLUMNS,
         QUOTE_COLUMNS,
         SOURCE_COLUMNS,
         STATS_COLUMNS,
         TIMELINE_COLUMNS,
     )
-    from .render.records import (
+    from ..render.records import (
         person_record,
         quote_record,
         source_entry_record,
@@ -145,14 +151,14 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
         if fmt not in STREAMED:
             what = "a folder" if fmt == "csv" else "a file"
             raise ExportError(f"{fmt} export writes {what}: give its path, not -.")
-        from .render.context import standard_output
+        from ..render.context import standard_output
 
         stream = standard_output()
         try:
             _text_writer(fmt)(catalog, stream)
         except sqlite3.DatabaseError as error:
             # Part of the export may be out already: running it again would print it twice.
-            from .query import discard_damaged_index
+            from ..query import discard_damaged_index
 
             if not discard_damaged_index(error):
                 raise
@@ -169,8 +175,8 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
     try:
         if not parent.is_dir():
             raise ExportError(f"no such folder: {parent}")
-        remove_stale_partials(parent)
-        mode = _mode_for(found, folder=fmt == "csv")
+        remove_stale(parent, PARTIAL_PREFIX, PARTIAL_SUFFIX)
+        mode = mode_for(found, folder=fmt == "csv")
         if fmt == "csv":
             old = found is not None and stat.S_ISDIR(found.st_mode)
             if old:
@@ -181,11 +187,11 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
             _write_database(target, mode, lambda path: _sqlite(catalog, path))
         else:
             write = _text_writer(fmt)
-            _write_text(target, mode, lambda handle: write(catalog, handle))
+            write_through(target, mode, lambda handle: write(catalog, handle))
     except OSError as error:  # no permission in the folder, a full disk...
-        raise ExportError(f"cannot write {output}: {_reason(error)}") from None
+        raise ExportError(f"cannot write {output}: {reason(error)}") from None
     except sqlite3.OperationalError as error:  # the same, as SQLite words it
-        from .query import raised_reading
+        from ..query import raised_reading
 
         if raised_reading(error):  # reading the index, not writing: a damaged index
             raise
@@ -203,51 +209,6 @@ def _write_ndjson(catalog: Catalog, handle: TextIO) -> None:
         handle.write(line + "\n")
 
 
-def _reason(error: OSError) -> str:
-    return error.strerror or str(error)
-
-
-def check_target(
-    output: str, force: bool, *, folder: bool = False, what: str = "export"
-) -> os.stat_result | None:
-    """What is at ``output`` now (``os.lstat``: a link, not what it points to), or None;
-    ``ExportError`` when it may not be replaced: anything without ``force``; a device, a
-    pipe or a socket (or a link to one, such as /dev/stdout) even with it; a folder where a
-    file is written, or a file where a folder is."""
-    try:
-        found = os.lstat(output)
-    except FileNotFoundError:
-        return None
-    except OSError as error:  # a name too long, a folder on the way that cannot be read...
-        raise ExportError(f"cannot write {output}: {_reason(error)}") from None
-    link = stat.S_ISLNK(found.st_mode)
-    try:
-        pointed: os.stat_result | None = os.stat(output) if link else found
-    except OSError:
-        pointed = None  # a dangling link, or a loop: replaced as the link it is
-    if pointed is not None and not (stat.S_ISREG(pointed.st_mode) or stat.S_ISDIR(pointed.st_mode)):
-        # A device, a pipe, a socket: the export would take its name and replace it (as
-        # root, /dev/full or /dev/stdout itself), even with --force never what was meant.
-        kinds = "file or folder" if what.endswith("export") else "file"
-        raise ExportError(f"{output} is not a regular {kinds}; {what} writes only {kinds}s.")
-    if not force:
-        raise ExportError(f"{output} already exists; add --force to replace it.")
-    if not link and stat.S_ISDIR(found.st_mode) != folder:
-        kind = "a folder" if stat.S_ISDIR(found.st_mode) else "a file"
-        raise ExportError(f"{output} is {kind}; {what} writes a {'folder' if folder else 'file'}.")
-    return found
-
-
-def _mode_for(found: os.stat_result | None, folder: bool) -> int:
-    """The permission bits of what replaces ``found``: its own (a link has none of its own
-    that mean anything), else those of any new file or folder under the umask."""
-    if found is not None and not stat.S_ISLNK(found.st_mode):
-        return stat.S_IMODE(found.st_mode)
-    umask = os.umask(0)
-    os.umask(umask)
-    return (0o777 if folder else 0o666) & ~umask
-
-
 def _file_modes(folder: Path) -> dict[str, int]:
     """The permission bits of an earlier CSV export's files, kept by the new ones."""
     modes: dict[str, int] = {}
@@ -259,113 +220,20 @@ def _file_modes(folder: Path) -> dict[str, int]:
     return modes
 
 
-# Partial files: an export being written, or what a killed one (SIGKILL, a power cut) left.
-PARTIAL_PREFIX = ".defect-export-"
-PARTIAL_SUFFIX = ".partial"
-PARTIAL_MAX_AGE_S = 86_400
-
-
-def remove_stale_partials(folder: Path, age_s: float = PARTIAL_MAX_AGE_S) -> None:
-    """Remove the user's ``.defect-export-*.partial`` files and folders in ``folder`` that
-    are older than ``age_s`` (a day): never finished, never used. Links are removed, never
-    followed; another user's partial files are theirs to clean. Best effort."""
-    now = time.time()
-    try:
-        with os.scandir(folder) as scan:
-            names = [
-                e.name
-                for e in scan
-                if e.name.startswith(PARTIAL_PREFIX) and e.name.endswith(PARTIAL_SUFFIX)
-            ]
-    except OSError:
-        return
-    for name in names:
-        path = folder / name
-        try:
-            found = os.lstat(path)
-            mine = not hasattr(os, "geteuid") or found.st_uid == os.geteuid()
-            if not mine or now - found.st_mtime <= age_s:
-                continue
-            if stat.S_ISDIR(found.st_mode):
-                shutil.rmtree(path)
-            else:
-                os.unlink(path)
-        except OSError:
-            continue
-
-
-def _create_new(path: str, mode: int) -> int:
-    """A new file at ``path`` (never one that was there, never through a link), with
-    exactly ``mode`` once made; its descriptor."""
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    handle = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
-    try:
-        _chmod(handle, path, mode)
-    except BaseException:
-        os.close(handle)
-        raise
-    return handle
-
-
-def _chmod(handle: int, path: str, mode: int) -> None:
-    if os.chmod in os.supports_fd:
-        os.chmod(handle, mode)
-    else:  # pragma: no cover - Windows: by name, the file is ours and new
-        os.chmod(path, mode)
-
-
-def _publish(handle: int, written: str, target: Path) -> None:
-    """Move the file ``written`` (open as ``handle``) onto ``target``, after making sure it
-    is still the file this process wrote."""
-    if not os.path.samestat(os.fstat(handle), os.lstat(written)):
-        raise OSError(f"{written} was replaced while it was written")
-    os.replace(written, target)
-
-
-def _write_text(target: Path, mode: int, write: Callable[[TextIO], object]) -> None:
-    """A text file written through the descriptor ``mkstemp`` returned (a new file, made
-    with ``O_EXCL``), beside ``target``, then moved onto it."""
-    handle, temp = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            write(stream)
-            stream.flush()
-            _chmod(stream.fileno(), temp, mode)
-            _publish(stream.fileno(), temp, target)
-    except BaseException:
-        remove_file(temp)
-        raise
-
-
-def write_text_file(path: str, text: str) -> None:
-    """``text`` as the file ``path``, written and replaced as an export is (for pictures:
-    ``--export-svg``, ``--export-html``); ``check_target`` says first whether it may be."""
-    target = Path(path)
-    found = None
-    with suppress(FileNotFoundError):
-        found = os.lstat(target)
-    _write_text(target, _mode_for(found, folder=False), lambda stream: stream.write(text))
-
-
 def _write_database(target: Path, mode: int, write: Callable[[Path], object]) -> None:
     """An SQLite file, which SQLite opens by its name: made new inside a folder only this
     user can enter (so no one can swap it), then moved onto ``target``."""
     private = tempfile.mkdtemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=target.parent)
     try:
         inner = os.path.join(private, "export.sqlite")
-        handle = _create_new(inner, mode)
+        handle = create_new(inner, mode)
         try:
             write(Path(inner))
-            _publish(handle, inner, target)
+            publish(handle, inner, target)
         finally:
             os.close(handle)
     finally:
         shutil.rmtree(private, ignore_errors=True)
-
-
-def remove_file(path: str) -> None:
-    with suppress(FileNotFoundError):
-        os.unlink(path)
 
 
 def _check_replaceable(folder: Path, output: str, written: set[str]) -> None:
@@ -420,12 +288,12 @@ def _write_folder(target: Path, mode: int, write: Callable[[Path], object]) -> N
 def _csv_folder(catalog: Catalog, folder: Path, modes: Mapping[str, int]) -> None:
     """The tables as CSV files in ``folder``, each made new (``O_EXCL``), with the
     permission bits of the earlier export's file of its name, or a new file's."""
-    from .render.formats import to_csv
+    from ..render.formats import to_csv
 
-    default = _mode_for(None, folder=False)
+    default = mode_for(None, folder=False)
     for name, (columns, rows) in tables(catalog).items():
         file = f"{name}.csv"
-        handle = _create_new(str(folder / file), modes.get(file, default))
+        handle = create_new(str(folder / file), modes.get(file, default))
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(to_csv(rows(), columns))
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .choices import CATEGORIES, CITE_STYLES, FACETS, SEARCH_KINDS, SORT_FIELDS, SOURCE_KINDS
+from ..dataset.choices import (
+    CATEGORIES,
+    CITE_STYLES,
+    FACETS,
+    SEARCH_KINDS,
+    SORT_FIELDS,
+    SOURCE_KINDS,
+)
 
 __all__ = [
     "CATEGORIES",

@@ -3,11 +3,9 @@
 Where it lives: ``$DEFECT_CACHE_DIR``, else ``$XDG_CACHE_HOME/defectcli``, else
 ``~/.cache/defectcli``; one SQLite file per dataset folder.
 
-When it is fresh: its ``meta`` table records, for every data file, the path, size,
-modification and change times and inode (as git's index does). Any difference means a
-rebuild. A file modified in the same instant the index was built (a "racily clean" file,
-again as git calls it) cannot be trusted by its timestamp, so its content is hashed and
-compared too; hashing every file on every run would cost more than the whole query.
+When it is fresh: its ``meta`` table records a fingerprint of every data file's relative
+path, size and modification time in nanoseconds, with the schemas' checksum and the index
+format; any difference means a rebuild.
 
 How it is replaced: built in a temporary file beside the final one, then moved into place with
 ``os.replace``, which is atomic; a reader sees the old index or the new one, never half of one,
@@ -29,13 +27,13 @@ import os
 import sqlite3
 import stat
 import sys
-import time
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .dataset.locate import DataFile
+from ..dataset.locate import DataFile
+from ..files import publish, remove_file, remove_stale
+from ..version import __version__
 
 if TYPE_CHECKING:
     from array import array
@@ -79,7 +77,7 @@ def _say(message: str) -> None:
     if message in _SAID:
         return
     _SAID.add(message)
-    from .render.text import clean  # a path from the environment: escapes shown, not obeyed
+    from ..text.clean import clean  # a path from the environment: escapes shown, not obeyed
 
     with suppress(OSError, ValueError, AttributeError):  # no stderr: nowhere to say it
         sys.stderr.write(f"Note: {clean(message)}\n")
@@ -254,7 +252,7 @@ def folder_fingerprint(root: str) -> str | None:
     from array import array
     from operator import methodcaller
 
-    from .dataset.locate import DATA_SUFFIXES, FOLDER_KINDS
+    from ..dataset.locate import DATA_SUFFIXES, FOLDER_KINDS
 
     is_data = methodcaller("endswith", DATA_SUFFIXES)
     width = 1 + len(_STAT_FIELDS)
@@ -380,7 +378,7 @@ def schemas_checksum(folder: Traversable | None = None) -> str:
     """A checksum of the JSON Schemas' contents (the bundled ones by default): what an
     index was checked against. By content, not time: reinstalling the same version gives
     the files new times and the same text (32 KB, read in well under a millisecond)."""
-    from .dataset.locate import schema_root
+    from ..dataset.locate import schema_root
 
     root = schema_root() if folder is None else folder
     files = sorted((f for f in root.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
@@ -390,32 +388,10 @@ def schemas_checksum(folder: Traversable | None = None) -> str:
     return f"{len(files)}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
 
 
-def _remove_stale_temporaries(folder: str, age_s: float = 86_400) -> None:
-    """Temporary index files a killed process (SIGKILL, a power cut) left behind more than
-    a day ago: never used, since only a finished build is moved into place; removed here."""
-    now = time.time()
-    with os.scandir(folder) as scan:
-        leftovers = [e for e in scan if e.name.startswith(".index-") and ".tmp" in e.name]
-    for leftover in leftovers:
-        try:
-            found = leftover.stat(follow_symlinks=False)  # a link is removed, not followed
-            mine = not hasattr(os, "geteuid") or found.st_uid == os.geteuid()
-            if now - found.st_mtime > age_s and mine:
-                os.unlink(leftover.path)
-        except OSError:
-            continue
-
-
 def database_file(db: sqlite3.Connection) -> str | None:
     """The file of ``db``'s main database; None for one in memory."""
     files = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
     return files[0] if files and files[0] else None
-
-
-def remove_file(path: str) -> None:
-    """Remove ``path`` if it is there."""
-    with suppress(FileNotFoundError):
-        os.unlink(path)
 
 
 # A temporary file that is renamed into place only when whole needs no rollback journal
@@ -441,7 +417,7 @@ def build_file(
         folder = os.path.dirname(path)
         if not private_folder(folder, create=True) or not _replaceable(path):
             return None
-        _remove_stale_temporaries(folder)
+        remove_stale(folder, ".index-", ".tmp")
         _write_new(path, build)
     except (OSError, sqlite3.Error):
         return None
@@ -464,9 +440,7 @@ def _write_new(path: str, write: Callable[[sqlite3.Connection], None]) -> None:
             write(db)
         finally:
             db.close()
-        if not os.path.samestat(os.fstat(handle), os.lstat(temp)):
-            raise OSError(f"{temp} was replaced while it was written")
-        os.replace(temp, path)
+        publish(handle, temp, path)
     except BaseException:
         # Failed, or interrupted (Ctrl-C): never leave a half-built file behind.
         remove_file(temp)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .dataset.model import Cumulative, Figure, Person, Quote, Related, Source, YearFigures
-from .timeline import TimelineEntry
+from ..dataset.model import Cumulative, Figure, Person, Quote, Related, Source, YearFigures
+from ..dataset.timeline import TimelineEntry
 
 
 class Profile(NamedTuple):

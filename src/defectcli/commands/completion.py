@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import click
 
-    from .query import Catalog
+    from ..query import Catalog
 
 
 def _catalog(ctx: click.Context) -> Catalog | None:
-    from .errors import DefectError
-    from .query import open_catalog
+    from ..errors import DefectError
+    from ..query import open_catalog
 
     # During completion the group's callback does not run: read --data ourselves.
     root = ctx.find_root()
@@ -37,7 +37,7 @@ def _item(value: str, help: str | None = None) -> Any:
 
 
 def _matches(incomplete: str, *candidates: str) -> bool:
-    from .names import name_key
+    from ..text.names import name_key
 
     key = name_key(incomplete)
     return any(name_key(c).startswith(key) for c in candidates if c)
@@ -88,7 +88,7 @@ def countries(ctx: click.Context, param: click.Parameter, incomplete: str) -> li
 def regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """The UN M49 regions, each with the region it lies in as help; a common name typed
     ("southeast") offers the UN's name it stands for."""
-    from .regions import COMMON_NAMES, REGIONS, parent_name, region_names
+    from ..text.regions import COMMON_NAMES, REGIONS, parent_name, region_names
 
     offered = [name for name in region_names() if _matches(incomplete, name)]
     offered += [

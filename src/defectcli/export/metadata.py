@@ -13,7 +13,7 @@ import json
 from importlib import metadata as package_metadata
 from typing import Any
 
-from . import __version__
+from ..version import __version__
 
 TITLE = "North Korea's elite defectors"
 DESCRIPTION = (

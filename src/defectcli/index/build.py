@@ -12,23 +12,23 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .countries import country_key
-from .dataset.model import Person, Quote, as_data
-from .dataset.read import Dataset
-from .dataset.validate import Collected, Located
-from .names import letter_words, name_terms_of
-from .romanize import (
+from ..dataset.model import Person, Quote, as_data
+from ..dataset.read import Dataset
+from ..dataset.timeline import TimelineEntry, context_entries, person_entries
+from ..dataset.validate import Collected, Located
+from ..text.countries import country_key
+from ..text.names import letter_words, name_terms_of
+from ..text.romanize import (
     is_hangul,
     joined_key,
     phonetic_words,
     romanizations,
     written_phonetic_words,
 )
-from .timeline import TimelineEntry, context_entries, person_entries
 
 if TYPE_CHECKING:
-    from .dataset.model import Event
-    from .progress import Stage
+    from ..dataset.model import Event
+    from ..progress import Stage
 
 SCHEMA = """
 CREATE TABLE people (
@@ -197,8 +197,8 @@ def build_index_from_records(
     the progress bar's, if one is shown. ``checked=False``: the records are not
     cross-checked yet (``check_records(..., cross_check=False)``); the build makes
     ``read.cross_check`` before any row is written, and its ``DataError`` stops it."""
-    from .dataset.model import Person, build
-    from .dataset.read import build_quotes, build_shared, cross_check_records, speaker_names
+    from ..dataset.model import Person, build
+    from ..dataset.read import build_quotes, build_shared, cross_check_records, speaker_names
 
     if not checked:
         cross_check_records(records)

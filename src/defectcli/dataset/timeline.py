@@ -9,7 +9,7 @@ events all become ``TimelineEntry`` rows, summarised in the project's own words.
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from .dataset.model import Event, Person
+from .model import Event, Person
 
 # Within one date, the order a reader expects: a posting before leaving it, leaving before
 # arriving, arriving before the news of it.

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
+from ..dataset.choices import CATEGORIES, COLORS, FORMATS, SORT_FIELDS, STATUSES
 from . import completion
-from .choices import CATEGORIES, COLORS, FORMATS, SORT_FIELDS, STATUSES
 
 if TYPE_CHECKING:
-    from .render.context import Output
+    from ..render.context import Output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,7 +34,7 @@ def output_options(func: F) -> F:
         force: bool,
         **kwargs: Any,
     ) -> Any:
-        from .render.context import Output
+        from ..render.context import Output
 
         if as_json and fmt not in (None, "json"):
             raise click.UsageError(f"--json and --format {fmt} ask for different formats; use one.")
@@ -89,7 +89,7 @@ def _check_pictures(svg: str | None, html: str | None, force: bool) -> None:
     """A picture replaces an existing file only with --force (and never a device or a
     pipe), as ``export`` does: said before any work is done."""
     if svg or html:
-        from .export import check_target
+        from ..files import check_target
 
         for path in (svg, html):
             if path:
@@ -154,7 +154,7 @@ def _person_filters(func: F, sortable: bool) -> F:
         sort: str = "year",
         **kwargs: Any,
     ) -> Any:
-        from .filters import PersonFilter
+        from ..query.filters import PersonFilter
 
         first, last = _one(since, "--since"), _one(until, "--until")
         check_range(first, last)
@@ -265,7 +265,7 @@ def region_values(given: tuple[str, ...]) -> tuple[str, ...]:
     mistake in the command (exit 2) that lists the regions."""
     if not given:
         return ()  # the M49 table loads only when a region is asked for
-    from .regions import region_name, region_names
+    from ..text.regions import region_name, region_names
 
     names: list[str] = []
     for value in comma_values(given):
