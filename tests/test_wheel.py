@@ -27,6 +27,7 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "defectcli/data/people/thae-yong-ho.yaml" in names
     assert "defectcli/data/schema/person.schema.json" in names
+    assert "defectcli/text/m49.tsv" in names  # the regions table, read by --region
 
     # A fresh environment; the dependencies come from this one (no network needed), the
     # package itself only from the wheel. This environment's package folders are listed in
@@ -59,3 +60,9 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) >= 20
+    europe = subprocess.run(
+        [str(env_dir / "bin" / "defect"), "list", "--region", "Europe", "--format", "json"],
+        capture_output=True, text=True, cwd=elsewhere, check=False,
+    )  # fmt: skip
+    assert europe.returncode == 0, europe.stderr
+    assert 0 < len(json.loads(europe.stdout)) < len(json.loads(result.stdout))
