@@ -217,8 +217,8 @@ def unread_entries(path: str | None) -> list[str]:
     for folder in FOLDER_KINDS:
         try:
             with os.scandir(os.path.join(path, folder)) as scan:
-                # The data files, nearly every entry, are passed over before any sort
-                # (sorting all 100,000 entries of a large folder took 0.1 s).
+                # The data files, nearly every entry, are passed over before the sort,
+                # which then has only the few others to order.
                 others = [
                     e for e in scan if not (e.name.endswith(DATA_SUFFIXES) and _is(e, "file"))
                 ]

@@ -36,10 +36,9 @@ from ..files import publish, remove_file, remove_stale
 from ..version import __version__
 
 if TYPE_CHECKING:
-    from array import array
     from importlib.abc import Traversable
 
-# Paths here are strings: pathlib costs about 3 ms to import, a tenth of a warm run.
+# Paths here are strings, not pathlib: this module is on every warm run's path.
 
 # Bump when the tables change shape; an index of another format is never read.
 INDEX_FORMAT = 32
@@ -163,70 +162,30 @@ def _replaceable(path: str) -> bool:
     return _trusted_index(path, missing=True)
 
 
-# A file's path inside the dataset, then its mode, size and modification time (ns). The
-# mode is there to tell a regular file from a pipe or device named like a data file.
-Stamp = tuple[str, int, int, int]
-_STAT_FIELDS = ("st_size", "st_mtime_ns")
-
-
-def _stamp(data_file: DataFile) -> Stamp:
-    from pathlib import Path
-
-    resource = data_file.resource
-    if isinstance(resource, Path):
-        try:
-            return _stamp_from(data_file.relative, os.stat(resource))
-        except OSError:  # gone, or cannot be reached: reading it says why
-            return (data_file.relative, -1, -1, -1)
-    # Not on a file system (a zip import): no time to compare; the index's key holds the
-    # version, and bundled data does not change within one.
-    return (data_file.relative, -1, -1, -1)
-
-
-def _stamp_from(relative: str, found: os.stat_result) -> Stamp:
-    # The same fields, in the same order, as ``_STAT_FIELDS`` after the mode.
-    return (relative, found.st_mode, found.st_size, found.st_mtime_ns)
+# A file's path inside the dataset, its size and its modification time in nanoseconds.
+Stamp = tuple[str, int, int]
 
 
 def stamp_of(data_file: DataFile) -> Stamp:
-    """The stamp of one file (public: the single-file and non-folder paths use it)."""
-    return _stamp(data_file)
+    """What a data file looks like now; (path, -1, -1) when it cannot be reached (reading it
+    then says why) or is not on a file system (a zip import, whose data cannot change
+    within a version, and the version is part of the index's name)."""
+    from pathlib import Path
 
-
-def _checksum(count: int, names: str, numbers: array[int]) -> str:
-    """One short value for every file's stamp (``names``: the ``count`` paths, one a line):
-    comparing it costs nothing at 100,000 files (two checksums from zlib, which loads in
-    microseconds, unlike hashlib's OpenSSL)."""
-    import zlib
-
-    data = names.encode() + b"\0" + numbers.tobytes()
-    return f"{count}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
+    if isinstance(data_file.resource, Path):
+        with suppress(OSError):
+            found = os.stat(data_file.resource)
+            return (data_file.relative, found.st_size, found.st_mtime_ns)
+    return (data_file.relative, -1, -1)
 
 
 def fingerprint(stamps: Sequence[Stamp]) -> str:
-    """The checksum of a list of stamps (what ``folder_fingerprint`` computes from disk)."""
-    from array import array
+    """One short value for every file's stamp: what the index records and compares.
+    (zlib's checksums: zlib loads in microseconds, hashlib's OpenSSL in milliseconds.)"""
+    import zlib
 
-    numbers = array("q", [n for s in stamps for n in s[1:]])
-    return _checksum(len(stamps), "\n".join(s[0] for s in stamps), numbers)
-
-
-def _stat_numbers(folder_fd: int | None, folder: str, names: Sequence[str]) -> array[int]:
-    """Mode, size and modification time of each file, flat, in C-level loops (``map``,
-    ``attrgetter``), each name resolved inside the open folder (``dir_fd``)."""
-    from array import array
-    from functools import partial
-    from itertools import chain
-    from operator import attrgetter
-
-    fields = attrgetter("st_mode", *_STAT_FIELDS)
-    if folder_fd is None:
-        stats = map(os.stat, map(partial(os.path.join, folder), names))
-    else:
-        stats = map(partial(os.stat, dir_fd=folder_fd), names)
-    numbers = array("q")
-    numbers.extend(chain.from_iterable(map(fields, stats)))
-    return numbers
+    data = "\n".join(f"{path}\t{size}\t{mtime}" for path, size, mtime in stamps).encode()
+    return f"{len(stamps)}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
 
 
 def file_fingerprint(path: str) -> str | None:
@@ -236,60 +195,40 @@ def file_fingerprint(path: str) -> str | None:
         found = os.stat(path)
     except OSError:
         return None
-    return fingerprint([_stamp_from(os.path.basename(path), found)])
+    return fingerprint([(os.path.basename(path), found.st_size, found.st_mtime_ns)])
 
 
 def folder_fingerprint(root: str) -> str | None:
     """The fingerprint of a dataset folder's files, straight from the file system, equal
-    to ``fingerprint`` over the stamps of ``locate.find_data_files(root)``.
+    to ``fingerprint`` over the stamps of ``locate.find_data_files(root)``: the one cost of
+    a warm run that grows with the dataset (one stat a file).
 
-    This is the warm path's only cost that grows with the dataset: one stat a file,
-    about 0.2 s of kernel time at 100,000 files here. None when a file vanished
-    mid-scan, or when something cannot be read or is not what a data file should be (a
-    link loop, no permission, a pipe named like a data file): the caller then lists the
-    files the slow way, which says what is wrong.
+    None when something is not what a data file should be (a link loop, no permission, a
+    pipe named like a data file) or a file vanished mid-scan: the caller then lists the
+    files the careful way, which says what is wrong.
     """
-    from array import array
-    from operator import methodcaller
-
     from ..dataset.locate import DATA_SUFFIXES, FOLDER_KINDS
 
-    is_data = methodcaller("endswith", DATA_SUFFIXES)
-    width = 1 + len(_STAT_FIELDS)
-    count = 0
-    # Each folder's paths as one string ("people/a.yaml\npeople/b.yaml"), joined in C: one
-    # string a file, made by Python, took 18 ms at 100,000 files.
-    listed: list[str] = []
-    numbers = array("q")
+    stamps: list[Stamp] = []
     for folder in FOLDER_KINDS:
         path = os.path.join(root, folder)
-        flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
-            fd = os.open(path, flags) if os.stat in os.supports_dir_fd else None
+            names = sorted(n for n in os.listdir(path) if n.endswith(DATA_SUFFIXES))
         except (FileNotFoundError, NotADirectoryError):
             continue
         except OSError:
             return None
-        try:
-            names = sorted(filter(is_data, os.listdir(path if fd is None else fd)))
-            found = _stat_numbers(fd, path, names)
-        except OSError:
-            return None
-        finally:
-            if fd is not None:
-                os.close(fd)
-        if not all(map(stat.S_ISREG, found[::width])):
-            if not all(stat.S_ISREG(m) or stat.S_ISDIR(m) for m in found[::width]):
+        for name in names:
+            try:
+                found = os.stat(os.path.join(path, name))
+            except OSError:
+                return None
+            if stat.S_ISDIR(found.st_mode):
+                continue  # a folder named like a data file is not data, as in locate
+            if not stat.S_ISREG(found.st_mode):
                 return None  # a pipe or a device named like a data file: locate says so
-            # A folder named like a data file: not data, as in locate.
-            kept = [i for i, mode in enumerate(found[::width]) if stat.S_ISREG(mode)]
-            names = [names[i] for i in kept]
-            found = array("q", [n for i in kept for n in found[i * width : (i + 1) * width]])
-        if names:
-            listed.append(f"{folder}/" + f"\n{folder}/".join(names))
-            count += len(names)
-        numbers.extend(found)
-    return _checksum(count, "\n".join(listed), numbers)
+            stamps.append((f"{folder}/{name}", found.st_size, found.st_mtime_ns))
+    return fingerprint(stamps)
 
 
 def _identity(root: str) -> str:
@@ -350,8 +289,8 @@ def damaged(path: str, error: BaseException) -> None:
 
 
 def _open_read_only(path: str) -> sqlite3.Connection:
-    # In a URI file name "?" and "#" would end the path and "%" starts an escape (SQLite
-    # needs no other quoting; urllib.parse would cost 1.5 ms to import).
+    # In a URI file name "?" and "#" would end the path and "%" starts an escape; SQLite
+    # needs no other quoting.
     name = os.path.abspath(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
     return sqlite3.connect(f"file:{name}?mode=ro", uri=True)
 
@@ -368,7 +307,7 @@ def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
     while the index builds makes the index stale rather than wrongly fresh."""
     return {
         "key": _meta_key(),
-        "fingerprint": fingerprint([_stamp(f) for f in files]),
+        "fingerprint": fingerprint([stamp_of(f) for f in files]),
         "files": len(files),  # for `defect validate`, which answers from a fresh index
         "schemas": schemas_checksum(),  # ... while the schemas are those the build used
     }
@@ -377,7 +316,7 @@ def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
 def schemas_checksum(folder: Traversable | None = None) -> str:
     """A checksum of the JSON Schemas' contents (the bundled ones by default): what an
     index was checked against. By content, not time: reinstalling the same version gives
-    the files new times and the same text (32 KB, read in well under a millisecond)."""
+    the files new times and the same text."""
     from ..dataset.locate import schema_root
 
     root = schema_root() if folder is None else folder
