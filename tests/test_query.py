@@ -14,7 +14,6 @@ from conftest import MINI
 from defectcli.dataset.choices import FACETS, SEARCH_KINDS
 from defectcli.dataset.locate import find_data_files
 from defectcli.dataset.read import check_files
-from defectcli.dataset.timeline import context_entries, person_entries
 from defectcli.errors import Ambiguous, NotFound
 from defectcli.index import build as index
 from defectcli.query import Catalog, PersonFilter, fts_query, open_catalog, search_terms
@@ -274,19 +273,6 @@ def test_each_count_lists_the_people_list_shows_in_its_order(data: Path | None) 
                 expected.setdefault(value, []).append(person.id)
             counted = catalog.count(by, where)
             assert {r.value: list(r.people or ()) for r in counted.rows} == expected, (by, where)
-
-
-def test_timeline_entries_are_stored_as_the_json_encoder_writes_them() -> None:
-    # The index writes an entry's JSON field by field (index._entry_json), for speed.
-    dataset, _ = check_files(find_data_files(None))
-    assert dataset is not None
-    entries = [e for p in dataset.people for e in person_entries(p)]
-    entries += [e for event in dataset.events for e in context_entries(event)]
-    odd = entries[0]._replace(summary=ODD_NAME, person_name=ODD_NAME, sources=(ODD_NAME, "x"))
-    entries += [odd, odd._replace(person=None, person_name=None, country=None, sources=())]
-    assert any(e.people for e in entries) and any(e.person is None for e in entries)
-    for entry in entries:
-        assert index._entry_json(entry) == index.encode(entry._asdict())
 
 
 def _in_years(date: str, since: int | None, until: int | None) -> bool:

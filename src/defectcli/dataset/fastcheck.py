@@ -145,7 +145,7 @@ class Compiler:
 
 
 def _all_of(checks: list[Check]) -> Check:
-    """One check from several (a plain loop: faster than ``all`` over a generator)."""
+    """One check from several, each tried in turn until one fails."""
     if len(checks) == 1:
         return checks[0]
 

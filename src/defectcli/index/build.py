@@ -47,9 +47,8 @@ CREATE TABLE person_names (
 -- written only (see names.name_term). One full-text row a name, so "every word typed is
 -- in one name" is the table's own AND. It indexes ``person_names`` (external content)
 -- and stores no text of its own; rows only, no positions (detail = none): a lookup asks
--- which names hold a word, never where. At 100,000 people it took 1.9 s to fill where a
--- table of one row a word and name (4.6 million rows) took 7.4 s, and the whole index is
--- 7% smaller (1,394 against 1,504 MiB).
+-- which names hold a word, never where: a table of one row a word and name would be several
+-- times as long to fill, and larger.
 CREATE VIRTUAL TABLE name_terms USING fts5(
     terms, content = 'person_names', detail = none, columnsize = 0, tokenize = 'ascii'
 );
@@ -70,7 +69,7 @@ CREATE TABLE arrivals (year INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE cumulative (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE figures (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 -- What is counted as the rows are written, for `defect validate`: "claims" (people's and
--- the statistics'), which took 0.6 s at 100,000 people to count in the stored records.
+-- the statistics'), so that it need not read every stored record to count them.
 CREATE TABLE totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE quotes (
     rank INTEGER PRIMARY KEY, id TEXT NOT NULL, seq INTEGER NOT NULL,
@@ -82,21 +81,19 @@ CREATE TABLE timeline (
 );
 """
 # Created once the rows are in: building an index from all the rows at once is faster
-# than keeping it in order through every insert. (Moving the smaller indexes of the
-# streamed tables to SCHEMA measured 1.00x.)
+# than keeping it in order through every insert.
 INDEXES = """
 CREATE INDEX person_years_year ON person_years (year);
 CREATE INDEX person_names_key ON person_names (key);
 CREATE INDEX person_names_pkey ON person_names (pkey);
 CREATE INDEX people_country ON people (country_key);
 -- In the order `defect sources` lists a source's citations, the label included so that
--- listing them never reads the table itself (0.5 s to 0.2 s for 300,000 citations).
+-- listing them never reads the table itself.
 CREATE INDEX citations_source ON citations (source_id, record_kind, record_id, label);
 """
 LATE_INDEXES = """
 -- Unique (as the checks have made sure); created here rather than as a UNIQUE column,
--- which kept it in order through 300,000 inserts in rank order (1.5-1.9 s against
--- 0.8 + 0.3 s for 300,000 quotes, measured alone).
+-- which would be kept in order through every insert.
 CREATE UNIQUE INDEX quotes_id ON quotes (id);
 CREATE INDEX quotes_person ON quotes (person);
 CREATE INDEX quotes_speaker ON quotes (speaker_id);
@@ -112,8 +109,7 @@ def _quote_text(quote: Quote) -> str:
     return " ".join(filter(None, [quote.text, quote.translation]))
 
 
-# ``json.dumps(value, ensure_ascii=False)`` makes a new encoder on every call (a quarter of
-# the time of a small record's); this one is made once. The output is the same.
+# One encoder made once (``json.dumps`` makes a new one on every call); the output is the same.
 encode = json.JSONEncoder(ensure_ascii=False).encode
 # The same for the few columns stored as ``json.dumps`` writes them (non-ASCII escaped).
 _encode_ascii = json.JSONEncoder().encode
@@ -276,7 +272,7 @@ def write_index(
     # Quotations are stored in the order every listing shows them (dated first, by date,
     # then as read), and that position is also their rowid in the full-text table: a
     # search is then one FTS lookup of rowids and a walk of the quotes table in order,
-    # with no sort and no reading of the FTS table's stored text (4x faster at 300,000).
+    # with no sort and no reading of the FTS table's stored text.
     dated_first = [(q[4] is None, q[4] or "") for q in quotes]
     order = sorted(range(len(quotes)), key=dated_first.__getitem__)  # stable: as read
     del dated_first
@@ -474,23 +470,5 @@ def _timeline_row(entry: TimelineEntry) -> tuple[object, ...]:
         entry.person_name,
         country_key(entry.country) if entry.country else None,
         _encode_ascii(entry.people),  # a tuple is written as a list
-        _entry_json(entry),
-    )
-
-
-_json_string = json.encoder.encode_basestring  # a string as ``encode`` writes it, in C
-
-
-def _entry_json(e: TimelineEntry) -> str:
-    """``encode(e._asdict())``, written field by field: every field of an entry is text,
-    None or a tuple of text. At 10,000 people, 3.8 against 8.0 µs an entry (five a person);
-    ``tests/test_query.py`` holds it to the encoder's text."""
-    return (
-        f'{{"date": {_json_string(e.date)}, "kind": {_json_string(e.kind)}, '
-        f'"summary": {_json_string(e.summary)}, '
-        f'"sources": [{", ".join(map(_json_string, e.sources))}], '
-        f'"person": {"null" if e.person is None else _json_string(e.person)}, '
-        f'"person_name": {"null" if e.person_name is None else _json_string(e.person_name)}, '
-        f'"country": {"null" if e.country is None else _json_string(e.country)}, '
-        f'"people": [{", ".join(map(_json_string, e.people))}]}}'
+        encode(entry._asdict()),
     )

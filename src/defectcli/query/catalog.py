@@ -23,8 +23,7 @@ from .filters import (
 )
 
 # The typed records and result shapes are imported where they are built, not here: a
-# query whose answer is already rendered JSON in the index (``list --json``) never pays
-# for defining thirty record classes at start-up.
+# command that needs few of them does not define them all.
 if TYPE_CHECKING:
     from ..dataset.model import Person, Quote, Source
     from ..dataset.read import Dataset
@@ -86,8 +85,8 @@ class Catalog(NameLookup):
 
     def count_people(self, where: PersonFilter | None = None) -> int:
         """How many people ``people(where)`` returns."""
-        # Without the ORDER BY: a count needs no sort, and SQLite sorts a subquery's rows
-        # anyway (all 100,000 people: 210 ms, against 0.1 ms unsorted).
+        # Without the ORDER BY: a count needs no sort, and SQLite would sort the
+        # subquery's rows anyway.
         return self._count(*self._people_sql("id", where or PersonFilter(), ordered=False))
 
     def _people_sql(
@@ -276,9 +275,8 @@ class Catalog(NameLookup):
         from .results import HIT_END, HIT_START
 
         # "+rowid": SQLite hands a plain "rowid IN" to FTS5 as one lookup a rowid, and each
-        # lookup merges the query's doclists again (a prefix term's too): at 100,000 people
-        # 0.41 s for the 75 rows "banking" shows, 0.87 s for "embassy diplomat". With the
-        # "+" FTS5 reads the matches once and SQLite keeps these rows: 17 and 23 ms.
+        # lookup merges the query's doclists again (a prefix term's too); with the "+"
+        # FTS5 reads the matches once and SQLite keeps the rows asked for.
         sql = (
             "SELECT rowid, ref, person, highlight(search, 3, ?, ?),"
             " snippet(search, 4, ?, ?, '…', 16) FROM search"
@@ -445,8 +443,7 @@ class Catalog(NameLookup):
                 listed.setdefault(_facet_value(by, year, *named), []).append(person_id)
             sizes = {value: len(ids) for value, ids in listed.items()}
         else:
-            # Counted by SQLite: at 100,000 people 0.15 s, where reading every person's
-            # row into Python (in the order of `list`) took 0.75 s.
+            # Counted by SQLite, without reading every person's row into Python.
             column = "year" if by in {"year", "decade"} else by
             sql, params = self._people_sql(f"{column} AS facet", where, ordered=False)
             for value, size in self._db.execute(

@@ -104,15 +104,14 @@ def dataset_key(path: str | Path | None) -> tuple[str | None, str, str]:
 
 def _fresh_index(path: str | Path | None) -> tuple[str, str, sqlite3.Connection | None]:
     """Where the index of ``path`` lives, the dataset's root, and the index if it is fresh
-    by the quick check: one scan of the folders, one stat a file, no list of file objects.
-    (Strings, not pathlib, on this path: it is every warm run's start-up.)"""
+    by the quick check: one scan of the folders, one stat a file, no list of file objects."""
     from ..index import cache as disk
 
     folder, root, key = dataset_key(path)
     target = disk.index_path(key)
     if not os.path.isfile(target):
         # A first run: no index to compare the files with. The check would stat every
-        # file for nothing (0.3 to 0.5 s at 100,000 files); the build takes its own stamps.
+        # file for nothing; the build takes its own stamps.
         return target, root, None
     current = None
     if folder is not None and os.path.isdir(folder):
@@ -134,7 +133,7 @@ def _fresh_by_listing(
     files = find_data_files(path)
     if not os.path.isfile(target):
         # No index to compare with (a first run): the stamps would be taken for nothing,
-        # one stat a file (0.5 s at 100,000 files); the build takes its own.
+        # one stat a file; the build takes its own.
         return files, None
     return files, disk.open_fresh(target, disk.fingerprint([disk.stamp_of(f) for f in files]))
 

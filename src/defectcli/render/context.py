@@ -32,9 +32,9 @@ DEFAULT_PAGER = "less -FRX"
 # True when a command's output may be paged. Without it (Python API) nothing is paged.
 PAGER_ALLOWED = "defectcli.pager"
 
-# A table drawn on a terminal (or saved as a picture) shows this many rows at most. Rich lays
-# out a row in about a millisecond: 100,000 people took 78 s to draw, and nobody reads them
-# there. A pipe, and every other format, still gets every row.
+# A table drawn on a terminal (or saved as a picture) shows this many rows at most: Rich lays
+# out every row before printing the first, so a table of a whole large dataset would keep the
+# user waiting for a screen nobody reads. A pipe, and every other format, gets every row.
 TERMINAL_ROWS = 200
 
 

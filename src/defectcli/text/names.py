@@ -16,7 +16,7 @@ _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_'’‘`ʼʻ.·,()\[\]\"“”/]
 def strip_accents(text: str) -> str:
     """Drop combining marks (ŏ -> o, é -> e) but keep Hangul syllables whole."""
     if text.isascii():
-        return text  # the common case, and a hundred times cheaper
+        return text  # the common case: nothing to decompose
     decomposed = unicodedata.normalize("NFKD", text)
     kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return unicodedata.normalize("NFC", kept)
