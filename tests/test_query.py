@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,10 +11,7 @@ import pytest
 import defectcli
 from conftest import MINI
 from defectcli.dataset.choices import FACETS, SEARCH_KINDS
-from defectcli.dataset.locate import find_data_files
-from defectcli.dataset.read import check_files
 from defectcli.errors import Ambiguous, NotFound
-from defectcli.index import build as index
 from defectcli.query import Catalog, PersonFilter, fts_query, open_catalog, search_terms
 from defectcli.query.filters import QuoteFilter, SourceFilter, TimelineFilter, YearFilter
 from defectcli.render.records import facet_records
@@ -179,11 +175,8 @@ def test_a_limited_query_is_the_start_of_the_whole_one_and_counts_agree(limit: i
 def test_search_shows_the_best_ranked_rows_of_each_kind(text: str, limit: int) -> None:
     # Against every match ranked at once, with the kind each row stores: the hits of
     # each kind are its best ``limit`` rows, best first, ties in the table's order.
-    dataset, _ = check_files(find_data_files(None))
-    assert dataset is not None
-    catalog = Catalog.from_dataset(dataset)
-    db = sqlite3.connect(":memory:")
-    index.build_index(dataset, db)
+    catalog = open_catalog(None, cache=False)
+    db = catalog._db  # the index itself: every match, ranked by SQLite alone
     ranked: dict[str, list[tuple[float, int, str]]] = {}
     for rowid, kind, ref, rank in db.execute(
         "SELECT rowid, kind, ref, bm25(search, 0, 0, 0, 5.0, 1.0) FROM search WHERE search MATCH ?",

@@ -38,9 +38,6 @@ class Dataset:
     cumulative: list[Cumulative] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     files: list[DataFile] = field(default_factory=list)
-    # The validated plain data of each person, as read: what the index stores, so that
-    # it need not turn the typed records back into data.
-    person_docs: list[dict[str, object]] = field(default_factory=list)
 
 
 def check_dataset(path: str | Path | None) -> tuple[Dataset | None, list[Problem]]:
@@ -157,7 +154,6 @@ def _build(records: Collected) -> Dataset:
     names = speaker_names(records)
     dataset = build_shared(records)
     dataset.people = people
-    dataset.person_docs = [r.data for r in records.people]
     dataset.quotes = [q for person in people for q in build_quotes(person, names)]
     return dataset
 

@@ -171,12 +171,6 @@ def person_rows(
     return rows
 
 
-def build_index(dataset: Dataset, db: sqlite3.Connection) -> None:
-    """Create the tables in ``db`` and fill them from ``dataset``."""
-    docs: list[Any] = list(dataset.person_docs) or [None] * len(dataset.people)
-    write_index(db, [person_rows(dataset.people, docs, dataset.quotes)], dataset)
-
-
 # People are turned into rows a run at a time, so that rows are written, and the bar
 # moves, as they come, and a large build never holds every row twice.
 RUN = 1_000
@@ -189,10 +183,11 @@ def build_index_from_records(
     *,
     checked: bool = True,
 ) -> None:
-    """``build_index`` straight from checked records (``read.check_records``). ``stage``:
-    the progress bar's, if one is shown. ``checked=False``: the records are not
-    cross-checked yet (``check_records(..., cross_check=False)``); the build makes
-    ``read.cross_check`` before any row is written, and its ``DataError`` stops it."""
+    """Create the tables in ``db`` and fill them from checked records
+    (``read.check_records``). ``stage``: the progress bar's, if one is shown.
+    ``checked=False``: the records are not cross-checked yet (``check_records(...,
+    cross_check=False)``); the build makes ``read.cross_check`` before any row is written,
+    and its ``DataError`` stops it."""
     from ..dataset.model import Person, build
     from ..dataset.read import build_quotes, build_shared, cross_check_records, speaker_names
 

@@ -26,7 +26,6 @@ from .filters import (
 # command that needs few of them does not define them all.
 if TYPE_CHECKING:
     from ..dataset.model import Person, Quote, Source
-    from ..dataset.read import Dataset
     from .results import (
         Facets,
         Profile,
@@ -58,17 +57,8 @@ class Catalog(NameLookup):
     """The dataset, indexed for queries. Build one with ``open_catalog``."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
-        """Wrap an index database (see ``index.build_index``); use ``open_catalog``."""
+        """Wrap an index database (see ``index.build``); use ``open_catalog``."""
         self._db = db
-
-    @classmethod
-    def from_dataset(cls, dataset: Dataset) -> Catalog:
-        """An index built in memory from records already read."""
-        from ..index.build import build_index
-
-        db = sqlite3.connect(":memory:")
-        build_index(dataset, db)
-        return cls(db)
 
     # --- people ---------------------------------------------------------------------------
 
