@@ -11,16 +11,19 @@ partial file under a name of its own, removed by a later run once it is a day ol
 from __future__ import annotations
 
 import os
-import shutil
 import stat
-import tempfile
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .errors import ExportError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# ``tempfile``, ``shutil`` and ``pathlib`` are imported where a file is written: the index's
+# freshness check, on every warm run, imports this module and writes nothing.
 
 # Partial files: an export being written, or what a killed one left.
 PARTIAL_PREFIX = ".defect-export-"
@@ -79,6 +82,8 @@ def remove_stale(
     """Remove the user's partial files and folders in ``folder`` (named ``prefix``...
     ``suffix``) older than ``age_s``: never finished, never used. Links are removed, never
     followed; another user's partial files are theirs to clean. Best effort."""
+    import shutil
+
     now = time.time()
     try:
         with os.scandir(folder) as scan:
@@ -133,6 +138,8 @@ def write_through(
 ) -> None:
     """A text file written through the descriptor ``mkstemp`` returned (a new file, made
     with ``O_EXCL``), beside ``target``, then moved onto it; nothing left on a failure."""
+    import tempfile
+
     handle, temp = tempfile.mkstemp(prefix=prefix, suffix=PARTIAL_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -148,6 +155,8 @@ def write_through(
 def write_text_file(path: str, text: str) -> None:
     """``text`` as the file ``path``, written and replaced as an export is (for pictures:
     ``--export-svg``, ``--export-html``); ``check_target`` says first whether it may be."""
+    from pathlib import Path
+
     target = Path(path)
     found = None
     with suppress(FileNotFoundError):
