@@ -160,7 +160,7 @@ def test_an_io_error_anywhere_else_is_path_and_reason(
     def failing(*args: object, **kwargs: object) -> None:
         raise OSError(errno.EIO, "Input/output error", "/some/where")
 
-    monkeypatch.setattr(emit, "people", failing)
+    monkeypatch.setattr(emit, "write", failing)
     refused(run(data, ["list"]), "Error: /some/where: Input/output error")
 
 

@@ -179,7 +179,7 @@ def test_a_bug_is_still_reported_as_one(mini_copy: Path, monkeypatch: pytest.Mon
 
     data = ["--data", str(mini_copy)]
     run_defect([*data, "list"])
-    monkeypatch.setattr(emit, "people", broken)
+    monkeypatch.setattr(emit, "write", broken)
     code, _, err = run_defect([*data, "list"])
     assert code == 70 and "internal error: ValueError: a bug" in err
     assert "could not be read" not in err and index_of(mini_copy).exists()

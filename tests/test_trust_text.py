@@ -77,14 +77,14 @@ def hostile_catalog(folder: Path, hostile: str) -> Catalog:
 def _views(catalog: Catalog) -> dict[str, Callable[[Output], None]]:
     """What each command prints, rendered as the command renders it."""
     return {
-        "list": lambda out: emit.people(out, catalog.people()),
-        "show": lambda out: emit.profile(out, catalog.profile("alpha-tester")),
-        "quotes": lambda out: emit.quotes(out, catalog.quote_set(catalog.quotes())),
-        "search": lambda out: emit.search(out, catalog.search("tester")),
-        "timeline": lambda out: emit.timeline(out, catalog.timeline()),
-        "sources": lambda out: emit.sources(out, catalog.sources_cited()),
-        "count": lambda out: emit.facets(out, catalog.count("country")),
-        "stats": lambda out: emit.statistics(out, catalog.statistics()),
+        "list": lambda out: emit.write(out, "people", catalog.people()),
+        "show": lambda out: emit.write(out, "profile", catalog.profile("alpha-tester")),
+        "quotes": lambda out: emit.write(out, "quotes", catalog.quote_set(catalog.quotes())),
+        "search": lambda out: emit.write(out, "search", catalog.search("tester")),
+        "timeline": lambda out: emit.write(out, "timeline", catalog.timeline()),
+        "sources": lambda out: emit.write(out, "sources", catalog.sources_cited()),
+        "count": lambda out: emit.write(out, "facets", catalog.count("country")),
+        "stats": lambda out: emit.write(out, "statistics", catalog.statistics()),
     }
 
 

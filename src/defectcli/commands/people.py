@@ -46,7 +46,8 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
     people = catalog.people(where, limit)
     if not people:
         _hint_unknown_places(catalog, where)
-    emit.people(out, people, total_of(people, limit, lambda: catalog.count_people(where)))
+    total = total_of(people, limit, lambda: catalog.count_people(where))
+    emit.write(out, "people", people, total)
 
 
 def _hint_unknown_places(catalog: Catalog, where: PersonFilter) -> None:
@@ -97,4 +98,4 @@ def count_command(state: State, by: str, where: PersonFilter, out: Output) -> No
         where = where._replace(statuses=tuple(s for s in STATUSES if s not in NOT_DEFECTIONS))
     # Only records list each value's people; a chart or plain lines need the counts.
     people = out.format in MACHINE_FORMATS
-    emit.facets(out, state.catalog().count(by, where, people=people))
+    emit.write(out, "facets", state.catalog().count(by, where, people=people))

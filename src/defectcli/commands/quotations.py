@@ -57,7 +57,7 @@ def quotes_command(
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     total = total_of(quotes, limit, lambda: catalog.count_quotes(where))
-    emit.quotes(out, catalog.quote_set(quotes), total)
+    emit.write(out, "quotes", catalog.quote_set(quotes), total)
 
 
 @click.command("search", short_help=SHORT_HELP["search"])
@@ -100,7 +100,7 @@ def search_command(
         result = state.catalog().search(query, kinds or SEARCH_KINDS, limit)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    emit.search(out, result)
+    emit.write(out, "search", result)
     if not result.hits:
         click.echo(f"No matches for {query!r}.", err=True)
         from ..errors import ExitStatus

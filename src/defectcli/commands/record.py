@@ -60,7 +60,8 @@ def stats_command(
     from ..query.filters import YearFilter
     from ..render import emit
 
-    emit.statistics(out, state.catalog().statistics(YearFilter(years, since, until)), stacked)
+    stats = state.catalog().statistics(YearFilter(years, since, until))
+    emit.write(out, "statistics", stats, stacked=stacked)
 
 
 @click.command("timeline", short_help=SHORT_HELP["timeline"])
@@ -117,7 +118,7 @@ def timeline_command(
     catalog, limit = state.catalog(), out.query_limit
     found = catalog.timeline(where, limit)
     total = total_of(found.entries, limit, lambda: catalog.count_timeline(where))
-    emit.timeline(out, found, total)
+    emit.write(out, "timeline", found, total)
 
 
 @click.command("sources", short_help=SHORT_HELP["sources"])
@@ -147,7 +148,8 @@ def sources_command(
 
     where = SourceFilter(people, choice_values(kind, SOURCE_KINDS, "--kind"))
     entries = catalog.sources_cited(where, limit)
-    emit.sources(out, entries, total_of(entries, limit, lambda: catalog.count_sources(where)))
+    total = total_of(entries, limit, lambda: catalog.count_sources(where))
+    emit.write(out, "sources", entries, total)
 
 
 @click.command("cite", short_help=SHORT_HELP["cite"])

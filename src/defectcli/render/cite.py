@@ -48,20 +48,15 @@ def cite(sources: Sequence[Source], style: str) -> str:
 
 def text_citation(source: Source) -> str:
     """``Author. Date. “Title.” Outlet (via site). URL.`` with whatever is known."""
-    parts: list[str] = []
-    if source.author:
-        parts.append(f"{source.author}.")
-    if source.date:
-        parts.append(f"{source.date}.")
-    if source.title:
-        parts.append(f"“{source.title}.”")
-    parts.append(source.outlet + (f" (via {source.via})." if source.via else "."))
-    if source.url:
-        parts.append(source.url)
-    else:
-        # "Hankyoreh." alone reads as a complete reference; say that the rest is unknown.
-        parts.append(NO_ADDRESS)
-    return clean(" ".join(parts))
+    parts = [
+        source.author and f"{source.author}.",
+        source.date and f"{source.date}.",
+        source.title and f"“{source.title}.”",
+        source.outlet + (f" (via {source.via})." if source.via else "."),
+        # "Hankyoreh." alone reads as a complete reference: say that the rest is unknown.
+        source.url or NO_ADDRESS,
+    ]
+    return clean(" ".join(filter(None, parts)))
 
 
 def _date_parts(date: str) -> list[int]:

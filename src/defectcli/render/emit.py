@@ -1,15 +1,21 @@
-"""Format dispatch: the one place that maps ``--format`` to a renderer, for every view.
+"""Format dispatch: one table of views, one table of formats.
 
-A new output format is one more branch in ``_write``; a new command is one more function
-here that says what its records, plain lines and terminal drawing are.
+``VIEWS`` says, for each view (what a command prints), its columns in CSV and Markdown
+tables and the names of the functions that make it: its records (``records.py``), its
+plain lines (``plain.py``), its terminal drawing (``terminal.py``) and, where it has one, its
+Markdown document (``markdown.py``). Those modules are imported by name when a format needs
+them, so that ``--format json`` never loads Rich.
+
+``WRITERS`` maps each ``--format`` to the function that writes any view in it. A new format
+is one entry there, and its name in ``dataset.choices.FORMATS`` for the CLI to offer it; a
+new view is one entry in ``VIEWS`` and its functions in the renderer modules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..dataset.choices import MACHINE_FORMATS
 from . import formats
 from .columns import (
     FACET_COLUMNS,
@@ -21,195 +27,162 @@ from .columns import (
     TIMELINE_COLUMNS,
 )
 from .context import Output
-from .machine import write_lines, write_records
+from .formats import Record
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..dataset.model import Person
-    from ..query.results import (
-        Facets,
-        Profile,
-        QuoteSet,
-        SearchResult,
-        SourceEntry,
-        Statistics,
-        Timeline,
-    )
-    from .records import Record
-
 Draw = Callable[["Console"], None]
 
 
-def people(out: Output, persons: Sequence[Person], total: int | None = None) -> None:
-    """``total``: how many there are when ``persons`` is only the first of them (a table
-    on a terminal shows ``out.row_limit`` rows and says how many it leaves out)."""
+class View(NamedTuple):
+    """How one view is made: its table columns and its functions, by name, in each of the
+    renderer modules."""
 
-    def draw(console: Console) -> None:
-        from .terminal import people_table
-
-        people_table(persons[: out.row_limit], console, total or len(persons))
-
-    from .plain import people_lines
-    from .records import person_record
-
-    _write(
-        out,
-        records=lambda: [person_record(p) for p in persons],
-        columns=PERSON_COLUMNS,
-        plain=lambda: people_lines(persons),
-        draw=draw,
-    )
+    columns: Sequence[str]
+    record: str  # records.py: the record of one of ``rows`` (without ``rows``: of it all)
+    plain: str  # plain.py: its lines
+    draw: str  # terminal.py: (found, console[, total], **options), drawn on the console
+    # The attribute of the value found that holds its rows ("": the value is its rows).
+    rows: str | None = None
+    # A drawing shows the first ``out.row_limit`` rows and says how many there are in all.
+    limited: bool = False
+    markdown: str | None = None  # markdown.py: a document, instead of a table of records
+    single: bool = False  # one record: JSON writes the object, not an array of one
 
 
-def profile(out: Output, found: Profile) -> None:
-    """One person's card."""
-
-    def draw(console: Console) -> None:
-        from .terminal import profile_card
-
-        profile_card(found, console)
-
-    def markdown() -> str:
-        from .markdown import profile_markdown
-
-        return profile_markdown(found)
-
-    def plain() -> Iterable[str]:
-        from .plain import profile_lines
-
-        return profile_lines(found)
-
-    def records() -> list[Record]:
-        from .records import profile_record
-
-        return [profile_record(found)]
-
-    _write(
-        out,
-        records=records,
-        columns=PERSON_COLUMNS,
+VIEWS: dict[str, View] = {
+    "people": View(
+        PERSON_COLUMNS, "person_record", "people_lines", "people_table", rows="", limited=True
+    ),
+    "profile": View(
+        PERSON_COLUMNS,
+        "profile_record",
+        "profile_lines",
+        "profile_card",
+        markdown="profile_markdown",
         single=True,
-        plain=plain,
-        draw=draw,
-        markdown=markdown,
-    )
+    ),
+    "quotes": View(
+        QUOTE_COLUMNS,
+        "quote_record",
+        "quote_lines",
+        "quote_cards",
+        rows="quotes",
+        limited=True,
+        markdown="quotes_markdown",
+    ),
+    "statistics": View(STATS_COLUMNS, "year_record", "stats_lines", "stats_chart", rows="arrivals"),
+    "facets": View(FACET_COLUMNS, "facet_records", "facet_lines", "facet_chart"),
+    "timeline": View(
+        TIMELINE_COLUMNS,
+        "timeline_record",
+        "timeline_lines",
+        "timeline_table",
+        rows="entries",
+        limited=True,
+    ),
+    "sources": View(
+        SOURCE_COLUMNS,
+        "source_entry_record",
+        "source_lines",
+        "sources_table",
+        rows="",
+        limited=True,
+    ),
+    "search": View(SEARCH_COLUMNS, "search_record", "search_lines", "search_results", rows="hits"),
+}
 
 
-def quotes(out: Output, found: QuoteSet, total: int | None = None) -> None:
+def write(out: Output, view: str, found: Any, total: int | None = None, **options: Any) -> None:
+    """Write ``found`` (what the query layer returned for ``view``) in ``out.format``.
+
+    ``total``: how many rows there are when ``found`` holds only the first of them (a
+    table on a terminal shows ``out.row_limit`` rows and says how many it leaves out).
+    ``options`` go to the terminal drawing (``stacked=True`` for statistics)."""
+    spec = VIEWS[view]
+    writer = WRITERS.get(out.format)
+    if writer is None:  # the CLI's Choice makes this unreachable; a library caller is told
+        raise ValueError(f"unknown format {out.format!r}")
+
     def draw(console: Console) -> None:
-        from .terminal import quote_cards
+        drawer = _function("terminal", spec.draw)
+        if not spec.limited:
+            drawer(found, console, **options)
+            return
+        rows = _rows(spec, found)  # the first rows are drawn, and the count of them all
+        cut = rows[: out.row_limit]
+        shown = found._replace(**{spec.rows: cut}) if spec.rows else cut
+        drawer(shown, console, total or len(rows), **options)
 
-        shown = found._replace(quotes=found.quotes[: out.row_limit])
-        quote_cards(shown, console, total or len(found.quotes))
+    writer(out, spec, found, draw)
+    if out.exporting:
+        _export(out, draw)
 
-    def markdown() -> str:
-        from .markdown import quotes_markdown
 
-        return quotes_markdown(found)
-
-    from .plain import quote_lines
-    from .records import quote_record
-
-    _write(
-        out,
-        records=lambda: [quote_record(q) for q in found.quotes],
-        columns=QUOTE_COLUMNS,
-        plain=lambda: quote_lines(found),
-        draw=draw,
-        markdown=markdown,
+def _function(module: str, name: str) -> Callable[..., Any]:
+    """A renderer module's function, the module imported on first use. ``__import__``, as
+    the command table loads commands: importlib may not be loaded yet."""
+    function: Callable[..., Any] = getattr(
+        __import__(f"{__package__}.{module}", fromlist=[name]), name
     )
+    return function
 
 
-def statistics(out: Output, stats: Statistics, stacked: bool = False) -> None:
-    def draw(console: Console) -> None:
-        from .terminal import stats_chart
-
-        stats_chart(stats, console, stacked)
-
-    from .plain import stats_lines
-    from .records import year_record
-
-    _write(
-        out,
-        records=lambda: [year_record(y) for y in stats.arrivals],
-        columns=STATS_COLUMNS,
-        plain=lambda: stats_lines(stats),
-        draw=draw,
-    )
+def _rows(view: View, found: Any) -> Sequence[Any]:
+    rows: Sequence[Any] = getattr(found, view.rows) if view.rows else found
+    return rows
 
 
-def facets(out: Output, found: Facets) -> None:
-    def draw(console: Console) -> None:
-        from .terminal import facet_chart
-
-        facet_chart(found, console)
-
-    from .plain import facet_lines
-    from .records import facet_records
-
-    _write(
-        out,
-        records=lambda: facet_records(found),
-        columns=FACET_COLUMNS,
-        plain=lambda: facet_lines(found),
-        draw=draw,
-    )
+def _records(view: View, found: Any) -> list[Record]:
+    """The records of ``found``, built only for the formats that print them."""
+    make = _function("records", view.record)
+    if view.rows is None:
+        return [make(found)] if view.single else list(make(found))
+    return [make(row) for row in _rows(view, found)]
 
 
-def timeline(out: Output, found: Timeline, total: int | None = None) -> None:
-    def draw(console: Console) -> None:
-        from .terminal import timeline_table
+# --- the formats: each writes any view --------------------------------------------------
 
-        shown = found._replace(entries=found.entries[: out.row_limit])
-        timeline_table(shown, console, total or len(found.entries))
-
-    from .plain import timeline_lines
-    from .records import timeline_record
-
-    _write(
-        out,
-        records=lambda: [timeline_record(e) for e in found.entries],
-        columns=TIMELINE_COLUMNS,
-        plain=lambda: timeline_lines(found),
-        draw=draw,
-    )
+Writer = Callable[[Output, View, Any, Draw], None]
 
 
-def sources(out: Output, entries: Sequence[SourceEntry], total: int | None = None) -> None:
-    def draw(console: Console) -> None:
-        from .terminal import sources_table
-
-        sources_table(entries[: out.row_limit], console, total or len(entries))
-
-    from .plain import source_lines
-    from .records import source_entry_record
-
-    _write(
-        out,
-        records=lambda: [source_entry_record(e) for e in entries],
-        columns=SOURCE_COLUMNS,
-        plain=lambda: source_lines(entries),
-        draw=draw,
-    )
+def _json(out: Output, view: View, found: Any, draw: Draw) -> None:
+    records = _records(view, found)
+    out.stream.write(formats.to_json(records[0] if view.single else records))
 
 
-def search(out: Output, result: SearchResult) -> None:
-    def draw(console: Console) -> None:
-        from .terminal import search_results
+def _ndjson(out: Output, view: View, found: Any, draw: Draw) -> None:
+    out.stream.write(formats.to_ndjson(_records(view, found)))
 
-        search_results(result, console)
 
-    from .plain import search_lines
-    from .records import search_record
+def _csv(out: Output, view: View, found: Any, draw: Draw) -> None:
+    out.stream.write(formats.to_csv(_records(view, found), view.columns))
 
-    _write(
-        out,
-        records=lambda: [search_record(h) for h in result.hits],
-        columns=SEARCH_COLUMNS,
-        plain=lambda: search_lines(result),
-        draw=draw,
-    )
+
+def _markdown(out: Output, view: View, found: Any, draw: Draw) -> None:
+    if view.markdown is not None:
+        out.stream.write(_function("markdown", view.markdown)(found))
+    else:
+        out.stream.write(formats.to_markdown_table(_records(view, found), view.columns))
+
+
+def _plain(out: Output, view: View, found: Any, draw: Draw) -> None:
+    out.stream.write(formats.ndjson_lines(_function("plain", view.plain)(found)))
+
+
+def _table(out: Output, view: View, found: Any, draw: Draw) -> None:
+    draw(out.console())
+
+
+WRITERS: dict[str, Writer] = {
+    "json": _json,
+    "ndjson": _ndjson,
+    "csv": _csv,
+    "markdown": _markdown,
+    "plain": _plain,
+    "table": _table,
+}
 
 
 def data(
@@ -230,8 +203,8 @@ def data(
         write = formats.to_csv if out.format == "csv" else formats.to_markdown_table
         out.stream.write(write(rows, columns))
     else:
-        write_lines(out, text)
-    if out.export_svg or out.export_html:
+        out.stream.write(formats.ndjson_lines(text))
+    if out.exporting:
 
         def draw(console: Console) -> None:
             from rich.text import Text
@@ -239,31 +212,6 @@ def data(
             for line in text:
                 console.print(Text(line))
 
-        _export(out, draw)
-
-
-def _write(
-    out: Output,
-    *,
-    records: Callable[[], list[Record]],  # built only for the formats that print them
-    columns: Sequence[str],
-    plain: Callable[[], Iterable[str]],
-    draw: Draw,
-    single: bool = False,
-    markdown: Callable[[], str] | None = None,
-) -> None:
-    fmt = out.format
-    if fmt == "markdown" and markdown is not None:
-        out.stream.write(markdown())
-    elif fmt in MACHINE_FORMATS:
-        write_records(out, records(), columns, single)
-    elif fmt == "plain":
-        write_lines(out, plain())
-    elif fmt == "table":
-        draw(out.console())
-    else:  # the CLI's Choice makes this unreachable; a library caller gets a clear error
-        raise ValueError(f"unknown format {fmt!r}")
-    if out.export_svg or out.export_html:
         _export(out, draw)
 
 

@@ -9,15 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from ..dataset.model import Person
-from ..query.results import (
-    Facets,
-    Profile,
-    QuoteSet,
-    SearchResult,
-    SourceEntry,
-    Statistics,
-    Timeline,
-)
+from ..query import results
 from .records import marked
 from .sections import profile_sections, title
 from .text import one_line, source_line, years_text
@@ -44,13 +36,13 @@ def people_lines(people: Sequence[Person]) -> Iterator[str]:
         )
 
 
-def quote_lines(quotes: QuoteSet) -> Iterator[str]:
+def quote_lines(quotes: results.QuoteSet) -> Iterator[str]:
     """speaker, date, venue, text, source id."""
     for q in quotes.quotes:
         yield _row(q.speaker, q.date or "", q.venue, q.text, q.source)
 
 
-def profile_lines(profile: Profile) -> Iterator[str]:
+def profile_lines(profile: results.Profile) -> Iterator[str]:
     """A profile as its title, then headed sections: readable in ``less``, greppable."""
     yield one_line(title(profile))
     for heading, lines in profile_sections(profile):
@@ -63,7 +55,7 @@ def _number(value: int | float | None) -> str:
     return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def stats_lines(stats: Statistics) -> Iterator[str]:
+def stats_lines(stats: results.Statistics) -> Iterator[str]:
     """year, total, men, women, elite (empty where unknown), source ids."""
     for row in stats.arrivals:
         yield _row(
@@ -76,25 +68,25 @@ def stats_lines(stats: Statistics) -> Iterator[str]:
         )
 
 
-def facet_lines(facets: Facets) -> Iterator[str]:
+def facet_lines(facets: results.Facets) -> Iterator[str]:
     for row in facets.rows:
         yield _row(row.value, str(row.size))
 
 
-def timeline_lines(timeline: Timeline) -> Iterator[str]:
+def timeline_lines(timeline: results.Timeline) -> Iterator[str]:
     """date, kind, person id (empty for context), summary, source ids."""
     for e in timeline.entries:
         yield _row(e.date, e.kind, e.person or "", e.summary, ",".join(e.sources))
 
 
-def source_lines(entries: Sequence[SourceEntry]) -> Iterator[str]:
+def source_lines(entries: Sequence[results.SourceEntry]) -> Iterator[str]:
     """id, kind, the reference as one line, the ids of the records citing it."""
     for entry in entries:
         cited = ",".join(c.id for c in entry.cited_by)
         yield _row(entry.source.id, entry.source.kind, source_line(entry.source), cited)
 
 
-def search_lines(result: SearchResult) -> Iterator[str]:
+def search_lines(result: results.SearchResult) -> Iterator[str]:
     """kind, id, title, snippet (matched words between ** marks)."""
     for hit in result.hits:
         yield _row(hit.kind, hit.id, marked(hit.title, ""), marked(hit.snippet))

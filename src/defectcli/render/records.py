@@ -15,14 +15,16 @@ from ..text.romanize import romanizations
 Record = dict[str, Any]
 
 
+def _attributes(value: Any, names: str) -> Record:
+    """``value``'s attributes named in ``names`` (space-separated), each under its own name,
+    in that order."""
+    return {name: getattr(value, name) for name in names.split()}
+
+
 def person_record(person: Person) -> Record:
     """A person as ``defect list`` prints it."""
     return {
-        "id": person.id,
-        "name": person.name,
-        "hangul": person.hangul,
-        "category": person.category,
-        "country": person.country,
+        **_attributes(person, "id name hangul category country"),
         "post": person.defection.post,
         "year": person.year,
         "years": list(person.years),
@@ -36,20 +38,8 @@ def person_record(person: Person) -> Record:
 
 
 def quote_record(quote: Quote) -> Record:
-    record: Record = {
-        "id": quote.id,
-        "person": quote.person,
-        "speaker": quote.speaker,
-        "speaker_id": quote.speaker_id,
-        "text": quote.text,
-        "date": quote.date,
-        "venue": quote.venue,
-        "source": quote.source,
-        "language": quote.language,
-        "translation": quote.translation,
-        "note": quote.note,
-    }
-    return record
+    keys = "id person speaker speaker_id text date venue source language translation note"
+    return _attributes(quote, keys)
 
 
 def source_record(source: Source, number: int | None = None) -> Record:
@@ -99,12 +89,7 @@ def profile_record(profile: Profile) -> Record:
 def year_record(row: YearFigures) -> Record:
     """A year of arrivals; null is unknown; every other value a source gives is a claim."""
     return {
-        "year": row.year,
-        "total": row.total,
-        "men": row.men,
-        "women": row.women,
-        "women_percent": row.women_percent,
-        "elite": row.elite,
+        **_attributes(row, "year total men women women_percent elite"),
         "sources": list(row.sources),
         "note": row.note,
         "claims": [claim_record(c) for c in row.claims],

@@ -105,24 +105,14 @@ def years_text(person: Person) -> str:
 
 
 def speaker_line(quote: Quote) -> str:
-    bits = [quote.speaker]
-    if quote.venue:
-        bits.append(quote.venue)
-    if quote.date:
-        bits.append(quote.date)
-    return ", ".join(bits)
+    return ", ".join([quote.speaker, *filter(None, [quote.venue, quote.date])])
 
 
 def reference(source: Source) -> str:
     """A reference without its address: outlet (via site), "title", date, author."""
-    parts = [source.outlet + (f" (via {source.via})" if source.via else "")]
-    if source.title:
-        parts.append(f"“{source.title}”")
-    if source.date:
-        parts.append(source.date)
-    if source.author:
-        parts.append(source.author)
-    return ", ".join(parts)
+    outlet = source.outlet + (f" (via {source.via})" if source.via else "")
+    title = source.title and f"“{source.title}”"
+    return ", ".join([outlet, *filter(None, [title, source.date, source.author])])
 
 
 def source_line(source: Source) -> str:
