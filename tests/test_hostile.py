@@ -172,13 +172,17 @@ def _still_running(data: Path) -> list[int]:
     return found
 
 
+BIG = 1500
+
+
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """3,000 generated people: a first build long enough to interrupt."""
+    """Generated people enough that a first build is still writing its index when the
+    signal comes, and shows a progress bar on a terminal."""
     data = tmp_path_factory.mktemp("big") / "data"
     generate = ROOT / "benchmarks" / "generate.py"
     subprocess.run(
-        [sys.executable, str(generate), "--people", "3000", "--out", str(data)], check=True
+        [sys.executable, str(generate), "--people", str(BIG), "--out", str(data)], check=True
     )
     return data
 
@@ -216,7 +220,7 @@ def test_ctrl_c_exits_130_and_the_next_run_is_whole(big: Path, tmp_path: Path) -
     assert b"Traceback" not in done.stderr
     assert _still_running(big) == []
     assert not list(cache.glob("*.tmp")) and not list(cache.glob(".*.tmp"))
-    assert len(_list_json(big, cache)) == 3000
+    assert len(_list_json(big, cache)) == BIG
 
 
 def test_sigterm_during_a_build_cleans_up(big: Path, tmp_path: Path) -> None:
@@ -229,7 +233,7 @@ def test_sigterm_during_a_build_cleans_up(big: Path, tmp_path: Path) -> None:
     assert done.returncode == 128 + signal.SIGTERM, done.stderr
     assert b"Traceback" not in done.stderr
     assert _still_running(big) == []
-    assert len(_list_json(big, cache)) == 3000
+    assert len(_list_json(big, cache)) == BIG
     assert sorted(p.name for p in cache.iterdir() if p.name.startswith(".")) == []
 
 
@@ -246,14 +250,10 @@ def _read_to_the_end(terminal: int) -> bytes:
         shown += chunk
 
 
-def test_a_large_first_build_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+def test_a_large_first_build_shows_a_progress_bar_on_a_terminal(big: Path, tmp_path: Path) -> None:
     import pty
 
-    generate = ROOT / "benchmarks" / "generate.py"
-    data = tmp_path / "big"
-    subprocess.run(
-        [sys.executable, str(generate), "--people", "1200", "--out", str(data)], check=True
-    )
+    data = big
     env = {**os.environ, "DEFECT_CACHE_DIR": str(tmp_path / "cache"), "TERM": "xterm"}
     env.pop("NO_COLOR", None)
     terminal, their_end = pty.openpty()
@@ -266,9 +266,10 @@ def test_a_large_first_build_shows_a_progress_bar_on_a_terminal(tmp_path: Path) 
     os.close(terminal)
     # Each stage in turn: files read of all files, people written of all people, then
     # the final sort (the bar never sits full while the build goes on).
-    for stage in (b"reading files", b"/1201", b"writing people", b"/1200", b"sorting"):
+    files = f"/{BIG + 1}".encode()  # every person's file and the one of sources
+    for stage in (b"reading files", files, b"writing people", f"/{BIG}".encode(), b"sorting"):
         assert stage in shown, stage
-    assert len(json.loads((tmp_path / "out.json").read_bytes())) == 1200
+    assert len(json.loads((tmp_path / "out.json").read_bytes())) == BIG
     # A pipe gets no bar, and a warm run builds nothing.
     again = run("--data", str(data), "list", env={"DEFECT_CACHE_DIR": str(tmp_path / "cache")})
     assert again.returncode == 0 and again.stderr == ""

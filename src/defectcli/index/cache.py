@@ -32,7 +32,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from ..dataset.locate import DataFile
-from ..files import publish, remove_file, remove_stale
+from ..files import create_new, publish, remove_file, remove_stale
 from ..version import __version__
 
 if TYPE_CHECKING:
@@ -367,22 +367,30 @@ def build_file(
 
 
 def _write_new(path: str, write: Callable[[sqlite3.Connection], None]) -> None:
-    """Write a database with ``write`` into a new file beside ``path`` (created by
-    ``mkstemp``: ``O_CREAT | O_EXCL | O_NOFOLLOW``, mode 0600), then move it into place.
-    Nothing is left behind on any failure."""
-    import tempfile
+    """Write a database with ``write`` into a new file beside ``path`` (created with
+    ``O_CREAT | O_EXCL | O_NOFOLLOW``, mode 0600), then move it into place. Nothing is left
+    behind on any failure."""
+    import secrets
 
-    handle, temp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=os.path.dirname(path))
+    # The name is chosen before the file is made, and the clean-up covers the making: a
+    # signal that lands just after the file appears still removes it.
+    temp = os.path.join(os.path.dirname(path), f".index-{secrets.token_hex(8)}.tmp")
+    handle = None
     try:
+        handle = create_new(temp, 0o600)
         db = sqlite3.connect(temp)
         try:
             write(db)
         finally:
             db.close()
         publish(handle, temp, path)
+    except FileExistsError:
+        raise  # the name was taken (by chance, or planted): not ours to remove
     except BaseException:
-        # Failed, or interrupted (Ctrl-C): never leave a half-built file behind.
-        remove_file(temp)
+        # Failed, or interrupted (Ctrl-C, SIGTERM): never leave a half-built file behind.
+        if handle is not None or os.path.lexists(temp):
+            remove_file(temp)
         raise
     finally:
-        os.close(handle)
+        if handle is not None:
+            os.close(handle)
