@@ -259,7 +259,7 @@ def _positions_of(source: DataFile, text: str) -> LoadedFile | list[Problem] | N
         if node is None:
             return None
         located = LoadedFile(source, None, located=True)
-        problems = _walk(node, (), located, set(), 0, loader, record=True)
+        problems = _walk(node, (), located, set(), 0, loader)
         return problems or located
     except (yaml.YAMLError, RecursionError, _AliasFound):
         return None
@@ -291,15 +291,13 @@ def _load_yaml(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Pro
             # leaves its node marked as being built: forget that, or it looks recursive.
             loader.constructed_objects = {}
             loader.recursive_objects = {}
-        loaded = LoadedFile(source, None)
+        loaded = LoadedFile(source, None, located=True)
         try:
-            problems = _walk(node, (), loaded, set(), 0, loader, record=False)
+            problems = _walk(node, (), loaded, set(), 0, loader)
         except _AliasFound:
             return None, [_alias_problem(source, text)]
         if problems:
-            # Walk once more, remembering positions, to say where each problem is.
-            loaded = LoadedFile(source, None, located=True)
-            return None, _walk(node, (), loaded, set(), 0, loader, record=True)
+            return None, problems
         try:
             loaded.data = loader.construct_document(node)
         except yaml.MarkedYAMLError as exc:
@@ -408,12 +406,10 @@ def _walk(
     seen: set[int],
     depth: int,
     loader: yaml.SafeLoader,
-    record: bool,
 ) -> list[Problem]:
-    """Report duplicate keys, aliases and absurd nesting; with ``record``, remember where
-    every value (and every key) stands."""
-    if record:
-        out.positions[path] = _mark(node)
+    """Report duplicate keys, aliases and absurd nesting, and remember where every value
+    (and every key) stands."""
+    out.positions[path] = _mark(node)
     if depth > MAX_DEPTH:
         return [out.problem(path, f"nested more than {MAX_DEPTH} levels deep")]
     if isinstance(node, yaml.ScalarNode):
@@ -426,7 +422,7 @@ def _walk(
     problems: list[Problem] = []
     if isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            problems += _walk(item, (*path, index), out, seen, depth + 1, loader, record)
+            problems += _walk(item, (*path, index), out, seen, depth + 1, loader)
     elif isinstance(node, yaml.MappingNode):
         first_seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
@@ -455,7 +451,6 @@ def _walk(
                 continue
             first_seen[key] = _mark(key_node)[0]
             key_path = (*path, key)
-            if record:
-                out.key_positions[key_path] = _mark(key_node)
-            problems += _walk(value_node, key_path, out, seen, depth + 1, loader, record)
+            out.key_positions[key_path] = _mark(key_node)
+            problems += _walk(value_node, key_path, out, seen, depth + 1, loader)
     return problems
