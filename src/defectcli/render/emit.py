@@ -13,6 +13,7 @@ new view is one entry in ``VIEWS`` and its functions in the renderer modules.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -121,11 +122,9 @@ def write(out: Output, view: str, found: Any, total: int | None = None, **option
 
 
 def _function(module: str, name: str) -> Callable[..., Any]:
-    """A renderer module's function, the module imported on first use. ``__import__``, as
-    the command table loads commands: importlib may not be loaded yet."""
-    function: Callable[..., Any] = getattr(
-        __import__(f"{__package__}.{module}", fromlist=[name]), name
-    )
+    """A renderer module's function, the module imported on first use (as the command
+    table loads commands), so a format imports only the renderer it needs."""
+    function: Callable[..., Any] = getattr(importlib.import_module(f"{__package__}.{module}"), name)
     return function
 
 
