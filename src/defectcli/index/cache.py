@@ -211,23 +211,24 @@ def folder_fingerprint(root: str) -> str | None:
 
     stamps: list[Stamp] = []
     for folder in FOLDER_KINDS:
-        path = os.path.join(root, folder)
         try:
-            names = sorted(n for n in os.listdir(path) if n.endswith(DATA_SUFFIXES))
+            with os.scandir(os.path.join(root, folder)) as scan:
+                entries = [e for e in scan if e.name.endswith(DATA_SUFFIXES)]
         except (FileNotFoundError, NotADirectoryError):
             continue
         except OSError:
             return None
-        for name in names:
+        entries.sort(key=lambda e: e.name)
+        for entry in entries:
             try:
-                found = os.stat(os.path.join(path, name))
+                found = entry.stat()  # follows a link, as reading the file would
             except OSError:
                 return None
             if stat.S_ISDIR(found.st_mode):
                 continue  # a folder named like a data file is not data, as in locate
             if not stat.S_ISREG(found.st_mode):
                 return None  # a pipe or a device named like a data file: locate says so
-            stamps.append((f"{folder}/{name}", found.st_size, found.st_mtime_ns))
+            stamps.append((f"{folder}/{entry.name}", found.st_size, found.st_mtime_ns))
     return fingerprint(stamps)
 
 
