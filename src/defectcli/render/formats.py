@@ -17,13 +17,16 @@ from typing import Any
 
 Record = dict[str, Any]
 
+# One encoder for every record: ``json.dumps`` with options builds a new one on each call.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def to_json(data: Any) -> str:
     """A list as a JSON array with one record a line (readable, greppable, and written by
     json's C encoder: pretty-printing every nested key costs ten times as much at scale);
     a single object (a profile, a report) indented."""
     if isinstance(data, list):
-        return json_array([json.dumps(r, ensure_ascii=False) for r in data])
+        return json_array([_encode(r) for r in data])
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -35,7 +38,7 @@ def json_array(encoded: Sequence[str]) -> str:
 
 
 def to_ndjson(records: Sequence[Record]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    return "".join(_encode(r) + "\n" for r in records)
 
 
 def ndjson_lines(encoded: Iterable[str]) -> str:
