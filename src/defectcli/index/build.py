@@ -56,6 +56,12 @@ CREATE VIRTUAL TABLE search USING fts5(
     kind UNINDEXED, ref UNINDEXED, person UNINDEXED, title, body,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+-- The quotations' words alone, one row a quotation whose rowid is its rank: `quotes
+-- --search` finds its rows here and walks `quotes` in order, without reading the stored
+-- kind of every other match in `search`. Contentless: the text itself is in `search`.
+CREATE VIRTUAL TABLE quote_terms USING fts5(
+    title, body, content = '', tokenize = 'unicode61 remove_diacritics 2'
+);
 CREATE TABLE sources (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, doc TEXT NOT NULL
 );
@@ -265,9 +271,8 @@ def write_index(
     if sorting is not None:
         sorting()
     # Quotations are stored in the order every listing shows them (dated first, by date,
-    # then as read), and that position is also their rowid in the full-text table: a
-    # search is then one FTS lookup of rowids and a walk of the quotes table in order,
-    # with no sort and no reading of the FTS table's stored text.
+    # then as read), and that position (their rank) is also their rowid in `quote_terms`:
+    # a search is then one full-text lookup and a walk of the quotes table in order.
     dated_first = [(q[4] is None, q[4] or "") for q in quotes]
     order = sorted(range(len(quotes)), key=dated_first.__getitem__)  # stable: as read
     del dated_first
@@ -293,10 +298,15 @@ def _write_remaining_tables(
     cited: list[tuple[str, str, str, str]],
     shared: Dataset,
 ) -> None:
-    """The quotations' full-text rows (in ``order``), sources, events, citations and
-    statistics, and the indexes of the tables written as people came."""
+    """The quotations' full-text rows (in ``order``, in ``search`` and ``quote_terms``),
+    sources, events, citations and statistics, and the indexes of the tables written as
+    people came."""
     _write_search_rows(
         db, (("quote", quotes[i][0], quotes[i][1], quotes[i][6], quotes[i][7]) for i in order)
+    )
+    db.executemany(
+        "INSERT INTO quote_terms (rowid, title, body) VALUES (?,?,?)",
+        ((rank, quotes[i][6], quotes[i][7]) for rank, i in enumerate(order, start=1)),
     )
     db.executemany(
         "INSERT INTO sources VALUES (?,?,?,?)",

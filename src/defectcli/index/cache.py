@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 # Paths here are strings, not pathlib: this module is on every warm run's path.
 
 # Bump when the tables change shape; an index of another format is never read.
-INDEX_FORMAT = 32
+INDEX_FORMAT = 33
 
 
 def cache_dir() -> str:

@@ -206,7 +206,7 @@ class Catalog(NameLookup):
             clauses.append(f"source IN ({_marks(where.sources)})")
             params += list(where.sources)
         if where.search is not None:
-            clauses.append("id IN (SELECT ref FROM search WHERE search MATCH ? AND kind = 'quote')")
+            clauses.append("rank IN (SELECT rowid FROM quote_terms WHERE quote_terms MATCH ?)")
             params.append(fts_query(where.search))
         sql = f"SELECT {column} FROM quotes"
         if clauses:
