@@ -8,7 +8,7 @@ import click
 
 from ..dataset.choices import FACETS, MACHINE_FORMATS, NOT_DEFECTIONS, STATUSES
 from . import SHORT_HELP, total_of
-from .options import count_filter_options, filter_options, limit_option, output_options
+from .options import limit_option, output_options, person_filters
 
 if TYPE_CHECKING:
     from ..query import Catalog
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 @click.command("list", short_help=SHORT_HELP["list"])
-@filter_options
+@person_filters(sortable=True)
 @output_options
 @limit_option
 @click.pass_obj
@@ -75,7 +75,7 @@ def _hint_unknown_place(known: list[str], given: tuple[str, ...], what: str) -> 
     show_default=True,
     help="What to count people by (year is the main defection year).",
 )
-@count_filter_options
+@person_filters(sortable=False)
 @output_options
 @click.pass_obj
 def count_command(state: State, by: str, where: PersonFilter, out: Output) -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ..dataset.model import Source
     from ..errors import DefectError
     from ..query import Catalog
+    from ..query.filters import YearFilter
     from ..render.context import Output
     from . import State
 
@@ -34,14 +35,7 @@ if TYPE_CHECKING:
 @click.option("--stacked", is_flag=True, help="Split each bar into men and women.")
 @output_options
 @click.pass_obj
-def stats_command(
-    state: State,
-    years: tuple[int, ...],
-    since: int | None,
-    until: int | None,
-    stacked: bool,
-    out: Output,
-) -> None:
+def stats_command(state: State, dates: YearFilter, stacked: bool, out: Output) -> None:
     """North Korean defectors arriving in South Korea each year (Ministry of Unification
     figures as the press reported them): total, men, women and elite defectors where known,
     with a bar chart on a terminal. Where sources give other figures for a year (a
@@ -57,10 +51,9 @@ def stats_command(
     Every section keeps to the years asked for: the yearly rows, the cumulative totals (by
     the year they run to) and the other counts (by the year they were given).
     """
-    from ..query.filters import YearFilter
     from ..render import emit
 
-    stats = state.catalog().statistics(YearFilter(years, since, until))
+    stats = state.catalog().statistics(dates)
     emit.write(out, "statistics", stats, stacked=stacked)
 
 
@@ -83,9 +76,7 @@ def stats_command(
 @click.pass_obj
 def timeline_command(
     state: State,
-    years: tuple[int, ...],
-    since: int | None,
-    until: int | None,
+    dates: YearFilter,
     people: tuple[str, ...],
     country: tuple[str, ...],
     region: tuple[str, ...],
@@ -105,11 +96,11 @@ def timeline_command(
       defect timeline --country Italy,Kuwait --kind departure,arrival --json
       defect timeline --region 'Southeast Asia' --since 2010
     """
-    from ..query.filters import TimelineFilter, YearFilter
+    from ..query.filters import TimelineFilter
     from ..render import emit
 
     where = TimelineFilter(
-        YearFilter(years, since, until),
+        dates,
         people=people,
         countries=comma_values(country),
         regions=region_values(region),
