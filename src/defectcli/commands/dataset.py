@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..dataset.choices import EXPORT_FORMATS
-from . import SHORT_HELP
+from . import COMMANDS
 from .options import output_options
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from . import State
 
 
-@click.command("validate", short_help=SHORT_HELP["validate"])
+@click.command("validate", short_help=COMMANDS["validate"].short_help)
 @click.argument("path", required=False, metavar="[PATH]")
 @output_options
 @click.pass_obj
@@ -109,7 +109,7 @@ def _check_files(target: str | None, shown: str, out: Output) -> dict[str, int]:
     }
 
 
-@click.command("export", short_help=SHORT_HELP["export"])
+@click.command("export", short_help=COMMANDS["export"].short_help)
 @click.option(
     "-f",
     "--format",

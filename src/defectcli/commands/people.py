@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..dataset.choices import FACETS, MACHINE_FORMATS, NOT_DEFECTIONS, STATUSES
-from . import SHORT_HELP, total_of
+from . import COMMANDS, total_of
 from .options import limit_option, output_options, person_filters
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from . import State
 
 
-@click.command("list", short_help=SHORT_HELP["list"])
+@click.command("list", short_help=COMMANDS["list"].short_help)
 @person_filters(sortable=True)
 @output_options
 @limit_option
@@ -66,7 +66,7 @@ def _hint_unknown_place(known: list[str], given: tuple[str, ...], what: str) -> 
             )
 
 
-@click.command("count", short_help=SHORT_HELP["count"])
+@click.command("count", short_help=COMMANDS["count"].short_help)
 @click.option(
     "--by",
     "by",

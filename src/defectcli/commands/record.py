@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..dataset.choices import CITE_STYLES, SOURCE_KINDS, TIMELINE_KINDS
-from . import SHORT_HELP, completion, total_of
+from . import COMMANDS, completion, total_of
 from .options import (
     choice_option,
     choice_values,
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from . import State
 
 
-@click.command("stats", short_help=SHORT_HELP["stats"])
+@click.command("stats", short_help=COMMANDS["stats"].short_help)
 @range_options
 @click.option("--stacked", is_flag=True, help="Split each bar into men and women.")
 @output_options
@@ -57,7 +57,7 @@ def stats_command(state: State, dates: YearFilter, stacked: bool, out: Output) -
     emit.write(out, "statistics", stats, stacked=stacked)
 
 
-@click.command("timeline", short_help=SHORT_HELP["timeline"])
+@click.command("timeline", short_help=COMMANDS["timeline"].short_help)
 @range_options
 @person_option("Only this person's events (and context events about them)")
 @click.option(
@@ -112,7 +112,7 @@ def timeline_command(
     emit.write(out, "timeline", found, total)
 
 
-@click.command("sources", short_help=SHORT_HELP["sources"])
+@click.command("sources", short_help=COMMANDS["sources"].short_help)
 @person_option(
     "Only the sources of this person's profile (as show lists them): what their record"
     " cites, and the sources of their quotations, also those filed under someone else"
@@ -143,7 +143,7 @@ def sources_command(
     emit.write(out, "sources", entries, total)
 
 
-@click.command("cite", short_help=SHORT_HELP["cite"])
+@click.command("cite", short_help=COMMANDS["cite"].short_help)
 @click.argument(
     "target",
     nargs=-1,
