@@ -33,8 +33,9 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
       defect validate ./my-data
     """
     from ..dataset.locate import unread_entries
-    from ..query import fresh_catalog
+    from ..query import fresh_catalog, open_catalog
     from ..render import emit
+    from ..text.clean import clean  # the path is the user's: escapes shown, not obeyed
 
     target = path or state.data
     shown = target or "bundled data"
@@ -44,9 +45,6 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
     counts = fresh.checked_counts() if fresh is not None else None
     if counts is None:
         counts = _check_files(target, shown, out)
-    from ..query import open_catalog
-    from ..text.clean import clean  # the path is the user's: escapes shown, not obeyed
-
     gaps = (fresh or open_catalog(target)).gaps()
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
     lines = [f"ok: {clean(shown)}: {summary}"]

@@ -41,8 +41,7 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
     """
     from ..render import emit
 
-    catalog = state.catalog()
-    limit = out.query_limit
+    catalog, limit = state.catalog(), out.query_limit
     people = catalog.people(where, limit)
     if not people:
         _hint_unknown_places(catalog, where)
@@ -51,19 +50,19 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
 
 
 def _hint_unknown_places(catalog: Catalog, where: PersonFilter) -> None:
-    _hint_unknown_place(catalog.countries(), where.countries, "posting in")
-    _hint_unknown_place(catalog.destinations(), where.destinations, "destination")
-
-
-def _hint_unknown_place(known: list[str], given: tuple[str, ...], what: str) -> None:
     from ..text.countries import country_key
 
-    keys = {country_key(k) for k in known}
-    for place in given:
-        if country_key(place) not in keys:
-            click.echo(
-                f"Note: no {what} {place!r} in the dataset. Known: {', '.join(known)}.", err=True
-            )
+    for known, given, what in (
+        (catalog.countries(), where.countries, "posting in"),
+        (catalog.destinations(), where.destinations, "destination"),
+    ):
+        keys = {country_key(k) for k in known}
+        for place in given:
+            if country_key(place) not in keys:
+                click.echo(
+                    f"Note: no {what} {place!r} in the dataset. Known: {', '.join(known)}.",
+                    err=True,
+                )
 
 
 @click.command("count", short_help=COMMANDS["count"].short_help)

@@ -45,13 +45,11 @@ def quotes_command(
       defect quotes --search beggars
       defect quotes --search '"tie-wearing beggars"' --json
     """
+    from ..query.filters import QuoteFilter
     from ..render import emit
 
-    catalog = state.catalog()
-    from ..query.filters import QuoteFilter
-
+    catalog, limit = state.catalog(), out.query_limit
     where = QuoteFilter(people, comma_values(source), search)
-    limit = out.query_limit
     try:
         quotes = catalog.quotes(where, limit)
     except ValueError as error:

@@ -132,11 +132,10 @@ def sources_command(
       defect sources --kind interview
       defect sources --json | jq -r '.[].url'
     """
+    from ..query.filters import SourceFilter
     from ..render import emit
 
     catalog, limit = state.catalog(), out.query_limit
-    from ..query.filters import SourceFilter
-
     where = SourceFilter(people, choice_values(kind, SOURCE_KINDS, "--kind"))
     entries = catalog.sources_cited(where, limit)
     total = total_of(entries, limit, lambda: catalog.count_sources(where))

@@ -488,17 +488,15 @@ class Catalog(NameLookup):
         if not isinstance(files, int) or stamp.get("schemas") != schemas_checksum():
             return None
 
-        def one(sql: str) -> int:
-            return int(self._db.execute(sql).fetchone()[0] or 0)
-
+        counts = self._db.execute(
+            "SELECT (SELECT count(*) FROM people), (SELECT count(*) FROM quotes),"
+            " (SELECT count(*) FROM sources), (SELECT value FROM totals WHERE name = 'claims'),"
+            " (SELECT count(*) FROM events), (SELECT count(*) FROM arrivals)"
+        ).fetchone()
+        kinds = ("people", "quotes", "sources", "claims", "events", "statistics_years")
         return {
             "files": files,
-            "people": one("SELECT count(*) FROM people"),
-            "quotes": one("SELECT count(*) FROM quotes"),
-            "sources": one("SELECT count(*) FROM sources"),
-            "claims": one("SELECT value FROM totals WHERE name = 'claims'"),
-            "events": one("SELECT count(*) FROM events"),
-            "statistics_years": one("SELECT count(*) FROM arrivals"),
+            **{kind: int(n or 0) for kind, n in zip(kinds, counts, strict=True)},
         }
 
     def gaps(self) -> list[tuple[str, str, str]]:

@@ -161,11 +161,10 @@ class NameLookup:
 
     def name_table(self) -> list[tuple[str, str, str | None, str | None]]:
         """(id, display name, Hangul, post) for every person, by name: for completion."""
-        rows = self._db.execute(
+        return self._db.execute(
             "SELECT id, name, hangul, json_extract(doc, '$.defection.post') FROM people"
             " ORDER BY name COLLATE NOCASE"
         ).fetchall()
-        return [(r[0], r[1], r[2], r[3]) for r in rows]
 
     def countries(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT DISTINCT country FROM people ORDER BY 1")]
