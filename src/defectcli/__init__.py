@@ -22,17 +22,12 @@ from .version import __version__
 __all__ = ["Catalog", "PersonFilter", "__version__", "open_catalog"]
 
 if TYPE_CHECKING:
-    from .query import Catalog, open_catalog
-    from .query.filters import PersonFilter
+    from .query import Catalog, PersonFilter, open_catalog
 
 
 def __getattr__(name: str) -> Any:
     # Lazy re-exports: the CLI's --help and --version never pay for the query layer.
-    if name == "PersonFilter":
-        from .query.filters import PersonFilter
-
-        return PersonFilter
-    if name in {"Catalog", "open_catalog"}:
+    if name in {"Catalog", "PersonFilter", "open_catalog"}:
         from . import query
 
         return getattr(query, name)

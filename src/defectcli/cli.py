@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import importlib
 import os
+import shutil
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -33,18 +34,6 @@ cat for none, like --no-pager), DEFECT_CACHE_DIR (the index; else
 $XDG_CACHE_HOME/defectcli, else ~/.cache/defectcli), DEFECT_NO_CACHE=1 (no
 index on disk, nothing saved), DEFECT_DEBUG=1 (the traceback of an internal error).
 """
-
-
-def _terminal_width() -> int:
-    """The width for help text, as Click would find it, without importing shutil (which
-    brings bz2 and lzma along) on every start."""
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return int(columns)
-    try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
-    except (OSError, ValueError):
-        return 80
 
 
 class ReportedError(click.ClickException):
@@ -147,7 +136,7 @@ class DefectGroup(click.Group):
     context_settings={
         "help_option_names": ["-h", "--help"],
         "max_content_width": 100,
-        "terminal_width": _terminal_width(),
+        "terminal_width": shutil.get_terminal_size().columns,
     },
     epilog=EPILOG,
 )
@@ -191,7 +180,8 @@ def main() -> NoReturn:
         try:
             cli.main(prog_name="defect", standalone_mode=False)
         except Exception as error:
-            if not _discarded_a_damaged_index(error):
+            query = sys.modules.get("defectcli.query")  # not loaded: no index was read
+            if query is None or not query.discard_damaged_index(error):
                 raise
             # The index was damaged and is gone (one line on stderr said so): once more, on
             # one built again. Nothing was printed yet: results are printed once all is read.
@@ -233,12 +223,6 @@ def main() -> NoReturn:
         )
         sys.exit(ExitStatus.INTERNAL)
     sys.exit(ExitStatus.OK)
-
-
-def _discarded_a_damaged_index(error: Exception) -> bool:
-    """Whether ``error`` came from an index read from the cache, now discarded."""
-    query = sys.modules.get("defectcli.query")  # not loaded: no index was read
-    return query is not None and bool(query.discard_damaged_index(error))
 
 
 def _quiet_broken_pipe() -> NoReturn:

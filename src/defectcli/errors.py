@@ -66,13 +66,9 @@ class DataError(DefectError):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        super().__init__(self.render())
-
-    def render(self) -> str:
         count = len(self.problems)
-        lines = [str(p) for p in self.problems]
-        lines.append(f"{count} problem{'s' if count != 1 else ''} found in the dataset")
-        return "\n".join(lines)
+        summary = f"{count} problem{'s' if count != 1 else ''} found in the dataset"
+        super().__init__("\n".join([*map(str, self.problems), summary]))
 
 
 class NotFound(DefectError):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..dataset.choices import EXPORT_FORMATS
-from . import SHORT_HELP
+from . import COMMANDS
 from .options import output_options
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from . import State
 
 
-@click.command("validate", short_help=SHORT_HELP["validate"])
+@click.command("validate", short_help=COMMANDS["validate"].short_help)
 @click.argument("path", required=False, metavar="[PATH]")
 @output_options
 @click.pass_obj
@@ -33,8 +33,9 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
       defect validate ./my-data
     """
     from ..dataset.locate import unread_entries
-    from ..query import fresh_catalog
+    from ..query import fresh_catalog, open_catalog
     from ..render import emit
+    from ..text.clean import clean  # the path is the user's: escapes shown, not obeyed
 
     target = path or state.data
     shown = target or "bundled data"
@@ -44,9 +45,6 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
     counts = fresh.checked_counts() if fresh is not None else None
     if counts is None:
         counts = _check_files(target, shown, out)
-    from ..query import open_catalog
-    from ..text.clean import clean  # the path is the user's: escapes shown, not obeyed
-
     gaps = (fresh or open_catalog(target)).gaps()
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
     lines = [f"ok: {clean(shown)}: {summary}"]
@@ -109,7 +107,7 @@ def _check_files(target: str | None, shown: str, out: Output) -> dict[str, int]:
     }
 
 
-@click.command("export", short_help=SHORT_HELP["export"])
+@click.command("export", short_help=COMMANDS["export"].short_help)
 @click.option(
     "-f",
     "--format",

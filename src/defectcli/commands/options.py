@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -12,11 +13,31 @@ from ..dataset.choices import CATEGORIES, COLORS, FORMATS, SORT_FIELDS, STATUSES
 from . import completion
 
 if TYPE_CHECKING:
+    from ..query.filters import YearFilter
     from ..render.context import Output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-YEAR = click.IntRange(1900, 2100)
+
+def _with_options(wrapper: Callable[..., Any], options: list[Callable[[Any], Any]]) -> Any:
+    """``wrapper`` with each option applied, listed in the help in the order given."""
+    return functools.reduce(lambda result, option: option(result), reversed(options), wrapper)
+
+
+def _in_a_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A picture's path must be in a folder that exists: said before any work is done,
+    rather than once the picture is drawn."""
+    folder = os.path.dirname(value) if value else ""
+    if folder and not os.path.isdir(folder):
+        raise click.BadParameter(f"no such folder: {folder}", ctx, param)
+    return value
+
+
+_PICTURE: dict[str, Any] = {
+    "metavar": "FILE",
+    "type": click.Path(dir_okay=False, writable=True),
+    "callback": _in_a_folder,
+}
 
 
 def output_options(func: F) -> F:
@@ -34,11 +55,16 @@ def output_options(func: F) -> F:
         force: bool,
         **kwargs: Any,
     ) -> Any:
+        from ..files import check_target
         from ..render.context import Output
 
         if as_json and fmt not in (None, "json"):
             raise click.UsageError(f"--json and --format {fmt} ask for different formats; use one.")
-        _check_pictures(export_svg, export_html, force)
+        # A picture replaces an existing file only with --force (and never a device or a
+        # pipe), as ``export`` does: said before any work is done.
+        for path, what in ((export_svg, "--export-svg"), (export_html, "--export-html")):
+            if path:
+                check_target(path, force, what=what)
         out = Output.create(
             "json" if as_json else fmt, color, export_svg=export_svg, export_html=export_html
         )
@@ -64,17 +90,11 @@ def output_options(func: F) -> F:
         ),
         click.option(
             "--export-svg",
-            metavar="FILE",
-            type=click.Path(dir_okay=False, writable=True),
-            callback=_in_a_folder,
+            **_PICTURE,
             help="Also save the terminal view (table, card, chart) as an SVG picture.",
         ),
         click.option(
-            "--export-html",
-            metavar="FILE",
-            type=click.Path(dir_okay=False, writable=True),
-            callback=_in_a_folder,
-            help="Also save the terminal view as an HTML page.",
+            "--export-html", **_PICTURE, help="Also save the terminal view as an HTML page."
         ),
         click.option(
             "--force",
@@ -83,28 +103,6 @@ def output_options(func: F) -> F:
         ),
     ]
     return cast(F, _with_options(wrapper, options))
-
-
-def _check_pictures(svg: str | None, html: str | None, force: bool) -> None:
-    """A picture replaces an existing file only with --force (and never a device or a
-    pipe), as ``export`` does: said before any work is done."""
-    if svg or html:
-        from ..files import check_target
-
-        for path in (svg, html):
-            if path:
-                check_target(path, force, what=f"--export-{'svg' if path == svg else 'html'}")
-
-
-def _in_a_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A picture's path must be in a folder that exists: said before any work is done,
-    rather than once the picture is drawn."""
-    import os
-
-    folder = os.path.dirname(value) if value else ""
-    if folder and not os.path.isdir(folder):
-        raise click.BadParameter(f"no such folder: {folder}", ctx, param)
-    return value
 
 
 def limit_option(func: F) -> F:
@@ -125,96 +123,89 @@ def limit_option(func: F) -> F:
     return cast(F, option(wrapper))
 
 
-def filter_options(func: F) -> F:
-    """The person filters of ``defect list``, with ``--sort``. The command receives one
-    ``where: PersonFilter``."""
-    return _person_filters(func, sortable=True)
-
-
-def count_filter_options(func: F) -> F:
-    """The filters of ``defect list`` without ``--sort``: ``count`` orders its rows by
+def person_filters(sortable: bool) -> Callable[[F], F]:
+    """The person filters of ``defect list``; the command receives one
+    ``where: PersonFilter``. ``count`` takes them without ``--sort``: it orders its rows by
     its own rule, and an option it accepted and ignored would mislead."""
-    return _person_filters(func, sortable=False)
 
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(
+            *args: Any,
+            year: tuple[str, ...],
+            since: tuple[int, ...],
+            until: tuple[int, ...],
+            country: tuple[str, ...],
+            region: tuple[str, ...],
+            category: tuple[str, ...],
+            destination: tuple[str, ...],
+            confirmed: bool,
+            status: tuple[str, ...],
+            sort: str = "year",
+            **kwargs: Any,
+        ) -> Any:
+            from ..query.filters import PersonFilter
 
-def _person_filters(func: F, sortable: bool) -> F:
-
-    @functools.wraps(func)
-    def wrapper(
-        *args: Any,
-        year: tuple[str, ...],
-        since: tuple[int, ...],
-        until: tuple[int, ...],
-        country: tuple[str, ...],
-        region: tuple[str, ...],
-        category: tuple[str, ...],
-        destination: tuple[str, ...],
-        confirmed: bool,
-        status: tuple[str, ...],
-        sort: str = "year",
-        **kwargs: Any,
-    ) -> Any:
-        from ..query.filters import PersonFilter
-
-        first, last = _one(since, "--since"), _one(until, "--until")
-        check_range(first, last)
-        where = PersonFilter(
-            years=_years(year),
-            since=first,
-            until=last,
-            countries=comma_values(country),
-            regions=region_values(region),
-            categories=choice_values(category, CATEGORIES, "--category"),
-            destinations=comma_values(destination),
-            confirmed=confirmed,
-            statuses=choice_values(status, STATUSES, "--status"),
-            sort=sort,
-        )
-        return func(*args, where=where, **kwargs)
-
-    options = [
-        *_year_options("Defected in this year (any year a source gives)"),
-        click.option(
-            "--country",
-            multiple=True,
-            metavar="COUNTRY",
-            shell_complete=completion.countries,
-            help="Country of the posting left: Italy, uk, GB, 영국... Repeat it or give a "
-            "comma list for any of several.",
-        ),
-        region_option("Region of the posting left"),
-        choice_option("--category", CATEGORIES, "Kind of person"),
-        click.option(
-            "--destination",
-            multiple=True,
-            metavar="COUNTRY",
-            shell_complete=completion.countries,
-            help="Where they went: 'South Korea', us...",
-        ),
-        click.option(
-            "--confirmed",
-            is_flag=True,
-            help="Only defections the South Korean government officially confirmed.",
-        ),
-        choice_option("--status", STATUSES, "What became of the case"),
-    ]
-    if sortable:
-        sorts = [*SORT_FIELDS, *(f"-{f}" for f in SORT_FIELDS)]
-        options.append(
-            click.option(
-                "--sort",
-                type=click.Choice(sorts),
-                default="year",
-                show_default=True,
-                metavar="[-]FIELD",
-                help="Order of the rows: " + ", ".join(SORT_FIELDS) + "; a leading minus "
-                "reverses it (-year: newest first).",
+            dates = _dates(year, since, until)
+            where = PersonFilter(
+                years=dates.years,
+                since=dates.since,
+                until=dates.until,
+                countries=comma_values(country),
+                regions=region_values(region),
+                categories=choice_values(category, CATEGORIES, "--category"),
+                destinations=comma_values(destination),
+                confirmed=confirmed,
+                statuses=choice_values(status, STATUSES, "--status"),
+                sort=sort,
             )
-        )
-    return cast(F, _with_options(wrapper, options))
+            return func(*args, where=where, **kwargs)
+
+        options = [
+            *_year_options("Defected in this year (any year a source gives)"),
+            click.option(
+                "--country",
+                multiple=True,
+                metavar="COUNTRY",
+                shell_complete=completion.countries,
+                help="Country of the posting left: Italy, uk, GB, 영국... Repeat it or give a "
+                "comma list for any of several.",
+            ),
+            region_option("Region of the posting left"),
+            choice_option("--category", CATEGORIES, "Kind of person"),
+            click.option(
+                "--destination",
+                multiple=True,
+                metavar="COUNTRY",
+                shell_complete=completion.countries,
+                help="Where they went: 'South Korea', us...",
+            ),
+            click.option(
+                "--confirmed",
+                is_flag=True,
+                help="Only defections the South Korean government officially confirmed.",
+            ),
+            choice_option("--status", STATUSES, "What became of the case"),
+        ]
+        if sortable:
+            options.append(
+                click.option(
+                    "--sort",
+                    type=click.Choice([*SORT_FIELDS, *(f"-{f}" for f in SORT_FIELDS)]),
+                    default="year",
+                    show_default=True,
+                    metavar="[-]FIELD",
+                    help="Order of the rows: " + ", ".join(SORT_FIELDS) + "; a leading minus "
+                    "reverses it (-year: newest first).",
+                )
+            )
+        return cast(F, _with_options(wrapper, options))
+
+    return decorate
 
 
 def _year_options(what: str) -> list[Callable[[Any], Any]]:
+    year = click.IntRange(1900, 2100)
     return [
         click.option(
             "--year",
@@ -222,14 +213,14 @@ def _year_options(what: str) -> list[Callable[[Any], Any]]:
             metavar="YEAR",
             help=f"{what}. Repeat it or give a comma list (2016,2019) for any of several.",
         ),
-        click.option("--since", type=YEAR, multiple=True, help="From this year on."),
-        click.option("--until", type=YEAR, multiple=True, help="Up to this year (inclusive)."),
+        click.option("--since", type=year, multiple=True, help="From this year on."),
+        click.option("--until", type=year, multiple=True, help="Up to this year (inclusive)."),
     ]
 
 
 def range_options(func: F) -> F:
     """``--year`` (any of several), ``--since`` and ``--until`` as years, for stats and
-    timeline. The command receives ``years``, ``since`` and ``until``."""
+    timeline. The command receives ``dates: YearFilter``."""
 
     @functools.wraps(func)
     def wrapper(
@@ -239,11 +230,29 @@ def range_options(func: F) -> F:
         until: tuple[int, ...],
         **kwargs: Any,
     ) -> Any:
-        first, last = _one(since, "--since"), _one(until, "--until")
-        check_range(first, last)
-        return func(*args, years=_years(year), since=first, until=last, **kwargs)
+        return func(*args, dates=_dates(year, since, until), **kwargs)
 
     return cast(F, _with_options(wrapper, _year_options("Only this year")))
+
+
+def _dates(year: tuple[str, ...], since: tuple[int, ...], until: tuple[int, ...]) -> YearFilter:
+    """The years of ``--year``, ``--since`` and ``--until``, each checked."""
+    from ..query.filters import YearFilter
+
+    # --since and --until make sense once: given twice it is a mistake, not an alternative.
+    for given, option in ((since, "--since"), (until, "--until")):
+        if len(set(given)) > 1:
+            raise click.UsageError(f"{option} is one year; it was given {len(given)} times.")
+    first, last = since[0] if since else None, until[0] if until else None
+    if first is not None and last is not None and first > last:
+        raise click.UsageError(f"--since {first} is after --until {last}: nothing could match.")
+    years = comma_values(year)
+    for value in years:
+        if not value.isdigit() or not 1900 <= int(value) <= 2100:
+            raise click.BadParameter(
+                f"{value!r} is not a year from 1900 to 2100.", param_hint="--year"
+            )
+    return YearFilter(tuple(dict.fromkeys(int(v) for v in years)), first, last)
 
 
 def region_option(what: str) -> Callable[[Any], Any]:
@@ -286,32 +295,6 @@ def comma_values(given: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
 
 
-def _years(given: tuple[str, ...]) -> tuple[int, ...]:
-    years: list[int] = []
-    for value in comma_values(given):
-        if not value.isdigit() or not 1900 <= int(value) <= 2100:
-            raise click.BadParameter(
-                f"{value!r} is not a year from 1900 to 2100.", param_hint="--year"
-            )
-        years.append(int(value))
-    return tuple(dict.fromkeys(years))
-
-
-def _one(given: tuple[int, ...], option: str) -> int | None:
-    """An option that makes sense once: given twice it is a mistake, not an alternative."""
-    if len(set(given)) > 1:
-        raise click.UsageError(f"{option} is one year; it was given {len(given)} times.")
-    return given[0] if given else None
-
-
-def _with_options(wrapper: Callable[..., Any], options: list[Callable[[Any], Any]]) -> Any:
-    """``wrapper`` with each option applied, listed in the help in the order given."""
-    result: Any = wrapper
-    for option in reversed(options):
-        result = option(result)
-    return result
-
-
 def choice_option(name: str, choices: tuple[str, ...], what: str) -> Callable[[F], F]:
     """A repeatable option of fixed values (comma lists too), completed from ``choices``;
     check its values with ``choice_values``."""
@@ -326,16 +309,34 @@ def choice_option(name: str, choices: tuple[str, ...], what: str) -> Callable[[F
     )
 
 
+def choice_values(given: tuple[str, ...], allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """``comma_values``, each checked against ``allowed`` (case ignored)."""
+    values = tuple(dict.fromkeys(v.lower() for v in comma_values(given)))
+    for value in values:
+        if value not in allowed:
+            raise click.BadParameter(
+                f"{value!r} is not one of {', '.join(allowed)}.", param_hint=option
+            )
+    return values
+
+
 def person_option(what: str) -> Callable[[F], F]:
-    """``--person NAME``, repeatable, the last of which may go on unquoted; the command
-    receives ``people``, the names given."""
+    """``--person NAME``, repeatable; the command receives ``people``, the names given.
+    The last may go on unquoted: ``--person ri il gyu`` leaves "il gyu" as words after the
+    options, which belong to it."""
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(
             *args: Any, person: tuple[str, ...], words: tuple[str, ...], **kwargs: Any
         ) -> Any:
-            return func(*args, people=trailing_name(person, words, "--person"), **kwargs)
+            if words and not person:
+                raise click.UsageError(
+                    f"unexpected words {' '.join(words)!r}: did you mean --person?"
+                )
+            if words:
+                person = (*person[:-1], " ".join((person[-1], *words)))
+            return func(*args, people=person, **kwargs)
 
         options = [
             click.option(
@@ -354,16 +355,6 @@ def person_option(what: str) -> Callable[[F], F]:
     return decorate
 
 
-def trailing_name(given: tuple[str, ...], words: tuple[str, ...], option: str) -> tuple[str, ...]:
-    """The names of a repeatable NAME option, the last of which may go on unquoted:
-    ``--person ri il gyu`` leaves "il gyu" as words after the options, which belong to it."""
-    if not words:
-        return given
-    if not given:
-        raise click.UsageError(f"unexpected words {' '.join(words)!r}: did you mean {option}?")
-    return (*given[:-1], " ".join((given[-1], *words)))
-
-
 def not_blank(
     ctx: click.Context, param: click.Parameter, value: str | tuple[str, ...] | None
 ) -> str | tuple[str, ...] | None:
@@ -376,19 +367,3 @@ def not_blank(
     if blank:
         raise click.BadParameter("is empty: give a name in any spelling, an id, or part of one.")
     return value
-
-
-def choice_values(given: tuple[str, ...], allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
-    """``comma_values``, each checked against ``allowed`` (case ignored)."""
-    values = tuple(dict.fromkeys(v.lower() for v in comma_values(given)))
-    for value in values:
-        if value not in allowed:
-            raise click.BadParameter(
-                f"{value!r} is not one of {', '.join(allowed)}.", param_hint=option
-            )
-    return values
-
-
-def check_range(since: int | None, until: int | None) -> None:
-    if since is not None and until is not None and since > until:
-        raise click.UsageError(f"--since {since} is after --until {until}: nothing could match.")

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import click
 
 from ..dataset.choices import FACETS, MACHINE_FORMATS, NOT_DEFECTIONS, STATUSES
-from . import SHORT_HELP, total_of
-from .options import count_filter_options, filter_options, limit_option, output_options
+from . import COMMANDS, total_of
+from .options import limit_option, output_options, person_filters
 
 if TYPE_CHECKING:
     from ..query import Catalog
@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from . import State
 
 
-@click.command("list", short_help=SHORT_HELP["list"])
-@filter_options
+@click.command("list", short_help=COMMANDS["list"].short_help)
+@person_filters(sortable=True)
 @output_options
 @limit_option
 @click.pass_obj
@@ -41,8 +41,7 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
     """
     from ..render import emit
 
-    catalog = state.catalog()
-    limit = out.query_limit
+    catalog, limit = state.catalog(), out.query_limit
     people = catalog.people(where, limit)
     if not people:
         _hint_unknown_places(catalog, where)
@@ -51,22 +50,22 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
 
 
 def _hint_unknown_places(catalog: Catalog, where: PersonFilter) -> None:
-    _hint_unknown_place(catalog.countries(), where.countries, "posting in")
-    _hint_unknown_place(catalog.destinations(), where.destinations, "destination")
-
-
-def _hint_unknown_place(known: list[str], given: tuple[str, ...], what: str) -> None:
     from ..text.countries import country_key
 
-    keys = {country_key(k) for k in known}
-    for place in given:
-        if country_key(place) not in keys:
-            click.echo(
-                f"Note: no {what} {place!r} in the dataset. Known: {', '.join(known)}.", err=True
-            )
+    for known, given, what in (
+        (catalog.countries(), where.countries, "posting in"),
+        (catalog.destinations(), where.destinations, "destination"),
+    ):
+        keys = {country_key(k) for k in known}
+        for place in given:
+            if country_key(place) not in keys:
+                click.echo(
+                    f"Note: no {what} {place!r} in the dataset. Known: {', '.join(known)}.",
+                    err=True,
+                )
 
 
-@click.command("count", short_help=SHORT_HELP["count"])
+@click.command("count", short_help=COMMANDS["count"].short_help)
 @click.option(
     "--by",
     "by",
@@ -75,7 +74,7 @@ def _hint_unknown_place(known: list[str], given: tuple[str, ...], what: str) -> 
     show_default=True,
     help="What to count people by (year is the main defection year).",
 )
-@count_filter_options
+@person_filters(sortable=False)
 @output_options
 @click.pass_obj
 def count_command(state: State, by: str, where: PersonFilter, out: Output) -> None:

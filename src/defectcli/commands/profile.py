@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import SHORT_HELP, completion
+from . import COMMANDS, completion
 from .options import not_blank, output_options
 
 if TYPE_CHECKING:
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from . import State
 
 
-@click.command("show", short_help=SHORT_HELP["show"])
+@click.command("show", short_help=COMMANDS["show"].short_help)
 @click.argument(
     "name", nargs=-1, required=True, callback=not_blank, shell_complete=completion.person_names
 )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..dataset.choices import SEARCH_KINDS
-from . import SHORT_HELP, completion, total_of
+from . import COMMANDS, completion, total_of
 from .options import comma_values, limit_option, output_options, person_option
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from . import State
 
 
-@click.command("quotes", short_help=SHORT_HELP["quotes"])
+@click.command("quotes", short_help=COMMANDS["quotes"].short_help)
 @person_option("Said by (or filed under) this person")
 @click.option("--search", metavar="TEXT", help='Words in the quotation; "a phrase" in quotes.')
 @click.option(
@@ -45,13 +45,11 @@ def quotes_command(
       defect quotes --search beggars
       defect quotes --search '"tie-wearing beggars"' --json
     """
+    from ..query.filters import QuoteFilter
     from ..render import emit
 
-    catalog = state.catalog()
-    from ..query.filters import QuoteFilter
-
+    catalog, limit = state.catalog(), out.query_limit
     where = QuoteFilter(people, comma_values(source), search)
-    limit = out.query_limit
     try:
         quotes = catalog.quotes(where, limit)
     except ValueError as error:
@@ -60,7 +58,7 @@ def quotes_command(
     emit.write(out, "quotes", catalog.quote_set(quotes), total)
 
 
-@click.command("search", short_help=SHORT_HELP["search"])
+@click.command("search", short_help=COMMANDS["search"].short_help)
 @click.argument("text", nargs=-1, required=True)
 @click.option(
     "--kind",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..dataset.choices import CITE_STYLES, SOURCE_KINDS, TIMELINE_KINDS
-from . import SHORT_HELP, completion, total_of
+from . import COMMANDS, completion, total_of
 from .options import (
     choice_option,
     choice_values,
@@ -25,23 +25,17 @@ if TYPE_CHECKING:
     from ..dataset.model import Source
     from ..errors import DefectError
     from ..query import Catalog
+    from ..query.filters import YearFilter
     from ..render.context import Output
     from . import State
 
 
-@click.command("stats", short_help=SHORT_HELP["stats"])
+@click.command("stats", short_help=COMMANDS["stats"].short_help)
 @range_options
 @click.option("--stacked", is_flag=True, help="Split each bar into men and women.")
 @output_options
 @click.pass_obj
-def stats_command(
-    state: State,
-    years: tuple[int, ...],
-    since: int | None,
-    until: int | None,
-    stacked: bool,
-    out: Output,
-) -> None:
+def stats_command(state: State, dates: YearFilter, stacked: bool, out: Output) -> None:
     """North Korean defectors arriving in South Korea each year (Ministry of Unification
     figures as the press reported them): total, men, women and elite defectors where known,
     with a bar chart on a terminal. Where sources give other figures for a year (a
@@ -57,14 +51,13 @@ def stats_command(
     Every section keeps to the years asked for: the yearly rows, the cumulative totals (by
     the year they run to) and the other counts (by the year they were given).
     """
-    from ..query.filters import YearFilter
     from ..render import emit
 
-    stats = state.catalog().statistics(YearFilter(years, since, until))
+    stats = state.catalog().statistics(dates)
     emit.write(out, "statistics", stats, stacked=stacked)
 
 
-@click.command("timeline", short_help=SHORT_HELP["timeline"])
+@click.command("timeline", short_help=COMMANDS["timeline"].short_help)
 @range_options
 @person_option("Only this person's events (and context events about them)")
 @click.option(
@@ -83,9 +76,7 @@ def stats_command(
 @click.pass_obj
 def timeline_command(
     state: State,
-    years: tuple[int, ...],
-    since: int | None,
-    until: int | None,
+    dates: YearFilter,
     people: tuple[str, ...],
     country: tuple[str, ...],
     region: tuple[str, ...],
@@ -105,11 +96,11 @@ def timeline_command(
       defect timeline --country Italy,Kuwait --kind departure,arrival --json
       defect timeline --region 'Southeast Asia' --since 2010
     """
-    from ..query.filters import TimelineFilter, YearFilter
+    from ..query.filters import TimelineFilter
     from ..render import emit
 
     where = TimelineFilter(
-        YearFilter(years, since, until),
+        dates,
         people=people,
         countries=comma_values(country),
         regions=region_values(region),
@@ -121,7 +112,7 @@ def timeline_command(
     emit.write(out, "timeline", found, total)
 
 
-@click.command("sources", short_help=SHORT_HELP["sources"])
+@click.command("sources", short_help=COMMANDS["sources"].short_help)
 @person_option(
     "Only the sources of this person's profile (as show lists them): what their record"
     " cites, and the sources of their quotations, also those filed under someone else"
@@ -141,18 +132,17 @@ def sources_command(
       defect sources --kind interview
       defect sources --json | jq -r '.[].url'
     """
+    from ..query.filters import SourceFilter
     from ..render import emit
 
     catalog, limit = state.catalog(), out.query_limit
-    from ..query.filters import SourceFilter
-
     where = SourceFilter(people, choice_values(kind, SOURCE_KINDS, "--kind"))
     entries = catalog.sources_cited(where, limit)
     total = total_of(entries, limit, lambda: catalog.count_sources(where))
     emit.write(out, "sources", entries, total)
 
 
-@click.command("cite", short_help=SHORT_HELP["cite"])
+@click.command("cite", short_help=COMMANDS["cite"].short_help)
 @click.argument(
     "target",
     nargs=-1,

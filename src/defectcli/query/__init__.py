@@ -12,20 +12,8 @@ are unchanged, and builds it otherwise.
 """
 
 from .catalog import Catalog
-from .filters import (
-    PersonFilter,
-    QuoteFilter,
-    SourceFilter,
-    TimelineFilter,
-    YearFilter,
-)
-from .opening import (
-    dataset_key,
-    discard_damaged_index,
-    fresh_catalog,
-    open_catalog,
-    raised_reading,
-)
+from .filters import PersonFilter, QuoteFilter, SourceFilter, TimelineFilter, YearFilter
+from .opening import discard_damaged_index, fresh_catalog, open_catalog, raised_reading
 from .sql import fts_query, search_terms
 
 __all__ = [
@@ -35,7 +23,6 @@ __all__ = [
     "SourceFilter",
     "TimelineFilter",
     "YearFilter",
-    "dataset_key",
     "discard_damaged_index",
     "fresh_catalog",
     "fts_query",

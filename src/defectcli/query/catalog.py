@@ -11,21 +11,24 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .filters import (
-    FACETS,
-    SEARCH_KINDS,
-    SORT_FIELDS,
-    PersonFilter,
-    QuoteFilter,
-    SourceFilter,
-    TimelineFilter,
-    YearFilter,
+from ..dataset.choices import FACETS, SEARCH_KINDS, SORT_FIELDS
+from .filters import PersonFilter, QuoteFilter, SourceFilter, TimelineFilter, YearFilter
+from .lookup import AMBIGUOUS_SHOWN, NameLookup
+from .sql import (
+    Where,
+    _country_keys,
+    _facet_order,
+    _facet_value,
+    _region_keys,
+    _schema_form,
+    fts_query,
+    marks,
 )
 
 # The typed records and result shapes are imported where they are built, not here: a
 # command that needs few of them does not define them all.
 if TYPE_CHECKING:
-    from ..dataset.model import Person, Quote, Source
+    from ..dataset.model import Person, Quote, Source, T
     from .results import (
         Facets,
         Profile,
@@ -38,21 +41,6 @@ if TYPE_CHECKING:
     )
 
 
-# An ambiguous name lists this many of the people it matches.
-from .lookup import AMBIGUOUS_SHOWN, NameLookup
-from .sql import (
-    _country_key,
-    _facet_order,
-    _facet_value,
-    _limited,
-    _marks,
-    _person,
-    _region_keys,
-    _schema_form,
-    fts_query,
-)
-
-
 class Catalog(NameLookup):
     """The dataset, indexed for queries. Build one with ``open_catalog``."""
 
@@ -60,18 +48,28 @@ class Catalog(NameLookup):
         """Wrap an index database (see ``index.build``); use ``open_catalog``."""
         self._db = db
 
-    # --- people ---------------------------------------------------------------------------
-
     def _count(self, sql: str, params: Sequence[object]) -> int:
         """How many rows ``sql`` selects (for "the first 200 of 100,000" under a table)."""
-        row = self._db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
-        return int(row[0])
+        return int(self._db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
+
+    def _records(self, cls: type[T], sql: str, params: Sequence[object] = ()) -> list[T]:
+        """The stored records (the ``doc`` column) ``sql`` selects, as ``cls``."""
+        from ..dataset.model import build
+
+        return [build(cls, json.loads(doc)) for (doc,) in self._db.execute(sql, params)]
+
+    def _has(self, table: str, record_id: str) -> bool:
+        row = self._db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        return row is not None
+
+    # --- people ---------------------------------------------------------------------------
 
     def people(self, where: PersonFilter | None = None, limit: int | None = None) -> list[Person]:
         """People matching every filter in ``where``, sorted by ``where.sort``; the first
         ``limit`` of them when it is given."""
-        sql, params = _limited(*self._people_sql("doc", where or PersonFilter()), limit)
-        return [_person(doc) for (doc,) in self._db.execute(sql, params)]
+        from ..dataset.model import Person
+
+        return self._records(Person, *self._people_sql("doc", where or PersonFilter(), limit))
 
     def count_people(self, where: PersonFilter | None = None) -> int:
         """How many people ``people(where)`` returns."""
@@ -80,57 +78,46 @@ class Catalog(NameLookup):
         return self._count(*self._people_sql("id", where or PersonFilter(), ordered=False))
 
     def _people_sql(
-        self, column: str, where: PersonFilter, ordered: bool = True
+        self, column: str, where: PersonFilter, limit: int | None = None, ordered: bool = True
     ) -> tuple[str, list[object]]:
         field = where.sort.removeprefix("-")
         if field not in SORT_FIELDS:
             raise ValueError(f"sort must be one of {', '.join(SORT_FIELDS)}, or -field")
-        clauses: list[str] = []
-        params: list[object] = []
         # One of the person's years must meet every year condition at once: someone of
         # 2013 and 2016 has no year from 2014 to 2015, though one is >= 2014 and one <= 2015.
-        tests: list[str] = []
-        if where.years:
-            tests.append(f"year IN ({_marks(where.years)})")
-            params += list(where.years)
+        years = Where()
+        years.any_of("year", where.years)
         for test, value in ((">=", where.since), ("<=", where.until)):
             if value is not None:
-                tests.append(f"year {test} ?")
-                params.append(value)
-        if tests:
-            clauses.append(
-                f"id IN (SELECT person_id FROM person_years WHERE {' AND '.join(tests)})"
-            )
-        for filtered, values in (
-            ("country_key", [_country_key(c) for c in where.countries]),
-            ("country_key", _region_keys(where.regions)),
-            ("destination_key", [_country_key(d) for d in where.destinations]),
-            ("category", [c.casefold() for c in where.categories]),
-            ("status", list(where.statuses)),
-        ):
-            if values:
-                clauses.append(f"{filtered} IN ({_marks(values)})")
-                params += values
+                years.add(f"year {test} ?", value)
+        found = Where()
+        if years.clauses:
+            sql, params = years.sql("SELECT person_id FROM person_years")
+            found.add(f"id IN ({sql})", *params)
+        found.any_of("country_key", _country_keys(where.countries))
+        found.any_of("country_key", _region_keys(where.regions))
+        found.any_of("destination_key", _country_keys(where.destinations))
+        found.any_of("category", [c.casefold() for c in where.categories])
+        found.any_of("status", where.statuses)
         if where.confirmed:
-            clauses.append("confirmed = 1")
-        sql = f"SELECT {column} FROM people"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        if not ordered:
-            return sql, params
+            found.add("confirmed = 1")
         order = "name COLLATE NOCASE" if field == "name" else field
         way = " DESC" if where.sort.startswith("-") else ""
         # Unknown values sort last either way; ties break by year, then name (stable).
-        sql += f" ORDER BY {order} IS NULL, {order}{way}, year IS NULL, year{way}"
-        return sql + ", name COLLATE NOCASE", params
+        sort = (
+            f" ORDER BY {order} IS NULL, {order}{way}, year IS NULL, year{way}, name COLLATE NOCASE"
+        )
+        return found.sql(f"SELECT {column} FROM people", sort if ordered else "", limit)
 
     def person_by_id(self, person_id: str) -> Person:
-        row = self._db.execute("SELECT doc FROM people WHERE id = ?", (person_id,)).fetchone()
-        if row is None:
+        from ..dataset.model import Person
+
+        found = self._records(Person, "SELECT doc FROM people WHERE id = ?", (person_id,))
+        if not found:
             from ..errors import NotFound
 
             raise NotFound(f"No person with id {person_id!r}.")
-        return _person(row[0])
+        return found[0]
 
     def person(self, name: str) -> Person:
         """The one person ``name`` means: an id, a name, an alias or a unique part of one.
@@ -144,19 +131,14 @@ class Catalog(NameLookup):
 
         if not ids:
             raise NotFound(f"No person matches {name!r}.", self.suggest(name))
-        shown = ids[:AMBIGUOUS_SHOWN]  # a common surname can match thousands
-        candidates = [self._describe(self.person_by_id(i)) for i in shown]
-        if len(ids) > len(shown):
-            candidates.append(f"… and {len(ids) - len(shown):,} more")
+        candidates = []  # a common surname can match thousands: the first few
+        for person in map(self.person_by_id, ids[:AMBIGUOUS_SHOWN]):
+            hangul = f" ({person.hangul})" if person.hangul else ""
+            post = person.defection.post or person.country
+            candidates.append(f"{person.name}{hangul} — {post}, {person.year or 'year unknown'}")
+        if len(ids) > AMBIGUOUS_SHOWN:
+            candidates.append(f"… and {len(ids) - AMBIGUOUS_SHOWN:,} more")
         raise Ambiguous(f"{name!r} matches {len(ids):,} people; be more specific:", candidates)
-
-    def _describe(self, person: Person) -> str:
-        bits = [person.name]
-        if person.hangul:
-            bits.append(f"({person.hangul})")
-        post = person.defection.post or person.country
-        bits.append(f"— {post}, {person.year or 'year unknown'}")
-        return " ".join(bits)
 
     def profile(self, name: str) -> Profile:
         """The person ``name`` means, with their quotations, relations and sources."""
@@ -170,53 +152,46 @@ class Catalog(NameLookup):
             cited.setdefault(quote.source, None)
         return Profile(person, quotes, related, tuple(self.sources(cited)))
 
-    def quote_set(self, quotes: Sequence[Quote]) -> QuoteSet:
-        from .results import QuoteSet
-
-        ids = dict.fromkeys(q.source for q in quotes)
-        return QuoteSet(tuple(quotes), {s.id: s for s in self.sources(ids)})
-
     # --- quotes ---------------------------------------------------------------------------
 
     def quotes(self, where: QuoteFilter | None = None, limit: int | None = None) -> list[Quote]:
         """Quotations, in date order; the first ``limit`` of them when it is given.
         ``search`` matches every word regardless of case and accents; a phrase in double
         quotes matches as a phrase (``ValueError`` when there is nothing to search for)."""
-        from ..dataset.model import Quote, build
+        from ..dataset.model import Quote
 
-        sql, params = _limited(*self._quotes_sql("doc", where or QuoteFilter()), limit)
-        return [build(Quote, json.loads(doc)) for (doc,) in self._db.execute(sql, params)]
+        return self._records(Quote, *self._quotes_sql("doc", where or QuoteFilter(), limit))
 
     def count_quotes(self, where: QuoteFilter | None = None) -> int:
         """How many quotations ``quotes`` returns for the same filter."""
         return self._count(*self._quotes_sql("rank", where or QuoteFilter()))
 
-    def _quotes_sql(self, column: str, where: QuoteFilter) -> tuple[str, list[object]]:
-        clauses: list[str] = []
-        params: list[object] = []
+    def _quotes_sql(
+        self, column: str, where: QuoteFilter, limit: int | None = None
+    ) -> tuple[str, list[object]]:
+        found = Where()
         if where.people:
             ids = list(
-                dict.fromkeys(p if self._is_id(p) else self.person(p).id for p in where.people)
+                dict.fromkeys(
+                    p if self._has("people", p) else self.person(p).id for p in where.people
+                )
             )
-            clauses.append(f"(person IN ({_marks(ids)}) OR speaker_id IN ({_marks(ids)}))")
-            params += [*ids, *ids]
-        if where.sources:
-            for source in where.sources:
-                self.source(source)  # an unknown source id is an error, not an empty list
-            clauses.append(f"source IN ({_marks(where.sources)})")
-            params += list(where.sources)
+            found.add(f"(person IN ({marks(ids)}) OR speaker_id IN ({marks(ids)}))", *ids, *ids)
+        for source in where.sources:
+            self.source(source)  # an unknown source id is an error, not an empty list
+        found.any_of("source", where.sources)
         if where.search is not None:
-            clauses.append("rank IN (SELECT rowid FROM quote_terms WHERE quote_terms MATCH ?)")
-            params.append(fts_query(where.search))
-        sql = f"SELECT {column} FROM quotes"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY rank"  # stored in date order: no sort
-        return sql, params
+            found.add(
+                "rank IN (SELECT rowid FROM quote_terms WHERE quote_terms MATCH ?)",
+                fts_query(where.search),
+            )
+        # Stored in date order: no sort.
+        return found.sql(f"SELECT {column} FROM quotes", " ORDER BY rank", limit)
 
-    def _is_id(self, text: str) -> bool:
-        row = self._db.execute("SELECT 1 FROM people WHERE id = ?", (text,)).fetchone()
-        return row is not None
+    def quote_set(self, quotes: Sequence[Quote]) -> QuoteSet:
+        from .results import QuoteSet
+
+        return QuoteSet(tuple(quotes), self._sources_of(q.source for q in quotes))
 
     # --- full-text search ---------------------------------------------------------------
 
@@ -288,8 +263,7 @@ class Catalog(NameLookup):
         else:
             ids = []
         hits = []
-        for person_id in ids[:5]:
-            person = self.person_by_id(person_id)
+        for person in map(self.person_by_id, ids[:5]):
             title = f"{HIT_START}{person.name}{HIT_END}"
             snippet = " · ".join(
                 x for x in (person.hangul, person.defection.post, str(person.year or "")) if x
@@ -300,32 +274,35 @@ class Catalog(NameLookup):
     # --- sources --------------------------------------------------------------------------
 
     def is_source(self, source_id: str) -> bool:
-        row = self._db.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone()
-        return row is not None
+        return self._has("sources", source_id)
 
     def source(self, source_id: str) -> Source:
-        from ..dataset.model import Source, build
-        from ..errors import NotFound
+        from ..dataset.model import Source
 
-        row = self._db.execute("SELECT doc FROM sources WHERE id = ?", (source_id,)).fetchone()
-        if row is None:
+        found = self._records(Source, "SELECT doc FROM sources WHERE id = ?", (source_id,))
+        if not found:
             import difflib
+
+            from ..errors import NotFound
 
             known = [r[0] for r in self._db.execute("SELECT id FROM sources")]
             raise NotFound(
                 f"No source with id {source_id!r}.",
                 difflib.get_close_matches(source_id, known, n=3),
             )
-        return build(Source, json.loads(row[0]))
+        return found[0]
 
     def sources(self, ids: Iterable[str] | None = None) -> list[Source]:
         """Sources by id, in the order given (all of them when ``ids`` is None)."""
-        from ..dataset.model import Source, build
+        from ..dataset.model import Source
 
         if ids is None:
-            rows = self._db.execute("SELECT doc FROM sources ORDER BY seq").fetchall()
-            return [build(Source, json.loads(doc)) for (doc,) in rows]
+            return self._records(Source, "SELECT doc FROM sources ORDER BY seq")
         return [self.source(i) for i in ids]
+
+    def _sources_of(self, ids: Iterable[str]) -> dict[str, Source]:
+        """The sources of these ids (each once), by id."""
+        return {s.id: s for s in self.sources(dict.fromkeys(ids))}
 
     def sources_cited(
         self, where: SourceFilter | None = None, limit: int | None = None
@@ -335,15 +312,13 @@ class Catalog(NameLookup):
         from ..dataset.model import Source, build
         from .results import CitedBy, SourceEntry
 
-        chosen_where, params = self._sources_where(where or SourceFilter())
-        sql, params = _limited(
-            f"SELECT id, doc FROM sources{chosen_where} ORDER BY seq", params, limit
-        )
+        found = self._sources_where(where or SourceFilter())
+        sql, params = found.sql("SELECT id, doc FROM sources", " ORDER BY seq", limit)
         sources = self._db.execute(sql, params).fetchall()
         # Every citation of the chosen sources in one query, in the index's order (one
         # query a source took 10,000 queries), each with its label stored beside it.
         chosen = (
-            f"SELECT id FROM sources{chosen_where}" if limit is None else f"SELECT id FROM ({sql})"
+            found.sql("SELECT id FROM sources")[0] if limit is None else f"SELECT id FROM ({sql})"
         )
         cited: dict[str, list[CitedBy]] = {}
         for source_id, *by in self._db.execute(
@@ -360,26 +335,25 @@ class Catalog(NameLookup):
 
     def count_sources(self, where: SourceFilter | None = None) -> int:
         """How many sources ``sources_cited`` returns for the same filter."""
-        chosen_where, params = self._sources_where(where or SourceFilter())
-        return self._count(f"SELECT id FROM sources{chosen_where}", params)
+        return self._count(
+            *self._sources_where(where or SourceFilter()).sql("SELECT id FROM sources")
+        )
 
-    def _sources_where(self, where: SourceFilter) -> tuple[str, list[object]]:
-        clauses: list[str] = []
-        params: list[object] = []
+    def _sources_where(self, where: SourceFilter) -> Where:
+        found = Where()
         if where.people:
             ids = list(dict.fromkeys(self.person(p).id for p in where.people))
             # What their profiles cite: their records, and the sources of the words they
             # said, also those filed under someone else (Thae quoted in Jo's record).
-            clauses.append(
+            found.add(
                 "(id IN (SELECT source_id FROM citations WHERE record_kind = 'person'"
-                f" AND record_id IN ({_marks(ids)})) OR id IN (SELECT source FROM quotes"
-                f" WHERE speaker_id IN ({_marks(ids)})))"
+                f" AND record_id IN ({marks(ids)})) OR id IN (SELECT source FROM quotes"
+                f" WHERE speaker_id IN ({marks(ids)})))",
+                *ids,
+                *ids,
             )
-            params += [*ids, *ids]
-        if where.kinds:
-            clauses.append(f"kind IN ({_marks(where.kinds)})")
-            params += list(where.kinds)
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+        found.any_of("kind", where.kinds)
+        return found
 
     # --- statistics, facets, timeline -------------------------------------------------------
 
@@ -391,30 +365,25 @@ class Catalog(NameLookup):
         from .results import Statistics
 
         where = where or YearFilter()
-
-        def table(name: str, order: str) -> list[Any]:
-            return [
-                json.loads(d)
-                for (d,) in self._db.execute(f"SELECT doc FROM {name} ORDER BY {order}")
-            ]
-
         arrivals = tuple(
-            build(YearFigures, y) for y in table("arrivals", "year") if where.matches(y["year"])
+            build(YearFigures, y)
+            for y in self._docs("arrivals", "year")
+            if where.matches(y["year"])
         )
         cumulative = tuple(
             build(Cumulative, c)
-            for c in table("cumulative", "seq")
+            for c in self._docs("cumulative", "seq")
             if where.matches(int(c["as_of"][:4]))
         )
         figures = tuple(
             build(Figure, f)
-            for f in table("figures", "seq")
+            for f in self._docs("figures", "seq")
             if where == YearFilter() or (f.get("date") and where.matches(int(f["date"][:4])))
         )
-        cited = dict.fromkeys(
+        cited = (
             s for y in arrivals for s in (*y.sources, *(i for c in y.claims for i in c.sources))
         )
-        return Statistics(arrivals, cumulative, figures, {s.id: s for s in self.sources(cited)})
+        return Statistics(arrivals, cumulative, figures, self._sources_of(cited))
 
     def count(self, by: str, where: PersonFilter | None = None, *, people: bool = True) -> Facets:
         """How many of the people matching ``where`` fall under each value of ``by``;
@@ -452,29 +421,27 @@ class Catalog(NameLookup):
     def timeline(self, where: TimelineFilter | None = None, limit: int | None = None) -> Timeline:
         """Every dated event in date order (a month sorts before the days within it); the
         first ``limit`` of them when it is given."""
-        from ..dataset.model import build
         from ..dataset.timeline import TimelineEntry
         from .results import Timeline
 
-        sql, params = _limited(*self._timeline_sql("doc", where or TimelineFilter()), limit)
-        entries = tuple(
-            build(TimelineEntry, json.loads(d)) for (d,) in self._db.execute(sql, params)
-        )
-        cited = dict.fromkeys(s for e in entries for s in e.sources)
-        return Timeline(entries, {s.id: s for s in self.sources(cited)})
+        sql, params = self._timeline_sql("doc", where or TimelineFilter(), limit)
+        entries = tuple(self._records(TimelineEntry, sql, params))
+        return Timeline(entries, self._sources_of(s for e in entries for s in e.sources))
 
     def count_timeline(self, where: TimelineFilter | None = None) -> int:
         """How many entries ``timeline`` returns for the same filter."""
         return self._count(*self._timeline_sql("seq", where or TimelineFilter()))
 
-    def _timeline_sql(self, column: str, where: TimelineFilter) -> tuple[str, list[object]]:
+    def _timeline_sql(
+        self, column: str, where: TimelineFilter, limit: int | None = None
+    ) -> tuple[str, list[object]]:
         dates = where.dates
         since, until = dates.since, dates.until
-        clauses = ["substr(date, 1, 4) >= ?", "substr(date, 1, 4) <= ?"]
-        params: list[object] = [f"{since or 0:04d}", f"{until if until is not None else 9999:04d}"]
+        found = Where()
+        found.add("substr(date, 1, 4) >= ?", f"{since or 0:04d}")
+        found.add("substr(date, 1, 4) <= ?", f"{until if until is not None else 9999:04d}")
         if dates.years:
-            clauses.append(f"CAST(substr(date, 1, 4) AS INTEGER) IN ({_marks(dates.years)})")
-            params += list(dates.years)
+            found.any_of("CAST(substr(date, 1, 4) AS INTEGER)", dates.years)
             # For the index below: the years lie between the first and the last asked for.
             since = max(since if since is not None else 0, min(dates.years))
             until = min(until if until is not None else 9999, max(dates.years))
@@ -483,34 +450,29 @@ class Catalog(NameLookup):
         # least ``since``; one whose first four are at most ``until`` sorts before
         # ``until + 1`` (both four digits). The tests above stay, so the answer is theirs.
         if since is not None:
-            clauses.append("date >= ?")
-            params.append(f"{since:04d}")
+            found.add("date >= ?", f"{since:04d}")
         if until is not None and 0 <= until < 9999:
-            clauses.append("date < ?")
-            params.append(f"{until + 1:04d}")
+            found.add("date < ?", f"{until + 1:04d}")
         if where.people:
             ids = list(dict.fromkeys(self.person(name).id for name in where.people))
             # Their own entries, and the context events that concern them, each through
             # its index (an OR over both read every entry).
-            clauses.append(
-                f"rowid IN (SELECT rowid FROM timeline WHERE person IN ({_marks(ids)})"
+            found.add(
+                f"rowid IN (SELECT rowid FROM timeline WHERE person IN ({marks(ids)})"
                 " UNION ALL SELECT rowid FROM timeline WHERE people != '[]' AND EXISTS"
-                f" (SELECT 1 FROM json_each(people) WHERE value IN ({_marks(ids)})))"
+                f" (SELECT 1 FROM json_each(people) WHERE value IN ({marks(ids)})))",
+                *ids,
+                *ids,
             )
-            params += [*ids, *ids]
-        for keys in ([_country_key(c) for c in where.countries], _region_keys(where.regions)):
-            if keys:
-                clauses.append(f"country_key IN ({_marks(keys)})")
-                params += keys
+        found.any_of("country_key", _country_keys(where.countries))
+        found.any_of("country_key", _region_keys(where.regions))
         if where.kinds:
             kinds = [{"departure": "left-post"}.get(k, k) for k in where.kinds if k != "context"]
-            tests = [f"(person IS NOT NULL AND kind IN ({_marks(kinds)}))"] if kinds else []
+            tests = [f"(person IS NOT NULL AND kind IN ({marks(kinds)}))"] if kinds else []
             if "context" in where.kinds:
                 tests.append("person IS NULL")
-            clauses.append("(" + " OR ".join(tests) + ")")
-            params += kinds
-        sql = f"SELECT {column} FROM timeline WHERE " + " AND ".join(clauses) + " ORDER BY seq"
-        return sql, params
+            found.add("(" + " OR ".join(tests) + ")", *kinds)
+        return found.sql(f"SELECT {column} FROM timeline", " ORDER BY seq", limit)
 
     def checked_counts(self) -> dict[str, int] | None:
         """What ``defect validate`` reports of a valid dataset, from the index: an index is
@@ -526,17 +488,15 @@ class Catalog(NameLookup):
         if not isinstance(files, int) or stamp.get("schemas") != schemas_checksum():
             return None
 
-        def one(sql: str) -> int:
-            return int(self._db.execute(sql).fetchone()[0] or 0)
-
+        counts = self._db.execute(
+            "SELECT (SELECT count(*) FROM people), (SELECT count(*) FROM quotes),"
+            " (SELECT count(*) FROM sources), (SELECT value FROM totals WHERE name = 'claims'),"
+            " (SELECT count(*) FROM events), (SELECT count(*) FROM arrivals)"
+        ).fetchone()
+        kinds = ("people", "quotes", "sources", "claims", "events", "statistics_years")
         return {
             "files": files,
-            "people": one("SELECT count(*) FROM people"),
-            "quotes": one("SELECT count(*) FROM quotes"),
-            "sources": one("SELECT count(*) FROM sources"),
-            "claims": one("SELECT value FROM totals WHERE name = 'claims'"),
-            "events": one("SELECT count(*) FROM events"),
-            "statistics_years": one("SELECT count(*) FROM arrivals"),
+            **{kind: int(n or 0) for kind, n in zip(kinds, counts, strict=True)},
         }
 
     def gaps(self) -> list[tuple[str, str, str]]:
@@ -554,14 +514,18 @@ class Catalog(NameLookup):
             ("person", i, "no source") for (i,) in people
         ]
 
+    def _docs(self, table: str, order: str) -> Iterator[Any]:
+        """The stored records of ``table`` as plain data, read as they are iterated."""
+        for (doc,) in self._db.execute(f"SELECT doc FROM {table} ORDER BY {order}"):
+            yield json.loads(doc)
+
     def dataset_sections(self) -> dict[str, Any]:
         """The whole dataset in the schema's own form (what ``dataset.schema.json``
-        describes, so that it loads back with ``--data``), each list a generator that reads
-        its records only when iterated: an export writes them one by one."""
+        describes, so that it loads back with ``--data``), each list read only when
+        iterated: an export writes them one by one."""
 
         def table(name: str, order: str) -> Iterator[Any]:
-            for (doc,) in self._db.execute(f"SELECT doc FROM {name} ORDER BY {order}"):
-                yield _schema_form(json.loads(doc))
+            return map(_schema_form, self._docs(name, order))
 
         return {
             "people": table("people", "id"),

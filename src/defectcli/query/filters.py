@@ -4,29 +4,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..dataset.choices import (
-    CATEGORIES,
-    CITE_STYLES,
-    FACETS,
-    SEARCH_KINDS,
-    SORT_FIELDS,
-    SOURCE_KINDS,
-)
-
-__all__ = [
-    "CATEGORIES",
-    "CITE_STYLES",
-    "FACETS",
-    "SEARCH_KINDS",
-    "SORT_FIELDS",
-    "SOURCE_KINDS",
-    "PersonFilter",
-    "QuoteFilter",
-    "SourceFilter",
-    "TimelineFilter",
-    "YearFilter",
-]
-
 
 class PersonFilter(NamedTuple):
     """Which people ``Catalog.people`` returns. The values of one field are alternatives

@@ -67,8 +67,14 @@ class NameLookup:
         # Descriptive labels are stored as plain words, names as phonetic words. A whole
         # word that sounds alike and the beginning of a word are as good a guess: "tae yon"
         # may mean Yun Tae-hyong (a whole word "yon" sounds like "yun") or Thae Yong Ho.
-        forms = [form for form in (phonetic_words(name), written) if form]
-        found = self._names_with_words(forms) | self._names_with_beginnings(name)
+        found = self._names_with_beginnings(name)
+        for form in (phonetic_words(name), written):
+            found |= self._people_with_names_having(
+                [
+                    [name_term(word, written=False), name_term(word, written=True)]
+                    for word in dict.fromkeys(form)
+                ]
+            )
         if is_hangul(name):  # a part of a Hangul name: 영호
             found.update(
                 pid
@@ -77,21 +83,6 @@ class NameLookup:
                 )
             )
         return sorted(found)
-
-    def _names_with_words(self, forms: Sequence[Sequence[str]]) -> set[str]:
-        """People one of whose names has every word of one of ``forms`` (phonetic words
-        and words as written alike)."""
-        from ..text.names import name_term
-
-        found: set[str] = set()
-        for form in forms:
-            found |= self._people_with_names_having(
-                [
-                    [name_term(word, written=False), name_term(word, written=True)]
-                    for word in dict.fromkeys(form)
-                ]
-            )
-        return found
 
     def _names_with_beginnings(self, name: str) -> set[str]:
         """People one of whose names has, for every word typed, a word it begins (as
@@ -145,8 +136,9 @@ class NameLookup:
                     score = max(score, by_pkey.ratio())
             best[person_id] = max(score, best.get(person_id, 0.0))
         ranked = sorted((s, pid) for pid, s in best.items() if s >= 0.6)
-        names = self.names()
-        return [names[pid] for _, pid in sorted(ranked, key=lambda t: (-t[0], t[1]))[:limit]]
+        return [
+            self._name_of(pid) for _, pid in sorted(ranked, key=lambda t: (-t[0], t[1]))[:limit]
+        ]
 
     def _suggestion_candidates(self, name: str) -> list[tuple[str, str, str]]:
         """(person id, key, phonetic key) of the names worth comparing with ``name``: all
@@ -169,11 +161,10 @@ class NameLookup:
 
     def name_table(self) -> list[tuple[str, str, str | None, str | None]]:
         """(id, display name, Hangul, post) for every person, by name: for completion."""
-        rows = self._db.execute(
+        return self._db.execute(
             "SELECT id, name, hangul, json_extract(doc, '$.defection.post') FROM people"
             " ORDER BY name COLLATE NOCASE"
         ).fetchall()
-        return [(r[0], r[1], r[2], r[3]) for r in rows]
 
     def countries(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT DISTINCT country FROM people ORDER BY 1")]
@@ -186,10 +177,6 @@ class NameLookup:
     def _name_of(self, person_id: str) -> str:
         row = self._db.execute("SELECT name FROM people WHERE id = ?", (person_id,)).fetchone()
         return str(row[0]) if row else person_id
-
-    def names(self) -> dict[str, str]:
-        """Person id -> display name."""
-        return dict(self._db.execute("SELECT id, name FROM people").fetchall())
 
     def _rows_with_rowids(
         self, sql: str, rowids: Sequence[int], before: tuple[object, ...] = ()

@@ -1,33 +1,50 @@
-"""Helpers of the query layer: SQL placeholders and limits, search terms, facets, the
-stored form of a record."""
+"""Helpers of the query layer: WHERE clauses, search terms, facets, the stored form of a
+record."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from ..dataset.model import Person
+from typing import Any
 
 
-def _marks(values: Sequence[object]) -> str:
+def marks(values: Sequence[object]) -> str:
     """The placeholders of an ``IN (...)`` list of ``values``."""
     return ", ".join("?" * len(values))
 
 
-def _limited(sql: str, params: list[object], limit: int | None) -> tuple[str, list[object]]:
-    """``sql`` (which ends with its ORDER BY) cut to its first ``limit`` rows."""
-    if limit is None:
-        return sql, params
-    return f"{sql} LIMIT ?", [*params, limit]
+class Where:
+    """The conditions of a WHERE clause, every one required, with their parameters."""
+
+    def __init__(self) -> None:
+        self.clauses: list[str] = []
+        self.params: list[object] = []
+
+    def add(self, clause: str, *params: object) -> None:
+        self.clauses.append(clause)
+        self.params += params
+
+    def any_of(self, column: str, values: Sequence[object]) -> None:
+        """``column`` is one of ``values``; no condition when there are none."""
+        if values:
+            self.add(f"{column} IN ({marks(values)})", *values)
+
+    def sql(
+        self, select: str, order: str = "", limit: int | None = None
+    ) -> tuple[str, list[object]]:
+        """``select`` under these conditions, then ``order`` and the first ``limit`` rows."""
+        sql = select + (" WHERE " + " AND ".join(self.clauses) if self.clauses else "") + order
+        if limit is None:
+            return sql, list(self.params)
+        return f"{sql} LIMIT ?", [*self.params, limit]
 
 
-def _country_key(name: str) -> str:
+def _country_keys(names: Sequence[str]) -> list[str]:
+    if not names:
+        return []
     from ..text.countries import country_key  # its alias tables load only for a country filter
 
-    return country_key(name)
+    return [country_key(name) for name in names]
 
 
 def _region_keys(regions: tuple[str, ...]) -> list[str]:
@@ -57,14 +74,9 @@ def search_terms(text: str) -> list[str]:
     """Folded search terms: quoted phrases stay whole, other words stand alone."""
     from ..text.names import fold_text
 
-    terms: list[str] = []
     # SQLite reads a query only up to a NUL character ("unterminated string"): a space.
-    text = text.replace("\x00", " ")
-    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
-        folded = fold_text(phrase or word)
-        if folded:
-            terms.append(folded)
-    return terms
+    found = re.findall(r'"([^"]*)"|(\S+)', text.replace("\x00", " "))
+    return [term for phrase, word in found if (term := fold_text(phrase or word))]
 
 
 def _facet_value(by: str, year: int | None, country: str, category: str, destination: str) -> str:
@@ -89,9 +101,3 @@ def _schema_form(value: Any) -> Any:
     if isinstance(value, list):
         return [_schema_form(v) for v in value]
     return value
-
-
-def _person(doc: str) -> Person:
-    from ..dataset.model import Person, build
-
-    return build(Person, json.loads(doc))

@@ -26,8 +26,8 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from ..dataset.choices import SEARCH_KINDS
 from ..dataset.model import Person, Quote, Source
-from ..query.filters import SEARCH_KINDS
 from ..query.results import (
     HIT_END,
     HIT_START,
