@@ -113,6 +113,14 @@ def test_a_nul_character_in_a_search_is_a_separator(invoke: Invoke) -> None:
     assert joined.stdout == invoke("quotes", "--search", "beggars", "--format", "json").stdout
 
 
+def test_a_nul_character_in_a_data_path_is_an_error_not_a_traceback(invoke: Invoke) -> None:
+    # No file can have such a name; found by the command-line fuzzer (`validate $'\x00'`).
+    for args in (("validate", "\x00"), ("--data", "a\x00b", "list")):
+        result = invoke(*args)
+        assert result.exit_code == 1, args
+        assert "embedded null byte" in result.stderr and "Traceback" not in result.stderr
+
+
 # --- the process ----------------------------------------------------------------------------
 
 

@@ -82,7 +82,11 @@ def _fresh(
         root = folder if folder is not None else str(bundled_data_root())
         key = f"bundled:{root}"
     else:
-        folder = root = key = os.path.realpath(os.fspath(path))
+        try:
+            folder = root = key = os.path.realpath(os.fspath(path))
+        except ValueError:  # a NUL in the name: reported as the listing reports any bad name
+            find_data_files(path)  # raises DataError
+            raise
     target = disk.index_path(key)
     if not os.path.isfile(target):
         # A first run: no index to compare the files with. The check would stat every
