@@ -7,7 +7,6 @@ environment itself (the same idea as httpie's ``Environment`` and gh's ``IOStrea
 
 from __future__ import annotations
 
-import html
 import io
 import os
 import re
@@ -16,7 +15,6 @@ import signal
 import subprocess
 import sys
 import unicodedata
-from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 import click
@@ -100,7 +98,9 @@ class Output(NamedTuple):
     def recording_console(self) -> Console:
         """A console that draws into memory, in colour, for ``--export-svg/--export-html``;
         its HTML page has a title and says its language (``_page``)."""
-        return _recording_console_class()(
+        from .terminal import RecordingConsole
+
+        return RecordingConsole(
             file=io.StringIO(),
             record=True,
             force_terminal=True,
@@ -129,54 +129,6 @@ class Output(NamedTuple):
             # all. Rich's own default for an unknown width instead.
             console.width = 80
         return console
-
-
-@cache
-def _recording_console_class() -> type[Console]:
-    """Rich's Console, whose HTML export (``save_html``) is a page with a ``<title>`` (the
-    command that drew it) and the language of its text: English, and Korean where Hangul
-    is written (``lang`` on the page and on each run of Hangul, for screen readers and
-    search). Defined on first use: Rich is imported only when something is drawn."""
-    from rich._export_format import CONSOLE_HTML_FORMAT
-    from rich.console import Console
-
-    class RecordingConsole(Console):
-        def export_html(self, **options: Any) -> str:
-            if options.get("code_format") in (None, CONSOLE_HTML_FORMAT):
-                options["code_format"] = _page(CONSOLE_HTML_FORMAT, _page_title())
-            return _mark_korean(super().export_html(**options))
-
-    return RecordingConsole
-
-
-def _page(template: str, title: str) -> str:
-    """Rich's HTML template with ``<html lang="en">`` and a ``<title>``."""
-    title = html.escape(title).replace("{", "{{").replace("}", "}}")  # a format string
-    page = template.replace("<html>", '<html lang="en">', 1)
-    return page.replace("</head>", f"<title>{title}</title>\n</head>", 1)
-
-
-def _page_title() -> str:
-    """The command that drew the picture, as typed less its options: "defect show Ri Il
-    Gyu"; "defect" outside the CLI."""
-    ctx = click.get_current_context(silent=True)
-    if ctx is None or ctx.info_name is None:
-        return "defect"
-    words = ["defect", ctx.info_name]
-    for param in ctx.command.params:
-        value = ctx.params.get(param.name or "")
-        if isinstance(param, click.Argument) and value:
-            words += value if isinstance(value, (tuple, list)) else [str(value)]
-    return " ".join(words)
-
-
-def _mark_korean(page: str) -> str:
-    """Each run of Hangul in the drawing marked as Korean: ``<span lang="ko">``."""
-    head, body = page.split("<body>", 1) if "<body>" in page else ("", page)
-    hangul = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
-    run = re.compile(f"[{hangul}](?:[{hangul} .,!?…·()]*[{hangul}.!?…])?")
-    marked = run.sub(lambda m: f'<span lang="ko">{m.group()}</span>', body)
-    return f"{head}<body>{marked}" if head else marked
 
 
 def standard_output() -> TextIO:
