@@ -59,6 +59,12 @@ def text_citation(source: Source) -> str:
     return clean(" ".join(filter(None, parts)))
 
 
+def _note(source: Source) -> str:
+    """Where the source was read, when not at the outlet, and its note: one note."""
+    notes = [f"Read via {source.via}" if source.via else "", source.note or ""]
+    return ". ".join(n.rstrip(".") for n in notes if n)
+
+
 def _date_parts(date: str) -> list[int]:
     return [int(p) for p in date.split("-")]
 
@@ -86,8 +92,7 @@ def csl_item(source: Source) -> dict[str, Any]:
         item["URL"] = source.url
     if source.language:
         item["language"] = source.language
-    notes = [f"Read via {source.via}" if source.via else "", source.note or ""]
-    note = ". ".join(n.rstrip(".") for n in notes if n)
+    note = _note(source)
     if note:
         item["note"] = note
     return item
@@ -150,8 +155,7 @@ def bibtex_entry(source: Source) -> str:
         fields.append(("url", "{" + _bib_url(source.url) + "}"))  # read verbatim
     if source.language:
         fields.append(("language", "{" + source.language + "}"))
-    notes = [f"Read via {source.via}" if source.via else "", source.note or ""]
-    note = ". ".join(n.rstrip(".") for n in notes if n)
+    note = _note(source)
     if note:
         fields.append(("note", "{" + _bib(note) + "}"))
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
