@@ -16,16 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import formats, markdown, plain, records
-from .columns import (
-    FACET_COLUMNS,
-    PERSON_COLUMNS,
-    QUOTE_COLUMNS,
-    SEARCH_COLUMNS,
-    SOURCE_COLUMNS,
-    STATS_COLUMNS,
-    TIMELINE_COLUMNS,
-)
+from . import columns, formats, markdown, plain, records
 from .context import Output
 from .formats import Record
 
@@ -52,7 +43,7 @@ class View(NamedTuple):
 
 VIEWS: dict[str, View] = {
     "people": View(
-        PERSON_COLUMNS,
+        columns.PERSON_COLUMNS,
         records.person_record,
         plain.people_lines,
         "people_table",
@@ -60,7 +51,7 @@ VIEWS: dict[str, View] = {
         limited=True,
     ),
     "profile": View(
-        PERSON_COLUMNS,
+        columns.PERSON_COLUMNS,
         records.profile_record,
         plain.profile_lines,
         "profile_card",
@@ -68,7 +59,7 @@ VIEWS: dict[str, View] = {
         single=True,
     ),
     "quotes": View(
-        QUOTE_COLUMNS,
+        columns.QUOTE_COLUMNS,
         records.quote_record,
         plain.quote_lines,
         "quote_cards",
@@ -77,11 +68,15 @@ VIEWS: dict[str, View] = {
         markdown=markdown.quotes_markdown,
     ),
     "statistics": View(
-        STATS_COLUMNS, records.year_record, plain.stats_lines, "stats_chart", rows="arrivals"
+        columns.STATS_COLUMNS,
+        records.year_record,
+        plain.stats_lines,
+        "stats_chart",
+        rows="arrivals",
     ),
-    "facets": View(FACET_COLUMNS, records.facet_records, plain.facet_lines, "facet_chart"),
+    "facets": View(columns.FACET_COLUMNS, records.facet_records, plain.facet_lines, "facet_chart"),
     "timeline": View(
-        TIMELINE_COLUMNS,
+        columns.TIMELINE_COLUMNS,
         records.timeline_record,
         plain.timeline_lines,
         "timeline_table",
@@ -89,7 +84,7 @@ VIEWS: dict[str, View] = {
         limited=True,
     ),
     "sources": View(
-        SOURCE_COLUMNS,
+        columns.SOURCE_COLUMNS,
         records.source_entry_record,
         plain.source_lines,
         "sources_table",
@@ -97,7 +92,11 @@ VIEWS: dict[str, View] = {
         limited=True,
     ),
     "search": View(
-        SEARCH_COLUMNS, records.search_record, plain.search_lines, "search_results", rows="hits"
+        columns.SEARCH_COLUMNS,
+        records.search_record,
+        plain.search_lines,
+        "search_results",
+        rows="hits",
     ),
 }
 

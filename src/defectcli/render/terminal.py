@@ -29,18 +29,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..dataset.model import Person, Quote, Source
+from ..query import results
 from ..query.filters import SEARCH_KINDS
-from ..query.results import (
-    HIT_END,
-    HIT_START,
-    Facets,
-    Profile,
-    QuoteSet,
-    SearchResult,
-    SourceEntry,
-    Statistics,
-    Timeline,
-)
 from ..text.clean import clean
 from .layout import fitted, kept_whole, natural_width, whole, whole_words
 from .sections import CLAIMS_HEADING, claim_groups, marks, profile_sections, title
@@ -122,16 +112,13 @@ def _card_text(line: str) -> Text:
 def _count_line(console: Console, shown: int, total: int | None, one: str, many: str) -> None:
     """The line under a list: how many there are, and how to see those not drawn."""
     total = shown if total is None else total
-    if shown == total:
-        console.print(_t(f"{total:,} {one if total == 1 else many}", "dim"))
-        return
-    console.print(
-        _t(
+    line = f"{total:,} {one if total == 1 else many}"
+    if shown != total:
+        line = (
             f"Showing the first {shown:,} of {total:,} {many}. More: --limit N (0 for all); "
-            "every one: a pipe, --json or --format plain.",
-            "dim",
+            "every one: a pipe, --json or --format plain."
         )
-    )
+    console.print(_t(line, "dim"))
 
 
 def _table(*headers: str, right: Collection[str] = ()) -> Table:
@@ -180,14 +167,14 @@ def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[Rend
     return _card(body, width, texts, box=box.ROUNDED, border_style="cyan", padding=(0, 1))
 
 
-def quote_cards(quotes: QuoteSet, console: Console, total: int | None = None) -> None:
+def quote_cards(quotes: results.QuoteSet, console: Console, total: int | None = None) -> None:
     for q in quotes.quotes:
         source = quotes.sources[q.source]
         _show(console, *quote_card(q, source, "", console.width), *_address_line(source, 2))
     _count_line(console, len(quotes.quotes), total, "quotation", "quotations")
 
 
-def profile_card(profile: Profile, console: Console) -> None:
+def profile_card(profile: results.Profile, console: Console) -> None:
     person = profile.person
     heading = Text(clean(title(profile)), style="bold")
     if person.hangul:
@@ -228,7 +215,7 @@ def profile_card(profile: Profile, console: Console) -> None:
         _show(console, *drawn, *_address_line(source, len(mark)))
 
 
-def _claims_table(profile: Profile) -> Table:
+def _claims_table(profile: results.Profile) -> Table:
     """Each field's claims, competing values side by side, each with its sources."""
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, expand=True)
     table.add_column("Field", style="yellow", overflow="fold")
@@ -302,7 +289,7 @@ def _n(value: int | float | None) -> Text:
     return Text(f"{value:,}" if isinstance(value, int) else f"{value:g}")
 
 
-def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> None:
+def stats_chart(stats: results.Statistics, console: Console, stacked: bool = False) -> None:
     notes: list[Text] = []
     rows: list[tuple[Text, ...]] = []
     parts = _stack_parts(console)
@@ -369,7 +356,7 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
             console.print(_t(f"{f.label}{period}: {qualifier}{f.value:,}"))
 
 
-def facet_chart(facets: Facets, console: Console) -> None:
+def facet_chart(facets: results.Facets, console: Console) -> None:
     peak = max((r.size for r in facets.rows), default=0)
 
     def table(chart_width: int) -> Table:
@@ -385,7 +372,7 @@ def facet_chart(facets: Facets, console: Console) -> None:
     console.print(_t(f"{facets.total} {'person' if facets.total == 1 else 'people'}", "dim"))
 
 
-def timeline_table(timeline: Timeline, console: Console, total: int | None = None) -> None:
+def timeline_table(timeline: results.Timeline, console: Console, total: int | None = None) -> None:
     table = _table("Date", "Kind", "What happened", "Source")
     table.columns[0].no_wrap = True  # a date is never broken
     for e in timeline.entries:
@@ -397,7 +384,7 @@ def timeline_table(timeline: Timeline, console: Console, total: int | None = Non
 
 
 def sources_table(
-    entries: Sequence[SourceEntry], console: Console, total: int | None = None
+    entries: Sequence[results.SourceEntry], console: Console, total: int | None = None
 ) -> None:
     table = _table("Id", "Reference", "Cited by")
     for entry in entries:
@@ -432,12 +419,12 @@ _KIND_HEADINGS = {
 def highlighted(text: str, style: str = "") -> Text:
     """A snippet with its matched words in bold yellow (and nothing else interpreted)."""
     out = Text(style=style)
-    for i, part in enumerate(re.split(f"[{HIT_START}{HIT_END}]", text)):
+    for i, part in enumerate(re.split(f"[{results.HIT_START}{results.HIT_END}]", text)):
         out.append(clean(part), style="bold yellow" if i % 2 else "")
     return out
 
 
-def search_results(result: SearchResult, console: Console) -> None:
+def search_results(result: results.SearchResult, console: Console) -> None:
     for kind in SEARCH_KINDS:
         hits = [h for h in result.hits if h.kind == kind]
         if not hits:
