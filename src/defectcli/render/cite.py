@@ -59,12 +59,6 @@ def text_citation(source: Source) -> str:
     return clean(" ".join(filter(None, parts)))
 
 
-def _note(source: Source) -> str:
-    """Where the source was read, when not at the outlet, and its note: one note."""
-    notes = [f"Read via {source.via}" if source.via else "", source.note or ""]
-    return ". ".join(n.rstrip(".") for n in notes if n)
-
-
 def _date_parts(date: str) -> list[int]:
     return [int(p) for p in date.split("-")]
 
@@ -92,7 +86,8 @@ def csl_item(source: Source) -> dict[str, Any]:
         item["URL"] = source.url
     if source.language:
         item["language"] = source.language
-    note = _note(source)
+    notes = [f"Read via {source.via}" if source.via else "", source.note or ""]
+    note = ". ".join(n.rstrip(".") for n in notes if n)
     if note:
         item["note"] = note
     return item
@@ -155,7 +150,8 @@ def bibtex_entry(source: Source) -> str:
         fields.append(("url", "{" + _bib_url(source.url) + "}"))  # read verbatim
     if source.language:
         fields.append(("language", "{" + source.language + "}"))
-    note = _note(source)
+    notes = [f"Read via {source.via}" if source.via else "", source.note or ""]
+    note = ". ".join(n.rstrip(".") for n in notes if n)
     if note:
         fields.append(("note", "{" + _bib(note) + "}"))
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
