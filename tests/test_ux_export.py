@@ -80,7 +80,7 @@ def test_korean_in_the_page_is_marked_as_korean(invoke: Invoke, tmp_path: Path) 
 def test_a_title_is_escaped() -> None:
     from rich._export_format import CONSOLE_HTML_FORMAT
 
-    from defectcli.render.context import _page
+    from defectcli.render.terminal import _page
 
     template = _page(CONSOLE_HTML_FORMAT, "defect search <b>{x} & y")
     page = template.format(stylesheet="", foreground="#000", background="#fff", code="")

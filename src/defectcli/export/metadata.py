@@ -121,12 +121,14 @@ def datasette_metadata(database: str, bundled: bool) -> dict[str, Any]:
     document: dict[str, Any] = {"title": TITLE, "description": DESCRIPTION}
     if bundled:
         document["source"] = f"defectcli {__version__}: the bundled dataset"
-        url = project_url()
+        # The project's address and licence as its package declares them, if it does.
+        urls = (entry.partition(",")[2].strip() for entry in _package_field("Project-URL"))
+        url = next((url for url in urls if url), None)
         if url:
             document["source_url"] = url
-        licence = _package_field("License-Expression") or _package_field("License")
-        if licence:
-            document["license"] = licence
+        licences = _package_field("License-Expression") or _package_field("License")
+        if licences:
+            document["license"] = licences[0]
     else:  # the user's own data: what it is and its licence are theirs to say
         document["title"] = f"{TITLE} (a dataset of your own)"
         document["source"] = f"A dataset read by defectcli {__version__} (--data)"
@@ -146,22 +148,8 @@ def metadata_text(database: str, bundled: bool) -> str:
     return json.dumps(datasette_metadata(database, bundled), ensure_ascii=False, indent=2) + "\n"
 
 
-def project_url() -> str | None:
-    """The project's address as its package declares it (``Project-URL``), if it does."""
+def _package_field(name: str) -> list[str]:
     try:
-        urls: list[str] = package_metadata.metadata("defectcli").get_all("Project-URL") or []
+        return package_metadata.metadata("defectcli").get_all(name) or []
     except package_metadata.PackageNotFoundError:
-        return None
-    for entry in urls:
-        _, _, url = entry.partition(",")
-        if url.strip():
-            return url.strip()
-    return None
-
-
-def _package_field(name: str) -> str | None:
-    try:
-        values: list[str] | None = package_metadata.metadata("defectcli").get_all(name)
-    except package_metadata.PackageNotFoundError:
-        return None
-    return str(values[0]) if values else None
+        return []

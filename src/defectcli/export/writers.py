@@ -50,9 +50,19 @@ from ..files import (
     write_through,
 )
 from ..query import Catalog
+from ..render import records
+from ..render.columns import (
+    PERSON_COLUMNS,
+    QUOTE_COLUMNS,
+    SOURCE_COLUMNS,
+    STATS_COLUMNS,
+    TIMELINE_COLUMNS,
+)
 
 # The formats that can go to standard output (``--output -``): one stream of text.
 STREAMED = ("json", "ndjson")
+# The NDJSON export's kinds of record, and the dataset's lists of them (then statistics).
+KINDS = (("person", "people"), ("source", "sources"), ("event", "events"))
 
 
 def _cell(value: Any) -> Any:
@@ -70,64 +80,38 @@ Table = tuple[Sequence[str], Callable[[], list[dict[str, Any]]]]
 
 def tables(catalog: Catalog) -> dict[str, Table]:
     """Each table as (columns, rows of the records the commands print)."""
-    from ..render.columns import (
-        PERSON_COLUMNS,
-        QUOTE_COLUMNS,
-        SOURCE_COLUMNS,
-        STATS_COLUMNS,
-        TIMELINE_COLUMNS,
-    )
-    from ..render.records import (
-        person_record,
-        quote_record,
-        source_entry_record,
-        timeline_record,
-        year_record,
-    )
-
-    quote_columns = (*QUOTE_COLUMNS, "speaker_id", "language", "translation", "note")
     return {
-        "people": (PERSON_COLUMNS, lambda: [person_record(p) for p in catalog.people()]),
-        "quotes": (quote_columns, lambda: [quote_record(q) for q in catalog.quotes()]),
+        "people": (PERSON_COLUMNS, lambda: [records.person_record(p) for p in catalog.people()]),
+        "quotes": (
+            (*QUOTE_COLUMNS, "speaker_id", "language", "translation", "note"),
+            lambda: [records.quote_record(q) for q in catalog.quotes()],
+        ),
         "sources": (
             (*SOURCE_COLUMNS, "note"),
-            lambda: [source_entry_record(e) for e in catalog.sources_cited()],
+            lambda: [records.source_entry_record(e) for e in catalog.sources_cited()],
         ),
         "statistics": (
             STATS_COLUMNS,
-            lambda: [year_record(y) for y in catalog.statistics().arrivals],
+            lambda: [records.year_record(y) for y in catalog.statistics().arrivals],
         ),
         "events": (
             (*TIMELINE_COLUMNS, "country"),
-            lambda: [timeline_record(e) for e in catalog.timeline().entries],
+            lambda: [records.timeline_record(e) for e in catalog.timeline().entries],
         ),
     }
 
 
-def _ndjson_lines(document: Mapping[str, Any]) -> Iterator[str]:
-    for kind, key in (("person", "people"), ("source", "sources"), ("event", "events")):
-        for record in document[key]:
-            yield json.dumps({"type": kind, **record}, ensure_ascii=False)
-    for kind, records in document["statistics"].items():
-        for record in records:
-            yield json.dumps({"type": kind, **record}, ensure_ascii=False)
-
-
 def _write_json(catalog: Catalog, handle: TextIO) -> None:
     """The five tables as the commands print them, then the dataset itself."""
-    views: dict[str, Any] = {name: _later(make) for name, (_, make) in tables(catalog).items()}
+    views = {name: make for name, (_, make) in tables(catalog).items()}
     _write_mapping(handle, {**views, "dataset": catalog.dataset_sections()}, "")
     handle.write("\n")
 
 
-def _later(make: Callable[[], list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
-    """A table's rows, made only when the writer reaches them."""
-    yield from make()
-
-
 def _write_mapping(handle: TextIO, value: Mapping[str, Any], indent: str) -> None:
-    """A mapping whose values are lists of records (any iterable) or more such mappings,
-    indented as ``json.dumps(indent=2)`` would, except that each record takes one line."""
+    """A mapping whose values are lists of records (any iterable, or a function that makes
+    one when the writer reaches it) or more such mappings, indented as
+    ``json.dumps(indent=2)`` would, except that each record takes one line."""
     handle.write("{")
     inner = indent + "  "
     for number, (key, item) in enumerate(value.items()):
@@ -137,11 +121,20 @@ def _write_mapping(handle: TextIO, value: Mapping[str, Any], indent: str) -> Non
             continue
         handle.write("[")
         count = 0
-        for count, record in enumerate(item, start=1):
+        for count, record in enumerate(item() if callable(item) else item, start=1):
             handle.write(("," if count > 1 else "") + f"\n{inner}  ")
             handle.write(json.dumps(record, ensure_ascii=False))
         handle.write(f"\n{inner}]" if count else "]")
     handle.write(f"\n{indent}}}")
+
+
+def _write_ndjson(catalog: Catalog, handle: TextIO) -> None:
+    """The dataset's records, one a line, each with its ``type`` (person, source...)."""
+    document = catalog.dataset_sections()
+    kinds = [(kind, document[key]) for kind, key in KINDS]
+    for kind, found in [*kinds, *document["statistics"].items()]:
+        for record in found:
+            handle.write(json.dumps({"type": kind, **record}, ensure_ascii=False) + "\n")
 
 
 def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path | None:
@@ -155,7 +148,7 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
 
         stream = standard_output()
         try:
-            _text_writer(fmt)(catalog, stream)
+            (_write_json if fmt == "json" else _write_ndjson)(catalog, stream)
         except sqlite3.DatabaseError as error:
             # Part of the export may be out already: running it again would print it twice.
             from ..query import discard_damaged_index
@@ -186,7 +179,7 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
         elif fmt == "sqlite":
             _write_database(target, mode, lambda path: _sqlite(catalog, path))
         else:
-            write = _text_writer(fmt)
+            write = _write_json if fmt == "json" else _write_ndjson
             write_through(target, mode, lambda handle: write(catalog, handle))
     except OSError as error:  # no permission in the folder, a full disk...
         raise ExportError(f"cannot write {output}: {reason(error)}") from None
@@ -197,16 +190,6 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
             raise
         raise ExportError(f"cannot write {output}: {error}") from None
     return target
-
-
-def _text_writer(fmt: str) -> Callable[[Catalog, TextIO], None]:
-    """What writes a JSON or NDJSON export to a text stream (a file, or standard output)."""
-    return _write_json if fmt == "json" else _write_ndjson
-
-
-def _write_ndjson(catalog: Catalog, handle: TextIO) -> None:
-    for line in _ndjson_lines(catalog.dataset_sections()):
-        handle.write(line + "\n")
 
 
 def _file_modes(folder: Path) -> dict[str, int]:

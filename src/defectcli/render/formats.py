@@ -11,34 +11,32 @@ structure of it (table cells, links), so a Markdown renderer shows the text, nev
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..text.clean import clean
+from .text import one_line
+
 Record = dict[str, Any]
 
-# One encoder for every record: ``json.dumps`` with options builds a new one on each call.
+# A record on one line, non-ASCII text as it is.
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def to_json(data: Any) -> str:
-    """A list as a JSON array with one record a line (readable, greppable, and written by
-    json's C encoder: pretty-printing every nested key costs ten times as much at scale);
-    a single object (a profile, a report) indented."""
-    if isinstance(data, list):
-        return json_array([_encode(r) for r in data])
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def json_array(encoded: Sequence[str]) -> str:
-    """Records already encoded as JSON, as one array, one record a line."""
-    if not encoded:
-        return "[]\n"
-    return "[\n" + ",\n".join(encoded) + "\n]\n"
+    """A list as a JSON array with one record a line (readable, greppable, and quick at
+    scale, where pretty-printing every nested key is not); a single object (a profile, a
+    report) indented."""
+    if not isinstance(data, list):
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return "[\n" + ",\n".join(map(_encode, data)) + "\n]\n" if data else "[]\n"
 
 
 def to_ndjson(records: Sequence[Record]) -> str:
-    return "".join(_encode(r) + "\n" for r in records)
+    return ndjson_lines(map(_encode, records))
 
 
 def ndjson_lines(encoded: Iterable[str]) -> str:
@@ -66,9 +64,6 @@ def cell(value: Any) -> str:
 
 
 def to_csv(records: Sequence[Record], columns: Sequence[str]) -> str:
-    import csv
-    import io
-
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
@@ -84,8 +79,6 @@ def csv_cell(value: Any) -> str:
     text = cell(value)
     if text.isprintable():  # the usual cell: nothing to escape
         return text
-    from ..text.clean import clean
-
     return clean(text)
 
 
@@ -94,23 +87,15 @@ def csv_cell(value: Any) -> str:
 _MARKDOWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "\\": "\\\\"})
 
 
-def markdown_text(text: str) -> str:
-    """Data text as Markdown that shows it and nothing else: control characters as
-    visible escapes; no HTML (``<script>``, ``<img onerror>``), no table cell's edge, no
-    inline link or image (``](``) and no link definition (``]:``) made of it."""
-    from ..text.clean import clean
-
-    escaped = clean(text).translate(_MARKDOWN)
+def md_cell(value: Any) -> str:
+    """``cell`` as Markdown that shows it and nothing else, on one line (a line break would
+    end a table row, or start a heading): control characters as visible escapes; no HTML
+    (``<script>``, ``<img onerror>``), no table cell's edge, no inline link or image
+    (``](``) and no link definition (``]:``) made of it."""
+    escaped = one_line(cell(value)).translate(_MARKDOWN)
     if "]" in escaped:
         escaped = escaped.replace("](", "]\\(").replace("]:", "]\\:")
     return escaped
-
-
-def md_cell(value: Any) -> str:
-    """A table cell: ``markdown_text`` on one line (a line break would end the row)."""
-    from .text import one_line
-
-    return markdown_text(one_line(cell(value)))
 
 
 def to_markdown_table(records: Sequence[Record], columns: Sequence[str]) -> str:

@@ -61,8 +61,8 @@ def whole_words(text: Text, longer_than: int = 0) -> list[tuple[int, int]]:
     found = []
     for match in _WORD.finditer(plain):
         word = match.group()
-        if len(word) * 2 <= longer_than or cell_len(word) <= longer_than:
-            continue  # (no character is wider than two cells)
+        if cell_len(word) <= longer_than:
+            continue
         start, end = match.span()
         if stays_whole(word) or any(a < end and start < b for a, b in marked):
             found.append((start, end))
@@ -83,14 +83,11 @@ def extent(cells: Iterable[Text]) -> tuple[int, int, int]:
         word = 0  # the cell's longest word
         for line in plain.splitlines():
             longest = max(longest, cell_len(line))
-            # len is the cell width of ASCII, and ten times quicker than cell_len.
-            measure = len if line.isascii() else cell_len
-            word = max(word, max(map(measure, line.split()), default=0))
+            word = max(word, max(map(cell_len, line.split()), default=0))
         shortest = max(shortest, word)
-        # A word no longer than LONG_WORD is never folded (``fit``): no need to ask.
-        if word > max(whole, LONG_WORD):
-            for start, end in whole_words(cell, longer_than=max(whole, LONG_WORD)):
-                whole = max(whole, cell_len(plain[start:end]))
+        # A word no longer than LONG_WORD is never folded (``fit``): only longer ones count.
+        for start, end in whole_words(cell, longer_than=max(whole, LONG_WORD)):
+            whole = max(whole, cell_len(plain[start:end]))
     return shortest, whole, longest
 
 

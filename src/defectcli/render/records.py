@@ -99,12 +99,10 @@ def year_record(row: YearFigures) -> Record:
 def claim_record(claim: Claim) -> Record:
     """One sourced value of a disputed field (``source`` is the first of ``sources``)."""
     return {
-        "field": claim.field,
-        "value": claim.value,
+        **_attributes(claim, "field value"),
         "source": claim.sources[0],
         "sources": list(claim.sources),
-        "status": claim.status,
-        "note": claim.note,
+        **_attributes(claim, "status note"),
     }
 
 
@@ -120,10 +118,7 @@ def facet_records(facets: Facets) -> list[Record]:
 
 def timeline_record(entry: TimelineEntry) -> Record:
     return {
-        "date": entry.date,
-        "kind": entry.kind,
-        "person": entry.person,
-        "summary": entry.summary,
+        **_attributes(entry, "date kind person summary"),
         "source": entry.sources[0],
         "sources": list(entry.sources),
         "country": entry.country,
@@ -144,9 +139,7 @@ def marked(text: str, mark: str = "**") -> str:
 
 def search_record(hit: SearchHit) -> Record:
     return {
-        "kind": hit.kind,
-        "id": hit.id,
-        "person": hit.person,
+        **_attributes(hit, "kind id person"),
         "title": marked(hit.title, ""),
         "snippet": marked(hit.snippet),
         "rank": round(hit.rank, 4),

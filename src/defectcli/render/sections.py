@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..dataset.model import Claim, Dated, Person
+from ..dataset.model import Claim, Dated, Person, Posting, Quote
 from ..query.results import Profile
 from ..text.romanize import romanizations
 from .text import CONFIRMATION_LABELS, STATUS_LABELS, refs, source_line, speaker_line
@@ -103,8 +103,7 @@ def defection_lines(profile: Profile) -> list[str]:
     return lines
 
 
-def posting_line(profile: Profile, person: Person, index: int) -> str:
-    p = person.postings[index]
+def posting_line(profile: Profile, p: Posting) -> str:
     place = ", ".join(x for x in (p.mission, p.city, p.country) if x)
     if p.start and p.end:
         span = p.start if p.start == p.end else f"{p.start} – {p.end}"
@@ -204,8 +203,7 @@ def claim_text(profile: Profile, claim: Claim) -> str:
     return f"{text} ({extra})" if extra else text
 
 
-def quote_line(profile: Profile, index: int) -> str:
-    q = profile.quotes[index]
+def quote_line(profile: Profile, q: Quote) -> str:
     line = f"“{q.text}” — {speaker_line(q)} {marks(profile, [q.source])}"
     if q.translation:
         line += f" [English: {q.translation}]"
@@ -223,9 +221,7 @@ def profile_sections(profile: Profile) -> list[Section]:
     if person.born:
         sections.append(("Born", _dated(profile, "Born", person.born)))
     if person.postings:
-        sections.append(
-            ("Postings", [posting_line(profile, person, i) for i in range(len(person.postings))])
-        )
+        sections.append(("Postings", [posting_line(profile, p) for p in person.postings]))
     sections.append(("Defection", defection_lines(profile)))
     family, others = tie_lines(profile)
     if family:
@@ -233,32 +229,19 @@ def profile_sections(profile: Profile) -> list[Section]:
     if others:
         sections.append((RELATED_HEADING, others))
     if person.events:
-        sections.append(
-            (
-                "Events",
-                [
-                    f"{e.date} {e.kind}: {e.summary} {marks(profile, e.sources)}"
-                    # In date order, as the timeline lists them (a month before its days;
-                    # the same date as written); the file's order is the editor's.
-                    for e in sorted(person.events, key=lambda e: e.date)
-                ],
-            )
-        )
+        # In date order, as the timeline lists them (a month before its days; the same date
+        # as written); the file's order is the editor's.
+        events = sorted(person.events, key=lambda e: e.date)
+        lines = [f"{e.date} {e.kind}: {e.summary} {marks(profile, e.sources)}" for e in events]
+        sections.append(("Events", lines))
     groups = claim_groups(person)
     if groups:
-        sections.append(
-            (
-                CLAIMS_HEADING,
-                [
-                    f"{field}: " + " | ".join(claim_text(profile, c) for c in claims)
-                    for field, claims in groups
-                ],
-            )
-        )
+        lines = []
+        for field, claims in groups:
+            lines.append(f"{field}: " + " | ".join(claim_text(profile, c) for c in claims))
+        sections.append((CLAIMS_HEADING, lines))
     if profile.quotes:
-        sections.append(
-            ("Quotations", [quote_line(profile, i) for i in range(len(profile.quotes))])
-        )
+        sections.append(("Quotations", [quote_line(profile, q) for q in profile.quotes]))
     if person.notes:
         sections.append(("Notes", [person.notes]))
     sections.append(

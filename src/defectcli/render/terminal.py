@@ -13,12 +13,14 @@ writes only where it writes colour: on a terminal, never in a pipe or with --col
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
+import click
 from rich import box
+from rich._export_format import CONSOLE_HTML_FORMAT
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -28,27 +30,11 @@ from rich.text import Text
 
 from ..dataset.choices import SEARCH_KINDS
 from ..dataset.model import Person, Quote, Source
-from ..query.results import (
-    HIT_END,
-    HIT_START,
-    Facets,
-    Profile,
-    QuoteSet,
-    SearchResult,
-    SourceEntry,
-    Statistics,
-    Timeline,
-)
+from ..query import results
 from ..text.clean import clean
 from .layout import fitted, kept_whole, natural_width, whole, whole_words
 from .sections import CLAIMS_HEADING, claim_groups, marks, profile_sections, title
-from .text import (
-    NO_ADDRESS,
-    addresses,
-    reference,
-    speaker_line,
-    years_text,
-)
+from .text import NO_ADDRESS, addresses, reference, speaker_line, years_text
 
 # Short labels for the table; the card spells them out.
 # Denied and false reports stand out: they are listed, but they are not defections.
@@ -56,29 +42,31 @@ STATUS_STYLES = {"confirmed": "green", "reported": "", "denied": "red", "false":
 
 
 def _t(text: str | None, style: str = "") -> Text:
-    """Text from the data, cleaned, its web addresses hyperlinks."""
+    """Text from the data, cleaned, its web addresses hyperlinks (OSC 8: Rich gives each
+    drawn link a number of its own, at random; the escape codes differ from run to run,
+    never the text)."""
     drawn = Text(clean(text or ""), style=style)
-    if "://" in drawn.plain:
-        for start, end in addresses(drawn.plain):
-            drawn.stylize(link(drawn.plain[start:end]), start, end)
+    for start, end in addresses(drawn.plain):
+        drawn.stylize(Style(link=drawn.plain[start:end]), start, end)
     return drawn
 
 
-def link(address: str) -> Style:
-    """A hyperlink to ``address`` (OSC 8). Rich gives each drawn link a number of its own,
-    at random: the escape codes differ from run to run, never the text."""
-    return Style(link=address)
-
-
-def _address_line(source: Source, indent: int) -> Text | None:
+def _address_line(source: Source, indent: int) -> list[Text]:
     """A source's address on a line of its own, never folded (the terminal wraps it if it
-    must, and copies it as one piece): None when the source has none."""
+    must, and copies it as one piece); none when the source has none."""
     if not source.url:
-        return None
+        return []
     line = Text(" " * indent)
     line.append_text(_t(source.url))
     line.no_wrap, line.overflow = True, "ignore"
-    return line
+    return [line]
+
+
+def _source_label(sources: dict[str, Source], ids: Sequence[str]) -> Text:
+    """The first source's outlet (its id where it is not known), "+N" for the others."""
+    first = sources.get(ids[0])
+    label = first.outlet if first else ids[0]
+    return _t(label + (f" +{len(ids) - 1}" if len(ids) > 1 else ""), "dim")
 
 
 def _show(console: Console, *parts: RenderableType) -> None:
@@ -124,24 +112,28 @@ def _card_text(line: str) -> Text:
 def _count_line(console: Console, shown: int, total: int | None, one: str, many: str) -> None:
     """The line under a list: how many there are, and how to see those not drawn."""
     total = shown if total is None else total
-    if shown == total:
-        console.print(_t(f"{total:,} {one if total == 1 else many}", "dim"))
-        return
-    console.print(
-        _t(
+    line = f"{total:,} {one if total == 1 else many}"
+    if shown != total:
+        line = (
             f"Showing the first {shown:,} of {total:,} {many}. More: --limit N (0 for all); "
-            "every one: a pipe, --json or --format plain.",
-            "dim",
+            "every one: a pipe, --json or --format plain."
         )
-    )
+    console.print(_t(line, "dim"))
+
+
+def _table(*headers: str, right: Collection[str] = ()) -> Table:
+    """A table with a rule under its bold headers and no outer edge, the columns named in
+    ``right`` aligned right. Every column wraps (fold, never an ellipsis: a truncated name
+    is a wrong name), and ``fitted`` sizes them, or draws records when a terminal is too
+    narrow for a table."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for header in headers:
+        table.add_column(header, justify="right" if header in right else "left", overflow="fold")
+    return table
 
 
 def people_table(people: Sequence[Person], console: Console, total: int | None = None) -> None:
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False)
-    # Every column wraps (fold, never an ellipsis: a truncated name is a wrong name), and
-    # ``fitted`` sizes them, or draws records when a terminal is too narrow for a table.
-    for header in ("Name", "Hangul", "Country", "Post", "Year", "To", "Status"):
-        table.add_column(header, overflow="fold")
+    table = _table("Name", "Hangul", "Country", "Post", "Year", "To", "Status")
     for p in people:
         years = _t(years_text(p), "yellow" if len(p.years) > 1 else "")
         status = _t(p.status.value, STATUS_STYLES.get(p.status.value, ""))
@@ -175,15 +167,14 @@ def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[Rend
     return _card(body, width, texts, box=box.ROUNDED, border_style="cyan", padding=(0, 1))
 
 
-def quote_cards(quotes: QuoteSet, console: Console, total: int | None = None) -> None:
+def quote_cards(quotes: results.QuoteSet, console: Console, total: int | None = None) -> None:
     for q in quotes.quotes:
         source = quotes.sources[q.source]
-        address = _address_line(source, 2)
-        _show(console, *quote_card(q, source, "", console.width), *filter(None, [address]))
+        _show(console, *quote_card(q, source, "", console.width), *_address_line(source, 2))
     _count_line(console, len(quotes.quotes), total, "quotation", "quotations")
 
 
-def profile_card(profile: Profile, console: Console) -> None:
+def profile_card(profile: results.Profile, console: Console) -> None:
     person = profile.person
     heading = Text(clean(title(profile)), style="bold")
     if person.hangul:
@@ -221,10 +212,10 @@ def profile_card(profile: Profile, console: Console) -> None:
         mark = f"[{number}] "
         line = f"{mark}{reference(source)}."
         drawn = kept_whole(_t(line if source.url else f"{line} {NO_ADDRESS}"), console.width)
-        _show(console, *drawn, *filter(None, [_address_line(source, len(mark))]))
+        _show(console, *drawn, *_address_line(source, len(mark)))
 
 
-def _claims_table(profile: Profile) -> Table:
+def _claims_table(profile: results.Profile) -> Table:
     """Each field's claims, competing values side by side, each with its sources."""
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, expand=True)
     table.add_column("Field", style="yellow", overflow="fold")
@@ -298,10 +289,10 @@ def _n(value: int | float | None) -> Text:
     return Text(f"{value:,}" if isinstance(value, int) else f"{value:g}")
 
 
-def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> None:
+def stats_chart(stats: results.Statistics, console: Console, stacked: bool = False) -> None:
     notes: list[Text] = []
     rows: list[tuple[Text, ...]] = []
-    charts: list[Callable[[int], Text]] = []
+    parts = _stack_parts(console)
     peak = max((r.total or 0 for r in stats.arrivals), default=0)
     for row in stats.arrivals:
         total = _n(row.total)
@@ -315,31 +306,23 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
                 for c in others
             )
             notes.append(_t(f"{row.year}: also {shown}"))
-        if stacked and row.total and row.men is not None and row.women is not None:
-            parts = _stack_parts(console)
-            charts.append(partial(stacked_bar, row.men, row.women, row.total, peak, parts=parts))
-        else:
-            charts.append(partial(bar, row.total or 0, peak))
-        first = stats.sources.get(row.sources[0])
-        source = first.outlet if first else row.sources[0]
-        if len(row.sources) > 1:
-            source += f" +{len(row.sources) - 1}"
         elite = _n(row.elite)
         if any(c.field == "elite" and c.status == "approximate" for c in row.claims):
             elite = Text("~") + elite  # "about 10", as the Ministry put it
         rows.append((Text(str(row.year)), total, _n(row.men), _n(row.women), elite,
-                     _t(source, "dim")))  # fmt: skip
+                     _source_label(stats.sources, row.sources)))  # fmt: skip
 
     def table(chart_width: int) -> Table:
-        drawn = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-        drawn.add_column("Year", overflow="fold")
-        for header in ("Total", "Men", "Women", "Elite"):
-            drawn.add_column(header, justify="right", overflow="fold")
-        if chart_width:
-            drawn.add_column("Arrivals in South Korea", overflow="fold")
-        drawn.add_column("Source", overflow="fold")
-        for cells, chart in zip(rows, charts, strict=True):
-            bars = (chart(chart_width),) if chart_width else ()
+        figures = ("Total", "Men", "Women", "Elite")
+        chart = ["Arrivals in South Korea"] if chart_width else []
+        drawn = _table("Year", *figures, *chart, "Source", right=figures)
+        for row, cells in zip(stats.arrivals, rows, strict=True):
+            if not chart_width:
+                bars = []
+            elif stacked and row.total and row.men is not None and row.women is not None:
+                bars = [stacked_bar(row.men, row.women, row.total, peak, chart_width, parts)]
+            else:
+                bars = [bar(row.total or 0, peak, chart_width)]
             drawn.add_row(*cells[:-1], *bars, cells[-1])
         return drawn
 
@@ -351,7 +334,7 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
     if stacked and chart_width:
         legend = Text()
         labels = ("men", "women", "not split by sex")
-        for (glyph, style), label in zip(_stack_parts(console), labels, strict=True):
+        for (glyph, style), label in zip(parts, labels, strict=True):
             legend.append(f"{glyph} {label}  ", style=style)
         legend.rstrip()
         console.print(legend)
@@ -373,15 +356,12 @@ def stats_chart(stats: Statistics, console: Console, stacked: bool = False) -> N
             console.print(_t(f"{f.label}{period}: {qualifier}{f.value:,}"))
 
 
-def facet_chart(facets: Facets, console: Console) -> None:
+def facet_chart(facets: results.Facets, console: Console) -> None:
     peak = max((r.size for r in facets.rows), default=0)
 
     def table(chart_width: int) -> Table:
-        drawn = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-        drawn.add_column(facets.by.capitalize(), overflow="fold")
-        drawn.add_column("People", justify="right", overflow="fold")
-        if chart_width:
-            drawn.add_column("", overflow="fold")
+        chart = [""] if chart_width else []
+        drawn = _table(facets.by.capitalize(), "People", *chart, right={"People"})
         for row in facets.rows:
             bars = (bar(row.size, peak, chart_width),) if chart_width else ()
             drawn.add_row(_t(row.value), Text(str(row.size)), *bars)
@@ -392,30 +372,21 @@ def facet_chart(facets: Facets, console: Console) -> None:
     console.print(_t(f"{facets.total} {'person' if facets.total == 1 else 'people'}", "dim"))
 
 
-def timeline_table(timeline: Timeline, console: Console, total: int | None = None) -> None:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Kind", overflow="fold", ratio=1)
-    table.add_column("What happened", overflow="fold", ratio=5)
-    table.add_column("Source", overflow="fold", ratio=2)
+def timeline_table(timeline: results.Timeline, console: Console, total: int | None = None) -> None:
+    table = _table("Date", "Kind", "What happened", "Source")
+    table.columns[0].no_wrap = True  # a date is never broken
     for e in timeline.entries:
-        first = timeline.sources.get(e.sources[0])
-        source = first.outlet if first else e.sources[0]
-        if len(e.sources) > 1:
-            source += f" +{len(e.sources) - 1}"
         style = "" if e.person else "italic"
-        table.add_row(_t(e.date), _t(e.kind, "dim"), _t(e.summary, style), _t(source, "dim"))
+        source = _source_label(timeline.sources, e.sources)
+        table.add_row(_t(e.date), _t(e.kind, "dim"), _t(e.summary, style), source)
     console.print(fitted(table, console.width), crop=False)
     _count_line(console, len(timeline.entries), total, "event", "events")
 
 
 def sources_table(
-    entries: Sequence[SourceEntry], console: Console, total: int | None = None
+    entries: Sequence[results.SourceEntry], console: Console, total: int | None = None
 ) -> None:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Id", overflow="fold", ratio=2)
-    table.add_column("Reference", overflow="fold", ratio=4)
-    table.add_column("Cited by", overflow="fold", ratio=2)
+    table = _table("Id", "Reference", "Cited by")
     for entry in entries:
         cited = Text(style="dim")
         for i, citing in enumerate(entry.cited_by):
@@ -448,20 +419,20 @@ _KIND_HEADINGS = {
 def highlighted(text: str, style: str = "") -> Text:
     """A snippet with its matched words in bold yellow (and nothing else interpreted)."""
     out = Text(style=style)
-    for i, part in enumerate(re.split(f"[{HIT_START}{HIT_END}]", text)):
+    for i, part in enumerate(re.split(f"[{results.HIT_START}{results.HIT_END}]", text)):
         out.append(clean(part), style="bold yellow" if i % 2 else "")
     return out
 
 
-def search_results(result: SearchResult, console: Console) -> None:
+def search_results(result: results.SearchResult, console: Console) -> None:
     for kind in SEARCH_KINDS:
         hits = [h for h in result.hits if h.kind == kind]
         if not hits:
             continue
         console.print(Text(f"{_KIND_HEADINGS[kind]} ({len(hits)})", style="bold cyan"))
         table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 2))
-        table.add_column("What", ratio=1, overflow="fold", style="bold")
-        table.add_column("Match", ratio=3, overflow="fold")
+        table.add_column("What", overflow="fold", style="bold")
+        table.add_column("Match", overflow="fold")
         for hit in hits:
             title = highlighted(hit.title)
             if hit.kind in {"quote", "source", "event"}:
@@ -470,3 +441,48 @@ def search_results(result: SearchResult, console: Console) -> None:
         console.print(fitted(table, console.width), crop=False)
     count = len(result.hits)
     console.print(_t(f"{count} match{'' if count == 1 else 'es'}", "dim"))
+
+
+# --- pictures (--export-svg, --export-html) ---------------------------------------------
+
+
+class RecordingConsole(Console):
+    """Rich's Console, whose HTML export (``save_html``) is a page with a ``<title>`` (the
+    command that drew it) and the language of its text: English, and Korean where Hangul
+    is written (``lang`` on the page and on each run of Hangul, for screen readers and
+    search)."""
+
+    def export_html(self, **options: Any) -> str:
+        if options.get("code_format") in (None, CONSOLE_HTML_FORMAT):
+            options["code_format"] = _page(CONSOLE_HTML_FORMAT, _page_title())
+        return _mark_korean(super().export_html(**options))
+
+
+def _page(template: str, title: str) -> str:
+    """Rich's HTML template with ``<html lang="en">`` and a ``<title>``."""
+    title = html.escape(title).replace("{", "{{").replace("}", "}}")  # a format string
+    page = template.replace("<html>", '<html lang="en">', 1)
+    return page.replace("</head>", f"<title>{title}</title>\n</head>", 1)
+
+
+def _page_title() -> str:
+    """The command that drew the picture, as typed less its options: "defect show Ri Il
+    Gyu"; "defect" outside the CLI."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.info_name is None:
+        return "defect"
+    words = ["defect", ctx.info_name]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if isinstance(param, click.Argument) and value:
+            words += value if isinstance(value, (tuple, list)) else [str(value)]
+    return " ".join(words)
+
+
+def _mark_korean(page: str) -> str:
+    """Each run of Hangul in the drawing marked as Korean: ``<span lang="ko">``."""
+    head, body = page.split("<body>", 1) if "<body>" in page else ("", page)
+    hangul = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
+    run = re.compile(f"[{hangul}](?:[{hangul} .,!?…·()]*[{hangul}.!?…])?")
+    marked = run.sub(lambda m: f'<span lang="ko">{m.group()}</span>', body)
+    return f"{head}<body>{marked}" if head else marked
