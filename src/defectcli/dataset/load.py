@@ -69,8 +69,11 @@ class LoadedFile:
             # Valid files never need positions, and 100,000 files' worth of them would cost
             # gigabytes; a problem to locate reads its file once more.
             self.located = True
-            text = self.text if self.text is not None else _read_text(self.source)
-            found = _positions_of(self.source, text) if text is not None else None
+            try:
+                text = self.text or read_bytes(self.source).decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            found = _positions_of(self.source, text) if text else None
             if isinstance(found, LoadedFile):
                 self.positions, self.key_positions = found.positions, found.key_positions
             self.text = None
@@ -123,13 +126,6 @@ def format_path(path: PathKey) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
-
-
-def _read_text(source: DataFile) -> str | None:
-    try:
-        return read_bytes(source).decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 class NotAFile(OSError):
@@ -317,18 +313,14 @@ def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
 
 def _yaml_problem(source: DataFile, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    message = exc.problem or exc.context or "invalid YAML"
+    message = f"invalid YAML: {exc.problem or exc.context or 'invalid YAML'}"
     if "nesting depth" in message:
         # Newer libyaml builds stop at 1,000 levels themselves; say it as we do.
         message = f"nested more than {MAX_DEPTH} levels deep"
-        if mark is None:
-            return Problem(source.display, None, None, "", message)
-        line, column = _clamp(text, mark.line + 1, mark.column + 1)
-        return Problem(source.display, line, column, "", message)
     if mark is None:
-        return Problem(source.display, None, None, "", f"invalid YAML: {message}")
+        return Problem(source.display, None, None, "", message)
     line, column = _clamp(text, mark.line + 1, mark.column + 1)
-    return Problem(source.display, line, column, "", f"invalid YAML: {message}")
+    return Problem(source.display, line, column, "", message)
 
 
 def _reader_problem(source: DataFile, exc: yaml.reader.ReaderError, text: str) -> Problem:

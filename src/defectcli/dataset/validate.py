@@ -219,10 +219,10 @@ def _statistics_lists(data: dict[str, Any], base: PathKey) -> dict[str, tuple[Pa
 def reference_problems(records: Collected) -> list[Problem]:
     """Ids unique, file names match ids, every cited source and person exists."""
     problems: list[Problem] = []
-    people = _unique_ids(records.people, "person", problems)
-    sources = _unique_ids(records.sources, "source", problems)
-    _unique_ids(records.events, "event", problems)
-    _unique_ids(records.figures, "figure", problems)
+    people = _unique_values(records.people, "id", "person", problems)
+    sources = _unique_values(records.sources, "id", "source", problems)
+    _unique_values(records.events, "id", "event", problems)
+    _unique_values(records.figures, "id", "figure", problems)
     _unique_values(records.arrivals, "year", "statistics year", problems)
     quote_ids: dict[str, Located] = {}
 
@@ -254,16 +254,17 @@ def reference_problems(records: Collected) -> list[Problem]:
                     loaded.problem((*where, "speaker"), _unknown("person", speaker, people))
                 )
 
+    every = [
+        *records.people,
+        *records.sources,
+        *records.events,
+        *records.arrivals,
+        *records.cumulative,
+        *records.figures,
+    ]
     # One quick scan of each record serves both the date and the source checks.
-    scanned: dict[int, tuple[list[str], list[str]]] = {}
-
-    def scan(record: Located) -> tuple[list[str], list[str]]:
-        found = scanned.get(id(record))
-        if found is None:
-            found = scanned[id(record)] = _scan(record.data)
-        return found
-
-    problems += _date_problems(records, scan)
+    scans = {id(record): _scan(record.data) for record in every}
+    problems += _date_problems(records, scans)
 
     for event in records.events:
         for i, pid in enumerate(event.data.get("people", [])):
@@ -271,15 +272,8 @@ def reference_problems(records: Collected) -> list[Problem]:
                 where = (*event.path, "people", i)
                 problems.append(event.file.problem(where, _unknown("person", pid, people)))
 
-    every = [
-        *records.people,
-        *records.events,
-        *records.arrivals,
-        *records.cumulative,
-        *records.figures,
-    ]
     for record in every:
-        cited, _ = scan(record)
+        cited, _ = scans[id(record)]
         if all(source_id in sources for source_id in cited):
             continue  # the usual case, found without walking paths
         for where, source_id in _cited_sources(record.data, record.path):
@@ -292,7 +286,7 @@ _DATE_KEYS = {"date", "start", "end", "as_of"}
 
 
 def _date_problems(
-    records: Collected, scan: Callable[[Located], tuple[list[str], list[str]]]
+    records: Collected, scans: dict[int, tuple[list[str], list[str]]]
 ) -> list[Problem]:
     """Dates the schema's pattern lets through but the calendar does not (2023-02-30)."""
     problems: list[Problem] = []
@@ -304,11 +298,11 @@ def _date_problems(
         *records.figures,
     ]
     for record in every:
-        _, dates = scan(record)
+        _, dates = scans[id(record)]
         if all(_is_day(value) for value in dates):
             continue  # the usual case, found without walking paths
-        for where, value in _dated_values(record.data, record.path):
-            if not _is_day(value):
+        for where, key, value in _entries(record.data, record.path):
+            if key in _DATE_KEYS and isinstance(value, str) and not _is_day(value):
                 message = f"{value!r} is not a day of the calendar"
                 problems.append(record.file.problem(where, message))
     return problems
@@ -347,16 +341,6 @@ def _scan(data: Any) -> tuple[list[str], list[str]]:
         elif isinstance(item, list):
             stack.extend(item)
     return cited, dates
-
-
-def _dated_values(data: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
-    for where, key, value in _entries(data, path):
-        if key in _DATE_KEYS and isinstance(value, str):
-            yield where, value
-
-
-def _unique_ids(records: list[Located], what: str, problems: list[Problem]) -> dict[str, Located]:
-    return _unique_values(records, "id", what, problems)
 
 
 def _unique_values(
