@@ -63,13 +63,10 @@ def _validators() -> dict[str, Any]:
 
 @cache
 def _fast_check(kind: str) -> Callable[[Any], bool]:
-    """A yes/no check of a kind of file, compiled by ``fastjsonschema``: ``jsonschema``
-    explains every error of a record, at a cost that a cold build of 100,000 people would
-    pay a hundred thousand times; valid data, the usual case, needs no explanation.
-
-    fastjsonschema knows drafts 4 to 7, where every keyword our schemas use means what it
-    means in 2020-12 (a test compares the two checks' verdicts). It would fill in defaults:
-    ``use_default=False`` keeps the data as written."""
+    """A yes/no check of a kind of file by ``fastjsonschema``: valid data, the usual case,
+    needs none of ``jsonschema``'s explanations, which cost far more a record. It knows drafts
+    4 to 7, where each keyword our schemas use means what it means in 2020-12 (a test compares
+    the verdicts); ``use_default=False`` keeps the data as written."""
     import fastjsonschema
 
     validate = fastjsonschema.compile(

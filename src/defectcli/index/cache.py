@@ -191,14 +191,10 @@ def file_fingerprint(path: str) -> str | None:
 
 
 def folder_fingerprint(root: str) -> str | None:
-    """The fingerprint of a dataset folder's files, straight from the file system, equal
-    to ``fingerprint`` over the stamps of ``locate.find_data_files(root)``: the one cost of
-    a warm run that grows with the dataset (one stat a file).
-
-    None when something is not what a data file should be (a link loop, no permission, a
-    pipe named like a data file) or a file vanished mid-scan: the caller then lists the
-    files the careful way, which says what is wrong.
-    """
+    """The fingerprint of a dataset folder's files, equal to ``fingerprint`` over the stamps
+    of ``locate.find_data_files(root)`` without making a ``DataFile`` of each. None when
+    something is not what a data file should be, or a file vanished mid-scan: the caller
+    then lists the files the careful way, which says what is wrong."""
     from ..dataset.locate import FOLDER_KINDS, data_names
 
     stamps: list[Stamp] = []
