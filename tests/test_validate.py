@@ -193,7 +193,7 @@ def test_the_fast_check_agrees_with_jsonschema() -> None:
     from conftest import MINI
     from defectcli.dataset.load import load_file
     from defectcli.dataset.locate import find_data_files
-    from defectcli.dataset.validate import _fast_checks, _validators
+    from defectcli.dataset.validate import _fast_check, _validators
 
     rng = random.Random(5)
     compared = disagreements = 0
@@ -204,7 +204,7 @@ def test_the_fast_check_agrees_with_jsonschema() -> None:
     for data_file in files:
         loaded, _ = load_file(data_file)
         assert loaded is not None
-        fast = _fast_checks()[data_file.kind]
+        fast = _fast_check(data_file.kind)
         slow = _validators()[data_file.kind]
         paths = _paths(loaded.data)
         for _ in range(each):

@@ -2,9 +2,9 @@
 
 YAML is parsed with PyYAML's C loader where it exists (``CSafeLoader``), else the pure-Python
 ``SafeLoader``; never an unsafe loader, so a file cannot make us run code. We compose the node
-tree first and build the data from it in one pass that refuses what a data file has no
-business holding (duplicate keys, aliases, deep nesting). Only when that pass refuses
-something does the careful path walk the tree again, giving every problem a line and column.
+tree first and build the data from it in one walk that refuses what a data file has no
+business holding (duplicate keys, aliases, deep nesting), giving every problem a line and
+column.
 """
 
 from __future__ import annotations
@@ -69,8 +69,11 @@ class LoadedFile:
             # Valid files never need positions, and 100,000 files' worth of them would cost
             # gigabytes; a problem to locate reads its file once more.
             self.located = True
-            text = self.text if self.text is not None else _read_text(self.source)
-            found = _positions_of(self.source, text) if text is not None else None
+            try:
+                text = self.text or read_bytes(self.source).decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            found = _positions_of(self.source, text) if text else None
             if isinstance(found, LoadedFile):
                 self.positions, self.key_positions = found.positions, found.key_positions
             self.text = None
@@ -123,13 +126,6 @@ def format_path(path: PathKey) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
-
-
-def _read_text(source: DataFile) -> str | None:
-    try:
-        return read_bytes(source).decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 class NotAFile(OSError):
@@ -251,24 +247,20 @@ def _nested_deeper_than(value: Any, limit: int) -> bool:
 
 
 def _positions_of(source: DataFile, text: str) -> LoadedFile | list[Problem] | None:
-    """Positions for a JSON file, read through the YAML composer (only when needed: an
-    error to locate). None when the text is not also valid YAML."""
+    """Where every value of the file stands, read through the YAML composer (only when needed:
+    an error to locate), or its problems. None when the text is not also valid YAML."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        located = LoadedFile(source, None, located=True)
-        problems = _walk(node, (), located, set(), 0, loader)
-        return problems or located
+        walk = _Walk(loader, source.display, LoadedFile(source, None, located=True))
+        _build(node, (), 0, walk)
+        return walk.problems or walk.located
     except (yaml.YAMLError, RecursionError, _AliasFound):
         return None
     finally:
         loader.dispose()
-
-
-class _AliasFound(Exception):
-    """The walk reached a node twice: an alias. Stop at the first one."""
 
 
 def _load_yaml(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Problem]]:
@@ -284,71 +276,21 @@ def _load_yaml(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Pro
             return None, [Problem(source.display, None, None, "", f"invalid YAML: {exc}")]
         if node is None:
             return None, [Problem(source.display, None, None, "", "the file is empty")]
+        walk = _Walk(loader, source.display)
         try:
-            return LoadedFile(source, _build_plain(node, loader, set(), 0)), []
-        except (_NotPlain, yaml.YAMLError, ValueError, TypeError):
-            # The careful path below finds out what, and where. A constructor that failed
-            # leaves its node marked as being built: forget that, or it looks recursive.
-            loader.constructed_objects = {}
-            loader.recursive_objects = {}
-        loaded = LoadedFile(source, None, located=True)
-        try:
-            problems = _walk(node, (), loaded, set(), 0, loader)
+            data = _build(node, (), 0, walk)
         except _AliasFound:
             return None, [_alias_problem(source, text)]
-        if problems:
-            return None, problems
-        try:
-            loaded.data = loader.construct_document(node)
-        except yaml.MarkedYAMLError as exc:
-            return None, [_yaml_problem(source, exc, text)]
-        except (yaml.YAMLError, ValueError, TypeError) as exc:
-            return None, [Problem(source.display, None, None, "", f"cannot read value: {exc}")]
-        return loaded, []
+        if walk.problems:
+            return None, walk.problems
+        if isinstance(walk.failed, yaml.MarkedYAMLError):
+            return None, [_yaml_problem(source, walk.failed, text)]
+        if walk.failed is not None:
+            message = f"cannot read value: {walk.failed}"
+            return None, [Problem(source.display, None, None, "", message)]
+        return LoadedFile(source, data), []
     finally:
         loader.dispose()
-
-
-class _NotPlain(Exception):
-    """The document holds something ``_build_plain`` leaves to the careful path."""
-
-
-def _build_plain(node: yaml.Node, loader: yaml.SafeLoader, seen: set[int], depth: int) -> Any:
-    """The document's data in one pass over its nodes, for the usual file: plain mappings
-    with text keys, sequences and scalars. Gives exactly what ``_walk`` then
-    ``construct_document`` give (text as written; other scalars through the loader's own
-    constructors), for a fraction of their cost, since nearly every value is text.
-
-    Raises ``_NotPlain`` on anything ``_walk`` would report (a duplicate key, an alias,
-    deep nesting, a key that is not a scalar, a merge key) or that is not a plain mapping
-    or sequence (an explicit tag): the careful path then says what and where.
-    """
-    if depth > MAX_DEPTH:
-        raise _NotPlain
-    kind = node.__class__
-    if kind is yaml.ScalarNode:
-        return node.value if node.tag == _STR else loader.construct_object(node)
-    if id(node) in seen:
-        raise _NotPlain  # an alias
-    seen.add(id(node))
-    if kind is yaml.MappingNode and node.tag == _MAP:
-        data: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.__class__ is not yaml.ScalarNode:
-                raise _NotPlain
-            if key_node.tag == _STR:
-                key = key_node.value
-            elif key_node.tag == "tag:yaml.org,2002:merge":
-                raise _NotPlain
-            else:
-                key = loader.construct_object(key_node)
-            if key in data:
-                raise _NotPlain
-            data[key] = _build_plain(value_node, loader, seen, depth + 1)
-        return data
-    if kind is yaml.SequenceNode and node.tag == _SEQ:
-        return [_build_plain(item, loader, seen, depth + 1) for item in node.value]
-    raise _NotPlain
 
 
 def _alias_problem(source: DataFile, text: str) -> Problem:
@@ -371,18 +313,14 @@ def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
 
 def _yaml_problem(source: DataFile, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    message = exc.problem or exc.context or "invalid YAML"
+    message = f"invalid YAML: {exc.problem or exc.context or 'invalid YAML'}"
     if "nesting depth" in message:
         # Newer libyaml builds stop at 1,000 levels themselves; say it as we do.
         message = f"nested more than {MAX_DEPTH} levels deep"
-        if mark is None:
-            return Problem(source.display, None, None, "", message)
-        line, column = _clamp(text, mark.line + 1, mark.column + 1)
-        return Problem(source.display, line, column, "", message)
     if mark is None:
-        return Problem(source.display, None, None, "", f"invalid YAML: {message}")
+        return Problem(source.display, None, None, "", message)
     line, column = _clamp(text, mark.line + 1, mark.column + 1)
-    return Problem(source.display, line, column, "", f"invalid YAML: {message}")
+    return Problem(source.display, line, column, "", message)
 
 
 def _reader_problem(source: DataFile, exc: yaml.reader.ReaderError, text: str) -> Problem:
@@ -399,58 +337,76 @@ def _mark(node: yaml.Node) -> Position:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _walk(
-    node: yaml.Node,
-    path: PathKey,
-    out: LoadedFile,
-    seen: set[int],
-    depth: int,
-    loader: yaml.SafeLoader,
-) -> list[Problem]:
-    """Report duplicate keys, aliases and absurd nesting, and remember where every value
-    (and every key) stands."""
-    out.positions[path] = _mark(node)
+class _AliasFound(Exception):
+    """The walk reached a node twice: an alias. Stop at the first one."""
+
+
+class _Walk:
+    """What one walk over a document's nodes shares: the problems found, the nodes seen, the
+    first value that could not be built, and (when given) where every value stands."""
+
+    def __init__(self, loader: yaml.SafeLoader, display: str, located: LoadedFile | None = None):
+        self.loader = loader
+        self.display = display
+        self.located = located
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+        self.failed: Exception | None = None
+
+    def problem(self, node: yaml.Node, path: PathKey, message: str) -> None:
+        self.problems.append(Problem(self.display, *_mark(node), format_path(path), message))
+
+    def construct(self, node: yaml.Node) -> Any:
+        """A value by the loader's own constructors (a scalar that is not plain text, a tagged
+        collection). One that cannot be built is reported only when the file has no other
+        problem: a duplicate key or an alias says more."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError) as exc:
+            self.failed = self.failed or exc
+            return None
+
+
+def _build(node: yaml.Node, path: PathKey, depth: int, walk: _Walk) -> Any:
+    """The data of ``node``, as PyYAML's safe construction gives it (dates kept as text),
+    reporting in ``walk`` what a data file has no business holding: duplicate keys, deep
+    nesting, keys that are not text, merge keys; an alias stops the walk (``_AliasFound``)."""
+    if walk.located is not None:
+        walk.located.positions[path] = _mark(node)
     if depth > MAX_DEPTH:
-        return [out.problem(path, f"nested more than {MAX_DEPTH} levels deep")]
+        walk.problem(node, path, f"nested more than {MAX_DEPTH} levels deep")
+        return None
     if isinstance(node, yaml.ScalarNode):
-        return []
-    if id(node) in seen:
+        return node.value if node.tag == _STR else walk.construct(node)
+    if id(node) in walk.seen:
         # An alias: the same node reached twice. Data files never need them, and
         # "billion laughs" files use them to blow up memory.
         raise _AliasFound
-    seen.add(id(node))
-    problems: list[Problem] = []
+    walk.seen.add(id(node))
     if isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            problems += _walk(item, (*path, index), out, seen, depth + 1, loader)
-    elif isinstance(node, yaml.MappingNode):
-        first_seen: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                where = _mark(key_node)
-                message = "mapping keys must be plain text"
-                problems.append(Problem(out.source.display, *where, format_path(path), message))
-                continue
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(out.problem(path, "YAML merge keys (<<) are not allowed"))
-                continue
-            # The key as the data will hold it: 2019 is an int and ~ is None, not text.
-            key = key_node.value
-            if key_node.tag != "tag:yaml.org,2002:str":
-                key = loader.construct_object(key_node)
-            if key in first_seen:
-                problems.append(
-                    Problem(
-                        out.source.display,
-                        *_mark(key_node),
-                        format_path((*path, key)),
-                        f"duplicate key (first given on line {first_seen[key]}); "
-                        "only one value can be kept, so this is an error",
-                    )
-                )
-                continue
-            first_seen[key] = _mark(key_node)[0]
-            key_path = (*path, key)
-            out.key_positions[key_path] = _mark(key_node)
-            problems += _walk(value_node, key_path, out, seen, depth + 1, loader)
-    return problems
+        items = [_build(item, (*path, i), depth + 1, walk) for i, item in enumerate(node.value)]
+        return items if node.tag == _SEQ else walk.construct(node)
+    data: dict[Any, Any] = {}
+    first_lines: dict[Any, int] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            walk.problem(key_node, path, "mapping keys must be plain text")
+            continue
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            walk.problem(node, path, "YAML merge keys (<<) are not allowed")
+            continue
+        # The key as the data will hold it: 2019 is an int and ~ is None, not text.
+        key = key_node.value if key_node.tag == _STR else walk.construct(key_node)
+        key_path = (*path, key)
+        if key in first_lines:
+            message = (
+                f"duplicate key (first given on line {first_lines[key]}); "
+                "only one value can be kept, so this is an error"
+            )
+            walk.problem(key_node, key_path, message)
+            continue
+        first_lines[key] = _mark(key_node)[0]
+        if walk.located is not None:
+            walk.located.key_positions[key_path] = _mark(key_node)
+        data[key] = _build(value_node, key_path, depth + 1, walk)
+    return data if node.tag == _MAP else walk.construct(node)

@@ -153,7 +153,7 @@ def _folder_files(root: Traversable, shown: str) -> list[DataFile]:
     for folder, kind in FOLDER_KINDS.items():
         sub = root / folder
         if isinstance(sub, Path):
-            names, trouble = _data_names(sub, f"{shown}/{folder}")
+            names, trouble = data_names(sub, f"{shown}/{folder}")
             problems += trouble
             found.extend(
                 DataFile(kind, f"{shown}/{folder}/{n}", sub / n, f"{folder}/{n}") for n in names
@@ -173,9 +173,10 @@ def _folder_files(root: Traversable, shown: str) -> list[DataFile]:
     return found
 
 
-def _data_names(folder: Path, shown: str) -> tuple[list[str], list[Problem]]:
-    """The names of the data files in ``folder``, and what is wrong with the entries
-    named like data files that cannot be read as files."""
+def data_names(folder: str | Path, shown: str) -> tuple[list[str], list[Problem]]:
+    """The names of the data files in ``folder`` (none when it is not there), and what is
+    wrong with the entries named like data files that cannot be read as files (``shown``:
+    the folder as messages name it)."""
     # os.scandir knows each entry's type without a stat: at 100,000 files the difference
     # is a tenth of a second on every run.
     try:

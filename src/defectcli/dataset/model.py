@@ -3,9 +3,9 @@
 Records are built from schema-valid plain data by one generic builder that follows the
 type hints, so the schema's keys and these fields are the same names.
 
-Records are immutable ``NamedTuple`` classes rather than frozen dataclasses: a dataclass
-costs about seven times as much to define (every start that reads records pays for thirty
-of them) and its frozen ``__init__`` three times as much per record built.
+Records are immutable ``NamedTuple`` classes rather than frozen dataclasses, which cost
+several times as much to define (every start that reads records defines them all) and to
+build (a large dataset builds hundreds of thousands).
 """
 
 # No "from __future__ import annotations": the record builder reads each class's field types
@@ -311,13 +311,10 @@ def _year_of(value: Value) -> int | None:
 
 def _collect_sources(record: Any, found: list[str]) -> None:
     """Append every source id ``record`` cites, depth first in field order, to ``found``."""
-    for index, how in _source_fields(type(record)):
-        value = record[index]
-        if value is None:
-            continue
-        if how == _SOURCES:
+    for name, value in zip(record._fields, record, strict=True):
+        if name == "sources":
             found.extend(value)
-        elif how == _SOURCE:
+        elif name == "source":
             found.append(value)
         elif is_record(value):
             _collect_sources(value, found)
@@ -325,37 +322,6 @@ def _collect_sources(record: Any, found: list[str]) -> None:
             for item in value:
                 if is_record(item):
                     _collect_sources(item, found)
-
-
-_SOURCES, _SOURCE, _NESTED = range(3)
-# For each record class, the fields that can hold a source id, as (position, how): its
-# ``sources`` (a tuple of ids), its ``source`` (one id), or a field that can hold records.
-# Worked out once from the type hints: a person has 20 fields and most are text, which a
-# walk of every field, with a generator for every record, visited on each of them.
-_SOURCE_PLANS: dict[type, tuple[tuple[int, int], ...]] = {}
-
-
-def _source_fields(cls: type) -> tuple[tuple[int, int], ...]:
-    plan = _SOURCE_PLANS.get(cls)
-    if plan is None:
-        hints = typing.get_type_hints(cls)
-        fields: list[tuple[int, int]] = []
-        for index, name in enumerate(cast(Any, cls)._fields):
-            if name == "sources":
-                fields.append((index, _SOURCES))
-            elif name == "source":
-                fields.append((index, _SOURCE))
-            elif _holds_records(hints[name]):
-                fields.append((index, _NESTED))
-        plan = _SOURCE_PLANS[cls] = tuple(fields)
-    return plan
-
-
-def _holds_records(hint: Any) -> bool:
-    """Whether a value of this type hint can be, or hold, a record."""
-    if isinstance(hint, type) and is_record(hint):
-        return True
-    return any(_holds_records(arg) for arg in typing.get_args(hint))
 
 
 def is_record(value: Any) -> bool:
@@ -366,18 +332,17 @@ def is_record(value: Any) -> bool:
 # --- The generic builder ------------------------------------------------------------------
 
 
-def build(cls: type[T], data: Mapping[str, Any]) -> T:
-    """Build a record of type ``cls`` from schema-valid plain data (nested records too)."""
-    builder = _BUILDERS.get(cls)
-    if builder is None:
-        builder = _BUILDERS[cls] = _builder(cls)
-    return cast(T, builder(data))
-
-
 Converter = Callable[[Any], Any]
 
 # For each record class, the function that builds one from its data.
 _BUILDERS: dict[Any, Converter] = {}
+
+
+def build(cls: type[T], data: Mapping[str, Any]) -> T:
+    """Build a record of type ``cls`` from schema-valid plain data (nested records too)."""
+    if cls not in _BUILDERS:
+        _BUILDERS[cls] = _builder(cls)
+    return cast(T, _BUILDERS[cls](data))
 
 
 def _builder(cls: Any) -> Converter:

@@ -6,7 +6,7 @@ with every problem it found; nothing half-valid gets through to the query layer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,8 +92,8 @@ def cross_check_records(records: Collected) -> None:
         raise DataError(problems)
 
 
-def _check_part(
-    files: Sequence[DataFile], progress: Callable[[int], None] | None = None
+def _read_files(
+    files: list[DataFile], progress: Callable[[int], None] | None
 ) -> tuple[list[LoadedFile], list[Problem]]:
     """Parse each file and check it against its schema, in order."""
     problems: list[Problem] = []
@@ -109,7 +109,13 @@ def _check_part(
             parsed = as_dataset(parsed)
         found = schema_problems(parsed)
         if found and data_file.kind == "dataset" and _one_record(parsed.data):
-            found = [_not_a_dataset(parsed)]  # not a dataset with mistakes: say that alone
+            # Not a dataset with mistakes: say that alone.
+            message = (
+                "a single record (such as one person's file), not a dataset: --data takes a "
+                "dataset folder (with people/, sources/...) or one file with people:, "
+                "sources:, events: and statistics:"
+            )
+            found = [Problem(parsed.source.display, None, None, "", message)]
         problems += found
         if not found:
             loaded.append(parsed)
@@ -120,25 +126,6 @@ def _one_record(data: object) -> bool:
     """A dataset file has no top-level id; one person's file (people/NAME.yaml) has one,
     and its own ``events`` and ``sources`` (lists of another shape), but no ``people``."""
     return isinstance(data, dict) and "id" in data and "people" not in data
-
-
-def _not_a_dataset(parsed: LoadedFile) -> Problem:
-    return Problem(
-        parsed.source.display,
-        None,
-        None,
-        "",
-        "a single record (such as one person's file), not a dataset: --data takes a "
-        "dataset folder (with people/, sources/...) or one file with people:, sources:, "
-        "events: and statistics:",
-    )
-
-
-def _read_files(
-    files: list[DataFile], progress: Callable[[int], None] | None
-) -> tuple[list[LoadedFile], list[Problem]]:
-    """``_check_part`` over every file, in this process."""
-    return _check_part(files, progress)
 
 
 def read_dataset(path: str | Path | None = None) -> Dataset:

@@ -38,17 +38,22 @@ _TYPE_NAMES = {
 }
 
 
+def _schema_documents() -> dict[str, Any]:
+    """The bundled JSON Schemas by file name, the name each one's ``$ref`` uses."""
+    return {
+        entry.name: json.loads(entry.read_text(encoding="utf-8"))
+        for entry in schema_root().iterdir()
+        if entry.name.endswith(".schema.json")
+    }
+
+
 @cache
 def _validators() -> dict[str, Any]:
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
-    root = schema_root()
-    resources = []
-    for entry in root.iterdir():
-        if entry.name.endswith(".schema.json"):
-            contents = json.loads(entry.read_text(encoding="utf-8"))
-            resources.append((entry.name, Resource.from_contents(contents)))
+    documents = _schema_documents()
+    resources = [(name, Resource.from_contents(doc)) for name, doc in documents.items()]
     registry: Registry[Any] = Registry().with_resources(resources)
     return {
         kind: Draft202012Validator({"$ref": name}, registry=registry)
@@ -57,22 +62,32 @@ def _validators() -> dict[str, Any]:
 
 
 @cache
-def _fast_checks() -> dict[str, Any]:
-    from .fastcheck import Compiler
+def _fast_check(kind: str) -> Callable[[Any], bool]:
+    """A yes/no check of a kind of file by ``fastjsonschema``: valid data, the usual case,
+    needs none of ``jsonschema``'s explanations, which cost far more a record. It knows drafts
+    4 to 7, where each keyword our schemas use means what it means in 2020-12 (a test compares
+    the verdicts); ``use_default=False`` keeps the data as written."""
+    import fastjsonschema
 
-    root = schema_root()
-    documents = {
-        entry.name: json.loads(entry.read_text(encoding="utf-8"))
-        for entry in root.iterdir()
-        if entry.name.endswith(".schema.json")
-    }
-    compiler = Compiler(documents)
-    return {kind: compiler.compile_file(name) for kind, name in SCHEMA_FILES.items()}
+    validate = fastjsonschema.compile(
+        {"$ref": SCHEMA_FILES[kind]},
+        handlers={"": _schema_documents().__getitem__},
+        use_default=False,
+    )
+
+    def valid(data: Any) -> bool:
+        try:
+            validate(data)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return valid
 
 
 def schema_problems(loaded: LoadedFile) -> list[Problem]:
     """Every way ``loaded.data`` breaks the schema for its kind of file."""
-    if _fast_checks()[loaded.source.kind](loaded.data):
+    if _fast_check(loaded.source.kind)(loaded.data):
         return []  # valid: no need to ask jsonschema for explanations
     validator = _validators()[loaded.source.kind]
     problems = [_describe(loaded, error) for error in validator.iter_errors(loaded.data)]
@@ -201,10 +216,10 @@ def _statistics_lists(data: dict[str, Any], base: PathKey) -> dict[str, tuple[Pa
 def reference_problems(records: Collected) -> list[Problem]:
     """Ids unique, file names match ids, every cited source and person exists."""
     problems: list[Problem] = []
-    people = _unique_ids(records.people, "person", problems)
-    sources = _unique_ids(records.sources, "source", problems)
-    _unique_ids(records.events, "event", problems)
-    _unique_ids(records.figures, "figure", problems)
+    people = _unique_values(records.people, "id", "person", problems)
+    sources = _unique_values(records.sources, "id", "source", problems)
+    _unique_values(records.events, "id", "event", problems)
+    _unique_values(records.figures, "id", "figure", problems)
     _unique_values(records.arrivals, "year", "statistics year", problems)
     quote_ids: dict[str, Located] = {}
 
@@ -236,16 +251,17 @@ def reference_problems(records: Collected) -> list[Problem]:
                     loaded.problem((*where, "speaker"), _unknown("person", speaker, people))
                 )
 
+    every = [
+        *records.people,
+        *records.sources,
+        *records.events,
+        *records.arrivals,
+        *records.cumulative,
+        *records.figures,
+    ]
     # One quick scan of each record serves both the date and the source checks.
-    scanned: dict[int, tuple[list[str], list[str]]] = {}
-
-    def scan(record: Located) -> tuple[list[str], list[str]]:
-        found = scanned.get(id(record))
-        if found is None:
-            found = scanned[id(record)] = _scan(record.data)
-        return found
-
-    problems += _date_problems(records, scan)
+    scans = {id(record): _scan(record.data) for record in every}
+    problems += _date_problems(records, scans)
 
     for event in records.events:
         for i, pid in enumerate(event.data.get("people", [])):
@@ -253,15 +269,8 @@ def reference_problems(records: Collected) -> list[Problem]:
                 where = (*event.path, "people", i)
                 problems.append(event.file.problem(where, _unknown("person", pid, people)))
 
-    every = [
-        *records.people,
-        *records.events,
-        *records.arrivals,
-        *records.cumulative,
-        *records.figures,
-    ]
     for record in every:
-        cited, _ = scan(record)
+        cited, _ = scans[id(record)]
         if all(source_id in sources for source_id in cited):
             continue  # the usual case, found without walking paths
         for where, source_id in _cited_sources(record.data, record.path):
@@ -274,7 +283,7 @@ _DATE_KEYS = {"date", "start", "end", "as_of"}
 
 
 def _date_problems(
-    records: Collected, scan: Callable[[Located], tuple[list[str], list[str]]]
+    records: Collected, scans: dict[int, tuple[list[str], list[str]]]
 ) -> list[Problem]:
     """Dates the schema's pattern lets through but the calendar does not (2023-02-30)."""
     problems: list[Problem] = []
@@ -286,11 +295,11 @@ def _date_problems(
         *records.figures,
     ]
     for record in every:
-        _, dates = scan(record)
+        _, dates = scans[id(record)]
         if all(_is_day(value) for value in dates):
             continue  # the usual case, found without walking paths
-        for where, value in _dated_values(record.data, record.path):
-            if not _is_day(value):
+        for where, key, value in _entries(record.data, record.path):
+            if key in _DATE_KEYS and isinstance(value, str) and not _is_day(value):
                 message = f"{value!r} is not a day of the calendar"
                 problems.append(record.file.problem(where, message))
     return problems
@@ -329,16 +338,6 @@ def _scan(data: Any) -> tuple[list[str], list[str]]:
         elif isinstance(item, list):
             stack.extend(item)
     return cited, dates
-
-
-def _dated_values(data: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
-    for where, key, value in _entries(data, path):
-        if key in _DATE_KEYS and isinstance(value, str):
-            yield where, value
-
-
-def _unique_ids(records: list[Located], what: str, problems: list[Problem]) -> dict[str, Located]:
-    return _unique_values(records, "id", what, problems)
 
 
 def _unique_values(

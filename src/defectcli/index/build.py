@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..dataset.model import Person, Quote, as_data
 from ..dataset.read import Dataset
 from ..dataset.timeline import TimelineEntry, context_entries, person_entries
-from ..dataset.validate import Collected, Located
+from ..dataset.validate import Collected
 from ..text.countries import country_key
 from ..text.names import letter_words, name_terms_of
 from ..text.romanize import (
@@ -27,7 +27,6 @@ from ..text.romanize import (
 )
 
 if TYPE_CHECKING:
-    from ..dataset.model import Event
     from ..progress import Stage
 
 SCHEMA = """
@@ -96,8 +95,6 @@ CREATE INDEX people_country ON people (country_key);
 -- In the order `defect sources` lists a source's citations, the label included so that
 -- listing them never reads the table itself.
 CREATE INDEX citations_source ON citations (source_id, record_kind, record_id, label);
-"""
-LATE_INDEXES = """
 -- Unique (as the checks have made sure); created here rather than as a UNIQUE column,
 -- which would be kept in order through every insert.
 CREATE UNIQUE INDEX quotes_id ON quotes (id);
@@ -111,74 +108,19 @@ CREATE INDEX timeline_concerns ON timeline (people) WHERE people != '[]';
 """
 
 
-def _quote_text(quote: Quote) -> str:
-    return " ".join(filter(None, [quote.text, quote.translation]))
-
-
 # One encoder made once (``json.dumps`` makes a new one on every call); the output is the same.
 encode = json.JSONEncoder(ensure_ascii=False).encode
-# The same for the few columns stored as ``json.dumps`` writes them (non-ASCII escaped).
-_encode_ascii = json.JSONEncoder().encode
 
 
 def dumps(record: Any) -> str:
     return encode(as_data(record))
 
 
-class PersonRows(NamedTuple):
-    """Every row a run of people contributes (see ``build_index_from_records``)."""
+_INSERT_SEARCH = "INSERT INTO search (kind, ref, person, title, body) VALUES (?,?,?,?,?)"
+Citation = tuple[str, str, str, str]  # source id, kind of record, record id, label
 
-    people: list[tuple[Any, ...]]
-    years: list[tuple[str, int]]
-    names: list[tuple[str, str, str, str, str, str]]
-    search: list[tuple[str, str, str | None, str, str]]
-    # (id, person, speaker id, source, date, stored quote, search title, search body)
-    quotes: list[tuple[Any, ...]]
-    # (date, kind order, person name) to sort on, then the timeline row without its seq
-    timeline: list[tuple[Any, ...]]
-    cited: list[tuple[str, str, str, str]]
-    quote_cited: list[tuple[str, str, str, str]]
-
-
-def person_rows(
-    people: Sequence[Person], docs: Sequence[Any], quotes: Sequence[Quote]
-) -> PersonRows:
-    """The rows of these people and of their quotations (``quotes``: theirs, in order)."""
-    rows = PersonRows([], [], [], [], [], [], [], [])
-    for person, doc in zip(people, docs, strict=True):
-        rows.people.append(_person_row(person, doc))
-        rows.years.extend((person.id, y) for y in person.years)
-        spellings = person_names(person)
-        rows.names.extend(_name_row(person, name, kind) for name, kind in spellings.items())
-        rows.search.extend(_person_search(person, spellings))
-        for entry in person_entries(person):
-            rows.timeline.append((*entry.sort_key, *_timeline_row(entry)))
-    for q in quotes:
-        rows.quotes.append(
-            (
-                q.id,
-                q.person,
-                q.speaker_id,
-                q.source,
-                q.date,
-                dumps(q),
-                f"{q.speaker}, {q.venue}",
-                _quote_text(q),
-            )
-        )
-    # Each (source, kind, record) once, people's citations before their quotations'.
-    seen: set[tuple[str, str, str, str]] = set()
-    names = {person.id: person.name for person in people}
-    for person in people:
-        cited = person.cited_sources()
-        rows.cited.extend(_once(seen, cited, "person", person.id, person.name))
-    for q in quotes:
-        rows.quote_cited.extend(_once(seen, [q.source], "person", q.person, names[q.person]))
-    return rows
-
-
-# People are turned into rows a run at a time, so that rows are written, and the bar
-# moves, as they come, and a large build never holds every row twice.
+# People are built and written a run at a time, so that rows are written, and the bar
+# moves, as they come, and a large build never holds every person's rows at once.
 RUN = 1_000
 
 
@@ -192,169 +134,159 @@ def build_index_from_records(
     """Create the tables in ``db`` and fill them from checked records
     (``read.check_records``). ``stage``: the progress bar's, if one is shown.
     ``checked=False``: the records are not cross-checked yet (``check_records(...,
-    cross_check=False)``); the build makes ``read.cross_check`` before any row is written,
-    and its ``DataError`` stops it."""
-    from ..dataset.model import Person, build
+    cross_check=False)``); the build makes ``read.cross_check_records`` before any row is
+    written, and its ``DataError`` stops it."""
+    from ..dataset.model import build
     from ..dataset.read import build_quotes, build_shared, cross_check_records, speaker_names
 
     if not checked:
         cross_check_records(records)
     names = speaker_names(records)
     shared = build_shared(records)
-    people = records.people
-    advance = stage("writing people", len(people)) if stage else None
-
-    def rows_of(run: Sequence[Located]) -> PersonRows:
-        built = [build(Person, r.data) for r in run]
-        quotes = [q for person in built for q in build_quotes(person, names)]
-        return person_rows(built, [r.data for r in run], quotes)
-
-    def sort_stage() -> None:
-        if stage:
-            stage("sorting and indexing", None)
-
-    runs = (people[i : i + RUN] for i in range(0, len(people), RUN))
-    write_index(db, (rows_of(run) for run in runs), shared, advance, sort_stage)
-
-
-def write_index(
-    db: sqlite3.Connection,
-    parts: Iterable[PersonRows],
-    shared: Dataset,
-    advance: Callable[[int], None] | None = None,
-    sorting: Callable[[], None] | None = None,
-) -> None:
-    """Create the tables and fill them: people and quotations from ``parts`` (in order;
-    each written as it comes), sources, events and statistics from ``shared`` (whose
-    people are not read). ``advance(n)`` after each part (n people written so far);
-    ``sorting()`` once every part is in.
-
-    ``parts`` are used up: each list is emptied once written, so that a large build does
-    not hold every row twice (as computed, and as handed to SQLite). The people's rows
-    are written as they come; the quotations and the timeline, which need every part,
-    at the end."""
+    advance = stage("writing people", len(records.people)) if stage else None
     db.executescript(SCHEMA)
-    quotes: list[tuple[Any, ...]] = []
-    timeline: list[tuple[Any, ...]] = []
-    cited: list[tuple[str, str, str, str]] = []
-    quote_cited: list[tuple[str, str, str, str]] = []
-    name_row = 0
-    claims = 0
-    written_people = 0
-    for part in parts:
-        db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", part.people)
-        db.executemany("INSERT INTO person_years VALUES (?,?)", part.years)
-        first = name_row + 1
-        db.executemany(
-            "INSERT INTO person_names (rowid, person_id, name, kind, key, pkey, terms)"
-            " VALUES (?,?,?,?,?,?,?)",
-            ((first + i, *row) for i, row in enumerate(part.names)),
-        )
-        name_row += len(part.names)
-        # Indexed from the rows just written, inside SQLite: no value crosses from Python.
-        db.execute(
-            "INSERT INTO name_terms (rowid, terms) SELECT rowid, terms FROM person_names"
-            " WHERE rowid BETWEEN ? AND ?",
-            (first, name_row),
-        )
-        _write_search_rows(db, part.search)
-        claims += sum(row[0] == "claim" for row in part.search)  # one full-text row a claim
-        quotes += part.quotes
-        timeline += part.timeline
-        cited += part.cited
-        quote_cited += part.quote_cited
-        written_people += len(part.people)
-        for written in (part.people, part.years, part.names, part.search):
-            written.clear()
+    quotes: list[Quote] = []
+    timeline: list[TimelineEntry] = []
+    citations: list[Citation] = []
+    claims = sum(len(year.claims) for year in shared.arrivals)
+    name_rows = 0
+    for start in range(0, len(records.people), RUN):
+        run = records.people[start : start + RUN]
+        people = [build(Person, r.data) for r in run]
+        name_rows = _write_people(db, people, [r.data for r in run], name_rows)
+        claims += sum(len(person.claims) for person in people)
+        quotes += [q for person in people for q in build_quotes(person, names)]
+        timeline += [entry for person in people for entry in person_entries(person)]
+        for person in people:
+            citations += _cited("person", person.id, person.cited_sources(), person.name)
         if advance is not None:
-            advance(written_people)
-    if sorting is not None:
-        sorting()
+            advance(start + len(run))
+    if stage:
+        stage("sorting and indexing", None)
     # Quotations are stored in the order every listing shows them (dated first, by date,
     # then as read), and that position (their rank) is also their rowid in `quote_terms`:
     # a search is then one full-text lookup and a walk of the quotes table in order.
-    dated_first = [(q[4] is None, q[4] or "") for q in quotes]
-    order = sorted(range(len(quotes)), key=dated_first.__getitem__)  # stable: as read
-    del dated_first
-
-    _write_remaining_tables(db, quotes, order, cited + quote_cited, shared)
-    claims_in_statistics = sum(len(year.claims) for year in shared.arrivals)
-    db.execute("INSERT INTO totals VALUES ('claims', ?)", (claims + claims_in_statistics,))
-    _write_late_tables(db, quotes, order, timeline, shared.events)
-
-
-def _write_search_rows(
-    db: sqlite3.Connection, rows: Iterable[tuple[str, str, str | None, str, str]]
-) -> None:
-    """Full-text rows: (kind, ref, person, title, body). Within a kind, rows keep the order
-    they are written in, which is the order of equal ranks in a search."""
-    db.executemany("INSERT INTO search (kind, ref, person, title, body) VALUES (?,?,?,?,?)", rows)
-
-
-def _write_remaining_tables(
-    db: sqlite3.Connection,
-    quotes: list[tuple[Any, ...]],
-    order: list[int],
-    cited: list[tuple[str, str, str, str]],
-    shared: Dataset,
-) -> None:
-    """The quotations' full-text rows (in ``order``, in ``search`` and ``quote_terms``),
-    sources, events, citations and statistics, and the indexes of the tables written as
-    people came."""
-    _write_search_rows(
-        db, (("quote", quotes[i][0], quotes[i][1], quotes[i][6], quotes[i][7]) for i in order)
+    ranked = sorted(enumerate(quotes), key=lambda item: (item[1].date is None, item[1].date or ""))
+    db.executemany(
+        _INSERT_SEARCH,
+        (("quote", q.id, q.person, _quote_title(q), _quote_text(q)) for _, q in ranked),
     )
     db.executemany(
         "INSERT INTO quote_terms (rowid, title, body) VALUES (?,?,?)",
-        ((rank, quotes[i][6], quotes[i][7]) for rank, i in enumerate(order, start=1)),
+        ((rank, _quote_title(q), _quote_text(q)) for rank, (_, q) in enumerate(ranked, start=1)),
     )
+    db.executemany(
+        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
+        (
+            (rank, q.id, seq, q.person, q.speaker_id, q.source, q.date, dumps(q))
+            for rank, (seq, q) in enumerate(ranked, start=1)
+        ),
+    )
+    _write_shared(db, shared, citations)
+    db.execute("INSERT INTO totals VALUES ('claims', ?)", (claims,))
+    # Stable sort: within one key, people's entries (as read), then context events.
+    timeline += [entry for event in shared.events for entry in context_entries(event)]
+    timeline.sort(key=lambda entry: entry.sort_key)
+    db.executemany(
+        "INSERT INTO timeline VALUES (?,?,?,?,?,?,?,?,?)",
+        ((seq, *_timeline_row(entry)) for seq, entry in enumerate(timeline)),
+    )
+    # Created once the rows are in: building an index from all the rows at once is faster
+    # than keeping it in order through every insert.
+    db.executescript(INDEXES)
+
+
+def _write_people(
+    db: sqlite3.Connection, people: list[Person], docs: list[Any], name_rows: int
+) -> int:
+    """The rows of a run of people (``docs``: their data as read, stored as it is), their
+    years, names and full-text rows; the number of name rows written so far after them."""
+    db.executemany(
+        "INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (_person_row(person, doc) for person, doc in zip(people, docs, strict=True)),
+    )
+    db.executemany(
+        "INSERT INTO person_years VALUES (?,?)",
+        ((person.id, year) for person in people for year in person.years),
+    )
+    spellings = [person_names(person) for person in people]
+    rows = [
+        _name_row(person, name, kind)
+        for person, names in zip(people, spellings, strict=True)
+        for name, kind in names.items()
+    ]
+    db.executemany(
+        "INSERT INTO person_names (rowid, person_id, name, kind, key, pkey, terms)"
+        " VALUES (?,?,?,?,?,?,?)",
+        ((name_rows + i, *row) for i, row in enumerate(rows, start=1)),
+    )
+    # Indexed from the rows just written, inside SQLite: no value crosses from Python.
+    db.execute(
+        "INSERT INTO name_terms (rowid, terms) SELECT rowid, terms FROM person_names"
+        " WHERE rowid BETWEEN ? AND ?",
+        (name_rows + 1, name_rows + len(rows)),
+    )
+    # Within a kind, full-text rows keep the order they are written in, which is the order
+    # of equal ranks in a search.
+    db.executemany(
+        _INSERT_SEARCH,
+        (
+            row
+            for person, names in zip(people, spellings, strict=True)
+            for row in _person_search(person, names)
+        ),
+    )
+    return name_rows + len(rows)
+
+
+def _write_shared(db: sqlite3.Connection, shared: Dataset, citations: list[Citation]) -> None:
+    """Sources, events and statistics, their full-text rows, and every citation, each once
+    (``citations``: the people's, before those of events and statistics)."""
     db.executemany(
         "INSERT INTO sources VALUES (?,?,?,?)",
         [(s.id, i, s.kind, dumps(s)) for i, s in enumerate(shared.sources)],
     )
-    shared_search = [
-        ("event", e.id, None, f"{e.date} {e.kind}", e.summary) for e in shared.events
-    ] + [
-        ("source", s.id, None, s.outlet, " ".join(filter(None, [s.title, s.author, s.via])))
-        for s in shared.sources
-    ]
-    _write_search_rows(db, shared_search)
-    db.executemany("INSERT INTO citations VALUES (?,?,?,?)", cited)
-    db.executemany("INSERT INTO citations VALUES (?,?,?,?)", _shared_citations(shared))
+    db.executemany(
+        _INSERT_SEARCH,
+        [("event", e.id, None, f"{e.date} {e.kind}", e.summary) for e in shared.events]
+        + [
+            ("source", s.id, None, s.outlet, " ".join(filter(None, [s.title, s.author, s.via])))
+            for s in shared.sources
+        ],
+    )
+    for event in shared.events:
+        citations += _cited("event", event.id, event.sources)
+    for year in shared.arrivals:
+        cited = [*year.sources, *(s for claim in year.claims for s in claim.sources)]
+        citations += _cited("statistics", f"arrivals {year.year}", cited)
+    for total in shared.cumulative:
+        citations += _cited("statistics", f"cumulative {total.as_of}", total.sources)
+    for figure in shared.figures:
+        citations += _cited("statistics", figure.id, figure.sources)
+    db.executemany("INSERT INTO citations VALUES (?,?,?,?)", list(dict.fromkeys(citations)))
     db.executemany(
         "INSERT INTO arrivals VALUES (?,?)", [(y.year, dumps(y)) for y in shared.arrivals]
     )
-    tabled = (
+    for table, rows in (
         ("events", shared.events),
         ("cumulative", shared.cumulative),
         ("figures", shared.figures),
-    )
-    for table, records in tabled:
-        rows = [(i, dumps(r)) for i, r in enumerate(records)]
-        db.executemany(f"INSERT INTO {table} VALUES (?,?)", rows)
-    db.executescript(INDEXES)
+    ):
+        db.executemany(f"INSERT INTO {table} VALUES (?,?)", list(enumerate(map(dumps, rows))))
 
 
-def _write_late_tables(
-    db: sqlite3.Connection,
-    quotes: list[tuple[Any, ...]],
-    order: list[int],
-    timeline: list[tuple[Any, ...]],
-    events: Sequence[Event],
-) -> None:
-    """The quotations (in ``order``) and the timeline (with the context events), indexed."""
-    db.executemany(
-        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
-        ((rank, quotes[i][0], i, *quotes[i][1:6]) for rank, i in enumerate(order, start=1)),
-    )
-    # Stable sort: within one key, people's entries (as read), then context events.
-    timeline += [(*e.sort_key, *_timeline_row(e)) for ev in events for e in context_entries(ev)]
-    timeline.sort(key=lambda row: row[:3])
-    db.executemany(
-        "INSERT INTO timeline VALUES (?,?,?,?,?,?,?,?,?)",
-        ((seq, *row[3:]) for seq, row in enumerate(timeline)),
-    )
-    db.executescript(LATE_INDEXES)
+def _cited(
+    kind: str, record_id: str, source_ids: Iterable[str], label: str | None = None
+) -> list[Citation]:
+    return [(source_id, kind, record_id, label or record_id) for source_id in source_ids]
+
+
+def _quote_title(quote: Quote) -> str:
+    return f"{quote.speaker}, {quote.venue}"
+
+
+def _quote_text(quote: Quote) -> str:
+    return " ".join(filter(None, [quote.text, quote.translation]))
 
 
 def _person_row(person: Person, doc: Any) -> tuple[Any, ...]:
@@ -370,7 +302,7 @@ def _person_row(person: Person, doc: Any) -> tuple[Any, ...]:
         person.year,
         int(person.confirmed),
         person.status.value,
-        encode(doc) if doc is not None else dumps(person),
+        encode(doc),
     )
 
 
@@ -378,7 +310,7 @@ def _name_row(person: Person, name: str, kind: str) -> tuple[str, str, str, str,
     # The name is folded into words once: its key is those words joined (an apostrophe
     # separates words in ``words`` and is dropped in ``letter_words``: the same letters),
     # and a romanized name's phonetic words are made from them, as ``phonetic_words``
-    # would. At 100,000 people this was 3 foldings of 750,000 names.
+    # would.
     written = letter_words(name)
     key = "".join(written)
     if kind == "name" and not person.named:
@@ -434,37 +366,6 @@ def _person_search(
     return rows
 
 
-def _once(
-    seen: set[tuple[str, str, str, str]],
-    source_ids: Iterable[str],
-    kind: str,
-    record_id: str,
-    label: str | None = None,
-) -> Iterator[tuple[str, str, str, str]]:
-    """(source id, kind of record, record id, label) for each citation not yet ``seen``."""
-    for source_id in source_ids:
-        row = (source_id, kind, record_id, label or record_id)
-        if row not in seen:
-            seen.add(row)
-            yield row
-
-
-def _shared_citations(dataset: Dataset) -> list[tuple[str, str, str, str]]:
-    """The citations of events and statistics, each once."""
-    seen: set[tuple[str, str, str, str]] = set()
-    rows: list[tuple[str, str, str, str]] = []
-    for event in dataset.events:
-        rows.extend(_once(seen, event.sources, "event", event.id))
-    for row in dataset.arrivals:
-        cited = [*row.sources, *(s for c in row.claims for s in c.sources)]
-        rows.extend(_once(seen, cited, "statistics", f"arrivals {row.year}"))
-    for total in dataset.cumulative:
-        rows.extend(_once(seen, total.sources, "statistics", f"cumulative {total.as_of}"))
-    for figure in dataset.figures:
-        rows.extend(_once(seen, figure.sources, "statistics", figure.id))
-    return rows
-
-
 def _timeline_row(entry: TimelineEntry) -> tuple[object, ...]:
     """The timeline table's columns after ``seq``."""
     return (
@@ -474,6 +375,6 @@ def _timeline_row(entry: TimelineEntry) -> tuple[object, ...]:
         entry.person,
         entry.person_name,
         country_key(entry.country) if entry.country else None,
-        _encode_ascii(entry.people),  # a tuple is written as a list
+        json.dumps(entry.people),  # a tuple is written as a list, non-ASCII escaped
         encode(entry._asdict()),
     )

@@ -127,15 +127,9 @@ def _check_folder(folder: str, create: bool) -> str | None:
     return _why_not_ours(found)
 
 
-def _usable_index(path: str) -> bool:
-    """True when the index at ``path`` is there and may be opened: a regular file (not a
-    link) of the current user's, that neither group nor others may write to, in a private
-    folder. An index that is there but not trusted is refused with one line on stderr."""
-    return private_folder(os.path.dirname(path)) and _trusted_index(path, missing=False)
-
-
 def _trusted_index(path: str, missing: bool) -> bool:
-    """Whether the file at ``path`` is an index of ours (said once when it is not);
+    """Whether the file at ``path`` is an index of ours: a regular file (not a link) of the
+    current user's that neither group nor others may write to (said once when it is not);
     ``missing``: the answer when nothing is there."""
     try:
         found = os.lstat(path)
@@ -157,11 +151,6 @@ def _why_not_index(found: os.stat_result) -> str | None:
     return _why_not_ours(found)
 
 
-def _replaceable(path: str) -> bool:
-    """True when nothing is at ``path``, or an index we may replace; else said once."""
-    return _trusted_index(path, missing=True)
-
-
 # A file's path inside the dataset, its size and its modification time in nanoseconds.
 Stamp = tuple[str, int, int]
 
@@ -180,12 +169,15 @@ def stamp_of(data_file: DataFile) -> Stamp:
 
 
 def fingerprint(stamps: Sequence[Stamp]) -> str:
-    """One short value for every file's stamp: what the index records and compares.
-    (zlib's checksums: zlib loads in microseconds, hashlib's OpenSSL in milliseconds.)"""
-    import zlib
-
+    """One short value for every file's stamp: what the index records and compares."""
     data = "\n".join(f"{path}\t{size}\t{mtime}" for path, size, mtime in stamps).encode()
-    return f"{len(stamps)}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
+    return _checksum(len(stamps), data)
+
+
+def _checksum(count: int, data: bytes) -> str:
+    import zlib  # not hashlib: zlib loads at once, hashlib's OpenSSL takes a while
+
+    return f"{count}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
 
 
 def file_fingerprint(path: str) -> str | None:
@@ -199,36 +191,23 @@ def file_fingerprint(path: str) -> str | None:
 
 
 def folder_fingerprint(root: str) -> str | None:
-    """The fingerprint of a dataset folder's files, straight from the file system, equal
-    to ``fingerprint`` over the stamps of ``locate.find_data_files(root)``: the one cost of
-    a warm run that grows with the dataset (one stat a file).
-
-    None when something is not what a data file should be (a link loop, no permission, a
-    pipe named like a data file) or a file vanished mid-scan: the caller then lists the
-    files the careful way, which says what is wrong.
-    """
-    from ..dataset.locate import DATA_SUFFIXES, FOLDER_KINDS
+    """The fingerprint of a dataset folder's files, equal to ``fingerprint`` over the stamps
+    of ``locate.find_data_files(root)`` without making a ``DataFile`` of each. None when
+    something is not what a data file should be, or a file vanished mid-scan: the caller
+    then lists the files the careful way, which says what is wrong."""
+    from ..dataset.locate import FOLDER_KINDS, data_names
 
     stamps: list[Stamp] = []
     for folder in FOLDER_KINDS:
-        try:
-            with os.scandir(os.path.join(root, folder)) as scan:
-                entries = [e for e in scan if e.name.endswith(DATA_SUFFIXES)]
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        except OSError:
+        names, problems = data_names(os.path.join(root, folder), folder)
+        if problems:
             return None
-        entries.sort(key=lambda e: e.name)
-        for entry in entries:
+        for name in names:
             try:
-                found = entry.stat()  # follows a link, as reading the file would
+                found = os.stat(os.path.join(root, folder, name))
             except OSError:
                 return None
-            if stat.S_ISDIR(found.st_mode):
-                continue  # a folder named like a data file is not data, as in locate
-            if not stat.S_ISREG(found.st_mode):
-                return None  # a pipe or a device named like a data file: locate says so
-            stamps.append((f"{folder}/{entry.name}", found.st_size, found.st_mtime_ns))
+            stamps.append((f"{folder}/{name}", found.st_size, found.st_mtime_ns))
     return fingerprint(stamps)
 
 
@@ -254,9 +233,10 @@ def _meta_key() -> dict[str, Any]:
 
 
 def open_fresh(path: str, current: str) -> sqlite3.Connection | None:
-    """The index at ``path`` if it is whole, trusted (``_usable_index``) and was built
-    from the files whose fingerprint is ``current``; else None."""
-    if not _usable_index(path):
+    """The index at ``path`` if it is whole, trusted (in a private folder, and
+    ``_trusted_index``) and was built from the files whose fingerprint is ``current``;
+    else None."""
+    if not private_folder(os.path.dirname(path)) or not _trusted_index(path, missing=False):
         return None
     try:
         db = _open_read_only(path)
@@ -264,16 +244,13 @@ def open_fresh(path: str, current: str) -> sqlite3.Connection | None:
         damaged(path, error)
         return None
     try:
-        row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
-        if row is None:
-            raise sqlite3.DatabaseError("no stamp")
-        stored = json.loads(row[0])
+        stored = stored_stamp(db)
         if stored["key"] != _meta_key() or stored["fingerprint"] != current:
             db.close()
             return None
         return db
     except (sqlite3.Error, ValueError, KeyError, TypeError) as error:
-        # A truncated or corrupted file: rebuilt. (One of another version is simply stale.)
+        # A truncated or corrupted file, or no stamp: rebuilt. (Another version's is stale.)
         db.close()
         damaged(path, error)
         return None
@@ -284,7 +261,7 @@ def damaged(path: str, error: BaseException) -> None:
     so that this run or the next builds it again."""
     reason = str(error) or type(error).__name__
     _say(f"the index {path} could not be read ({reason}); building it again")
-    if _replaceable(path):
+    if _trusted_index(path, missing=True):
         with suppress(OSError):
             remove_file(path)
 
@@ -299,6 +276,8 @@ def _open_read_only(path: str) -> sqlite3.Connection:
 def stored_stamp(db: sqlite3.Connection) -> dict[str, Any]:
     """What ``snapshot`` recorded when the index in ``db`` was built."""
     row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+    if row is None:
+        raise sqlite3.DatabaseError("no stamp")
     stamp: dict[str, Any] = json.loads(row[0])
     return stamp
 
@@ -323,9 +302,7 @@ def schemas_checksum(folder: Traversable | None = None) -> str:
     root = schema_root() if folder is None else folder
     files = sorted((f for f in root.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
     data = b"\0".join(f.name.encode() + b"\0" + f.read_bytes() for f in files)
-    import zlib
-
-    return f"{len(files)}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
+    return _checksum(len(files), data)
 
 
 def database_file(db: sqlite3.Connection) -> str | None:
@@ -355,7 +332,7 @@ def build_file(
 
     try:
         folder = os.path.dirname(path)
-        if not private_folder(folder, create=True) or not _replaceable(path):
+        if not private_folder(folder, create=True) or not _trusted_index(path, missing=True):
             return None
         remove_stale(folder, ".index-", ".tmp")
         _write_new(path, build)

@@ -17,10 +17,9 @@ candidates; the caller lists them when more than one person matches.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
-from .names import APOSTROPHES, words
+from .names import APOSTROPHES, strip_accents, words
 
 _SBASE, _SCOUNT = 0xAC00, 11172
 _NCOUNT, _TCOUNT = 588, 28
@@ -58,18 +57,20 @@ def _syllables(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
+_TABLES = {
+    "rr": (_RR_INITIAL, _RR_VOWEL),
+    "mr": (_MR_INITIAL, _MR_VOWEL),
+    "dprk": (_NK_INITIAL, _NK_VOWEL),
+}
+
+
 def _syllable(parts: tuple[int, int, int], system: str, voiced: bool) -> str:
     initial, vowel, final = parts
-    if system == "rr":
-        onset, nucleus = _RR_INITIAL[initial], _RR_VOWEL[vowel]
-    else:
-        table = _NK_INITIAL if system == "dprk" else _MR_INITIAL
-        onset = table[initial]
-        if voiced and onset in _VOICED:
-            onset = _VOICED[onset]
-        nucleus = (_NK_VOWEL if system == "dprk" else _MR_VOWEL)[vowel]
-    coda = _FINAL[final]
-    return (onset if onset != "-" else "") + nucleus + (coda if coda != "-" else "")
+    initials, vowels = _TABLES[system]
+    onset = initials[initial]
+    if voiced and system != "rr":
+        onset = _VOICED.get(onset, onset)
+    return (onset + vowels[vowel] + _FINAL[final]).replace("-", "")  # "-": no sound
 
 
 @lru_cache(maxsize=16384)
@@ -95,12 +96,7 @@ def romanize_name(hangul: str, system: str) -> str:
     else:
         name = surname + (" " + "-".join(given) if given else "")
     if system == "mr-plain":
-        name = unicodedata.normalize("NFKD", name)
-        name = "".join(c for c in name if unicodedata.category(c) != "Mn").replace("'", "")
-    return _capitalise(name)
-
-
-def _capitalise(name: str) -> str:
+        name = strip_accents(name).replace("'", "")
     # Capitalise each space-separated word; keep the given name's hyphenated tail lower case.
     return " ".join(w[:1].upper() + w[1:] for w in name.split(" "))
 
@@ -165,6 +161,9 @@ _CONSONANT_RULES: tuple[tuple[str, str], ...] = (
 )
 
 
+_REPEATED = re.compile(r"(.)\1+")
+
+
 @lru_cache(maxsize=16384)  # syllables and surnames repeat: most words are seen before
 def _word_key(word: str) -> str:
     word = _SURNAMES.get(word, word)
@@ -180,7 +179,7 @@ def _word_key(word: str) -> str:
         word = word[1:] if word[1] in "iy" else "n" + word[1:]
     # A written h after a vowel and not before one is silent (Oh, Noh, Ahn).
     word = re.sub(r"(?<=[aiAEO])h(?![aiyAEO])", "", word)
-    return re.sub(r"(.)\1+", r"\1", word)  # kk, ss, nn -> one
+    return _REPEATED.sub(r"\1", word)  # kk, ss, nn -> one
 
 
 @lru_cache(maxsize=4096)
@@ -204,12 +203,7 @@ def phonetic_key(name: str) -> str:
     return joined_key(phonetic_words(name))
 
 
-_REPEATED = re.compile(r"(.)\1+")
-
-
 def joined_key(keys: tuple[str, ...]) -> str:
     """``phonetic_key`` from the name's ``phonetic_words`` (for callers that have both)."""
     # Collapse doubled letters across word boundaries too: "Song Gil" and "Songgil".
-    joined = "".join(keys)
-    # Most keys have no doubled letter: looking costs a tenth of substituting.
-    return _REPEATED.sub(r"\1", joined) if _REPEATED.search(joined) else joined
+    return _REPEATED.sub(r"\1", "".join(keys))
