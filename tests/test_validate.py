@@ -219,6 +219,39 @@ def test_the_fast_check_agrees_with_jsonschema() -> None:
     assert compared >= 1_000 and disagreements == 0
 
 
+# Keywords whose meaning is the same in draft 7 (what fastjsonschema implements) as in our
+# schemas' draft 2020-12. A keyword new in 2019-09 or 2020-12 (unevaluatedProperties,
+# prefixItems, dependentRequired...) would be ignored by the quick check, which would then
+# call invalid data valid without asking jsonschema: such a schema change must fail here.
+_SHARED_KEYWORDS = {
+    *("$schema", "$id", "$ref", "$defs", "title", "description", "default", "examples"),
+    *("type", "enum", "const", "properties", "required", "additionalProperties", "items"),
+    *("minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "pattern"),
+    *("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "format"),
+    *("not", "anyOf", "allOf", "oneOf", "if", "then", "else", "patternProperties"),
+}
+
+
+def test_the_schemas_use_only_keywords_the_quick_check_reads_alike() -> None:
+    from defectcli.dataset.validate import _schema_documents
+
+    def keywords(schema: object, parent: str = "") -> set[str]:
+        found: set[str] = set()
+        if isinstance(schema, dict):
+            for key, value in schema.items():
+                # The keys of "properties" and "$defs" are names, not keywords.
+                if parent not in {"properties", "$defs", "patternProperties"}:
+                    found.add(key)
+                found |= keywords(value, key)
+        elif isinstance(schema, list):
+            for value in schema:
+                found |= keywords(value)
+        return found
+
+    used = set().union(*(keywords(doc) for doc in _schema_documents().values()))
+    assert used - _SHARED_KEYWORDS == set()
+
+
 @pytest.mark.parametrize("command", [["list"], ["validate"]])
 def test_one_persons_file_given_as_a_dataset_says_so(
     invoke: Invoke, mini: Path, command: list[str]
