@@ -202,7 +202,7 @@ class Catalog(NameLookup):
         titles, in English and Korean. Every word must match (as a word or the start of
         one), regardless of case and accents; "a phrase" in double quotes matches as a
         phrase. Hits come grouped by kind, best first within each group."""
-        from .results import SearchHit, SearchResult
+        from .results import HIT_END, HIT_START, SearchHit, SearchResult
 
         match = fts_query(text)
         wanted = [kind for kind in SEARCH_KINDS if kind in kinds]
@@ -216,29 +216,6 @@ class Catalog(NameLookup):
                 " WHERE search MATCH ? AND kind = ? ORDER BY r, rowid LIMIT ?",
                 (match, kind, limit),
             ).fetchall()
-        shown = self._search_rows(match, [rowid for rows in best.values() for _, rowid in rows])
-        hits: list[SearchHit] = []
-        for kind in wanted:
-            found: list[SearchHit] = []
-            if kind == "person":
-                found += self._name_hits(text)
-            seen = {h.id for h in found}
-            for rank, rowid in best[kind]:
-                ref, person, title, snippet = shown[rowid]
-                if kind == "person":
-                    if ref in seen:
-                        continue  # already found by name
-                    seen.add(ref)
-                found.append(SearchHit(kind, ref, person, title, snippet, rank))
-            hits += found[:limit]
-        return SearchResult(text, tuple(hits))
-
-    def _search_rows(
-        self, match: str, rowids: Sequence[int]
-    ) -> dict[int, tuple[str, str | None, str, str]]:
-        """rowid -> (ref, person, highlighted title, snippet) of these full-text rows."""
-        from .results import HIT_END, HIT_START
-
         # "+rowid": SQLite hands a plain "rowid IN" to FTS5 as one lookup a rowid, and each
         # lookup merges the query's doclists again (a prefix term's too); with the "+"
         # FTS5 reads the matches once and SQLite keeps the rows asked for.
@@ -247,21 +224,28 @@ class Catalog(NameLookup):
             " snippet(search, 4, ?, ?, '…', 16) FROM search"
             " WHERE search MATCH ? AND +rowid IN ({})"
         )
+        rowids = [rowid for rows in best.values() for _, rowid in rows]
         before = (HIT_START, HIT_END, HIT_START, HIT_END, match)
-        return {
-            rowid: (ref, person, title, snippet)
-            for rowid, ref, person, title, snippet in self._rows_with_rowids(sql, rowids, before)
-        }
+        shown = {rowid: row for rowid, *row in self._rows_with_rowids(sql, rowids, before)}
+        hits: list[SearchHit] = []
+        for kind in wanted:
+            found = self._name_hits(text) if kind == "person" else []
+            seen = {h.id for h in found}
+            for rank, rowid in best[kind]:
+                ref, person, title, snippet = shown[rowid]
+                if kind == "person" and ref in seen:
+                    continue  # already found by name, or by another of their names
+                seen.add(ref)
+                found.append(SearchHit(kind, ref, person, title, snippet, rank))
+            hits += found[:limit]
+        return SearchResult(text, tuple(hits))
 
     def _name_hits(self, text: str) -> list[SearchHit]:
         """People the text names in any spelling (the phonetic lookup), as top hits."""
-        from ..text.romanize import is_hangul
         from .results import HIT_END, HIT_START, SearchHit
 
-        if is_hangul(text) or any(ch.isalpha() for ch in text):
-            ids = self.resolve(text.replace('"', ""))
-        else:
-            ids = []
+        # Hangul syllables are letters too: only text of no letter at all names no one.
+        ids = self.resolve(text.replace('"', "")) if any(ch.isalpha() for ch in text) else []
         hits = []
         for person in map(self.person_by_id, ids[:5]):
             title = f"{HIT_START}{person.name}{HIT_END}"
@@ -392,29 +376,16 @@ class Catalog(NameLookup):
 
         if by not in FACETS:
             raise ValueError(f"by must be one of {', '.join(FACETS)}")
-        where = where or PersonFilter()
-        sizes: dict[str, int] = {}
+        # From the people's own columns: no record is built. In the order of `list`.
+        sql, params = self._people_sql(
+            "id, year, country, category, destination", where or PersonFilter()
+        )
         listed: dict[str, list[str]] = {}
-        if people:
-            # From the people's own columns: no record is built. In the order of `list`.
-            sql, params = self._people_sql("id, year, country, category, destination", where)
-            for person_id, year, *named in self._db.execute(sql, params):
-                listed.setdefault(_facet_value(by, year, *named), []).append(person_id)
-            sizes = {value: len(ids) for value, ids in listed.items()}
-        else:
-            # Counted by SQLite, without reading every person's row into Python.
-            column = "year" if by in {"year", "decade"} else by
-            sql, params = self._people_sql(f"{column} AS facet", where, ordered=False)
-            for value, size in self._db.execute(
-                f"SELECT facet, count(*) FROM ({sql}) GROUP BY facet", params
-            ):
-                if column == "year":
-                    value = _facet_value(by, value, "", "", "")
-                sizes[value] = sizes.get(value, 0) + size
-        ordered = sorted(sizes.items(), key=lambda item: _facet_order(by, *item))
+        for person_id, year, *named in self._db.execute(sql, params):
+            listed.setdefault(_facet_value(by, year, *named), []).append(person_id)
+        ordered = sorted(listed.items(), key=lambda item: _facet_order(by, item[0], len(item[1])))
         rows = tuple(
-            FacetRow(value, size, tuple(listed[value]) if people else None)
-            for value, size in ordered
+            FacetRow(value, len(ids), tuple(ids) if people else None) for value, ids in ordered
         )
         return Facets(by, rows, sum(r.size for r in rows))
 
@@ -435,24 +406,18 @@ class Catalog(NameLookup):
     def _timeline_sql(
         self, column: str, where: TimelineFilter, limit: int | None = None
     ) -> tuple[str, list[object]]:
-        dates = where.dates
-        since, until = dates.since, dates.until
-        found = Where()
-        found.add("substr(date, 1, 4) >= ?", f"{since or 0:04d}")
-        found.add("substr(date, 1, 4) <= ?", f"{until if until is not None else 9999:04d}")
-        if dates.years:
-            found.any_of("CAST(substr(date, 1, 4) AS INTEGER)", dates.years)
-            # For the index below: the years lie between the first and the last asked for.
-            since = max(since if since is not None else 0, min(dates.years))
-            until = min(until if until is not None else 9999, max(dates.years))
-        # The same years as a range of the dates themselves, which the index on ``date``
-        # can find. A date whose first four characters are at least ``since`` is itself at
-        # least ``since``; one whose first four are at most ``until`` sorts before
-        # ``until + 1`` (both four digits). The tests above stay, so the answer is theirs.
-        if since is not None:
-            found.add("date >= ?", f"{since:04d}")
-        if until is not None and 0 <= until < 9999:
-            found.add("date < ?", f"{until + 1:04d}")
+        dates, found = where.dates, Where()
+        found.any_of("CAST(substr(date, 1, 4) AS INTEGER)", dates.years)
+        # The years as ranges of the dates themselves, which the index on ``date`` can find
+        # (the years asked for lie between the first and the last of them): a date whose
+        # first four characters are at least ``since`` is itself at least ``since``; one
+        # whose first four are at most ``until`` is at most ``until`` followed by "-99".
+        for since in (dates.since, min(dates.years, default=None)):
+            if since is not None:
+                found.add("date >= ?", f"{since:04d}")
+        for until in (dates.until, max(dates.years, default=None)):
+            if until is not None:
+                found.add("date <= ?", f"{until:04d}-99")
         if where.people:
             ids = list(dict.fromkeys(self.person(name).id for name in where.people))
             # Their own entries, and the context events that concern them, each through
