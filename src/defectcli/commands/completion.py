@@ -81,7 +81,7 @@ def countries(ctx: click.Context, param: click.Parameter, incomplete: str) -> li
     catalog = _catalog(ctx)
     if catalog is None:
         return []
-    known = catalog.countries() if param.name == "country" else catalog.destinations()
+    known = catalog.destinations() if param.name == "destinations" else catalog.countries()
     return [_item(c) for c in known if _matches(incomplete, c)]
 
 

@@ -130,54 +130,29 @@ def person_filters(sortable: bool) -> Callable[[F], F]:
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
-        def wrapper(
-            *args: Any,
-            year: tuple[str, ...],
-            since: tuple[int, ...],
-            until: tuple[int, ...],
-            country: tuple[str, ...],
-            region: tuple[str, ...],
-            category: tuple[str, ...],
-            destination: tuple[str, ...],
-            confirmed: bool,
-            status: tuple[str, ...],
-            sort: str = "year",
-            **kwargs: Any,
-        ) -> Any:
+        def wrapper(*args: Any, dates: YearFilter, **kwargs: Any) -> Any:
             from ..query.filters import PersonFilter
 
-            dates = _dates(year, since, until)
-            where = PersonFilter(
-                years=dates.years,
-                since=dates.since,
-                until=dates.until,
-                countries=comma_values(country),
-                regions=region_values(region),
-                categories=choice_values(category, CATEGORIES, "--category"),
-                destinations=comma_values(destination),
-                confirmed=confirmed,
-                statuses=choice_values(status, STATUSES, "--status"),
-                sort=sort,
-            )
-            return func(*args, where=where, **kwargs)
+            # The other options are named after the filter's fields, their values checked.
+            fields = {name: kwargs.pop(name) for name in PersonFilter._fields if name in kwargs}
+            return func(*args, where=PersonFilter(*dates, **fields), **kwargs)
 
         options = [
-            *_year_options("Defected in this year (any year a source gives)"),
-            click.option(
+            list_option(
                 "--country",
-                multiple=True,
+                "countries",
                 metavar="COUNTRY",
-                shell_complete=completion.countries,
+                complete=completion.countries,
                 help="Country of the posting left: Italy, uk, GB, 영국... Repeat it or give a "
                 "comma list for any of several.",
             ),
             region_option("Region of the posting left"),
-            choice_option("--category", CATEGORIES, "Kind of person"),
-            click.option(
+            choice_option("--category", "categories", CATEGORIES, "Kind of person"),
+            list_option(
                 "--destination",
-                multiple=True,
+                "destinations",
                 metavar="COUNTRY",
-                shell_complete=completion.countries,
+                complete=completion.countries,
                 help="Where they went: 'South Korea', us...",
             ),
             click.option(
@@ -185,7 +160,7 @@ def person_filters(sortable: bool) -> Callable[[F], F]:
                 is_flag=True,
                 help="Only defections the South Korean government officially confirmed.",
             ),
-            choice_option("--status", STATUSES, "What became of the case"),
+            choice_option("--status", "statuses", STATUSES, "What became of the case"),
         ]
         if sortable:
             options.append(
@@ -199,28 +174,15 @@ def person_filters(sortable: bool) -> Callable[[F], F]:
                     "reverses it (-year: newest first).",
                 )
             )
-        return cast(F, _with_options(wrapper, options))
+        filters = cast(F, _with_options(wrapper, options))
+        return range_options(filters, "Defected in this year (any year a source gives)")
 
     return decorate
 
 
-def _year_options(what: str) -> list[Callable[[Any], Any]]:
-    year = click.IntRange(1900, 2100)
-    return [
-        click.option(
-            "--year",
-            multiple=True,
-            metavar="YEAR",
-            help=f"{what}. Repeat it or give a comma list (2016,2019) for any of several.",
-        ),
-        click.option("--since", type=year, multiple=True, help="From this year on."),
-        click.option("--until", type=year, multiple=True, help="Up to this year (inclusive)."),
-    ]
-
-
-def range_options(func: F) -> F:
-    """``--year`` (any of several), ``--since`` and ``--until`` as years, for stats and
-    timeline. The command receives ``dates: YearFilter``."""
+def range_options(func: F, what: str = "Only this year") -> F:
+    """``--year`` (any of several), ``--since`` and ``--until`` as years; the command
+    receives ``dates: YearFilter``."""
 
     @functools.wraps(func)
     def wrapper(
@@ -232,7 +194,18 @@ def range_options(func: F) -> F:
     ) -> Any:
         return func(*args, dates=_dates(year, since, until), **kwargs)
 
-    return cast(F, _with_options(wrapper, _year_options("Only this year")))
+    years = click.IntRange(1900, 2100)
+    options = [
+        click.option(
+            "--year",
+            multiple=True,
+            metavar="YEAR",
+            help=f"{what}. Repeat it or give a comma list (2016,2019) for any of several.",
+        ),
+        click.option("--since", type=years, multiple=True, help="From this year on."),
+        click.option("--until", type=years, multiple=True, help="Up to this year (inclusive)."),
+    ]
+    return cast(F, _with_options(wrapper, options))
 
 
 def _dates(year: tuple[str, ...], since: tuple[int, ...], until: tuple[int, ...]) -> YearFilter:
@@ -255,39 +228,6 @@ def _dates(year: tuple[str, ...], since: tuple[int, ...], until: tuple[int, ...]
     return YearFilter(tuple(dict.fromkeys(int(v) for v in years)), first, last)
 
 
-def region_option(what: str) -> Callable[[Any], Any]:
-    """``--region``: a UN M49 region or sub-region, for ``region_values``."""
-    return click.option(
-        "--region",
-        multiple=True,
-        metavar="REGION",
-        shell_complete=completion.regions,
-        help=f"{what}, by the UN M49 regions: Europe, Eastern Europe, 'Southeast Asia', "
-        "'Sub-Saharan Africa'... A region holds its sub-regions; a former country is where "
-        "its successor is (Soviet Union: Eastern Europe). Repeat it or give a comma list for "
-        "any of several; with --country, both must match.",
-    )
-
-
-def region_values(given: tuple[str, ...]) -> tuple[str, ...]:
-    """``comma_values`` of ``--region``, each as the UN names it: an unknown one is a
-    mistake in the command (exit 2) that lists the regions."""
-    if not given:
-        return ()  # the M49 table loads only when a region is asked for
-    from ..text.regions import region_name, region_names
-
-    names: list[str] = []
-    for value in comma_values(given):
-        name = region_name(value)
-        if name is None:
-            raise click.BadParameter(
-                f"{value!r} is not a UN M49 region. Regions: {', '.join(region_names())}.",
-                param_hint="--region",
-            )
-        names.append(name)
-    return tuple(dict.fromkeys(names))
-
-
 def comma_values(given: tuple[str, ...]) -> tuple[str, ...]:
     """Every value of a repeatable option, each of which may be a comma list, in order
     and each once (``--country uk,italy --country france``)."""
@@ -295,29 +235,75 @@ def comma_values(given: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
 
 
-def choice_option(name: str, choices: tuple[str, ...], what: str) -> Callable[[F], F]:
-    """A repeatable option of fixed values (comma lists too), completed from ``choices``;
-    check its values with ``choice_values``."""
+def list_option(
+    *decls: str,
+    metavar: str,
+    help: str,
+    complete: Any = None,
+    check: Callable[[str], str] | None = None,
+) -> Callable[[F], F]:
+    """A repeatable option of ``comma_values``; the command receives them each once, as
+    ``check`` returns it (``check`` raises ``BadParameter`` for a wrong one)."""
+
+    def values(
+        ctx: click.Context, param: click.Parameter, given: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        found = comma_values(given)
+        return tuple(dict.fromkeys(map(check, found))) if check else found
+
     return click.option(
-        name,
-        multiple=True,
-        metavar=name.lstrip("-").upper(),
-        shell_complete=lambda ctx, param, incomplete: [
-            c for c in choices if c.startswith(incomplete.lower())
-        ],
-        help=f"{what}: {', '.join(choices)}.",
+        *decls, multiple=True, metavar=metavar, shell_complete=complete, help=help, callback=values
     )
 
 
-def choice_values(given: tuple[str, ...], allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
-    """``comma_values``, each checked against ``allowed`` (case ignored)."""
-    values = tuple(dict.fromkeys(v.lower() for v in comma_values(given)))
-    for value in values:
-        if value not in allowed:
+def region_option(what: str) -> Callable[[F], F]:
+    """``--region``: UN M49 regions or sub-regions, each as the UN names it; an unknown one
+    is a mistake in the command (exit 2) that lists the regions."""
+
+    def check(value: str) -> str:
+        from ..text.regions import region_name, region_names  # only when a region is asked for
+
+        name = region_name(value)
+        if name is None:
             raise click.BadParameter(
-                f"{value!r} is not one of {', '.join(allowed)}.", param_hint=option
+                f"{value!r} is not a UN M49 region. Regions: {', '.join(region_names())}.",
+                param_hint="--region",
             )
-    return values
+        return name
+
+    return list_option(
+        "--region",
+        "regions",
+        metavar="REGION",
+        complete=completion.regions,
+        check=check,
+        help=f"{what}, by the UN M49 regions: Europe, Eastern Europe, 'Southeast Asia', "
+        "'Sub-Saharan Africa'... A region holds its sub-regions; a former country is where "
+        "its successor is (Soviet Union: Eastern Europe). Repeat it or give a comma list for "
+        "any of several; with --country, both must match.",
+    )
+
+
+def choice_option(flag: str, name: str, choices: tuple[str, ...], what: str) -> Callable[[F], F]:
+    """A ``list_option`` of fixed values (case ignored), completed from ``choices``."""
+
+    def check(value: str) -> str:
+        if value.lower() not in choices:
+            raise click.BadParameter(
+                f"{value.lower()!r} is not one of {', '.join(choices)}.", param_hint=flag
+            )
+        return value.lower()
+
+    return list_option(
+        flag,
+        name,
+        metavar=flag.lstrip("-").upper(),
+        complete=lambda ctx, param, incomplete: [
+            c for c in choices if c.startswith(incomplete.lower())
+        ],
+        check=check,
+        help=f"{what}: {', '.join(choices)}.",
+    )
 
 
 def person_option(what: str) -> Callable[[F], F]:
