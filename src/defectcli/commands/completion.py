@@ -81,7 +81,7 @@ def countries(ctx: click.Context, param: click.Parameter, incomplete: str) -> li
     catalog = _catalog(ctx)
     if catalog is None:
         return []
-    known = catalog.destinations() if param.name == "destinations" else catalog.countries()
+    known = catalog.places("destination" if param.name == "destinations" else "country")
     return [_item(c) for c in known if _matches(incomplete, c)]
 
 
@@ -99,11 +99,7 @@ def regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list
 
 def source_or_person(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """For ``cite``: source ids, then person ids."""
-    catalog = _catalog(ctx)
-    if catalog is None:
-        return []
-    sources = [_item(s.id, help=s.outlet) for s in catalog.sources() if _matches(incomplete, s.id)]
-    return sources + person_ids(ctx, param, incomplete)
+    return source_ids(ctx, param, incomplete) + person_ids(ctx, param, incomplete)
 
 
 def source_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:

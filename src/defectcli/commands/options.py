@@ -342,14 +342,10 @@ def person_option(what: str) -> Callable[[F], F]:
 
 
 def not_blank(
-    ctx: click.Context, param: click.Parameter, value: str | tuple[str, ...] | None
-) -> str | tuple[str, ...] | None:
-    """A NAME (or an id) that is only spaces is a mistake in the command, not a person
-    nobody matches: exit 2 like any other bad value."""
-    if isinstance(value, tuple):  # several names, or the words of one; none is nothing
-        blank = bool(value) and not " ".join(value).strip()
-    else:
-        blank = value is not None and not value.strip()
-    if blank:
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """NAMEs (or ids) that are only spaces are a mistake in the command, not a person nobody
+    matches: exit 2 like any other bad value. None given is nothing."""
+    if value and not " ".join(value).strip():
         raise click.BadParameter("is empty: give a name in any spelling, an id, or part of one.")
     return value

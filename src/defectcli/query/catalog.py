@@ -73,12 +73,10 @@ class Catalog(NameLookup):
 
     def count_people(self, where: PersonFilter | None = None) -> int:
         """How many people ``people(where)`` returns."""
-        # Without the ORDER BY: a count needs no sort, and SQLite would sort the
-        # subquery's rows anyway.
-        return self._count(*self._people_sql("id", where or PersonFilter(), ordered=False))
+        return self._count(*self._people_sql("id", where or PersonFilter()))
 
     def _people_sql(
-        self, column: str, where: PersonFilter, limit: int | None = None, ordered: bool = True
+        self, column: str, where: PersonFilter, limit: int | None = None
     ) -> tuple[str, list[object]]:
         field = where.sort.removeprefix("-")
         if field not in SORT_FIELDS:
@@ -107,7 +105,7 @@ class Catalog(NameLookup):
         sort = (
             f" ORDER BY {order} IS NULL, {order}{way}, year IS NULL, year{way}, name COLLATE NOCASE"
         )
-        return found.sql(f"SELECT {column} FROM people", sort if ordered else "", limit)
+        return found.sql(f"SELECT {column} FROM people", sort, limit)
 
     def person_by_id(self, person_id: str) -> Person:
         from ..dataset.model import Person

@@ -135,10 +135,8 @@ class NameLookup:
                 if by_pkey.real_quick_ratio() >= 0.6:
                     score = max(score, by_pkey.ratio())
             best[person_id] = max(score, best.get(person_id, 0.0))
-        ranked = sorted((s, pid) for pid, s in best.items() if s >= 0.6)
-        return [
-            self._name_of(pid) for _, pid in sorted(ranked, key=lambda t: (-t[0], t[1]))[:limit]
-        ]
+        ranked = sorted((-score, pid) for pid, score in best.items() if score >= 0.6)
+        return [self._name_of(pid) for _, pid in ranked[:limit]]
 
     def _suggestion_candidates(self, name: str) -> list[tuple[str, str, str]]:
         """(person id, key, phonetic key) of the names worth comparing with ``name``: all
@@ -166,13 +164,9 @@ class NameLookup:
             " ORDER BY name COLLATE NOCASE"
         ).fetchall()
 
-    def countries(self) -> list[str]:
-        return [r[0] for r in self._db.execute("SELECT DISTINCT country FROM people ORDER BY 1")]
-
-    def destinations(self) -> list[str]:
-        return [
-            r[0] for r in self._db.execute("SELECT DISTINCT destination FROM people ORDER BY 1")
-        ]
+    def places(self, column: str) -> list[str]:
+        """The countries people were posted in (``country``) or went to (``destination``)."""
+        return [r[0] for r in self._db.execute(f"SELECT DISTINCT {column} FROM people ORDER BY 1")]
 
     def _name_of(self, person_id: str) -> str:
         row = self._db.execute("SELECT name FROM people WHERE id = ?", (person_id,)).fetchone()
