@@ -14,16 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..dataset.choices import FACETS, SEARCH_KINDS, SORT_FIELDS
 from .filters import PersonFilter, QuoteFilter, SourceFilter, TimelineFilter, YearFilter
 from .lookup import AMBIGUOUS_SHOWN, NameLookup
-from .sql import (
-    Where,
-    _country_keys,
-    _facet_order,
-    _facet_value,
-    _region_keys,
-    _schema_form,
-    fts_query,
-    marks,
-)
+from .sql import TIME_FACETS, Where, _country_keys, _region_keys, _schema_form, fts_query, marks
 
 # The typed records and result shapes are imported where they are built, not here: a
 # command that needs few of them does not define them all.
@@ -375,13 +366,15 @@ class Catalog(NameLookup):
         if by not in FACETS:
             raise ValueError(f"by must be one of {', '.join(FACETS)}")
         # From the people's own columns: no record is built. In the order of `list`.
-        sql, params = self._people_sql(
-            "id, year, country, category, destination", where or PersonFilter()
-        )
+        sql, params = self._people_sql(f"id, {TIME_FACETS.get(by, by)}", where or PersonFilter())
         listed: dict[str, list[str]] = {}
-        for person_id, year, *named in self._db.execute(sql, params):
-            listed.setdefault(_facet_value(by, year, *named), []).append(person_id)
-        ordered = sorted(listed.items(), key=lambda item: _facet_order(by, item[0], len(item[1])))
+        for person_id, value in self._db.execute(sql, params):
+            listed.setdefault(value, []).append(person_id)
+        # Years and decades in time order (unknown last); other facets largest first.
+        if by in TIME_FACETS:
+            ordered = sorted(listed.items(), key=lambda item: (item[0] == "unknown", item[0]))
+        else:
+            ordered = sorted(listed.items(), key=lambda item: (-len(item[1]), item[0]))
         rows = tuple(
             FacetRow(value, len(ids), tuple(ids) if people else None) for value, ids in ordered
         )
