@@ -25,8 +25,7 @@ def _with_options(wrapper: Callable[..., Any], options: list[Callable[[Any], Any
 
 
 def _in_a_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A picture's path must be in a folder that exists: said before any work is done,
-    rather than once the picture is drawn."""
+    """A picture's folder must exist: said before any work, not once the picture is drawn."""
     folder = os.path.dirname(value) if value else ""
     if folder and not os.path.isdir(folder):
         raise click.BadParameter(f"no such folder: {folder}", ctx, param)
@@ -41,8 +40,7 @@ _PICTURE: dict[str, Any] = {
 
 
 def output_options(func: F) -> F:
-    """``--format``, ``--json``, ``--color`` and the exports, for every command that prints
-    records. The command receives one ``out: Output`` instead of the five values."""
+    """``--format``, ``--json``, ``--color`` and the pictures; the command receives ``out``."""
 
     @functools.wraps(func)
     def wrapper(
@@ -106,8 +104,7 @@ def output_options(func: F) -> F:
 
 
 def limit_option(func: F) -> F:
-    """``--limit N`` for the commands that list records; goes under ``output_options``,
-    whose ``out`` it completes (``Output.rows``)."""
+    """``--limit N``, under ``output_options``: it completes ``out`` (``Output.rows``)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, limit: int | None, out: Output, **kwargs: Any) -> Any:
@@ -124,9 +121,8 @@ def limit_option(func: F) -> F:
 
 
 def person_filters(sortable: bool) -> Callable[[F], F]:
-    """The person filters of ``defect list``; the command receives one
-    ``where: PersonFilter``. ``count`` takes them without ``--sort``: it orders its rows by
-    its own rule, and an option it accepted and ignored would mislead."""
+    """The filters of ``defect list``; the command receives ``where: PersonFilter``. ``count``
+    has no ``--sort``: it orders its rows by its own rule, and an ignored option misleads."""
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
@@ -181,8 +177,7 @@ def person_filters(sortable: bool) -> Callable[[F], F]:
 
 
 def range_options(func: F, what: str = "Only this year") -> F:
-    """``--year`` (any of several), ``--since`` and ``--until`` as years; the command
-    receives ``dates: YearFilter``."""
+    """``--year`` (any of several), ``--since`` and ``--until``; the command gets ``dates``."""
 
     @functools.wraps(func)
     def wrapper(
@@ -242,8 +237,7 @@ def list_option(
     complete: Any = None,
     check: Callable[[str], str] | None = None,
 ) -> Callable[[F], F]:
-    """A repeatable option of ``comma_values``; the command receives them each once, as
-    ``check`` returns it (``check`` raises ``BadParameter`` for a wrong one)."""
+    """A repeatable option of ``comma_values``, each as ``check`` returns it (or refuses it)."""
 
     def values(
         ctx: click.Context, param: click.Parameter, given: tuple[str, ...]
@@ -307,9 +301,8 @@ def choice_option(flag: str, name: str, choices: tuple[str, ...], what: str) -> 
 
 
 def person_option(what: str) -> Callable[[F], F]:
-    """``--person NAME``, repeatable; the command receives ``people``, the names given.
-    The last may go on unquoted: ``--person ri il gyu`` leaves "il gyu" as words after the
-    options, which belong to it."""
+    """``--person NAME``, repeatable; the command receives ``people``. The last may go on
+    unquoted: ``--person ri il gyu`` leaves "il gyu" as words after the options, its own."""
 
     def decorate(func: F) -> F:
         @functools.wraps(func)

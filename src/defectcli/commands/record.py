@@ -187,10 +187,8 @@ def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
 
 
 def _cited(catalog: Catalog, text: str) -> list[Source] | None:
-    """The sources ``text`` means: the source with that id, or every source of the one
-    person it names; None when it names no source and no one person. Cheap when it
-    names nothing: the errors (and the closest ids, which take a while to find among
-    10,000 sources) are worked out only when one is shown (``_no_match``)."""
+    """The source with the id ``text``, or every source of the one person it names; else
+    None, cheaply: the error (the closest of 10,000 ids takes a while) waits for ``_no_match``."""
     if catalog.is_source(text):
         return [catalog.source(text)]
     ids = catalog.resolve(text)
@@ -200,10 +198,9 @@ def _cited(catalog: Catalog, text: str) -> list[Source] | None:
 
 
 def _no_match(catalog: Catalog, text: str, whole: str | None = None) -> DefectError:
-    """Why ``text`` names nothing to cite: no such source and no such person (with the
-    ids and names closest to it), or several people. ``whole``: the whole command line,
-    of which ``text`` is one argument; the names closest to it are suggested too, in case
-    it was one name typed without quotes (`cite Thae Yong Hoo`)."""
+    """Why ``text`` names nothing to cite: no such source or person (the closest ids and
+    names suggested), or several people. Of ``whole``, the command line ``text`` is part
+    of, the closest names too: it may be one name without quotes (`cite Thae Yong Hoo`)."""
     from ..errors import Ambiguous, NotFound
 
     try:

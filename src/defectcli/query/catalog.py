@@ -36,7 +36,6 @@ class Catalog(NameLookup):
     """The dataset, indexed for queries. Build one with ``open_catalog``."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
-        """Wrap an index database (see ``index.build``); use ``open_catalog``."""
         self._db = db
 
     def _count(self, sql: str, params: Sequence[object]) -> int:
@@ -56,8 +55,7 @@ class Catalog(NameLookup):
     # --- people ---------------------------------------------------------------------------
 
     def people(self, where: PersonFilter | None = None, limit: int | None = None) -> list[Person]:
-        """People matching every filter in ``where``, sorted by ``where.sort``; the first
-        ``limit`` of them when it is given."""
+        """People matching ``where``, sorted by ``where.sort``; at most ``limit`` of them."""
         from ..dataset.model import Person
 
         return self._records(Person, *self._people_sql("doc", where or PersonFilter(), limit))
@@ -109,10 +107,8 @@ class Catalog(NameLookup):
         return found[0]
 
     def person(self, name: str) -> Person:
-        """The one person ``name`` means: an id, a name, an alias or a unique part of one.
-
-        Raises ``NotFound`` (with close matches as suggestions) or ``Ambiguous``.
-        """
+        """The one person ``name`` means (an id, a name, an alias or a unique part of one);
+        else ``NotFound`` with close matches as suggestions, or ``Ambiguous``."""
         ids = self.resolve(name)
         if len(ids) == 1:
             return self.person_by_id(ids[0])
@@ -144,9 +140,8 @@ class Catalog(NameLookup):
     # --- quotes ---------------------------------------------------------------------------
 
     def quotes(self, where: QuoteFilter | None = None, limit: int | None = None) -> list[Quote]:
-        """Quotations, in date order; the first ``limit`` of them when it is given.
-        ``search`` matches every word regardless of case and accents; a phrase in double
-        quotes matches as a phrase (``ValueError`` when there is nothing to search for)."""
+        """Quotations in date order, at most ``limit``; ``where.search`` as ``search`` takes
+        it (``ValueError`` when there is nothing to search for)."""
         from ..dataset.model import Quote
 
         return self._records(Quote, *self._quotes_sql("doc", where or QuoteFilter(), limit))
@@ -280,8 +275,7 @@ class Catalog(NameLookup):
     def sources_cited(
         self, where: SourceFilter | None = None, limit: int | None = None
     ) -> list[SourceEntry]:
-        """The bibliography with the records citing each source; the first ``limit``
-        sources when it is given."""
+        """The bibliography with the records citing each source; at most ``limit`` sources."""
         from ..dataset.model import Source, build
         from .results import CitedBy, SourceEntry
 
@@ -290,13 +284,10 @@ class Catalog(NameLookup):
         sources = self._db.execute(sql, params).fetchall()
         # Every citation of the chosen sources in one query, in the index's order (one
         # query a source took 10,000 queries), each with its label stored beside it.
-        chosen = (
-            found.sql("SELECT id FROM sources")[0] if limit is None else f"SELECT id FROM ({sql})"
-        )
         cited: dict[str, list[CitedBy]] = {}
         for source_id, *by in self._db.execute(
             "SELECT source_id, record_kind, record_id, label FROM citations"
-            f" WHERE source_id IN ({chosen})"
+            f" WHERE source_id IN (SELECT id FROM ({sql}))"
             " ORDER BY source_id, record_kind, record_id",
             params,
         ):
@@ -381,8 +372,7 @@ class Catalog(NameLookup):
         return Facets(by, rows, sum(r.size for r in rows))
 
     def timeline(self, where: TimelineFilter | None = None, limit: int | None = None) -> Timeline:
-        """Every dated event in date order (a month sorts before the days within it); the
-        first ``limit`` of them when it is given."""
+        """Dated events in date order (a month before the days within it), at most ``limit``."""
         from ..dataset.timeline import TimelineEntry
         from .results import Timeline
 

@@ -85,10 +85,9 @@ class NameLookup:
         return sorted(found)
 
     def _names_with_beginnings(self, name: str) -> set[str]:
-        """People one of whose names has, for every word typed, a word it begins (as
-        written), a word it sounds like, or, for the last word typed, a word whose phonetic
-        spelling it begins. A phonetic beginning of one letter is not used: "zzz" folds to
-        "c", which begins half the names in a dataset."""
+        """People with a name that has, for every word typed, a word it begins (as written)
+        or sounds like, or for the last one a word whose phonetic spelling it begins (of two
+        letters at least: "zzz" folds to "c", which begins half the names)."""
         from ..text.names import letter_words, name_term
         from ..text.romanize import phonetic_words
 
@@ -107,8 +106,7 @@ class NameLookup:
     def _people_with_names_having(
         self, groups: Sequence[Sequence[str]], *, sourced: bool = False
     ) -> set[str]:
-        """People one of whose names has, for every group, one of the group's terms (or
-        term beginnings): all in one name, which is one row of ``name_terms``.
+        """People with one name (a row of ``name_terms``) holding a term of every group;
         ``sourced``: only names a source gives, not romanizations derived by defect."""
         if not groups:
             return set()
@@ -139,10 +137,9 @@ class NameLookup:
         return [self._name_of(pid) for _, pid in ranked[:limit]]
 
     def _suggestion_candidates(self, name: str) -> list[tuple[str, str, str]]:
-        """(person id, key, phonetic key) of the names worth comparing with ``name``: all
-        of them in a dataset of up to ``SUGGEST_ALL`` names; in a larger one, those with a
-        word that begins like one of the words typed (comparing with every name of 100,000
-        people would take seconds)."""
+        """(person id, key, phonetic key) of the names worth comparing with ``name``: all,
+        up to ``SUGGEST_ALL``; beyond, those with a word that begins like a word typed
+        (comparing with every name of 100,000 people would take seconds)."""
         from ..text.names import name_term, words
         from ..text.romanize import phonetic_words
 
@@ -175,9 +172,8 @@ class NameLookup:
     def _rows_with_rowids(
         self, sql: str, rowids: Sequence[int], before: tuple[object, ...] = ()
     ) -> Iterator[Any]:
-        """The rows of ``sql`` (whose ``{}`` is the rowid list of an ``IN``) for these rowids,
-        in batches: SQLite takes a bounded number of parameters. ``before``: the parameters
-        ahead of the list."""
+        """The rows of ``sql`` whose ``{}`` is an ``IN`` list of ``rowids`` (after the
+        ``before`` parameters), in batches: SQLite takes a bounded number of parameters."""
         for i in range(0, len(rowids), 500):
             batch = rowids[i : i + 500]
             yield from self._db.execute(sql.format(",".join("?" * len(batch))), (*before, *batch))
