@@ -49,8 +49,7 @@ _SHELL_SAFE = re.compile(r"[\w .-]+")
 
 
 def person_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Display names, with the Hangul and post as help; the id instead of a name that the
-    shell would read as syntax (a descriptive label with brackets or commas)."""
+    """Display names (Hangul and post as help); the id for a name the shell would misread."""
     catalog = _catalog(ctx)
     if catalog is None:
         return []

@@ -1,8 +1,5 @@
-"""The Catalog: the dataset's index and one query method per kind of record.
-
-Each method takes a filter object (``filters.py``) and returns typed records; none knows
-anything of output formats.
-"""
+"""The Catalog: the dataset's index, with query methods that take a filter (``filters.py``)
+and return typed records, knowing nothing of output formats."""
 
 from __future__ import annotations
 

@@ -26,18 +26,14 @@ class NameLookup:
     _db: sqlite3.Connection
 
     def resolve(self, name: str) -> list[str]:
-        """Ids of the people ``name`` could mean, best tier first.
-
-        1. The same name, ignoring case, spaces, hyphens, apostrophes and accents.
-        2. The same phonetic key: any romanization of the same Hangul (``Tae Young-ho``,
-           ``Cho Sŏng-gil``, ``Lee Il-kyu``), or Hangul across the North/South initial-sound
-           rule (이일규 for 리일규).
-        3. Every word typed is a word of one of the person's names as a source writes it
-           ("thae", "song gil").
-        4. Every word typed is a word of any of the names (a romanization derived from the
-           Hangul included) as written or as it sounds ("tae" for Thae and Tae-san), or the
-           beginning of a word as written ("tha", "ryu hy"); the last word may also begin a
-           word's phonetic spelling ("tae yo" for Thae Yong Ho).
+        """Ids of the people ``name`` could mean, from the first of these tiers that finds any:
+        1. the same name, ignoring case, spaces, hyphens, apostrophes and accents;
+        2. the same phonetic key: any romanization of the same Hangul (``Tae Young-ho``,
+           ``Lee Il-kyu``), or Hangul across the North/South initial-sound rule (이일규, 리일규);
+        3. every word typed a word of a name as a source writes it ("thae", "song gil");
+        4. every word typed a word of any name (derived romanizations too) as written or as
+           it sounds ("tae": Thae and Tae-san), or a word's beginning ("tha", "ryu hy"); the
+           last may begin a word's phonetic spelling ("tae yo" for Thae Yong Ho).
         """
         from ..text.names import name_key, words
         from ..text.romanize import is_hangul, phonetic_key, phonetic_words
