@@ -186,10 +186,8 @@ def main() -> NoReturn:
             # The index was damaged and is gone (one line on stderr said so): once more, on
             # one built again. Nothing was printed yet: results are printed once all is read.
             cli.main(prog_name="defect", standalone_mode=False)
-    except click.exceptions.Abort:
-        # Ctrl-C: Click has already ended the line on stderr.
-        sys.exit(ExitStatus.INTERRUPTED)
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # Ctrl-C (on an Abort, Click has already ended the line on stderr).
         sys.exit(ExitStatus.INTERRUPTED)
     except click.ClickException as error:
         error.show()

@@ -74,13 +74,10 @@ def _escape(error: UnicodeError) -> tuple[str, int]:
 
 
 def _flush_and_exit(code: str | int | None) -> NoReturn:
-    """Flush the output before Python's own exit does, so its failure is ours to report.
-
-    The reader went away (`defect list --json | head -c 1`) before the last of the output
-    was flushed: quietly, with the command's own status, as when that happens while it
-    writes (cli._quiet_broken_pipe). Any other failure (a full disk) leaves the output cut
-    short: say so, exit 1. Whatever is left then goes to /dev/null, so no later flush fails.
-    """
+    """Flush the output before Python's exit does, so its failure is ours to report: a
+    reader gone (`defect list --json | head -c 1`) quietly, with the command's own status
+    (as cli._quiet_broken_pipe); any other (a full disk) cut the output short: said, exit 1.
+    What is left goes to /dev/null, so that no later flush fails."""
     status = code
     try:
         if sys.stdout is not None:

@@ -22,11 +22,8 @@ class ExitStatus(IntEnum):
 
 
 class Problem(NamedTuple):
-    """One thing wrong with the data, located as precisely as we can.
-
-    ``str(problem)`` reads like a compiler message, which editors and CI logs understand:
-    ``data/people/ri-il-gyu.yaml:12:5: postings[0].start: expected a date ...``
-    """
+    """One thing wrong with the data; ``str()`` reads like a compiler message, which editors
+    and CI logs understand: ``data/people/ri-il-gyu.yaml:12:5: postings[0].start: ...``"""
 
     file: str
     line: int | None

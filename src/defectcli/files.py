@@ -126,8 +126,7 @@ def _chmod(handle: int, path: str, mode: int) -> None:
 
 
 def publish(handle: int, written: str, target: str | Path) -> None:
-    """Move the file ``written`` (open as ``handle``) onto ``target``, after making sure it
-    is still the file this process wrote."""
+    """Move ``written`` (open as ``handle``) onto ``target``, once sure it is still ours."""
     if not os.path.samestat(os.fstat(handle), os.lstat(written)):
         raise OSError(f"{written} was replaced while it was written")
     os.replace(written, target)
@@ -157,14 +156,12 @@ def write_text_file(path: str, text: str) -> None:
     ``--export-svg``, ``--export-html``); ``check_target`` says first whether it may be."""
     from pathlib import Path
 
-    target = Path(path)
     found = None
     with suppress(FileNotFoundError):
-        found = os.lstat(target)
-    write_through(target, mode_for(found, folder=False), lambda stream: stream.write(text))
+        found = os.lstat(path)
+    write_through(Path(path), mode_for(found, folder=False), lambda stream: stream.write(text))
 
 
 def remove_file(path: str) -> None:
-    """Remove ``path`` if it is there."""
     with suppress(FileNotFoundError):
         os.unlink(path)

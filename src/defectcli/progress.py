@@ -1,11 +1,9 @@
 """A progress bar on stderr while a large dataset's index is built for the first time.
 
-Only on a terminal, and only when there is enough to read for a bar to help; in a pipe, a
-test or CI nothing is printed. Rich is imported only when the bar is shown.
-
-The build goes through stages (reading the files, writing the people, sorting and
-indexing); each stage replaces the last on the bar's line, so the bar never sits full while
-the build goes on.
+Only on a terminal, and only when there is enough to read for a bar to help: nothing in a
+pipe, a test or CI, and Rich is imported only when the bar is shown. Each stage of the build
+(reading the files, writing the people, sorting and indexing) replaces the last on the bar's
+line, so the bar never sits full while the build goes on.
 """
 
 from __future__ import annotations
@@ -34,7 +32,6 @@ def building(files: int) -> Iterator[Stage | None]:
         BarColumn,
         MofNCompleteColumn,
         Progress,
-        TaskID,
         TextColumn,
         TimeElapsedColumn,
     )
@@ -46,22 +43,12 @@ def building(files: int) -> Iterator[Stage | None]:
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        current: list[TaskID] = []
 
         def stage(name: str, total: int | None) -> Advance:
-            if current:
-                bar.remove_task(current.pop())
+            for last in bar.task_ids:
+                bar.remove_task(last)
             task = bar.add_task(name, total=total)
-            current.append(task)
             bar.refresh()  # every stage is seen, however short
-            step = max(1, (total or 0) // 200)  # a few hundred redraws a stage at most
-            shown = [0]
-
-            def advance(done: int) -> None:
-                if done - shown[0] >= step or done == total:
-                    shown[0] = done
-                    bar.update(task, completed=done)
-
-            return advance
+            return lambda done: bar.update(task, completed=done)
 
         yield stage

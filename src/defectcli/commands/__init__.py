@@ -41,8 +41,7 @@ COMMANDS: dict[str, Spec] = {
 
 
 def total_of(found: Sized, limit: int | None, count: Callable[[], int]) -> int:
-    """How many records there are in all: as many as ``found`` holds, unless the query was
-    cut at ``limit`` (a table on a terminal), when ``count`` asks the index."""
+    """How many records in all: ``found``'s, unless cut at ``limit``: then ``count()``'s."""
     return count() if limit is not None and len(found) >= limit else len(found)
 
 

@@ -49,8 +49,7 @@ _SHELL_SAFE = re.compile(r"[\w .-]+")
 
 
 def person_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Display names, with the Hangul and post as help; the id instead of a name that the
-    shell would read as syntax (a descriptive label with brackets or commas)."""
+    """Display names (Hangul and post as help); the id for a name the shell would misread."""
     catalog = _catalog(ctx)
     if catalog is None:
         return []
@@ -81,7 +80,7 @@ def countries(ctx: click.Context, param: click.Parameter, incomplete: str) -> li
     catalog = _catalog(ctx)
     if catalog is None:
         return []
-    known = catalog.countries() if param.name == "country" else catalog.destinations()
+    known = catalog.places("destination" if param.name == "destinations" else "country")
     return [_item(c) for c in known if _matches(incomplete, c)]
 
 
@@ -99,11 +98,7 @@ def regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list
 
 def source_or_person(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """For ``cite``: source ids, then person ids."""
-    catalog = _catalog(ctx)
-    if catalog is None:
-        return []
-    sources = [_item(s.id, help=s.outlet) for s in catalog.sources() if _matches(incomplete, s.id)]
-    return sources + person_ids(ctx, param, incomplete)
+    return source_ids(ctx, param, incomplete) + person_ids(ctx, param, incomplete)
 
 
 def source_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:

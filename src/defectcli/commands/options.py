@@ -25,8 +25,7 @@ def _with_options(wrapper: Callable[..., Any], options: list[Callable[[Any], Any
 
 
 def _in_a_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A picture's path must be in a folder that exists: said before any work is done,
-    rather than once the picture is drawn."""
+    """A picture's folder must exist: said before any work, not once the picture is drawn."""
     folder = os.path.dirname(value) if value else ""
     if folder and not os.path.isdir(folder):
         raise click.BadParameter(f"no such folder: {folder}", ctx, param)
@@ -41,8 +40,7 @@ _PICTURE: dict[str, Any] = {
 
 
 def output_options(func: F) -> F:
-    """``--format``, ``--json``, ``--color`` and the exports, for every command that prints
-    records. The command receives one ``out: Output`` instead of the five values."""
+    """``--format``, ``--json``, ``--color`` and the pictures; the command receives ``out``."""
 
     @functools.wraps(func)
     def wrapper(
@@ -106,8 +104,7 @@ def output_options(func: F) -> F:
 
 
 def limit_option(func: F) -> F:
-    """``--limit N`` for the commands that list records; goes under ``output_options``,
-    whose ``out`` it completes (``Output.rows``)."""
+    """``--limit N``, under ``output_options``: it completes ``out`` (``Output.rows``)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, limit: int | None, out: Output, **kwargs: Any) -> Any:
@@ -124,60 +121,34 @@ def limit_option(func: F) -> F:
 
 
 def person_filters(sortable: bool) -> Callable[[F], F]:
-    """The person filters of ``defect list``; the command receives one
-    ``where: PersonFilter``. ``count`` takes them without ``--sort``: it orders its rows by
-    its own rule, and an option it accepted and ignored would mislead."""
+    """The filters of ``defect list``; the command receives ``where: PersonFilter``. ``count``
+    has no ``--sort``: it orders its rows by its own rule, and an ignored option misleads."""
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
-        def wrapper(
-            *args: Any,
-            year: tuple[str, ...],
-            since: tuple[int, ...],
-            until: tuple[int, ...],
-            country: tuple[str, ...],
-            region: tuple[str, ...],
-            category: tuple[str, ...],
-            destination: tuple[str, ...],
-            confirmed: bool,
-            status: tuple[str, ...],
-            sort: str = "year",
-            **kwargs: Any,
-        ) -> Any:
+        def wrapper(*args: Any, dates: YearFilter, **kwargs: Any) -> Any:
             from ..query.filters import PersonFilter
 
-            dates = _dates(year, since, until)
-            where = PersonFilter(
-                years=dates.years,
-                since=dates.since,
-                until=dates.until,
-                countries=comma_values(country),
-                regions=region_values(region),
-                categories=choice_values(category, CATEGORIES, "--category"),
-                destinations=comma_values(destination),
-                confirmed=confirmed,
-                statuses=choice_values(status, STATUSES, "--status"),
-                sort=sort,
-            )
-            return func(*args, where=where, **kwargs)
+            # The other options are named after the filter's fields, their values checked.
+            fields = {name: kwargs.pop(name) for name in PersonFilter._fields if name in kwargs}
+            return func(*args, where=PersonFilter(*dates, **fields), **kwargs)
 
         options = [
-            *_year_options("Defected in this year (any year a source gives)"),
-            click.option(
+            list_option(
                 "--country",
-                multiple=True,
+                "countries",
                 metavar="COUNTRY",
-                shell_complete=completion.countries,
+                complete=completion.countries,
                 help="Country of the posting left: Italy, uk, GB, 영국... Repeat it or give a "
                 "comma list for any of several.",
             ),
             region_option("Region of the posting left"),
-            choice_option("--category", CATEGORIES, "Kind of person"),
-            click.option(
+            choice_option("--category", "categories", CATEGORIES, "Kind of person"),
+            list_option(
                 "--destination",
-                multiple=True,
+                "destinations",
                 metavar="COUNTRY",
-                shell_complete=completion.countries,
+                complete=completion.countries,
                 help="Where they went: 'South Korea', us...",
             ),
             click.option(
@@ -185,7 +156,7 @@ def person_filters(sortable: bool) -> Callable[[F], F]:
                 is_flag=True,
                 help="Only defections the South Korean government officially confirmed.",
             ),
-            choice_option("--status", STATUSES, "What became of the case"),
+            choice_option("--status", "statuses", STATUSES, "What became of the case"),
         ]
         if sortable:
             options.append(
@@ -199,28 +170,14 @@ def person_filters(sortable: bool) -> Callable[[F], F]:
                     "reverses it (-year: newest first).",
                 )
             )
-        return cast(F, _with_options(wrapper, options))
+        filters = cast(F, _with_options(wrapper, options))
+        return range_options(filters, "Defected in this year (any year a source gives)")
 
     return decorate
 
 
-def _year_options(what: str) -> list[Callable[[Any], Any]]:
-    year = click.IntRange(1900, 2100)
-    return [
-        click.option(
-            "--year",
-            multiple=True,
-            metavar="YEAR",
-            help=f"{what}. Repeat it or give a comma list (2016,2019) for any of several.",
-        ),
-        click.option("--since", type=year, multiple=True, help="From this year on."),
-        click.option("--until", type=year, multiple=True, help="Up to this year (inclusive)."),
-    ]
-
-
-def range_options(func: F) -> F:
-    """``--year`` (any of several), ``--since`` and ``--until`` as years, for stats and
-    timeline. The command receives ``dates: YearFilter``."""
+def range_options(func: F, what: str = "Only this year") -> F:
+    """``--year`` (any of several), ``--since`` and ``--until``; the command gets ``dates``."""
 
     @functools.wraps(func)
     def wrapper(
@@ -232,7 +189,18 @@ def range_options(func: F) -> F:
     ) -> Any:
         return func(*args, dates=_dates(year, since, until), **kwargs)
 
-    return cast(F, _with_options(wrapper, _year_options("Only this year")))
+    years = click.IntRange(1900, 2100)
+    options = [
+        click.option(
+            "--year",
+            multiple=True,
+            metavar="YEAR",
+            help=f"{what}. Repeat it or give a comma list (2016,2019) for any of several.",
+        ),
+        click.option("--since", type=years, multiple=True, help="From this year on."),
+        click.option("--until", type=years, multiple=True, help="Up to this year (inclusive)."),
+    ]
+    return cast(F, _with_options(wrapper, options))
 
 
 def _dates(year: tuple[str, ...], since: tuple[int, ...], until: tuple[int, ...]) -> YearFilter:
@@ -255,39 +223,6 @@ def _dates(year: tuple[str, ...], since: tuple[int, ...], until: tuple[int, ...]
     return YearFilter(tuple(dict.fromkeys(int(v) for v in years)), first, last)
 
 
-def region_option(what: str) -> Callable[[Any], Any]:
-    """``--region``: a UN M49 region or sub-region, for ``region_values``."""
-    return click.option(
-        "--region",
-        multiple=True,
-        metavar="REGION",
-        shell_complete=completion.regions,
-        help=f"{what}, by the UN M49 regions: Europe, Eastern Europe, 'Southeast Asia', "
-        "'Sub-Saharan Africa'... A region holds its sub-regions; a former country is where "
-        "its successor is (Soviet Union: Eastern Europe). Repeat it or give a comma list for "
-        "any of several; with --country, both must match.",
-    )
-
-
-def region_values(given: tuple[str, ...]) -> tuple[str, ...]:
-    """``comma_values`` of ``--region``, each as the UN names it: an unknown one is a
-    mistake in the command (exit 2) that lists the regions."""
-    if not given:
-        return ()  # the M49 table loads only when a region is asked for
-    from ..text.regions import region_name, region_names
-
-    names: list[str] = []
-    for value in comma_values(given):
-        name = region_name(value)
-        if name is None:
-            raise click.BadParameter(
-                f"{value!r} is not a UN M49 region. Regions: {', '.join(region_names())}.",
-                param_hint="--region",
-            )
-        names.append(name)
-    return tuple(dict.fromkeys(names))
-
-
 def comma_values(given: tuple[str, ...]) -> tuple[str, ...]:
     """Every value of a repeatable option, each of which may be a comma list, in order
     and each once (``--country uk,italy --country france``)."""
@@ -295,35 +230,79 @@ def comma_values(given: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
 
 
-def choice_option(name: str, choices: tuple[str, ...], what: str) -> Callable[[F], F]:
-    """A repeatable option of fixed values (comma lists too), completed from ``choices``;
-    check its values with ``choice_values``."""
+def list_option(
+    *decls: str,
+    metavar: str,
+    help: str,
+    complete: Any = None,
+    check: Callable[[str], str] | None = None,
+) -> Callable[[F], F]:
+    """A repeatable option of ``comma_values``, each as ``check`` returns it (or refuses it)."""
+
+    def values(
+        ctx: click.Context, param: click.Parameter, given: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        found = comma_values(given)
+        return tuple(dict.fromkeys(map(check, found))) if check else found
+
     return click.option(
+        *decls, multiple=True, metavar=metavar, shell_complete=complete, help=help, callback=values
+    )
+
+
+def region_option(what: str) -> Callable[[F], F]:
+    """``--region``: UN M49 regions or sub-regions, each as the UN names it; an unknown one
+    is a mistake in the command (exit 2) that lists the regions."""
+
+    def check(value: str) -> str:
+        from ..text.regions import region_name, region_names  # only when a region is asked for
+
+        name = region_name(value)
+        if name is None:
+            raise click.BadParameter(
+                f"{value!r} is not a UN M49 region. Regions: {', '.join(region_names())}.",
+                param_hint="--region",
+            )
+        return name
+
+    return list_option(
+        "--region",
+        "regions",
+        metavar="REGION",
+        complete=completion.regions,
+        check=check,
+        help=f"{what}, by the UN M49 regions: Europe, Eastern Europe, 'Southeast Asia', "
+        "'Sub-Saharan Africa'... A region holds its sub-regions; a former country is where "
+        "its successor is (Soviet Union: Eastern Europe). Repeat it or give a comma list for "
+        "any of several; with --country, both must match.",
+    )
+
+
+def choice_option(flag: str, name: str, choices: tuple[str, ...], what: str) -> Callable[[F], F]:
+    """A ``list_option`` of fixed values (case ignored), completed from ``choices``."""
+
+    def check(value: str) -> str:
+        if value.lower() not in choices:
+            raise click.BadParameter(
+                f"{value.lower()!r} is not one of {', '.join(choices)}.", param_hint=flag
+            )
+        return value.lower()
+
+    return list_option(
+        flag,
         name,
-        multiple=True,
-        metavar=name.lstrip("-").upper(),
-        shell_complete=lambda ctx, param, incomplete: [
+        metavar=flag.lstrip("-").upper(),
+        complete=lambda ctx, param, incomplete: [
             c for c in choices if c.startswith(incomplete.lower())
         ],
+        check=check,
         help=f"{what}: {', '.join(choices)}.",
     )
 
 
-def choice_values(given: tuple[str, ...], allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
-    """``comma_values``, each checked against ``allowed`` (case ignored)."""
-    values = tuple(dict.fromkeys(v.lower() for v in comma_values(given)))
-    for value in values:
-        if value not in allowed:
-            raise click.BadParameter(
-                f"{value!r} is not one of {', '.join(allowed)}.", param_hint=option
-            )
-    return values
-
-
 def person_option(what: str) -> Callable[[F], F]:
-    """``--person NAME``, repeatable; the command receives ``people``, the names given.
-    The last may go on unquoted: ``--person ri il gyu`` leaves "il gyu" as words after the
-    options, which belong to it."""
+    """``--person NAME``, repeatable; the command receives ``people``. The last may go on
+    unquoted: ``--person ri il gyu`` leaves "il gyu" as words after the options, its own."""
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
@@ -356,14 +335,10 @@ def person_option(what: str) -> Callable[[F], F]:
 
 
 def not_blank(
-    ctx: click.Context, param: click.Parameter, value: str | tuple[str, ...] | None
-) -> str | tuple[str, ...] | None:
-    """A NAME (or an id) that is only spaces is a mistake in the command, not a person
-    nobody matches: exit 2 like any other bad value."""
-    if isinstance(value, tuple):  # several names, or the words of one; none is nothing
-        blank = bool(value) and not " ".join(value).strip()
-    else:
-        blank = value is not None and not value.strip()
-    if blank:
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """NAMEs (or ids) that are only spaces are a mistake in the command, not a person nobody
+    matches: exit 2 like any other bad value. None given is nothing."""
+    if value and not " ".join(value).strip():
         raise click.BadParameter("is empty: give a name in any spelling, an id, or part of one.")
     return value

@@ -53,8 +53,8 @@ def _hint_unknown_places(catalog: Catalog, where: PersonFilter) -> None:
     from ..text.countries import country_key
 
     for known, given, what in (
-        (catalog.countries(), where.countries, "posting in"),
-        (catalog.destinations(), where.destinations, "destination"),
+        (catalog.places("country"), where.countries, "posting in"),
+        (catalog.places("destination"), where.destinations, "destination"),
     ):
         keys = {country_key(k) for k in known}
         for place in given:

@@ -9,7 +9,7 @@ import click
 
 from ..dataset.choices import SEARCH_KINDS
 from . import COMMANDS, completion, total_of
-from .options import comma_values, limit_option, output_options, person_option
+from .options import limit_option, list_option, output_options, person_option
 
 if TYPE_CHECKING:
     from ..render.context import Output
@@ -19,11 +19,10 @@ if TYPE_CHECKING:
 @click.command("quotes", short_help=COMMANDS["quotes"].short_help)
 @person_option("Said by (or filed under) this person")
 @click.option("--search", metavar="TEXT", help='Words in the quotation; "a phrase" in quotes.')
-@click.option(
+@list_option(
     "--source",
-    multiple=True,
     metavar="ID",
-    shell_complete=completion.source_ids,
+    complete=completion.source_ids,
     help="Printed by this source (see defect sources); repeat it or give a comma list.",
 )
 @output_options
@@ -49,7 +48,7 @@ def quotes_command(
     from ..render import emit
 
     catalog, limit = state.catalog(), out.query_limit
-    where = QuoteFilter(people, comma_values(source), search)
+    where = QuoteFilter(people, source, search)
     try:
         quotes = catalog.quotes(where, limit)
     except ValueError as error:

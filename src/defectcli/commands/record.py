@@ -10,15 +10,13 @@ from ..dataset.choices import CITE_STYLES, SOURCE_KINDS, TIMELINE_KINDS
 from . import COMMANDS, completion, total_of
 from .options import (
     choice_option,
-    choice_values,
-    comma_values,
     limit_option,
+    list_option,
     not_blank,
     output_options,
     person_option,
     range_options,
     region_option,
-    region_values,
 )
 
 if TYPE_CHECKING:
@@ -60,17 +58,17 @@ def stats_command(state: State, dates: YearFilter, stacked: bool, out: Output) -
 @click.command("timeline", short_help=COMMANDS["timeline"].short_help)
 @range_options
 @person_option("Only this person's events (and context events about them)")
-@click.option(
+@list_option(
     "--country",
-    multiple=True,
+    "countries",
     metavar="COUNTRY",
-    shell_complete=completion.countries,
+    complete=completion.countries,
     help="Only entries tied to this country: postings there, defections from a post there"
     " (leaving, arriving, made public) and context events there. Repeat it or give a comma"
     " list.",
 )
 @region_option("Only entries tied to a country in this region")
-@choice_option("--kind", TIMELINE_KINDS, "Only entries of these kinds")
+@choice_option("--kind", "kinds", TIMELINE_KINDS, "Only entries of these kinds")
 @output_options
 @limit_option
 @click.pass_obj
@@ -78,9 +76,9 @@ def timeline_command(
     state: State,
     dates: YearFilter,
     people: tuple[str, ...],
-    country: tuple[str, ...],
-    region: tuple[str, ...],
-    kind: tuple[str, ...],
+    countries: tuple[str, ...],
+    regions: tuple[str, ...],
+    kinds: tuple[str, ...],
     out: Output,
 ) -> None:
     """Every dated event in one chronological list: postings, leaving a post, arrivals,
@@ -99,13 +97,7 @@ def timeline_command(
     from ..query.filters import TimelineFilter
     from ..render import emit
 
-    where = TimelineFilter(
-        dates,
-        people=people,
-        countries=comma_values(country),
-        regions=region_values(region),
-        kinds=choice_values(kind, TIMELINE_KINDS, "--kind"),
-    )
+    where = TimelineFilter(dates, people, countries, regions, kinds)
     catalog, limit = state.catalog(), out.query_limit
     found = catalog.timeline(where, limit)
     total = total_of(found.entries, limit, lambda: catalog.count_timeline(where))
@@ -117,12 +109,12 @@ def timeline_command(
     "Only the sources of this person's profile (as show lists them): what their record"
     " cites, and the sources of their quotations, also those filed under someone else"
 )
-@choice_option("--kind", SOURCE_KINDS, "Only these kinds of source")
+@choice_option("--kind", "kinds", SOURCE_KINDS, "Only these kinds of source")
 @output_options
 @limit_option
 @click.pass_obj
 def sources_command(
-    state: State, people: tuple[str, ...], kind: tuple[str, ...], out: Output
+    state: State, people: tuple[str, ...], kinds: tuple[str, ...], out: Output
 ) -> None:
     """The bibliography: every source, and which records cite it.
 
@@ -136,7 +128,7 @@ def sources_command(
     from ..render import emit
 
     catalog, limit = state.catalog(), out.query_limit
-    where = SourceFilter(people, choice_values(kind, SOURCE_KINDS, "--kind"))
+    where = SourceFilter(people, kinds)
     entries = catalog.sources_cited(where, limit)
     total = total_of(entries, limit, lambda: catalog.count_sources(where))
     emit.write(out, "sources", entries, total)
@@ -195,10 +187,8 @@ def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
 
 
 def _cited(catalog: Catalog, text: str) -> list[Source] | None:
-    """The sources ``text`` means: the source with that id, or every source of the one
-    person it names; None when it names no source and no one person. Cheap when it
-    names nothing: the errors (and the closest ids, which take a while to find among
-    10,000 sources) are worked out only when one is shown (``_no_match``)."""
+    """The source with the id ``text``, or every source of the one person it names; else
+    None, cheaply: the error (the closest of 10,000 ids takes a while) waits for ``_no_match``."""
     if catalog.is_source(text):
         return [catalog.source(text)]
     ids = catalog.resolve(text)
@@ -208,10 +198,9 @@ def _cited(catalog: Catalog, text: str) -> list[Source] | None:
 
 
 def _no_match(catalog: Catalog, text: str, whole: str | None = None) -> DefectError:
-    """Why ``text`` names nothing to cite: no such source and no such person (with the
-    ids and names closest to it), or several people. ``whole``: the whole command line,
-    of which ``text`` is one argument; the names closest to it are suggested too, in case
-    it was one name typed without quotes (`cite Thae Yong Hoo`)."""
+    """Why ``text`` names nothing to cite: no such source or person (the closest ids and
+    names suggested), or several people. Of ``whole``, the command line ``text`` is part
+    of, the closest names too: it may be one name without quotes (`cite Thae Yong Hoo`)."""
     from ..errors import Ambiguous, NotFound
 
     try:

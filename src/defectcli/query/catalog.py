@@ -1,8 +1,5 @@
-"""The Catalog: the dataset's index and one query method per kind of record.
-
-Each method takes a filter object (``filters.py``) and returns typed records; none knows
-anything of output formats.
-"""
+"""The Catalog: the dataset's index, with query methods that take a filter (``filters.py``)
+and return typed records, knowing nothing of output formats."""
 
 from __future__ import annotations
 
@@ -14,16 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..dataset.choices import FACETS, SEARCH_KINDS, SORT_FIELDS
 from .filters import PersonFilter, QuoteFilter, SourceFilter, TimelineFilter, YearFilter
 from .lookup import AMBIGUOUS_SHOWN, NameLookup
-from .sql import (
-    Where,
-    _country_keys,
-    _facet_order,
-    _facet_value,
-    _region_keys,
-    _schema_form,
-    fts_query,
-    marks,
-)
+from .sql import TIME_FACETS, Where, _country_keys, _region_keys, _schema_form, fts_query, marks
 
 # The typed records and result shapes are imported where they are built, not here: a
 # command that needs few of them does not define them all.
@@ -45,7 +33,6 @@ class Catalog(NameLookup):
     """The dataset, indexed for queries. Build one with ``open_catalog``."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
-        """Wrap an index database (see ``index.build``); use ``open_catalog``."""
         self._db = db
 
     def _count(self, sql: str, params: Sequence[object]) -> int:
@@ -65,20 +52,17 @@ class Catalog(NameLookup):
     # --- people ---------------------------------------------------------------------------
 
     def people(self, where: PersonFilter | None = None, limit: int | None = None) -> list[Person]:
-        """People matching every filter in ``where``, sorted by ``where.sort``; the first
-        ``limit`` of them when it is given."""
+        """People matching ``where``, sorted by ``where.sort``; at most ``limit`` of them."""
         from ..dataset.model import Person
 
         return self._records(Person, *self._people_sql("doc", where or PersonFilter(), limit))
 
     def count_people(self, where: PersonFilter | None = None) -> int:
         """How many people ``people(where)`` returns."""
-        # Without the ORDER BY: a count needs no sort, and SQLite would sort the
-        # subquery's rows anyway.
-        return self._count(*self._people_sql("id", where or PersonFilter(), ordered=False))
+        return self._count(*self._people_sql("id", where or PersonFilter()))
 
     def _people_sql(
-        self, column: str, where: PersonFilter, limit: int | None = None, ordered: bool = True
+        self, column: str, where: PersonFilter, limit: int | None = None
     ) -> tuple[str, list[object]]:
         field = where.sort.removeprefix("-")
         if field not in SORT_FIELDS:
@@ -107,7 +91,7 @@ class Catalog(NameLookup):
         sort = (
             f" ORDER BY {order} IS NULL, {order}{way}, year IS NULL, year{way}, name COLLATE NOCASE"
         )
-        return found.sql(f"SELECT {column} FROM people", sort if ordered else "", limit)
+        return found.sql(f"SELECT {column} FROM people", sort, limit)
 
     def person_by_id(self, person_id: str) -> Person:
         from ..dataset.model import Person
@@ -120,10 +104,8 @@ class Catalog(NameLookup):
         return found[0]
 
     def person(self, name: str) -> Person:
-        """The one person ``name`` means: an id, a name, an alias or a unique part of one.
-
-        Raises ``NotFound`` (with close matches as suggestions) or ``Ambiguous``.
-        """
+        """The one person ``name`` means (an id, a name, an alias or a unique part of one);
+        else ``NotFound`` with close matches as suggestions, or ``Ambiguous``."""
         ids = self.resolve(name)
         if len(ids) == 1:
             return self.person_by_id(ids[0])
@@ -155,9 +137,8 @@ class Catalog(NameLookup):
     # --- quotes ---------------------------------------------------------------------------
 
     def quotes(self, where: QuoteFilter | None = None, limit: int | None = None) -> list[Quote]:
-        """Quotations, in date order; the first ``limit`` of them when it is given.
-        ``search`` matches every word regardless of case and accents; a phrase in double
-        quotes matches as a phrase (``ValueError`` when there is nothing to search for)."""
+        """Quotations in date order, at most ``limit``; ``where.search`` as ``search`` takes
+        it (``ValueError`` when there is nothing to search for)."""
         from ..dataset.model import Quote
 
         return self._records(Quote, *self._quotes_sql("doc", where or QuoteFilter(), limit))
@@ -202,7 +183,7 @@ class Catalog(NameLookup):
         titles, in English and Korean. Every word must match (as a word or the start of
         one), regardless of case and accents; "a phrase" in double quotes matches as a
         phrase. Hits come grouped by kind, best first within each group."""
-        from .results import SearchHit, SearchResult
+        from .results import HIT_END, HIT_START, SearchHit, SearchResult
 
         match = fts_query(text)
         wanted = [kind for kind in SEARCH_KINDS if kind in kinds]
@@ -216,29 +197,6 @@ class Catalog(NameLookup):
                 " WHERE search MATCH ? AND kind = ? ORDER BY r, rowid LIMIT ?",
                 (match, kind, limit),
             ).fetchall()
-        shown = self._search_rows(match, [rowid for rows in best.values() for _, rowid in rows])
-        hits: list[SearchHit] = []
-        for kind in wanted:
-            found: list[SearchHit] = []
-            if kind == "person":
-                found += self._name_hits(text)
-            seen = {h.id for h in found}
-            for rank, rowid in best[kind]:
-                ref, person, title, snippet = shown[rowid]
-                if kind == "person":
-                    if ref in seen:
-                        continue  # already found by name
-                    seen.add(ref)
-                found.append(SearchHit(kind, ref, person, title, snippet, rank))
-            hits += found[:limit]
-        return SearchResult(text, tuple(hits))
-
-    def _search_rows(
-        self, match: str, rowids: Sequence[int]
-    ) -> dict[int, tuple[str, str | None, str, str]]:
-        """rowid -> (ref, person, highlighted title, snippet) of these full-text rows."""
-        from .results import HIT_END, HIT_START
-
         # "+rowid": SQLite hands a plain "rowid IN" to FTS5 as one lookup a rowid, and each
         # lookup merges the query's doclists again (a prefix term's too); with the "+"
         # FTS5 reads the matches once and SQLite keeps the rows asked for.
@@ -247,21 +205,28 @@ class Catalog(NameLookup):
             " snippet(search, 4, ?, ?, '…', 16) FROM search"
             " WHERE search MATCH ? AND +rowid IN ({})"
         )
+        rowids = [rowid for rows in best.values() for _, rowid in rows]
         before = (HIT_START, HIT_END, HIT_START, HIT_END, match)
-        return {
-            rowid: (ref, person, title, snippet)
-            for rowid, ref, person, title, snippet in self._rows_with_rowids(sql, rowids, before)
-        }
+        shown = {rowid: row for rowid, *row in self._rows_with_rowids(sql, rowids, before)}
+        hits: list[SearchHit] = []
+        for kind in wanted:
+            found = self._name_hits(text) if kind == "person" else []
+            seen = {h.id for h in found}
+            for rank, rowid in best[kind]:
+                ref, person, title, snippet = shown[rowid]
+                if kind == "person" and ref in seen:
+                    continue  # already found by name, or by another of their names
+                seen.add(ref)
+                found.append(SearchHit(kind, ref, person, title, snippet, rank))
+            hits += found[:limit]
+        return SearchResult(text, tuple(hits))
 
     def _name_hits(self, text: str) -> list[SearchHit]:
         """People the text names in any spelling (the phonetic lookup), as top hits."""
-        from ..text.romanize import is_hangul
         from .results import HIT_END, HIT_START, SearchHit
 
-        if is_hangul(text) or any(ch.isalpha() for ch in text):
-            ids = self.resolve(text.replace('"', ""))
-        else:
-            ids = []
+        # Hangul syllables are letters too: only text of no letter at all names no one.
+        ids = self.resolve(text.replace('"', "")) if any(ch.isalpha() for ch in text) else []
         hits = []
         for person in map(self.person_by_id, ids[:5]):
             title = f"{HIT_START}{person.name}{HIT_END}"
@@ -307,8 +272,7 @@ class Catalog(NameLookup):
     def sources_cited(
         self, where: SourceFilter | None = None, limit: int | None = None
     ) -> list[SourceEntry]:
-        """The bibliography with the records citing each source; the first ``limit``
-        sources when it is given."""
+        """The bibliography with the records citing each source; at most ``limit`` sources."""
         from ..dataset.model import Source, build
         from .results import CitedBy, SourceEntry
 
@@ -317,13 +281,10 @@ class Catalog(NameLookup):
         sources = self._db.execute(sql, params).fetchall()
         # Every citation of the chosen sources in one query, in the index's order (one
         # query a source took 10,000 queries), each with its label stored beside it.
-        chosen = (
-            found.sql("SELECT id FROM sources")[0] if limit is None else f"SELECT id FROM ({sql})"
-        )
         cited: dict[str, list[CitedBy]] = {}
         for source_id, *by in self._db.execute(
             "SELECT source_id, record_kind, record_id, label FROM citations"
-            f" WHERE source_id IN ({chosen})"
+            f" WHERE source_id IN (SELECT id FROM ({sql}))"
             " ORDER BY source_id, record_kind, record_id",
             params,
         ):
@@ -392,35 +353,23 @@ class Catalog(NameLookup):
 
         if by not in FACETS:
             raise ValueError(f"by must be one of {', '.join(FACETS)}")
-        where = where or PersonFilter()
-        sizes: dict[str, int] = {}
+        # From the people's own columns: no record is built. In the order of `list`.
+        sql, params = self._people_sql(f"id, {TIME_FACETS.get(by, by)}", where or PersonFilter())
         listed: dict[str, list[str]] = {}
-        if people:
-            # From the people's own columns: no record is built. In the order of `list`.
-            sql, params = self._people_sql("id, year, country, category, destination", where)
-            for person_id, year, *named in self._db.execute(sql, params):
-                listed.setdefault(_facet_value(by, year, *named), []).append(person_id)
-            sizes = {value: len(ids) for value, ids in listed.items()}
+        for person_id, value in self._db.execute(sql, params):
+            listed.setdefault(value, []).append(person_id)
+        # Years and decades in time order (unknown last); other facets largest first.
+        if by in TIME_FACETS:
+            ordered = sorted(listed.items(), key=lambda item: (item[0] == "unknown", item[0]))
         else:
-            # Counted by SQLite, without reading every person's row into Python.
-            column = "year" if by in {"year", "decade"} else by
-            sql, params = self._people_sql(f"{column} AS facet", where, ordered=False)
-            for value, size in self._db.execute(
-                f"SELECT facet, count(*) FROM ({sql}) GROUP BY facet", params
-            ):
-                if column == "year":
-                    value = _facet_value(by, value, "", "", "")
-                sizes[value] = sizes.get(value, 0) + size
-        ordered = sorted(sizes.items(), key=lambda item: _facet_order(by, *item))
+            ordered = sorted(listed.items(), key=lambda item: (-len(item[1]), item[0]))
         rows = tuple(
-            FacetRow(value, size, tuple(listed[value]) if people else None)
-            for value, size in ordered
+            FacetRow(value, len(ids), tuple(ids) if people else None) for value, ids in ordered
         )
         return Facets(by, rows, sum(r.size for r in rows))
 
     def timeline(self, where: TimelineFilter | None = None, limit: int | None = None) -> Timeline:
-        """Every dated event in date order (a month sorts before the days within it); the
-        first ``limit`` of them when it is given."""
+        """Dated events in date order (a month before the days within it), at most ``limit``."""
         from ..dataset.timeline import TimelineEntry
         from .results import Timeline
 
@@ -435,24 +384,18 @@ class Catalog(NameLookup):
     def _timeline_sql(
         self, column: str, where: TimelineFilter, limit: int | None = None
     ) -> tuple[str, list[object]]:
-        dates = where.dates
-        since, until = dates.since, dates.until
-        found = Where()
-        found.add("substr(date, 1, 4) >= ?", f"{since or 0:04d}")
-        found.add("substr(date, 1, 4) <= ?", f"{until if until is not None else 9999:04d}")
-        if dates.years:
-            found.any_of("CAST(substr(date, 1, 4) AS INTEGER)", dates.years)
-            # For the index below: the years lie between the first and the last asked for.
-            since = max(since if since is not None else 0, min(dates.years))
-            until = min(until if until is not None else 9999, max(dates.years))
-        # The same years as a range of the dates themselves, which the index on ``date``
-        # can find. A date whose first four characters are at least ``since`` is itself at
-        # least ``since``; one whose first four are at most ``until`` sorts before
-        # ``until + 1`` (both four digits). The tests above stay, so the answer is theirs.
-        if since is not None:
-            found.add("date >= ?", f"{since:04d}")
-        if until is not None and 0 <= until < 9999:
-            found.add("date < ?", f"{until + 1:04d}")
+        dates, found = where.dates, Where()
+        found.any_of("CAST(substr(date, 1, 4) AS INTEGER)", dates.years)
+        # The years as ranges of the dates themselves, which the index on ``date`` can find
+        # (the years asked for lie between the first and the last of them): a date whose
+        # first four characters are at least ``since`` is itself at least ``since``; one
+        # whose first four are at most ``until`` is at most ``until`` followed by "-99".
+        for since in (dates.since, min(dates.years, default=None)):
+            if since is not None:
+                found.add("date >= ?", f"{since:04d}")
+        for until in (dates.until, max(dates.years, default=None)):
+            if until is not None:
+                found.add("date <= ?", f"{until:04d}-99")
         if where.people:
             ids = list(dict.fromkeys(self.person(name).id for name in where.people))
             # Their own entries, and the context events that concern them, each through

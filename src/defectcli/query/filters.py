@@ -6,17 +6,11 @@ from typing import NamedTuple
 
 
 class PersonFilter(NamedTuple):
-    """Which people ``Catalog.people`` returns. The values of one field are alternatives
-    (any of them matches); every field given must match.
-
-    A person matches the years when *one* year a source gives for the defection is one of
-    ``years`` and within ``since``..``until`` (Jo Song Gil left Rome in 2018 and arrived in
-    2019: both years match). ``sort`` is a field of ``SORT_FIELDS``, or one with a leading
-    minus for the reverse order (``-year``: newest first).
-
-    ``regions`` are UN M49 regions (``regions.py``): one matches a posting in any country
-    it or its sub-regions hold. Like any two fields, ``countries`` and ``regions`` must both
-    match when both are given.
+    """Which people ``Catalog.people`` returns: any value of a field matches, every field
+    given must match (``countries`` and ``regions`` too). The years match when *one* year a
+    source gives is one of ``years`` and within ``since``..``until`` (Jo Song Gil left Rome
+    in 2018 and arrived in 2019: both match). ``regions`` are UN M49 regions, each holding
+    its sub-regions' countries. ``sort``: a field of ``SORT_FIELDS``, a leading minus reverses.
     """
 
     years: tuple[int, ...] = ()
@@ -49,10 +43,9 @@ class YearFilter(NamedTuple):
 
 
 class TimelineFilter(NamedTuple):
-    """Which entries ``Catalog.timeline`` returns: dated in ``dates`` years, about any of
-    ``people`` (names in any spelling, or ids), tied to any of ``countries`` and to a
-    country in any of ``regions`` (UN M49 regions), of any of ``kinds``
-    (``TIMELINE_KINDS``). Empty: no condition."""
+    """Which entries ``Catalog.timeline`` returns: of ``dates``, about any of ``people`` (any
+    spelling, or ids), tied to any of ``countries`` and ``regions``, of any of ``kinds``
+    (``TIMELINE_KINDS``); an empty field is no condition."""
 
     dates: YearFilter = YearFilter()
     people: tuple[str, ...] = ()
@@ -63,8 +56,7 @@ class TimelineFilter(NamedTuple):
 
 class QuoteFilter(NamedTuple):
     """Which quotations ``Catalog.quotes`` returns: said by (or filed under) any of
-    ``people``, printed by any of ``sources``, holding every word of ``search`` ("a
-    phrase" in double quotes as a phrase)."""
+    ``people``, printed by any of ``sources``, holding every word of ``search``."""
 
     people: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
@@ -73,7 +65,7 @@ class QuoteFilter(NamedTuple):
 
 class SourceFilter(NamedTuple):
     """Which sources ``Catalog.sources_cited`` returns: cited by the profile of any of
-    ``people``, of any of ``kinds`` (``SOURCE_KINDS``)."""
+    ``people``, of any of ``kinds``."""
 
     people: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()

@@ -26,18 +26,14 @@ class NameLookup:
     _db: sqlite3.Connection
 
     def resolve(self, name: str) -> list[str]:
-        """Ids of the people ``name`` could mean, best tier first.
-
-        1. The same name, ignoring case, spaces, hyphens, apostrophes and accents.
-        2. The same phonetic key: any romanization of the same Hangul (``Tae Young-ho``,
-           ``Cho Sŏng-gil``, ``Lee Il-kyu``), or Hangul across the North/South initial-sound
-           rule (이일규 for 리일규).
-        3. Every word typed is a word of one of the person's names as a source writes it
-           ("thae", "song gil").
-        4. Every word typed is a word of any of the names (a romanization derived from the
-           Hangul included) as written or as it sounds ("tae" for Thae and Tae-san), or the
-           beginning of a word as written ("tha", "ryu hy"); the last word may also begin a
-           word's phonetic spelling ("tae yo" for Thae Yong Ho).
+        """Ids of the people ``name`` could mean, from the first of these tiers that finds any:
+        1. the same name, ignoring case, spaces, hyphens, apostrophes and accents;
+        2. the same phonetic key: any romanization of the same Hangul (``Tae Young-ho``,
+           ``Lee Il-kyu``), or Hangul across the North/South initial-sound rule (이일규, 리일규);
+        3. every word typed a word of a name as a source writes it ("thae", "song gil");
+        4. every word typed a word of any name (derived romanizations too) as written or as
+           it sounds ("tae": Thae and Tae-san), or a word's beginning ("tha", "ryu hy"); the
+           last may begin a word's phonetic spelling ("tae yo" for Thae Yong Ho).
         """
         from ..text.names import name_key, words
         from ..text.romanize import is_hangul, phonetic_key, phonetic_words
@@ -85,10 +81,9 @@ class NameLookup:
         return sorted(found)
 
     def _names_with_beginnings(self, name: str) -> set[str]:
-        """People one of whose names has, for every word typed, a word it begins (as
-        written), a word it sounds like, or, for the last word typed, a word whose phonetic
-        spelling it begins. A phonetic beginning of one letter is not used: "zzz" folds to
-        "c", which begins half the names in a dataset."""
+        """People with a name that has, for every word typed, a word it begins (as written)
+        or sounds like, or for the last one a word whose phonetic spelling it begins (of two
+        letters at least: "zzz" folds to "c", which begins half the names)."""
         from ..text.names import letter_words, name_term
         from ..text.romanize import phonetic_words
 
@@ -107,8 +102,7 @@ class NameLookup:
     def _people_with_names_having(
         self, groups: Sequence[Sequence[str]], *, sourced: bool = False
     ) -> set[str]:
-        """People one of whose names has, for every group, one of the group's terms (or
-        term beginnings): all in one name, which is one row of ``name_terms``.
+        """People with one name (a row of ``name_terms``) holding a term of every group;
         ``sourced``: only names a source gives, not romanizations derived by defect."""
         if not groups:
             return set()
@@ -135,16 +129,13 @@ class NameLookup:
                 if by_pkey.real_quick_ratio() >= 0.6:
                     score = max(score, by_pkey.ratio())
             best[person_id] = max(score, best.get(person_id, 0.0))
-        ranked = sorted((s, pid) for pid, s in best.items() if s >= 0.6)
-        return [
-            self._name_of(pid) for _, pid in sorted(ranked, key=lambda t: (-t[0], t[1]))[:limit]
-        ]
+        ranked = sorted((-score, pid) for pid, score in best.items() if score >= 0.6)
+        return [self._name_of(pid) for _, pid in ranked[:limit]]
 
     def _suggestion_candidates(self, name: str) -> list[tuple[str, str, str]]:
-        """(person id, key, phonetic key) of the names worth comparing with ``name``: all
-        of them in a dataset of up to ``SUGGEST_ALL`` names; in a larger one, those with a
-        word that begins like one of the words typed (comparing with every name of 100,000
-        people would take seconds)."""
+        """(person id, key, phonetic key) of the names worth comparing with ``name``: all,
+        up to ``SUGGEST_ALL``; beyond, those with a word that begins like a word typed
+        (comparing with every name of 100,000 people would take seconds)."""
         from ..text.names import name_term, words
         from ..text.romanize import phonetic_words
 
@@ -166,13 +157,9 @@ class NameLookup:
             " ORDER BY name COLLATE NOCASE"
         ).fetchall()
 
-    def countries(self) -> list[str]:
-        return [r[0] for r in self._db.execute("SELECT DISTINCT country FROM people ORDER BY 1")]
-
-    def destinations(self) -> list[str]:
-        return [
-            r[0] for r in self._db.execute("SELECT DISTINCT destination FROM people ORDER BY 1")
-        ]
+    def places(self, column: str) -> list[str]:
+        """The countries people were posted in (``country``) or went to (``destination``)."""
+        return [r[0] for r in self._db.execute(f"SELECT DISTINCT {column} FROM people ORDER BY 1")]
 
     def _name_of(self, person_id: str) -> str:
         row = self._db.execute("SELECT name FROM people WHERE id = ?", (person_id,)).fetchone()
@@ -181,9 +168,8 @@ class NameLookup:
     def _rows_with_rowids(
         self, sql: str, rowids: Sequence[int], before: tuple[object, ...] = ()
     ) -> Iterator[Any]:
-        """The rows of ``sql`` (whose ``{}`` is the rowid list of an ``IN``) for these rowids,
-        in batches: SQLite takes a bounded number of parameters. ``before``: the parameters
-        ahead of the list."""
+        """The rows of ``sql`` whose ``{}`` is an ``IN`` list of ``rowids`` (after the
+        ``before`` parameters), in batches: SQLite takes a bounded number of parameters."""
         for i in range(0, len(rowids), 500):
             batch = rowids[i : i + 500]
             yield from self._db.execute(sql.format(",".join("?" * len(batch))), (*before, *batch))

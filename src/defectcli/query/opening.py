@@ -17,11 +17,9 @@ if TYPE_CHECKING:
 
 def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catalog:
     """Open the dataset at ``path`` (a folder laid out like ``data/``, or one YAML/JSON
-    file); None opens the bundled data. Raises ``DataError`` if it does not validate.
-
-    With ``cache`` (the default) the index is kept on disk and reused until a data file
-    changes, so no YAML is parsed on a warm run; ``DEFECT_NO_CACHE=1`` turns that off.
-    """
+    file; None: the bundled data), or raise ``DataError``. With ``cache`` the index is kept
+    on disk until a data file changes, so a warm run parses no YAML (not with
+    ``DEFECT_NO_CACHE=1``)."""
     from ..dataset.locate import find_data_files
     from ..index import cache as disk
 
@@ -123,11 +121,10 @@ def _from_disk(db: sqlite3.Connection) -> sqlite3.Connection:
 
 
 def discard_damaged_index(error: BaseException) -> bool:
-    """Whether ``error`` came from reading an index opened from the cache (any SQLite
-    database error: a damaged page, a dropped table; or a stored value that cannot be
-    decoded, raised while the query layer ran): then that index is removed, with one line
-    on stderr, so that the command can run once more on an index built again. False
-    otherwise."""
+    """Whether ``error`` came from reading an index opened from the cache (an SQLite error:
+    a damaged page, a dropped table; or, while the query layer ran, a stored value that
+    cannot be decoded): then that index is removed, with one line on stderr, for the
+    command to run again on a new one."""
     decoding = (ValueError, TypeError, KeyError, IndexError, AttributeError)
     if not _OPENED or not (
         isinstance(error, sqlite3.DatabaseError)

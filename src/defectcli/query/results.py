@@ -9,11 +9,8 @@ from ..dataset.timeline import TimelineEntry
 
 
 class Profile(NamedTuple):
-    """Everything ``defect show`` prints about one person, gathered in one place.
-
-    ``sources`` are numbered by their position (1-based) for citing: every source the record
-    or its quotations cite, the record's main sources first.
-    """
+    """Everything ``defect show`` prints about one person. ``sources``, numbered from 1 for
+    citing: every source the record or its quotations cite, the record's main sources first."""
 
     person: Person
     quotes: tuple[Quote, ...]
@@ -21,7 +18,6 @@ class Profile(NamedTuple):
     sources: tuple[Source, ...]
 
     def number(self, source_id: str) -> int:
-        """The 1-based number of a source in this profile's list."""
         for n, source in enumerate(self.sources, start=1):
             if source.id == source_id:
                 return n

@@ -79,19 +79,11 @@ def search_terms(text: str) -> list[str]:
     return [term for phrase, word in found if (term := fold_text(phrase or word))]
 
 
-def _facet_value(by: str, year: int | None, country: str, category: str, destination: str) -> str:
-    if by == "year":
-        return str(year) if year is not None else "unknown"
-    if by == "decade":
-        return f"{year // 10 * 10}s" if year is not None else "unknown"
-    return {"country": country, "category": category, "destination": destination}[by]
-
-
-def _facet_order(by: str, value: str, size: int) -> tuple[int, str]:
-    """Years and decades in time order (unknown last); other facets largest first."""
-    if by in {"year", "decade"}:
-        return (1 if value == "unknown" else 0, value)
-    return (-size, value)
+# The value of a time facet of ``count --by`` in a person's row; any other is a column.
+TIME_FACETS = {
+    "year": "coalesce(CAST(year AS TEXT), 'unknown')",
+    "decade": "coalesce((year / 10 * 10) || 's', 'unknown')",
+}
 
 
 def _schema_form(value: Any) -> Any:
