@@ -217,9 +217,10 @@ def odd_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
 
 
 @pytest.mark.parametrize("data", [None, MINI], ids=["bundled", "mini"])
-def test_counts_by_sqlite_equal_the_people_counted(data: Path | None) -> None:
-    # `count` on a terminal or in plain text asks SQLite for the sizes alone; they are
-    # the sizes of the lists of people its JSON prints, in the same order.
+def test_count_without_people_gives_the_same_sizes_and_no_lists(data: Path | None) -> None:
+    # `count` on a terminal or in plain text needs the sizes alone (``people=False``): the
+    # same rows, in the same order, without the lists of people that its JSON prints. (That
+    # the sizes are those of `list` is the next test's.)
     catalog = open_catalog(data)
     filters = [PersonFilter(), PersonFilter(since=2016), PersonFilter(categories=("diplomat",))]
     filters += [PersonFilter(countries=("Cuba",)), PersonFilter(confirmed=True, until=2015)]
