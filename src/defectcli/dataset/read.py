@@ -49,11 +49,9 @@ def check_dataset(path: str | Path | None) -> tuple[Dataset | None, list[Problem
     return check_files(files)
 
 
-def check_files(
-    files: list[DataFile], progress: Callable[[int], None] | None = None
-) -> tuple[Dataset | None, list[Problem]]:
-    """Read and validate these files as one dataset; ``progress(n)`` after each file."""
-    records, problems = check_records(files, progress)
+def check_files(files: list[DataFile]) -> tuple[Dataset | None, list[Problem]]:
+    """Read and validate these files as one dataset."""
+    records, problems = check_records(files)
     if records is None:
         return None, problems
     dataset = _build(records)
@@ -159,21 +157,9 @@ def build_quotes(person: Person, names: dict[str, str]) -> list[Quote]:
         else:
             speaker_id = q.speaker or person.id
             speaker = names[speaker_id]
-        quotes.append(
-            Quote(
-                id=q.id,
-                person=person.id,
-                speaker=speaker,
-                speaker_id=speaker_id,
-                text=q.text,
-                venue=q.venue,
-                source=q.source,
-                date=q.date,
-                language=q.language,
-                translation=q.translation,
-                note=q.note,
-            )
-        )
+        # The builder leaves out the keys Quote has no field for (speaker_name).
+        resolved = {"person": person.id, "speaker": speaker, "speaker_id": speaker_id}
+        quotes.append(build(Quote, {**q._asdict(), **resolved}))
     return quotes
 
 

@@ -11,7 +11,7 @@ import datetime
 import difflib
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -123,9 +123,9 @@ def _describe(loaded: LoadedFile, error: Any) -> Problem:
         choices = ", ".join(str(c) for c in error.validator_value)
         return loaded.problem(path, f"expected one of: {choices}; got {_show(instance)}")
     if kind == "pattern":
-        what = schema.get("description") or f"text matching {error.validator_value}"
-        return loaded.problem(path, f"expected {_lower_first(what)} got {_show(instance)}")
-    if kind in {"minLength"}:
+        what = (schema.get("description") or f"text matching {error.validator_value}").rstrip(".")
+        return loaded.problem(path, f"expected {what[:1].lower()}{what[1:]}, got {_show(instance)}")
+    if kind == "minLength":
         return loaded.problem(path, "must not be empty")
     if kind == "minItems":
         return loaded.problem(path, f"needs at least {error.validator_value} item(s)")
@@ -141,11 +141,6 @@ def _describe(loaded: LoadedFile, error: Any) -> Problem:
         bound = "at least" if kind == "minimum" else "at most"
         return loaded.problem(path, f"must be {bound} {error.validator_value}, got {instance!r}")
     return loaded.problem(path, error.message)
-
-
-def _lower_first(text: str) -> str:
-    text = text.rstrip(".")
-    return (text[:1].lower() + text[1:]) + ","
 
 
 def _show(value: Any) -> str:
@@ -171,57 +166,49 @@ class Located:
     path: PathKey
 
 
+# The lists of records a dataset is made of, each under its own key in a file.
+RECORD_LISTS = ("people", "sources", "events", "arrivals", "cumulative", "figures")
+
+
 @dataclass
 class Collected:
     """The records of every file, gathered by kind, each remembering where it came from."""
 
-    people: list[Located] = field(default_factory=list)
-    sources: list[Located] = field(default_factory=list)
-    events: list[Located] = field(default_factory=list)
-    arrivals: list[Located] = field(default_factory=list)
-    cumulative: list[Located] = field(default_factory=list)
-    figures: list[Located] = field(default_factory=list)
+    people: list[Located]
+    sources: list[Located]
+    events: list[Located]
+    arrivals: list[Located]
+    cumulative: list[Located]
+    figures: list[Located]
 
 
 def collect(files: Iterable[LoadedFile]) -> Collected:
     """Gather records by kind from schema-valid files of any layout."""
-    out = Collected()
+    lists: dict[str, list[Located]] = {name: [] for name in RECORD_LISTS}
     for loaded in files:
         data = loaded.data
-        kind = loaded.source.kind
-        if kind == "person":
-            out.people.append(Located(data, loaded, ()))
+        if loaded.source.kind == "person":
+            lists["people"].append(Located(data, loaded, ()))
             continue
-        lists: dict[str, tuple[PathKey, Any]] = {}
-        if kind in {"sources", "events"}:
-            lists[kind] = ((kind,), data.get(kind, []))
-        elif kind == "statistics":
-            lists.update(_statistics_lists(data, ()))
-        elif kind == "dataset":
-            for name in ("people", "sources", "events"):
-                lists[name] = ((name,), data.get(name, []))
-            lists.update(_statistics_lists(data.get("statistics", {}), ("statistics",)))
-        for name, (base, items) in lists.items():
-            bucket: list[Located] = getattr(out, name)
-            bucket.extend(Located(item, loaded, (*base, i)) for i, item in enumerate(items))
-    return out
-
-
-def _statistics_lists(data: dict[str, Any], base: PathKey) -> dict[str, tuple[PathKey, Any]]:
-    return {
-        name: ((*base, name), data.get(name, [])) for name in ("arrivals", "cumulative", "figures")
-    }
+        # Any other file holds lists of records under their names; a dataset file holds its
+        # statistics' under "statistics" (the schemas allow no other keys).
+        for base, holder in (((), data), (("statistics",), data.get("statistics", {}))):
+            for name, bucket in lists.items():
+                items = enumerate(holder.get(name, []))
+                bucket.extend(Located(item, loaded, (*base, name, i)) for i, item in items)
+    return Collected(**lists)
 
 
 def reference_problems(records: Collected) -> list[Problem]:
-    """Ids unique, file names match ids, every cited source and person exists."""
+    """Ids unique, file names match ids, every cited source and person exists, every full
+    date a day of the calendar (2023-02-30 passes the schema's pattern)."""
     problems: list[Problem] = []
     people = _unique_values(records.people, "id", "person", problems)
     sources = _unique_values(records.sources, "id", "source", problems)
     _unique_values(records.events, "id", "event", problems)
     _unique_values(records.figures, "id", "figure", problems)
     _unique_values(records.arrivals, "year", "statistics year", problems)
-    quote_ids: dict[str, Located] = {}
+    quote_ids: set[str] = set()
 
     for person in records.people:
         data, loaded = person.data, person.file
@@ -244,24 +231,24 @@ def reference_problems(records: Collected) -> list[Problem]:
                 problems.append(
                     loaded.problem((*where, "id"), f"duplicate quote id {quote['id']!r}")
                 )
-            quote_ids[quote["id"]] = person
+            quote_ids.add(quote["id"])
             speaker = quote.get("speaker")
             if speaker is not None and speaker not in people:
                 problems.append(
                     loaded.problem((*where, "speaker"), _unknown("person", speaker, people))
                 )
 
-    every = [
-        *records.people,
-        *records.sources,
-        *records.events,
-        *records.arrivals,
-        *records.cumulative,
-        *records.figures,
-    ]
-    # One quick scan of each record serves both the date and the source checks.
-    scans = {id(record): _scan(record.data) for record in every}
-    problems += _date_problems(records, scans)
+    every: list[Located] = [record for name in RECORD_LISTS for record in getattr(records, name)]
+    # One quick scan of each record serves both the date and the source checks; only a
+    # record with a problem is walked again, with paths, to say where it is.
+    scans = [(record, *_scan(record.data)) for record in every]
+    for record, _, dates in scans:
+        if all(_is_day(value) for value in dates):
+            continue
+        for where, key, value in _entries(record.data, record.path):
+            if key in _DATE_KEYS and isinstance(value, str) and not _is_day(value):
+                message = f"{value!r} is not a day of the calendar"
+                problems.append(record.file.problem(where, message))
 
     for event in records.events:
         for i, pid in enumerate(event.data.get("people", [])):
@@ -269,40 +256,24 @@ def reference_problems(records: Collected) -> list[Problem]:
                 where = (*event.path, "people", i)
                 problems.append(event.file.problem(where, _unknown("person", pid, people)))
 
-    for record in every:
-        cited, _ = scans[id(record)]
+    for record, cited, _ in scans:
         if all(source_id in sources for source_id in cited):
-            continue  # the usual case, found without walking paths
-        for where, source_id in _cited_sources(record.data, record.path):
-            if source_id not in sources:
-                problems.append(record.file.problem(where, _unknown("source", source_id, sources)))
+            continue
+        for where, key, value in _entries(record.data, record.path):
+            if key == "sources" and isinstance(value, list):
+                listed = [((*where, i), item) for i, item in enumerate(value)]
+            elif key == "source" and isinstance(value, str):
+                listed = [(where, value)]
+            else:
+                continue
+            for at, source_id in listed:
+                if source_id not in sources:
+                    message = _unknown("source", source_id, sources)
+                    problems.append(record.file.problem(at, message))
     return problems
 
 
 _DATE_KEYS = {"date", "start", "end", "as_of"}
-
-
-def _date_problems(
-    records: Collected, scans: dict[int, tuple[list[str], list[str]]]
-) -> list[Problem]:
-    """Dates the schema's pattern lets through but the calendar does not (2023-02-30)."""
-    problems: list[Problem] = []
-    every = [
-        *records.people,
-        *records.sources,
-        *records.events,
-        *records.cumulative,
-        *records.figures,
-    ]
-    for record in every:
-        _, dates = scans[id(record)]
-        if all(_is_day(value) for value in dates):
-            continue  # the usual case, found without walking paths
-        for where, key, value in _entries(record.data, record.path):
-            if key in _DATE_KEYS and isinstance(value, str) and not _is_day(value):
-                message = f"{value!r} is not a day of the calendar"
-                problems.append(record.file.problem(where, message))
-    return problems
 
 
 def _is_day(value: str) -> bool:
@@ -318,8 +289,7 @@ def _is_day(value: str) -> bool:
 
 def _scan(data: Any) -> tuple[list[str], list[str]]:
     """The source ids cited and the dates given anywhere inside a record, without their
-    paths: a quick first look (100,000 records' worth of path tuples would take seconds);
-    a record with a problem is walked again with ``_entries`` to say where it is."""
+    paths (100,000 records' worth of path tuples would take seconds)."""
     cited: list[str] = []
     dates: list[str] = []
     stack = [data]
@@ -348,30 +318,13 @@ def _unique_values(
         value = record.data[key]
         if value in seen:
             first = seen[value]
-            first_where = first.file.position((*first.path, key))
-            at = (
-                f"{first.file.source.display}:{first_where[0]}"
-                if first_where
-                else first.file.source.display
-            )
-            problems.append(
-                record.file.problem(
-                    (*record.path, key), f"duplicate {what} {value!r} (also in {at})"
-                )
-            )
+            line = first.file.position((*first.path, key))
+            at = first.file.source.display + (f":{line[0]}" if line else "")
+            message = f"duplicate {what} {value!r} (also in {at})"
+            problems.append(record.file.problem((*record.path, key), message))
         else:
             seen[value] = record
     return seen
-
-
-def _cited_sources(data: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
-    """Every source id cited anywhere inside a record: ``sources`` lists and ``source`` keys."""
-    for where, key, value in _entries(data, path):
-        if key == "sources" and isinstance(value, list):
-            for i, item in enumerate(value):
-                yield (*where, i), item
-        elif key == "source" and isinstance(value, str):
-            yield where, value
 
 
 def _entries(data: Any, path: PathKey) -> Iterator[tuple[PathKey, Any, Any]]:
