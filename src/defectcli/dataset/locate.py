@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+from contextlib import suppress
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # types only: importlib.resources and pathlib cost milliseconds to import
@@ -155,18 +156,13 @@ def _folder_files(root: Traversable, shown: str) -> list[DataFile]:
         if isinstance(sub, Path):
             names, trouble = data_names(sub, f"{shown}/{folder}")
             problems += trouble
-            found.extend(
-                DataFile(kind, f"{shown}/{folder}/{n}", sub / n, f"{folder}/{n}") for n in names
+        else:  # inside a zip: no pipes or links to report
+            entries = sub.iterdir() if sub.is_dir() else ()
+            names = sorted(
+                e.name for e in entries if e.is_file() and e.name.endswith(DATA_SUFFIXES)
             )
-            continue
-        if not sub.is_dir():
-            continue
-        entries = sorted(
-            (e for e in sub.iterdir() if e.is_file() and e.name.endswith(DATA_SUFFIXES)),
-            key=lambda e: e.name,
-        )
         found.extend(
-            DataFile(kind, f"{shown}/{folder}/{e.name}", e, f"{folder}/{e.name}") for e in entries
+            DataFile(kind, f"{shown}/{folder}/{n}", sub / n, f"{folder}/{n}") for n in names
         )
     if problems:
         raise DataError(problems)
@@ -209,35 +205,21 @@ def data_names(folder: str | Path, shown: str) -> tuple[list[str], list[Problem]
 
 def unread_entries(path: str | None) -> list[str]:
     """What sits in a dataset folder's people/, sources/, events/ and statistics/ but is
-    not read: files of another kind and folders (data is not looked for in subfolders).
-    Paths as shown to the user; empty for one file or the bundled data."""
+    not read (every entry but ``data_names``): files of another kind and folders (data is
+    not looked for in subfolders). Paths as shown to the user; empty for one file or the
+    bundled data."""
     if path is None or not os.path.isdir(path):
         return []
     shown = path.rstrip("/\\") or path
     unread: list[str] = []
     for folder in FOLDER_KINDS:
-        try:
-            with os.scandir(os.path.join(path, folder)) as scan:
-                # The data files, nearly every entry, are passed over before the sort,
-                # which then has only the few others to order.
-                others = [
-                    e for e in scan if not (e.name.endswith(DATA_SUFFIXES) and _is(e, "file"))
-                ]
-        except OSError:  # not there, or not readable (reading the data said so already)
-            continue
-        for entry in sorted(others, key=lambda e: e.name):
-            slash = "/" if _is(entry, "dir") else ""
-            unread.append(f"{shown}/{folder}/{entry.name}{slash}")
+        sub = os.path.join(path, folder)
+        read = set(data_names(sub, shown)[0])
+        with suppress(OSError):  # not there, or not readable (reading the data said so already)
+            for name in sorted(set(os.listdir(sub)) - read):
+                slash = "/" if os.path.isdir(os.path.join(sub, name)) else ""
+                unread.append(f"{shown}/{folder}/{name}{slash}")
     return unread
-
-
-def _is(entry: os.DirEntry[str], kind: str) -> bool:
-    """``entry.is_file()`` or ``is_dir()``, False for a link that loops or cannot be
-    followed (which raise)."""
-    try:
-        return entry.is_file() if kind == "file" else entry.is_dir()
-    except OSError:
-        return False
 
 
 def _problem(file: str, message: str) -> Problem:
