@@ -47,11 +47,6 @@ class DataFile(NamedTuple):
         name: str = self.resource.name
         return name.rsplit(".", 1)[0]
 
-    @property
-    def is_json(self) -> bool:
-        name: str = self.resource.name
-        return name.lower().endswith(".json")
-
 
 def bundled_data_folder() -> str | None:
     """The bundled dataset's folder when the package sits on a file system (the usual
@@ -98,27 +93,25 @@ def find_data_files(path: str | Path | None) -> list[DataFile]:
     try:
         found = os.stat(given)
     except (FileNotFoundError, NotADirectoryError):
-        raise DataError([_problem(shown, "no such file or folder")]) from None
+        message = "no such file or folder"
     except (OSError, ValueError) as error:  # a link loop, a name too long, no permission...
-        raise DataError([_problem(shown, reason(error))]) from None
-    if stat.S_ISREG(found.st_mode):
-        if not given.name.endswith(DATA_SUFFIXES):
-            raise DataError([_problem(shown, "not a YAML or JSON file")])
-        return [DataFile("dataset", shown, given, given.name)]
-    if stat.S_ISDIR(found.st_mode):
-        found_files = _folder_files(given, shown.rstrip("/\\") or shown)
-        if not found_files:
-            raise DataError(
-                [
-                    _problem(
-                        shown,
-                        "no data files here: expected people/*.yaml, sources/*.yaml, "
-                        "events/*.yaml or statistics/*.yaml",
-                    )
-                ]
+        message = reason(error)
+    else:
+        if stat.S_ISREG(found.st_mode) and given.name.endswith(DATA_SUFFIXES):
+            return [DataFile("dataset", shown, given, given.name)]
+        if stat.S_ISREG(found.st_mode):
+            message = "not a YAML or JSON file"
+        elif stat.S_ISDIR(found.st_mode):
+            found_files = _folder_files(given, shown.rstrip("/\\") or shown)
+            if found_files:
+                return found_files
+            message = (
+                "no data files here: expected people/*.yaml, sources/*.yaml, events/*.yaml "
+                "or statistics/*.yaml"
             )
-        return found_files
-    raise DataError([_problem(shown, f"not a regular file or folder ({kind_of(found.st_mode)})")])
+        else:
+            message = f"not a regular file or folder ({kind_of(found.st_mode)})"
+    raise DataError([_problem(shown, message)])
 
 
 def reason(error: BaseException) -> str:

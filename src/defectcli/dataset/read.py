@@ -106,7 +106,11 @@ def _read_files(
         if data_file.kind == "dataset":
             parsed = as_dataset(parsed)
         found = schema_problems(parsed)
-        if found and data_file.kind == "dataset" and _one_record(parsed.data):
+        data = parsed.data
+        # A dataset file has no top-level id; one person's file (people/NAME.yaml) has one,
+        # and its own ``events`` and ``sources`` (lists of another shape), but no ``people``.
+        one_record = isinstance(data, dict) and "id" in data and "people" not in data
+        if found and data_file.kind == "dataset" and one_record:
             # Not a dataset with mistakes: say that alone.
             message = (
                 "a single record (such as one person's file), not a dataset: --data takes a "
@@ -118,12 +122,6 @@ def _read_files(
         if not found:
             loaded.append(parsed)
     return loaded, problems
-
-
-def _one_record(data: object) -> bool:
-    """A dataset file has no top-level id; one person's file (people/NAME.yaml) has one,
-    and its own ``events`` and ``sources`` (lists of another shape), but no ``people``."""
-    return isinstance(data, dict) and "id" in data and "people" not in data
 
 
 def read_dataset(path: str | Path | None = None) -> Dataset:

@@ -14,11 +14,8 @@ from .model import Event, Person
 # Within one date, the order a reader expects: a posting before leaving it, leaving before
 # arriving, arriving before the news of it.
 KIND_ORDER = {
-    "posting": 0,
-    "left-post": 1,
-    "arrival": 2,
-    "disclosure": 3,
-    "status": 4,
+    kind: order
+    for order, kind in enumerate(("posting", "left-post", "arrival", "disclosure", "status"))
 }
 
 
@@ -36,7 +33,7 @@ class TimelineEntry(NamedTuple):
     def sort_key(self) -> tuple[str, int, str]:
         # Dates are text at their precision: "2023-11" sorts before "2023-11-16", which
         # is what a reader expects (the month, then a day within it).
-        return (self.date, KIND_ORDER.get(self.kind, 5), self.person_name or "")
+        return (self.date, KIND_ORDER.get(self.kind, len(KIND_ORDER)), self.person_name or "")
 
 
 def person_entries(person: Person) -> Iterator[TimelineEntry]:

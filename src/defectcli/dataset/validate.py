@@ -17,15 +17,7 @@ from typing import Any
 
 from ..errors import Problem
 from .load import LoadedFile, PathKey
-from .locate import schema_root
-
-SCHEMA_FILES = {
-    "person": "person.schema.json",
-    "sources": "sources.schema.json",
-    "events": "events.schema.json",
-    "statistics": "statistics.schema.json",
-    "dataset": "dataset.schema.json",
-}
+from .locate import FOLDER_KINDS, schema_root
 
 _TYPE_NAMES = {
     "string": "text",
@@ -55,9 +47,10 @@ def _validators() -> dict[str, Any]:
     documents = _schema_documents()
     resources = [(name, Resource.from_contents(doc)) for name, doc in documents.items()]
     registry: Registry[Any] = Registry().with_resources(resources)
+    # Each kind of file is checked by the schema of its name: person.schema.json...
     return {
-        kind: Draft202012Validator({"$ref": name}, registry=registry)
-        for kind, name in SCHEMA_FILES.items()
+        kind: Draft202012Validator({"$ref": f"{kind}.schema.json"}, registry=registry)
+        for kind in (*FOLDER_KINDS.values(), "dataset")
     }
 
 
@@ -70,7 +63,7 @@ def _fast_check(kind: str) -> Callable[[Any], bool]:
     import fastjsonschema
 
     validate = fastjsonschema.compile(
-        {"$ref": SCHEMA_FILES[kind]},
+        {"$ref": f"{kind}.schema.json"},
         handlers={"": _schema_documents().__getitem__},
         use_default=False,
     )

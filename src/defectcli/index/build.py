@@ -191,8 +191,6 @@ def build_index_from_records(
         "INSERT INTO timeline VALUES (?,?,?,?,?,?,?,?,?)",
         ((seq, *_timeline_row(entry)) for seq, entry in enumerate(timeline)),
     )
-    # Created once the rows are in: building an index from all the rows at once is faster
-    # than keeping it in order through every insert.
     db.executescript(INDEXES)
 
 
