@@ -35,11 +35,9 @@ _SEQ = "tag:yaml.org,2002:seq"
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that keeps dates as the strings they were written as.
-
-    The schema describes dates as text at their known precision (``2019``, ``2019-07``,
-    ``2019-07-14``); PyYAML would turn only the last form into a ``datetime.date``.
-    """
+    """Safe loader that keeps dates as the strings they were written as: the schema describes
+    dates as text at their known precision (``2019``, ``2019-07``, ``2019-07-14``); PyYAML
+    would turn only the last form into a ``datetime.date``."""
 
 
 def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
@@ -107,11 +105,8 @@ def as_dataset(loaded: LoadedFile) -> LoadedFile:
     """A one-file dataset as its records: the file itself, or, for an export, the dataset
     under its "dataset" key (the other keys are views of it, made again from the index)."""
     data = loaded.data
-    if (
-        isinstance(data, dict)
-        and isinstance(data.get("dataset"), dict)
-        and data.keys() <= EXPORT_KEYS
-    ):
+    export = isinstance(data, dict) and data.keys() <= EXPORT_KEYS
+    if export and isinstance(data.get("dataset"), dict):
         loaded.data = data["dataset"]
         loaded.base = ("dataset",)
     return loaded
@@ -203,11 +198,9 @@ class _DuplicateKey(Exception):
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKey
     return result
 
 

@@ -67,8 +67,7 @@ def check_records(
 ) -> tuple[Collected | None, list[Problem]]:
     """Parse, check and cross-check the files: their records by kind, or the problems.
     Without ``cross_check`` the records' references are left to the caller, who must
-    call ``cross_check_records`` before using them (the index build does, while its
-    workers start)."""
+    call ``cross_check_records`` before using them (the index build does)."""
     loaded, problems = _read_files(files, progress)
     if problems:
         # Cross-references are checked only on a dataset whose every file is well formed:

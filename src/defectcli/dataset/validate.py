@@ -102,10 +102,9 @@ def _describe(loaded: LoadedFile, error: Any) -> Problem:
         message += f" (did you mean {close[0]!r}?)" if close else f"; allowed: {', '.join(allowed)}"
         # Located at the key itself, reported under the mapping that holds it.
         located = loaded.problem((*path, key), message, key=True)
-        return Problem(located.file, located.line, located.column, loaded.shown_path(path), message)
+        return located._replace(path=loaded.shown_path(path))
     if kind == "required":
-        missing = [k for k in error.validator_value if k not in instance]
-        names = ", ".join(repr(k) for k in missing)
+        names = ", ".join(repr(k) for k in error.validator_value if k not in instance)
         return loaded.problem(path, f"missing required key {names}")
     if kind == "type":
         expected = error.validator_value
@@ -137,10 +136,8 @@ def _describe(loaded: LoadedFile, error: Any) -> Problem:
 
 
 def _show(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)  # as YAML and JSON write it: null, true, false
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
     shown = repr(value)
@@ -206,12 +203,8 @@ def reference_problems(records: Collected) -> list[Problem]:
     for person in records.people:
         data, loaded = person.data, person.file
         if loaded.source.kind == "person" and data["id"] != loaded.source.stem:
-            problems.append(
-                loaded.problem(
-                    (*person.path, "id"),
-                    f"id {data['id']!r} must match the file name {loaded.source.stem!r}",
-                )
-            )
+            message = f"id {data['id']!r} must match the file name {loaded.source.stem!r}"
+            problems.append(loaded.problem((*person.path, "id"), message))
         for i, link in enumerate(data.get("related", [])):
             where = (*person.path, "related", i, "person")
             if link["person"] not in people:
@@ -221,15 +214,13 @@ def reference_problems(records: Collected) -> list[Problem]:
         for i, quote in enumerate(data.get("quotes", [])):
             where = (*person.path, "quotes", i)
             if quote["id"] in quote_ids:
-                problems.append(
-                    loaded.problem((*where, "id"), f"duplicate quote id {quote['id']!r}")
-                )
+                message = f"duplicate quote id {quote['id']!r}"
+                problems.append(loaded.problem((*where, "id"), message))
             quote_ids.add(quote["id"])
             speaker = quote.get("speaker")
             if speaker is not None and speaker not in people:
-                problems.append(
-                    loaded.problem((*where, "speaker"), _unknown("person", speaker, people))
-                )
+                message = _unknown("person", speaker, people)
+                problems.append(loaded.problem((*where, "speaker"), message))
 
     every: list[Located] = [record for name in RECORD_LISTS for record in getattr(records, name)]
     # One quick scan of each record serves both the date and the source checks; only a
@@ -253,16 +244,10 @@ def reference_problems(records: Collected) -> list[Problem]:
         if all(source_id in sources for source_id in cited):
             continue
         for where, key, value in _entries(record.data, record.path):
-            if key == "sources" and isinstance(value, list):
-                listed = [((*where, i), item) for i, item in enumerate(value)]
-            elif key == "source" and isinstance(value, str):
-                listed = [(where, value)]
-            else:
-                continue
-            for at, source_id in listed:
-                if source_id not in sources:
-                    message = _unknown("source", source_id, sources)
-                    problems.append(record.file.problem(at, message))
+            # A source id: the value of a "source" key, or an item of a "sources" list.
+            cites = key == "source" or (isinstance(key, int) and where[-2] == "sources")
+            if cites and isinstance(value, str) and value not in sources:
+                problems.append(record.file.problem(where, _unknown("source", value, sources)))
     return problems
 
 
@@ -282,7 +267,7 @@ def _is_day(value: str) -> bool:
 
 def _scan(data: Any) -> tuple[list[str], list[str]]:
     """The source ids cited and the dates given anywhere inside a record, without their
-    paths (100,000 records' worth of path tuples would take seconds)."""
+    paths (a path tuple for every value of a large dataset would cost most of the check)."""
     cited: list[str] = []
     dates: list[str] = []
     stack = [data]
@@ -321,13 +306,15 @@ def _unique_values(
 
 
 def _entries(data: Any, path: PathKey) -> Iterator[tuple[PathKey, Any, Any]]:
-    """Every (path, key, value) of every mapping inside ``data``, at any depth."""
+    """Every (path, key, value) inside ``data``, at any depth: each mapping's entries, and
+    each list's items (their key is their index)."""
     if isinstance(data, dict):
         for key, value in data.items():
             yield (*path, key), key, value
             yield from _entries(value, (*path, key))
     elif isinstance(data, list):
         for i, item in enumerate(data):
+            yield (*path, i), i, item
             yield from _entries(item, (*path, i))
 
 

@@ -329,11 +329,9 @@ def name_terms(phonetic: Sequence[str], written: Sequence[str]) -> str:
 
 
 def person_names(person: Person) -> dict[str, str]:
-    """Every name a person can be looked up by -> what kind of name it is.
-
-    The id, the display name, the Hangul, every stored alias, and the standard
-    romanizations derived from each Hangul form (so a spelling nobody stored still matches).
-    """
+    """Every name a person can be looked up by -> what kind of name it is: the id, the
+    display name, the Hangul, every stored alias, and the standard romanizations derived
+    from each Hangul form (so a spelling nobody stored still matches)."""
     names: dict[str, str] = {person.id: "id", person.name: "name"}
     hangul = [person.hangul] if person.hangul else []
     for alias in person.aliases:

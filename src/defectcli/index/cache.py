@@ -199,8 +199,8 @@ def folder_fingerprint(root: str) -> str | None:
 
 def index_path(root: str) -> str:
     """Where the index of a dataset (the bundled data of this version, or a path) lives: a
-    readable stem plus a CRC of the whole path (zlib loads in microseconds; a clash would
-    only cost a rebuild, since the stamp inside is checked anyway)."""
+    readable stem plus a CRC of the whole path (zlib loads at once; a clash would only cost
+    a rebuild, since the stamp inside is checked anyway)."""
     import zlib
 
     text = f"{__version__}\0{root}"

@@ -49,12 +49,9 @@ def is_hangul(text: str) -> bool:
 
 
 def _syllables(text: str) -> list[tuple[int, int, int]]:
-    out = []
-    for ch in text:
-        code = ord(ch) - _SBASE
-        if 0 <= code < _SCOUNT:
-            out.append((code // _NCOUNT, (code % _NCOUNT) // _TCOUNT, code % _TCOUNT))
-    return out
+    """The initial, vowel and final of each Hangul syllable in ``text``."""
+    codes = [ord(ch) - _SBASE for ch in text if 0 <= ord(ch) - _SBASE < _SCOUNT]
+    return [(code // _NCOUNT, (code % _NCOUNT) // _TCOUNT, code % _TCOUNT) for code in codes]
 
 
 _TABLES = {
