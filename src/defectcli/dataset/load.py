@@ -76,15 +76,11 @@ class LoadedFile:
             with suppress(RecursionError):  # the pure-Python parser, deep down: no positions
                 _load_yaml(self.source, text, self)
         table = self.key_positions if key else self.positions
-        probe = path
-        while True:
-            if probe in table:
-                return table[probe]
-            if key and probe in self.positions:
-                return self.positions[probe]
-            if not probe:
-                return None
-            probe = probe[:-1]
+        for end in range(len(path), -1, -1):
+            found = table.get(path[:end]) or self.positions.get(path[:end])
+            if found:
+                return found
+        return None
 
     def problem(self, path: PathKey, message: str, *, key: bool = False) -> Problem:
         where = self.position(path, key=key)

@@ -54,7 +54,11 @@ def check_files(files: list[DataFile]) -> tuple[Dataset | None, list[Problem]]:
     records, problems = check_records(files)
     if records is None:
         return None, problems
-    dataset = _build(records)
+    people = [build(Person, r.data) for r in records.people]
+    names = speaker_names(records)
+    dataset = build_shared(records)
+    dataset.people = people
+    dataset.quotes = [q for person in people for q in build_quotes(person, names)]
     dataset.files = files
     return dataset, []
 
@@ -128,15 +132,6 @@ def read_dataset(path: str | Path | None = None) -> Dataset:
     dataset, problems = check_dataset(path)
     if dataset is None:
         raise DataError(problems)
-    return dataset
-
-
-def _build(records: Collected) -> Dataset:
-    people = [build(Person, r.data) for r in records.people]
-    names = speaker_names(records)
-    dataset = build_shared(records)
-    dataset.people = people
-    dataset.quotes = [q for person in people for q in build_quotes(person, names)]
     return dataset
 
 

@@ -213,16 +213,12 @@ def _write_people(
         for person, names in zip(people, spellings, strict=True)
         for name, kind in names.items()
     ]
-    db.executemany(
-        "INSERT INTO person_names (rowid, person_id, name, kind, key, pkey, terms)"
-        " VALUES (?,?,?,?,?,?,?)",
-        ((name_rows + i, *row) for i, row in enumerate(rows, start=1)),
-    )
+    db.executemany("INSERT INTO person_names VALUES (?,?,?,?,?,?)", rows)  # rowids 1, 2...
     # Indexed from the rows just written, inside SQLite: no value crosses from Python.
     db.execute(
         "INSERT INTO name_terms (rowid, terms) SELECT rowid, terms FROM person_names"
-        " WHERE rowid BETWEEN ? AND ?",
-        (name_rows + 1, name_rows + len(rows)),
+        " WHERE rowid > ?",
+        (name_rows,),
     )
     # Within a kind, full-text rows keep the order they are written in, which is the order
     # of equal ranks in a search.

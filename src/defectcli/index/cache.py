@@ -218,22 +218,19 @@ def open_fresh(path: str, current: str) -> sqlite3.Connection | None:
     else None."""
     if not private_folder(os.path.dirname(path)) or not _trusted_index(path, missing=False):
         return None
+    db = None
     try:
         db = _open_read_only(path)
-    except sqlite3.Error as error:
-        damaged(path, error)
-        return None
-    try:
         stored = stored_stamp(db)
-        if stored["key"] != _meta_key() or stored["fingerprint"] != current:
-            db.close()
-            return None
-        return db
+        if stored["key"] == _meta_key() and stored["fingerprint"] == current:
+            return db
+        db.close()  # stale: built from other files, or by another version
     except (sqlite3.Error, ValueError, KeyError, TypeError) as error:
-        # A truncated or corrupted file, or no stamp: rebuilt. (Another version's is stale.)
-        db.close()
+        # A truncated or corrupted file, or no stamp: rebuilt.
+        if db is not None:
+            db.close()
         damaged(path, error)
-        return None
+    return None
 
 
 def damaged(path: str, error: BaseException) -> None:
