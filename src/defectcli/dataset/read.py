@@ -71,7 +71,7 @@ def check_records(
 ) -> tuple[Collected | None, list[Problem]]:
     """Parse, check and cross-check the files: their records by kind, or the problems.
     Without ``cross_check`` the records' references are left to the caller, who must
-    call ``cross_check_records`` before using them (the index build does)."""
+    check them (``validate.reference_problems``) before using them (the index build does)."""
     loaded, problems = _read_files(files, progress)
     if problems:
         # Cross-references are checked only on a dataset whose every file is well formed:
@@ -83,14 +83,6 @@ def check_records(
         if problems:
             return None, problems
     return records, []
-
-
-def cross_check_records(records: Collected) -> None:
-    """Raise ``DataError`` with every broken reference among the records: duplicate ids,
-    unknown sources, people and speakers, impossible dates."""
-    problems = reference_problems(records)
-    if problems:
-        raise DataError(problems)
 
 
 def _read_files(

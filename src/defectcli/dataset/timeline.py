@@ -55,7 +55,7 @@ def person_entries(person: Person) -> Iterator[TimelineEntry]:
             summary = f"{name}: {posting.title}, {place}"
             yield entry(posting.start, "posting", summary, posting.sources, posting.country)
     d = person.defection
-    country = d.country
+    country = d.country  # the post left: where the defection took place
     post = f"{d.post}, {d.country}" if d.post else d.country
     if d.left:
         summary = f"{name} left the post ({post})"

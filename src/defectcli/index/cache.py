@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 
 # Paths here are strings, not pathlib: this module is on every warm run's path.
 
-# Bump when the tables change shape; an index of another format is never read.
+# Bump when the tables change shape; an index of another format (or version) is never read.
 INDEX_FORMAT = 33
+_META_KEY = {"format": INDEX_FORMAT, "version": __version__}
 
 
 def cache_dir() -> str:
@@ -208,10 +209,6 @@ def index_path(root: str) -> str:
     return os.path.join(cache_dir(), f"index-{stem}-{zlib.crc32(text.encode()):08x}.sqlite")
 
 
-def _meta_key() -> dict[str, Any]:
-    return {"format": INDEX_FORMAT, "version": __version__}
-
-
 def open_fresh(path: str, current: str) -> sqlite3.Connection | None:
     """The index at ``path`` if it is whole, trusted (in a private folder, and
     ``_trusted_index``) and was built from the files whose fingerprint is ``current``;
@@ -222,7 +219,7 @@ def open_fresh(path: str, current: str) -> sqlite3.Connection | None:
     try:
         db = _open_read_only(path)
         stored = stored_stamp(db)
-        if stored["key"] == _meta_key() and stored["fingerprint"] == current:
+        if stored["key"] == _META_KEY and stored["fingerprint"] == current:
             return db
         db.close()  # stale: built from other files, or by another version
     except (sqlite3.Error, ValueError, KeyError, TypeError) as error:
@@ -263,7 +260,7 @@ def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
     """What the files look like now: taken *before* they are read, so that an edit made
     while the index builds makes the index stale rather than wrongly fresh."""
     return {
-        "key": _meta_key(),
+        "key": _META_KEY,
         "fingerprint": fingerprint([stamp_of(f) for f in files]),
         "files": len(files),  # for `defect validate`, which answers from a fresh index
         "schemas": schemas_checksum(),  # ... while the schemas are those the build used

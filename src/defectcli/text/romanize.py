@@ -84,8 +84,7 @@ def romanize_name(hangul: str, system: str) -> str:
     for index, part in enumerate(parts):
         # MR and the North voice a plain consonant inside a given name after a vowel or a
         # voiced final (성길 -> Sŏng-gil); a surname stands alone, so its sound never voices.
-        previous_final = _FINAL[parts[index - 1][2]] if index > 1 else None
-        voiced = index > 1 and previous_final in {"-", "n", "m", "ng", "l"}
+        voiced = index > 1 and _FINAL[parts[index - 1][2]] in {"-", "n", "m", "ng", "l"}
         pieces.append(_syllable(part, "mr" if system == "mr-plain" else system, voiced))
     surname, given = pieces[0], pieces[1:]
     if system == "dprk":
