@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import os
 import stat
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from ..errors import Problem
-from .locate import DataFile
+from .locate import DataFile, reason
 
 PathKey = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
@@ -34,11 +35,9 @@ _SEQ = "tag:yaml.org,2002:seq"
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that keeps dates as the strings they were written as.
-
-    The schema describes dates as text at their known precision (``2019``, ``2019-07``,
-    ``2019-07-14``); PyYAML would turn only the last form into a ``datetime.date``.
-    """
+    """Safe loader that keeps dates as the strings they were written as: the schema describes
+    dates as text at their known precision (``2019``, ``2019-07``, ``2019-07-14``); PyYAML
+    would turn only the last form into a ``datetime.date``."""
 
 
 def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
@@ -73,20 +72,15 @@ class LoadedFile:
                 text = self.text or read_bytes(self.source).decode("utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 text = ""
-            found = _positions_of(self.source, text) if text else None
-            if isinstance(found, LoadedFile):
-                self.positions, self.key_positions = found.positions, found.key_positions
             self.text = None
+            with suppress(RecursionError):  # the pure-Python parser, deep down: no positions
+                _load_yaml(self.source, text, self)
         table = self.key_positions if key else self.positions
-        probe = path
-        while True:
-            if probe in table:
-                return table[probe]
-            if key and probe in self.positions:
-                return self.positions[probe]
-            if not probe:
-                return None
-            probe = probe[:-1]
+        for end in range(len(path), -1, -1):
+            found = table.get(path[:end]) or self.positions.get(path[:end])
+            if found:
+                return found
+        return None
 
     def problem(self, path: PathKey, message: str, *, key: bool = False) -> Problem:
         where = self.position(path, key=key)
@@ -107,11 +101,8 @@ def as_dataset(loaded: LoadedFile) -> LoadedFile:
     """A one-file dataset as its records: the file itself, or, for an export, the dataset
     under its "dataset" key (the other keys are views of it, made again from the index)."""
     data = loaded.data
-    if (
-        isinstance(data, dict)
-        and isinstance(data.get("dataset"), dict)
-        and data.keys() <= EXPORT_KEYS
-    ):
+    export = isinstance(data, dict) and data.keys() <= EXPORT_KEYS
+    if export and isinstance(data.get("dataset"), dict):
         loaded.data = data["dataset"]
         loaded.base = ("dataset",)
     return loaded
@@ -162,8 +153,7 @@ def load_file(source: DataFile) -> tuple[LoadedFile | None, list[Problem]]:
     except NotAFile as exc:
         return None, [Problem(source.display, None, None, "", str(exc))]
     except OSError as exc:  # no permission, a link loop, an I/O error...
-        why = exc.strerror or str(exc)
-        return None, [Problem(source.display, None, None, "", f"cannot read: {why}")]
+        return None, [Problem(source.display, None, None, "", f"cannot read: {reason(exc)}")]
     try:
         # utf-8-sig: a byte-order mark written by some editors is fine.
         text = raw.decode("utf-8-sig")
@@ -173,7 +163,7 @@ def load_file(source: DataFile) -> tuple[LoadedFile | None, list[Problem]]:
     if "\x00" in text:
         return None, [Problem(source.display, None, None, "", "binary file, not text")]
     try:
-        if source.is_json:
+        if source.resource.name.lower().endswith(".json"):
             return _load_json(source, text)
         return _load_yaml(source, text)
     except RecursionError:
@@ -204,11 +194,9 @@ class _DuplicateKey(Exception):
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKey
     return result
 
 
@@ -219,9 +207,13 @@ def _load_json(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Pro
         return None, [Problem(source.display, exc.lineno, exc.colno, "", exc.msg)]
     except _DuplicateKey:
         # JSON is YAML's flow syntax: the YAML walk finds the duplicate and its line.
-        found = _positions_of(source, text)
-        if isinstance(found, list) and found:
-            return None, found
+        found = LoadedFile(source, None)
+        try:
+            problems = _load_yaml(source, text, found)[1]
+        except RecursionError:
+            problems = []
+        if found.positions and problems:  # read as YAML, which not every JSON file is
+            return None, problems
         return None, [Problem(source.display, None, None, "", "duplicate key in a mapping")]
     if not isinstance(data, dict) and _nested_deeper_than(data, MAX_DEPTH):
         # Python 3.13's json module parses thousands of levels that older versions refuse
@@ -246,24 +238,11 @@ def _nested_deeper_than(value: Any, limit: int) -> bool:
     return False
 
 
-def _positions_of(source: DataFile, text: str) -> LoadedFile | list[Problem] | None:
-    """Where every value of the file stands, read through the YAML composer (only when needed:
-    an error to locate), or its problems. None when the text is not also valid YAML."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        walk = _Walk(loader, source.display, LoadedFile(source, None, located=True))
-        _build(node, (), 0, walk)
-        return walk.problems or walk.located
-    except (yaml.YAMLError, RecursionError, _AliasFound):
-        return None
-    finally:
-        loader.dispose()
-
-
-def _load_yaml(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Problem]]:
+def _load_yaml(
+    source: DataFile, text: str, located: LoadedFile | None = None
+) -> tuple[LoadedFile | None, list[Problem]]:
+    """Parse YAML (or JSON, YAML's flow syntax); with ``located``, record in it where every
+    value stands (only when needed: an error to locate)."""
     loader = _Loader(text)
     try:
         try:
@@ -276,7 +255,7 @@ def _load_yaml(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Pro
             return None, [Problem(source.display, None, None, "", f"invalid YAML: {exc}")]
         if node is None:
             return None, [Problem(source.display, None, None, "", "the file is empty")]
-        walk = _Walk(loader, source.display)
+        walk = _Walk(loader, source.display, located)
         try:
             data = _build(node, (), 0, walk)
         except _AliasFound:
@@ -303,14 +282,6 @@ def _alias_problem(source: DataFile, text: str) -> Problem:
     return Problem(source.display, None, None, "", message)  # pragma: no cover
 
 
-def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
-    """libyaml may report the line after a file's last (unterminated) line."""
-    lines = text.splitlines() or [""]
-    if line > len(lines):
-        return len(lines), len(lines[-1]) + 1
-    return line, column
-
-
 def _yaml_problem(source: DataFile, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     message = f"invalid YAML: {exc.problem or exc.context or 'invalid YAML'}"
@@ -319,7 +290,10 @@ def _yaml_problem(source: DataFile, exc: yaml.MarkedYAMLError, text: str) -> Pro
         message = f"nested more than {MAX_DEPTH} levels deep"
     if mark is None:
         return Problem(source.display, None, None, "", message)
-    line, column = _clamp(text, mark.line + 1, mark.column + 1)
+    line, column = mark.line + 1, mark.column + 1
+    lines = text.splitlines() or [""]
+    if line > len(lines):  # libyaml may report the line after a last, unterminated one
+        line, column = len(lines), len(lines[-1]) + 1
     return Problem(source.display, line, column, "", message)
 
 

@@ -225,10 +225,10 @@ class Person(NamedTuple):
             if dated is not None:
                 found.add(int(dated.date[:4]))
         for claim in self.claims:
-            if claim.field in YEAR_FIELDS and claim.status != "doubtful":
-                year = _year_of(claim.value)
-                if year is not None:
-                    found.add(year)
+            year = str(claim.value)[:4]
+            dates_it = claim.field in YEAR_FIELDS and claim.status != "doubtful"
+            if dates_it and len(year) == 4 and year.isdigit():
+                found.add(int(year))
         return tuple(sorted(found))
 
     @property
@@ -302,13 +302,6 @@ class Figure(NamedTuple):
     note: str | None = None
 
 
-def _year_of(value: Value) -> int | None:
-    text = str(value)
-    if len(text) >= 4 and text[:4].isdigit():
-        return int(text[:4])
-    return None
-
-
 def _collect_sources(record: Any, found: list[str]) -> None:
     """Append every source id ``record`` cites, depth first in field order, to ``found``."""
     for name, value in zip(record._fields, record, strict=True):
@@ -371,13 +364,11 @@ def _builder(cls: Any) -> Converter:
 
 def _converter(hint: Any) -> Converter | None:
     origin = typing.get_origin(hint)
-    if origin is tuple:
-        (item_hint, _ellipsis) = typing.get_args(hint)
-        item = _converter(item_hint)
+    if origin is tuple:  # tuple[X, ...]
+        item = _converter(typing.get_args(hint)[0])
         if item is None:
             return tuple
-        convert_item = item
-        return lambda value: tuple(None if i is None else convert_item(i) for i in value)
+        return lambda value: tuple(None if i is None else item(i) for i in value)
     if origin is Union or isinstance(hint, types.UnionType):
         records = [o for o in typing.get_args(hint) if isinstance(o, type) and is_record(o)]
         if not records:

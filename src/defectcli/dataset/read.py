@@ -49,14 +49,16 @@ def check_dataset(path: str | Path | None) -> tuple[Dataset | None, list[Problem
     return check_files(files)
 
 
-def check_files(
-    files: list[DataFile], progress: Callable[[int], None] | None = None
-) -> tuple[Dataset | None, list[Problem]]:
-    """Read and validate these files as one dataset; ``progress(n)`` after each file."""
-    records, problems = check_records(files, progress)
+def check_files(files: list[DataFile]) -> tuple[Dataset | None, list[Problem]]:
+    """Read and validate these files as one dataset."""
+    records, problems = check_records(files)
     if records is None:
         return None, problems
-    dataset = _build(records)
+    people = [build(Person, r.data) for r in records.people]
+    names = speaker_names(records)
+    dataset = build_shared(records)
+    dataset.people = people
+    dataset.quotes = [q for person in people for q in build_quotes(person, names)]
     dataset.files = files
     return dataset, []
 
@@ -69,8 +71,7 @@ def check_records(
 ) -> tuple[Collected | None, list[Problem]]:
     """Parse, check and cross-check the files: their records by kind, or the problems.
     Without ``cross_check`` the records' references are left to the caller, who must
-    call ``cross_check_records`` before using them (the index build does, while its
-    workers start)."""
+    check them (``validate.reference_problems``) before using them (the index build does)."""
     loaded, problems = _read_files(files, progress)
     if problems:
         # Cross-references are checked only on a dataset whose every file is well formed:
@@ -82,14 +83,6 @@ def check_records(
         if problems:
             return None, problems
     return records, []
-
-
-def cross_check_records(records: Collected) -> None:
-    """Raise ``DataError`` with every broken reference among the records: duplicate ids,
-    unknown sources, people and speakers, impossible dates."""
-    problems = reference_problems(records)
-    if problems:
-        raise DataError(problems)
 
 
 def _read_files(
@@ -108,7 +101,11 @@ def _read_files(
         if data_file.kind == "dataset":
             parsed = as_dataset(parsed)
         found = schema_problems(parsed)
-        if found and data_file.kind == "dataset" and _one_record(parsed.data):
+        data = parsed.data
+        # A dataset file has no top-level id; one person's file (people/NAME.yaml) has one,
+        # and its own ``events`` and ``sources`` (lists of another shape), but no ``people``.
+        one_record = isinstance(data, dict) and "id" in data and "people" not in data
+        if found and data_file.kind == "dataset" and one_record:
             # Not a dataset with mistakes: say that alone.
             message = (
                 "a single record (such as one person's file), not a dataset: --data takes a "
@@ -122,26 +119,11 @@ def _read_files(
     return loaded, problems
 
 
-def _one_record(data: object) -> bool:
-    """A dataset file has no top-level id; one person's file (people/NAME.yaml) has one,
-    and its own ``events`` and ``sources`` (lists of another shape), but no ``people``."""
-    return isinstance(data, dict) and "id" in data and "people" not in data
-
-
 def read_dataset(path: str | Path | None = None) -> Dataset:
     """The dataset at ``path`` (None: the bundled data), or ``DataError``."""
     dataset, problems = check_dataset(path)
     if dataset is None:
         raise DataError(problems)
-    return dataset
-
-
-def _build(records: Collected) -> Dataset:
-    people = [build(Person, r.data) for r in records.people]
-    names = speaker_names(records)
-    dataset = build_shared(records)
-    dataset.people = people
-    dataset.quotes = [q for person in people for q in build_quotes(person, names)]
     return dataset
 
 
@@ -159,21 +141,9 @@ def build_quotes(person: Person, names: dict[str, str]) -> list[Quote]:
         else:
             speaker_id = q.speaker or person.id
             speaker = names[speaker_id]
-        quotes.append(
-            Quote(
-                id=q.id,
-                person=person.id,
-                speaker=speaker,
-                speaker_id=speaker_id,
-                text=q.text,
-                venue=q.venue,
-                source=q.source,
-                date=q.date,
-                language=q.language,
-                translation=q.translation,
-                note=q.note,
-            )
-        )
+        # The builder leaves out the keys Quote has no field for (speaker_name).
+        resolved = {"person": person.id, "speaker": speaker, "speaker_id": speaker_id}
+        quotes.append(build(Quote, {**q._asdict(), **resolved}))
     return quotes
 
 

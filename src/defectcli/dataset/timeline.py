@@ -14,11 +14,8 @@ from .model import Event, Person
 # Within one date, the order a reader expects: a posting before leaving it, leaving before
 # arriving, arriving before the news of it.
 KIND_ORDER = {
-    "posting": 0,
-    "left-post": 1,
-    "arrival": 2,
-    "disclosure": 3,
-    "status": 4,
+    kind: order
+    for order, kind in enumerate(("posting", "left-post", "arrival", "disclosure", "status"))
 }
 
 
@@ -36,7 +33,7 @@ class TimelineEntry(NamedTuple):
     def sort_key(self) -> tuple[str, int, str]:
         # Dates are text at their precision: "2023-11" sorts before "2023-11-16", which
         # is what a reader expects (the month, then a day within it).
-        return (self.date, KIND_ORDER.get(self.kind, 5), self.person_name or "")
+        return (self.date, KIND_ORDER.get(self.kind, len(KIND_ORDER)), self.person_name or "")
 
 
 def person_entries(person: Person) -> Iterator[TimelineEntry]:
@@ -58,7 +55,7 @@ def person_entries(person: Person) -> Iterator[TimelineEntry]:
             summary = f"{name}: {posting.title}, {place}"
             yield entry(posting.start, "posting", summary, posting.sources, posting.country)
     d = person.defection
-    country = d.country
+    country = d.country  # the post left: where the defection took place
     post = f"{d.post}, {d.country}" if d.post else d.country
     if d.left:
         summary = f"{name} left the post ({post})"

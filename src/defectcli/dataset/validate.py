@@ -11,21 +11,13 @@ import datetime
 import difflib
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from ..errors import Problem
 from .load import LoadedFile, PathKey
-from .locate import schema_root
-
-SCHEMA_FILES = {
-    "person": "person.schema.json",
-    "sources": "sources.schema.json",
-    "events": "events.schema.json",
-    "statistics": "statistics.schema.json",
-    "dataset": "dataset.schema.json",
-}
+from .locate import FOLDER_KINDS, schema_root
 
 _TYPE_NAMES = {
     "string": "text",
@@ -55,9 +47,10 @@ def _validators() -> dict[str, Any]:
     documents = _schema_documents()
     resources = [(name, Resource.from_contents(doc)) for name, doc in documents.items()]
     registry: Registry[Any] = Registry().with_resources(resources)
+    # Each kind of file is checked by the schema of its name: person.schema.json...
     return {
-        kind: Draft202012Validator({"$ref": name}, registry=registry)
-        for kind, name in SCHEMA_FILES.items()
+        kind: Draft202012Validator({"$ref": f"{kind}.schema.json"}, registry=registry)
+        for kind in (*FOLDER_KINDS.values(), "dataset")
     }
 
 
@@ -70,7 +63,7 @@ def _fast_check(kind: str) -> Callable[[Any], bool]:
     import fastjsonschema
 
     validate = fastjsonschema.compile(
-        {"$ref": SCHEMA_FILES[kind]},
+        {"$ref": f"{kind}.schema.json"},
         handlers={"": _schema_documents().__getitem__},
         use_default=False,
     )
@@ -109,10 +102,9 @@ def _describe(loaded: LoadedFile, error: Any) -> Problem:
         message += f" (did you mean {close[0]!r}?)" if close else f"; allowed: {', '.join(allowed)}"
         # Located at the key itself, reported under the mapping that holds it.
         located = loaded.problem((*path, key), message, key=True)
-        return Problem(located.file, located.line, located.column, loaded.shown_path(path), message)
+        return located._replace(path=loaded.shown_path(path))
     if kind == "required":
-        missing = [k for k in error.validator_value if k not in instance]
-        names = ", ".join(repr(k) for k in missing)
+        names = ", ".join(repr(k) for k in error.validator_value if k not in instance)
         return loaded.problem(path, f"missing required key {names}")
     if kind == "type":
         expected = error.validator_value
@@ -123,9 +115,9 @@ def _describe(loaded: LoadedFile, error: Any) -> Problem:
         choices = ", ".join(str(c) for c in error.validator_value)
         return loaded.problem(path, f"expected one of: {choices}; got {_show(instance)}")
     if kind == "pattern":
-        what = schema.get("description") or f"text matching {error.validator_value}"
-        return loaded.problem(path, f"expected {_lower_first(what)} got {_show(instance)}")
-    if kind in {"minLength"}:
+        what = (schema.get("description") or f"text matching {error.validator_value}").rstrip(".")
+        return loaded.problem(path, f"expected {what[:1].lower()}{what[1:]}, got {_show(instance)}")
+    if kind == "minLength":
         return loaded.problem(path, "must not be empty")
     if kind == "minItems":
         return loaded.problem(path, f"needs at least {error.validator_value} item(s)")
@@ -143,16 +135,9 @@ def _describe(loaded: LoadedFile, error: Any) -> Problem:
     return loaded.problem(path, error.message)
 
 
-def _lower_first(text: str) -> str:
-    text = text.rstrip(".")
-    return (text[:1].lower() + text[1:]) + ","
-
-
 def _show(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)  # as YAML and JSON write it: null, true, false
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
     shown = repr(value)
@@ -171,67 +156,55 @@ class Located:
     path: PathKey
 
 
+# The lists of records a dataset is made of, each under its own key in a file.
+RECORD_LISTS = ("people", "sources", "events", "arrivals", "cumulative", "figures")
+
+
 @dataclass
 class Collected:
     """The records of every file, gathered by kind, each remembering where it came from."""
 
-    people: list[Located] = field(default_factory=list)
-    sources: list[Located] = field(default_factory=list)
-    events: list[Located] = field(default_factory=list)
-    arrivals: list[Located] = field(default_factory=list)
-    cumulative: list[Located] = field(default_factory=list)
-    figures: list[Located] = field(default_factory=list)
+    people: list[Located]
+    sources: list[Located]
+    events: list[Located]
+    arrivals: list[Located]
+    cumulative: list[Located]
+    figures: list[Located]
 
 
 def collect(files: Iterable[LoadedFile]) -> Collected:
     """Gather records by kind from schema-valid files of any layout."""
-    out = Collected()
+    lists: dict[str, list[Located]] = {name: [] for name in RECORD_LISTS}
     for loaded in files:
         data = loaded.data
-        kind = loaded.source.kind
-        if kind == "person":
-            out.people.append(Located(data, loaded, ()))
+        if loaded.source.kind == "person":
+            lists["people"].append(Located(data, loaded, ()))
             continue
-        lists: dict[str, tuple[PathKey, Any]] = {}
-        if kind in {"sources", "events"}:
-            lists[kind] = ((kind,), data.get(kind, []))
-        elif kind == "statistics":
-            lists.update(_statistics_lists(data, ()))
-        elif kind == "dataset":
-            for name in ("people", "sources", "events"):
-                lists[name] = ((name,), data.get(name, []))
-            lists.update(_statistics_lists(data.get("statistics", {}), ("statistics",)))
-        for name, (base, items) in lists.items():
-            bucket: list[Located] = getattr(out, name)
-            bucket.extend(Located(item, loaded, (*base, i)) for i, item in enumerate(items))
-    return out
-
-
-def _statistics_lists(data: dict[str, Any], base: PathKey) -> dict[str, tuple[PathKey, Any]]:
-    return {
-        name: ((*base, name), data.get(name, [])) for name in ("arrivals", "cumulative", "figures")
-    }
+        # Any other file holds lists of records under their names; a dataset file holds its
+        # statistics' under "statistics" (the schemas allow no other keys).
+        for base, holder in (((), data), (("statistics",), data.get("statistics", {}))):
+            for name, bucket in lists.items():
+                items = enumerate(holder.get(name, []))
+                bucket.extend(Located(item, loaded, (*base, name, i)) for i, item in items)
+    return Collected(**lists)
 
 
 def reference_problems(records: Collected) -> list[Problem]:
-    """Ids unique, file names match ids, every cited source and person exists."""
+    """Ids unique, file names match ids, every cited source and person exists, every full
+    date a day of the calendar (2023-02-30 passes the schema's pattern)."""
     problems: list[Problem] = []
     people = _unique_values(records.people, "id", "person", problems)
     sources = _unique_values(records.sources, "id", "source", problems)
     _unique_values(records.events, "id", "event", problems)
     _unique_values(records.figures, "id", "figure", problems)
     _unique_values(records.arrivals, "year", "statistics year", problems)
-    quote_ids: dict[str, Located] = {}
+    quote_ids: set[str] = set()
 
     for person in records.people:
         data, loaded = person.data, person.file
         if loaded.source.kind == "person" and data["id"] != loaded.source.stem:
-            problems.append(
-                loaded.problem(
-                    (*person.path, "id"),
-                    f"id {data['id']!r} must match the file name {loaded.source.stem!r}",
-                )
-            )
+            message = f"id {data['id']!r} must match the file name {loaded.source.stem!r}"
+            problems.append(loaded.problem((*person.path, "id"), message))
         for i, link in enumerate(data.get("related", [])):
             where = (*person.path, "related", i, "person")
             if link["person"] not in people:
@@ -241,27 +214,25 @@ def reference_problems(records: Collected) -> list[Problem]:
         for i, quote in enumerate(data.get("quotes", [])):
             where = (*person.path, "quotes", i)
             if quote["id"] in quote_ids:
-                problems.append(
-                    loaded.problem((*where, "id"), f"duplicate quote id {quote['id']!r}")
-                )
-            quote_ids[quote["id"]] = person
+                message = f"duplicate quote id {quote['id']!r}"
+                problems.append(loaded.problem((*where, "id"), message))
+            quote_ids.add(quote["id"])
             speaker = quote.get("speaker")
             if speaker is not None and speaker not in people:
-                problems.append(
-                    loaded.problem((*where, "speaker"), _unknown("person", speaker, people))
-                )
+                message = _unknown("person", speaker, people)
+                problems.append(loaded.problem((*where, "speaker"), message))
 
-    every = [
-        *records.people,
-        *records.sources,
-        *records.events,
-        *records.arrivals,
-        *records.cumulative,
-        *records.figures,
-    ]
-    # One quick scan of each record serves both the date and the source checks.
-    scans = {id(record): _scan(record.data) for record in every}
-    problems += _date_problems(records, scans)
+    every: list[Located] = [record for name in RECORD_LISTS for record in getattr(records, name)]
+    # One quick scan of each record serves both the date and the source checks; only a
+    # record with a problem is walked again, with paths, to say where it is.
+    scans = [(record, *_scan(record.data)) for record in every]
+    for record, _, dates in scans:
+        if all(_is_day(value) for value in dates):
+            continue
+        for where, key, value in _entries(record.data, record.path):
+            if key in _DATE_KEYS and isinstance(value, str) and not _is_day(value):
+                message = f"{value!r} is not a day of the calendar"
+                problems.append(record.file.problem(where, message))
 
     for event in records.events:
         for i, pid in enumerate(event.data.get("people", [])):
@@ -269,40 +240,18 @@ def reference_problems(records: Collected) -> list[Problem]:
                 where = (*event.path, "people", i)
                 problems.append(event.file.problem(where, _unknown("person", pid, people)))
 
-    for record in every:
-        cited, _ = scans[id(record)]
+    for record, cited, _ in scans:
         if all(source_id in sources for source_id in cited):
-            continue  # the usual case, found without walking paths
-        for where, source_id in _cited_sources(record.data, record.path):
-            if source_id not in sources:
-                problems.append(record.file.problem(where, _unknown("source", source_id, sources)))
+            continue
+        for where, key, value in _entries(record.data, record.path):
+            # A source id: the value of a "source" key, or an item of a "sources" list.
+            cites = key == "source" or (isinstance(key, int) and where[-2] == "sources")
+            if cites and isinstance(value, str) and value not in sources:
+                problems.append(record.file.problem(where, _unknown("source", value, sources)))
     return problems
 
 
 _DATE_KEYS = {"date", "start", "end", "as_of"}
-
-
-def _date_problems(
-    records: Collected, scans: dict[int, tuple[list[str], list[str]]]
-) -> list[Problem]:
-    """Dates the schema's pattern lets through but the calendar does not (2023-02-30)."""
-    problems: list[Problem] = []
-    every = [
-        *records.people,
-        *records.sources,
-        *records.events,
-        *records.cumulative,
-        *records.figures,
-    ]
-    for record in every:
-        _, dates = scans[id(record)]
-        if all(_is_day(value) for value in dates):
-            continue  # the usual case, found without walking paths
-        for where, key, value in _entries(record.data, record.path):
-            if key in _DATE_KEYS and isinstance(value, str) and not _is_day(value):
-                message = f"{value!r} is not a day of the calendar"
-                problems.append(record.file.problem(where, message))
-    return problems
 
 
 def _is_day(value: str) -> bool:
@@ -318,8 +267,7 @@ def _is_day(value: str) -> bool:
 
 def _scan(data: Any) -> tuple[list[str], list[str]]:
     """The source ids cited and the dates given anywhere inside a record, without their
-    paths: a quick first look (100,000 records' worth of path tuples would take seconds);
-    a record with a problem is walked again with ``_entries`` to say where it is."""
+    paths (a path tuple for every value of a large dataset would cost most of the check)."""
     cited: list[str] = []
     dates: list[str] = []
     stack = [data]
@@ -348,40 +296,25 @@ def _unique_values(
         value = record.data[key]
         if value in seen:
             first = seen[value]
-            first_where = first.file.position((*first.path, key))
-            at = (
-                f"{first.file.source.display}:{first_where[0]}"
-                if first_where
-                else first.file.source.display
-            )
-            problems.append(
-                record.file.problem(
-                    (*record.path, key), f"duplicate {what} {value!r} (also in {at})"
-                )
-            )
+            line = first.file.position((*first.path, key))
+            at = first.file.source.display + (f":{line[0]}" if line else "")
+            message = f"duplicate {what} {value!r} (also in {at})"
+            problems.append(record.file.problem((*record.path, key), message))
         else:
             seen[value] = record
     return seen
 
 
-def _cited_sources(data: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
-    """Every source id cited anywhere inside a record: ``sources`` lists and ``source`` keys."""
-    for where, key, value in _entries(data, path):
-        if key == "sources" and isinstance(value, list):
-            for i, item in enumerate(value):
-                yield (*where, i), item
-        elif key == "source" and isinstance(value, str):
-            yield where, value
-
-
 def _entries(data: Any, path: PathKey) -> Iterator[tuple[PathKey, Any, Any]]:
-    """Every (path, key, value) of every mapping inside ``data``, at any depth."""
+    """Every (path, key, value) inside ``data``, at any depth: each mapping's entries, and
+    each list's items (their key is their index)."""
     if isinstance(data, dict):
         for key, value in data.items():
             yield (*path, key), key, value
             yield from _entries(value, (*path, key))
     elif isinstance(data, list):
         for i, item in enumerate(data):
+            yield (*path, i), i, item
             yield from _entries(item, (*path, i))
 
 

@@ -134,13 +134,16 @@ def build_index_from_records(
     """Create the tables in ``db`` and fill them from checked records
     (``read.check_records``). ``stage``: the progress bar's, if one is shown.
     ``checked=False``: the records are not cross-checked yet (``check_records(...,
-    cross_check=False)``); the build makes ``read.cross_check_records`` before any row is
-    written, and its ``DataError`` stops it."""
+    cross_check=False)``); the build checks their references before any row is written,
+    and raises ``DataError`` with every broken one (duplicate ids, unknown sources, people
+    and speakers, impossible dates)."""
     from ..dataset.model import build
-    from ..dataset.read import build_quotes, build_shared, cross_check_records, speaker_names
+    from ..dataset.read import build_quotes, build_shared, speaker_names
+    from ..dataset.validate import reference_problems
+    from ..errors import DataError
 
-    if not checked:
-        cross_check_records(records)
+    if not checked and (problems := reference_problems(records)):
+        raise DataError(problems)
     names = speaker_names(records)
     shared = build_shared(records)
     advance = stage("writing people", len(records.people)) if stage else None
@@ -191,8 +194,6 @@ def build_index_from_records(
         "INSERT INTO timeline VALUES (?,?,?,?,?,?,?,?,?)",
         ((seq, *_timeline_row(entry)) for seq, entry in enumerate(timeline)),
     )
-    # Created once the rows are in: building an index from all the rows at once is faster
-    # than keeping it in order through every insert.
     db.executescript(INDEXES)
 
 
@@ -215,16 +216,12 @@ def _write_people(
         for person, names in zip(people, spellings, strict=True)
         for name, kind in names.items()
     ]
-    db.executemany(
-        "INSERT INTO person_names (rowid, person_id, name, kind, key, pkey, terms)"
-        " VALUES (?,?,?,?,?,?,?)",
-        ((name_rows + i, *row) for i, row in enumerate(rows, start=1)),
-    )
+    db.executemany("INSERT INTO person_names VALUES (?,?,?,?,?,?)", rows)  # rowids 1, 2...
     # Indexed from the rows just written, inside SQLite: no value crosses from Python.
     db.execute(
         "INSERT INTO name_terms (rowid, terms) SELECT rowid, terms FROM person_names"
-        " WHERE rowid BETWEEN ? AND ?",
-        (name_rows + 1, name_rows + len(rows)),
+        " WHERE rowid > ?",
+        (name_rows,),
     )
     # Within a kind, full-text rows keep the order they are written in, which is the order
     # of equal ranks in a search.
@@ -331,11 +328,9 @@ def name_terms(phonetic: Sequence[str], written: Sequence[str]) -> str:
 
 
 def person_names(person: Person) -> dict[str, str]:
-    """Every name a person can be looked up by -> what kind of name it is.
-
-    The id, the display name, the Hangul, every stored alias, and the standard
-    romanizations derived from each Hangul form (so a spelling nobody stored still matches).
-    """
+    """Every name a person can be looked up by -> what kind of name it is: the id, the
+    display name, the Hangul, every stored alias, and the standard romanizations derived
+    from each Hangul form (so a spelling nobody stored still matches)."""
     names: dict[str, str] = {person.id: "id", person.name: "name"}
     hangul = [person.hangul] if person.hangul else []
     for alias in person.aliases:

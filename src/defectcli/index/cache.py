@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 
 # Paths here are strings, not pathlib: this module is on every warm run's path.
 
-# Bump when the tables change shape; an index of another format is never read.
+# Bump when the tables change shape; an index of another format (or version) is never read.
 INDEX_FORMAT = 33
+_META_KEY = {"format": INDEX_FORMAT, "version": __version__}
 
 
 def cache_dir() -> str:
@@ -82,8 +83,12 @@ def _say(message: str) -> None:
         sys.stderr.write(f"Note: {clean(message)}\n")
 
 
-def _refuse(what: str, path: str, why: str) -> None:
-    _say(f"not using the {what} {path}: {why}; working from memory")
+def _trust(what: str, path: str, why: str | None) -> bool:
+    """Whether to use the cache folder or index at ``path``: yes when nothing is against it
+    (``why`` None), else no, with the reason said once on stderr."""
+    if why:
+        _say(f"not using the {what} {path}: {why}; working from memory")
+    return why is None
 
 
 def private_folder(folder: str, create: bool = False) -> bool:
@@ -93,21 +98,12 @@ def private_folder(folder: str, create: bool = False) -> bool:
     refused with one line on stderr; one that cannot be made or read, quietly."""
     # Checked each time (two stat calls), never remembered: a long-lived caller of
     # ``open_catalog`` sees a folder that changed hands.
-    why = _check_folder(folder, create)
-    if why:
-        _refuse("cache folder", folder, why)
-    return why is None
-
-
-def _check_folder(folder: str, create: bool) -> str | None:
-    """Why ``folder`` is not used: "" when it is not there or not usable (nothing to say),
-    a reason when it is not trusted; None when it is the user's alone."""
     try:
         try:
             found = os.lstat(folder)
         except FileNotFoundError:
             if not create:
-                return ""
+                return False
             parent = os.path.dirname(folder)
             if parent:
                 os.makedirs(parent, exist_ok=True)
@@ -118,13 +114,11 @@ def _check_folder(folder: str, create: bool) -> str | None:
             # ~/.cache/defectcli may be a link of the user's own to another disk; a link
             # someone else planted would send the index where they choose.
             if hasattr(os, "geteuid") and found.st_uid != os.geteuid():
-                return "it is a symbolic link made by another user"
+                return _trust("cache folder", folder, "it is a symbolic link made by another user")
             found = os.stat(folder)
     except OSError:  # not a folder on the way, no permission, a loop: not usable
-        return ""
-    if not stat.S_ISDIR(found.st_mode):
-        return ""
-    return _why_not_ours(found)
+        return False
+    return stat.S_ISDIR(found.st_mode) and _trust("cache folder", folder, _why_not_ours(found))
 
 
 def _trusted_index(path: str, missing: bool) -> bool:
@@ -137,18 +131,11 @@ def _trusted_index(path: str, missing: bool) -> bool:
         return missing
     except OSError:
         return False
-    why = _why_not_index(found)
-    if why:
-        _refuse("index", path, why)
-    return why is None
-
-
-def _why_not_index(found: os.stat_result) -> str | None:
     if stat.S_ISLNK(found.st_mode):
-        return "it is a symbolic link"
+        return _trust("index", path, "it is a symbolic link")
     if not stat.S_ISREG(found.st_mode):
-        return "it is not a regular file"
-    return _why_not_ours(found)
+        return _trust("index", path, "it is not a regular file")
+    return _trust("index", path, _why_not_ours(found))
 
 
 # A file's path inside the dataset, its size and its modification time in nanoseconds.
@@ -211,25 +198,15 @@ def folder_fingerprint(root: str) -> str | None:
     return fingerprint(stamps)
 
 
-def _identity(root: str) -> str:
-    """Which dataset an index belongs to: the bundled data of this version, or a path.
-
-    A readable stem plus a CRC of the whole path (zlib loads in microseconds; a clash
-    would only cost a rebuild, since the stamp inside is checked anyway).
-    """
+def index_path(root: str) -> str:
+    """Where the index of a dataset (the bundled data of this version, or a path) lives: a
+    readable stem plus a CRC of the whole path (zlib loads at once; a clash would only cost
+    a rebuild, since the stamp inside is checked anyway)."""
     import zlib
 
     text = f"{__version__}\0{root}"
     stem = "".join(c if c.isalnum() else "-" for c in root[-40:]).strip("-")
-    return f"{stem}-{zlib.crc32(text.encode()):08x}"
-
-
-def index_path(root: str) -> str:
-    return os.path.join(cache_dir(), f"index-{_identity(root)}.sqlite")
-
-
-def _meta_key() -> dict[str, Any]:
-    return {"format": INDEX_FORMAT, "version": __version__}
+    return os.path.join(cache_dir(), f"index-{stem}-{zlib.crc32(text.encode()):08x}.sqlite")
 
 
 def open_fresh(path: str, current: str) -> sqlite3.Connection | None:
@@ -238,22 +215,19 @@ def open_fresh(path: str, current: str) -> sqlite3.Connection | None:
     else None."""
     if not private_folder(os.path.dirname(path)) or not _trusted_index(path, missing=False):
         return None
+    db = None
     try:
         db = _open_read_only(path)
-    except sqlite3.Error as error:
-        damaged(path, error)
-        return None
-    try:
         stored = stored_stamp(db)
-        if stored["key"] != _meta_key() or stored["fingerprint"] != current:
-            db.close()
-            return None
-        return db
+        if stored["key"] == _META_KEY and stored["fingerprint"] == current:
+            return db
+        db.close()  # stale: built from other files, or by another version
     except (sqlite3.Error, ValueError, KeyError, TypeError) as error:
-        # A truncated or corrupted file, or no stamp: rebuilt. (Another version's is stale.)
-        db.close()
+        # A truncated or corrupted file, or no stamp: rebuilt.
+        if db is not None:
+            db.close()
         damaged(path, error)
-        return None
+    return None
 
 
 def damaged(path: str, error: BaseException) -> None:
@@ -286,7 +260,7 @@ def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
     """What the files look like now: taken *before* they are read, so that an edit made
     while the index builds makes the index stale rather than wrongly fresh."""
     return {
-        "key": _meta_key(),
+        "key": _META_KEY,
         "fingerprint": fingerprint([stamp_of(f) for f in files]),
         "files": len(files),  # for `defect validate`, which answers from a fresh index
         "schemas": schemas_checksum(),  # ... while the schemas are those the build used
@@ -321,54 +295,45 @@ def build_file(
     path: str, stamp: dict[str, Any], fill: Callable[[sqlite3.Connection], None]
 ) -> sqlite3.Connection | None:
     """Build the index into ``path`` atomically; None when the cache cannot be written (or
-    is not trusted: ``private_folder``)."""
+    is not trusted: ``private_folder``). It is written into a new file beside ``path``
+    (created with ``O_CREAT | O_EXCL | O_NOFOLLOW``, mode 0600), then moved into place;
+    nothing is left behind on any failure."""
+    import secrets
 
-    def build(db: sqlite3.Connection) -> None:
-        db.executescript(BUILD_PRAGMAS)
-        fill(db)
-        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        db.execute("INSERT INTO meta VALUES ('stamp', ?)", (json.dumps(stamp),))
-        db.commit()
-
+    folder = os.path.dirname(path)
+    # The name is chosen before the file is made, and the clean-up covers the making: a
+    # signal that lands just after the file appears still removes it.
+    temp = os.path.join(folder, f".index-{secrets.token_hex(8)}.tmp")
+    handle = None
     try:
-        folder = os.path.dirname(path)
         if not private_folder(folder, create=True) or not _trusted_index(path, missing=True):
             return None
         remove_stale(folder, ".index-", ".tmp")
-        _write_new(path, build)
+        try:
+            handle = create_new(temp, 0o600)
+            db = sqlite3.connect(temp)
+            try:
+                db.executescript(BUILD_PRAGMAS)
+                fill(db)
+                db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                db.execute("INSERT INTO meta VALUES ('stamp', ?)", (json.dumps(stamp),))
+                db.commit()
+            finally:
+                db.close()
+            publish(handle, temp, path)
+        except FileExistsError:
+            raise  # the name was taken (by chance, or planted): not ours to remove
+        except BaseException:
+            # Failed, or interrupted (Ctrl-C, SIGTERM): never leave a half-built file behind.
+            if handle is not None or os.path.lexists(temp):
+                remove_file(temp)
+            raise
+        finally:
+            if handle is not None:
+                os.close(handle)
     except (OSError, sqlite3.Error):
         return None
     try:
         return _open_read_only(path)
     except sqlite3.Error:
         return None
-
-
-def _write_new(path: str, write: Callable[[sqlite3.Connection], None]) -> None:
-    """Write a database with ``write`` into a new file beside ``path`` (created with
-    ``O_CREAT | O_EXCL | O_NOFOLLOW``, mode 0600), then move it into place. Nothing is left
-    behind on any failure."""
-    import secrets
-
-    # The name is chosen before the file is made, and the clean-up covers the making: a
-    # signal that lands just after the file appears still removes it.
-    temp = os.path.join(os.path.dirname(path), f".index-{secrets.token_hex(8)}.tmp")
-    handle = None
-    try:
-        handle = create_new(temp, 0o600)
-        db = sqlite3.connect(temp)
-        try:
-            write(db)
-        finally:
-            db.close()
-        publish(handle, temp, path)
-    except FileExistsError:
-        raise  # the name was taken (by chance, or planted): not ours to remove
-    except BaseException:
-        # Failed, or interrupted (Ctrl-C, SIGTERM): never leave a half-built file behind.
-        if handle is not None or os.path.lexists(temp):
-            remove_file(temp)
-        raise
-    finally:
-        if handle is not None:
-            os.close(handle)

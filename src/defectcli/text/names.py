@@ -50,13 +50,11 @@ def fold_text(text: str) -> str:
 
 def name_term(word: str, *, written: bool) -> str:
     """A word of a name as a term of the index's ``name_terms`` full-text table: ``w`` for a
-    word as written, ``p`` for a phonetic word, then the word's UTF-8 bytes in hex.
-
-    Hex, because the full-text tokenizers fold case and phonetic words are case-sensitive
-    ("tE" is not "te"), and because a word's beginning is then its term's beginning
-    (``w74*`` finds every written word that begins with "t"), so beginnings typed letter
-    by letter are the table's own prefix queries.
-    """
+    word as written, ``p`` for a phonetic word, then the word's UTF-8 bytes in hex. Hex,
+    because the full-text tokenizers fold case and phonetic words are case-sensitive ("tE"
+    is not "te"), and because a word's beginning is then its term's beginning (``w74*``
+    finds every written word that begins with "t"), so beginnings typed letter by letter
+    are the table's own prefix queries."""
     return name_terms_of((word,), written=written)[0]
 
 

@@ -63,9 +63,8 @@ def region_name(text: str) -> str | None:
     """The UN's name of the region ``text`` names (a UN name, a common name or a code),
     or None when it names none."""
     key = name_key(text)
-    if key.isdigit():
-        key = f"{int(key):03d}"
-    return _by_key().get(key)
+    code = _codes().get(f"{int(key):03d}" if key.isdigit() else key)
+    return None if code is None else REGIONS[code][0]
 
 
 def region_names() -> tuple[str, ...]:
@@ -95,34 +94,28 @@ def region_of(country: str) -> str | None:
 def country_keys(region: str) -> frozenset[str]:
     """The ``country_key`` of every country in ``region`` and its sub-regions: every name
     and code of each, since the dataset may write any of them."""
-    code = _code(region)
-    return frozenset(key for key, leaf in _country_regions().items() if code in _ancestry(leaf))
+    inside = _within(_code(region))
+    return frozenset(key for key, leaf in _country_regions().items() if leaf in inside)
 
 
 def _code(region: str) -> str:
     name = region_name(region)
     if name is None:
         raise ValueError(f"{region!r} is not a UN M49 region")
-    return next(code for code, (n, _) in REGIONS.items() if n == name)
+    return _codes()[name_key(name)]
 
 
-def _ancestry(code: str) -> tuple[str, ...]:
-    """``code`` and every region above it."""
-    chain: list[str] = []
-    at: str | None = code
-    while at is not None:
-        chain.append(at)
-        at = REGIONS[at][1]
-    return tuple(chain)
+def _within(code: str) -> set[str]:
+    """``code`` and every region inside it."""
+    return {code}.union(*(_within(sub) for sub, (_, up) in REGIONS.items() if up == code))
 
 
 @lru_cache(maxsize=1)
-def _by_key() -> dict[str, str]:
-    found = {code: name for code, (name, _) in REGIONS.items()}
-    for name, _ in REGIONS.values():
-        found[name_key(name)] = name
-    for common, code in COMMON_NAMES.items():
-        found[name_key(common)] = REGIONS[code][0]
+def _codes() -> dict[str, str]:
+    """A region's code by its code, and by the ``name_key`` of its UN name or a common name."""
+    found = {code: code for code in REGIONS}
+    found.update((name_key(name), code) for code, (name, _) in REGIONS.items())
+    found.update((name_key(common), code) for common, code in COMMON_NAMES.items())
     return found
 
 

@@ -49,12 +49,9 @@ def is_hangul(text: str) -> bool:
 
 
 def _syllables(text: str) -> list[tuple[int, int, int]]:
-    out = []
-    for ch in text:
-        code = ord(ch) - _SBASE
-        if 0 <= code < _SCOUNT:
-            out.append((code // _NCOUNT, (code % _NCOUNT) // _TCOUNT, code % _TCOUNT))
-    return out
+    """The initial, vowel and final of each Hangul syllable in ``text``."""
+    codes = [ord(ch) - _SBASE for ch in text if 0 <= ord(ch) - _SBASE < _SCOUNT]
+    return [(code // _NCOUNT, (code % _NCOUNT) // _TCOUNT, code % _TCOUNT) for code in codes]
 
 
 _TABLES = {
@@ -87,8 +84,7 @@ def romanize_name(hangul: str, system: str) -> str:
     for index, part in enumerate(parts):
         # MR and the North voice a plain consonant inside a given name after a vowel or a
         # voiced final (성길 -> Sŏng-gil); a surname stands alone, so its sound never voices.
-        previous_final = _FINAL[parts[index - 1][2]] if index > 1 else None
-        voiced = index > 1 and previous_final in {"-", "n", "m", "ng", "l"}
+        voiced = index > 1 and _FINAL[parts[index - 1][2]] in {"-", "n", "m", "ng", "l"}
         pieces.append(_syllable(part, "mr" if system == "mr-plain" else system, voiced))
     surname, given = pieces[0], pieces[1:]
     if system == "dprk":
