@@ -64,24 +64,18 @@ def check_files(files: list[DataFile]) -> tuple[Dataset | None, list[Problem]]:
 
 
 def check_records(
-    files: list[DataFile],
-    progress: Callable[[int], None] | None = None,
-    *,
-    cross_check: bool = True,
+    files: list[DataFile], progress: Callable[[int], None] | None = None
 ) -> tuple[Collected | None, list[Problem]]:
-    """Parse, check and cross-check the files: their records by kind, or the problems.
-    Without ``cross_check`` the records' references are left to the caller, who must
-    check them (``validate.reference_problems``) before using them (the index build does)."""
+    """Parse, check and cross-check the files: their records by kind, or the problems."""
     loaded, problems = _read_files(files, progress)
     if problems:
         # Cross-references are checked only on a dataset whose every file is well formed:
         # a broken sources file would otherwise turn every citation into a second error.
         return None, problems
     records = collect(loaded)
-    if cross_check:
-        problems = reference_problems(records)
-        if problems:
-            return None, problems
+    problems = reference_problems(records)
+    if problems:
+        return None, problems
     return records, []
 
 

@@ -128,22 +128,12 @@ def build_index_from_records(
     records: Collected,
     db: sqlite3.Connection,
     stage: Stage | None = None,
-    *,
-    checked: bool = True,
 ) -> None:
-    """Create the tables in ``db`` and fill them from checked records
-    (``read.check_records``). ``stage``: the progress bar's, if one is shown.
-    ``checked=False``: the records are not cross-checked yet (``check_records(...,
-    cross_check=False)``); the build checks their references before any row is written,
-    and raises ``DataError`` with every broken one (duplicate ids, unknown sources, people
-    and speakers, impossible dates)."""
+    """Create the tables in ``db`` and fill them from checked and cross-checked records
+    (``read.check_records``). ``stage``: the progress bar's, if one is shown."""
     from ..dataset.model import build
     from ..dataset.read import build_quotes, build_shared, speaker_names
-    from ..dataset.validate import reference_problems
-    from ..errors import DataError
 
-    if not checked and (problems := reference_problems(records)):
-        raise DataError(problems)
     names = speaker_names(records)
     shared = build_shared(records)
     advance = stage("writing people", len(records.people)) if stage else None

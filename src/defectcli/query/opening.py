@@ -37,13 +37,12 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
 
     with building(len(files)) as stage:
         advance = stage("reading files", len(files)) if stage else None
-        # Cross-checked by the build (``checked=False``), while its workers start.
-        records, problems = check_records(files, advance, cross_check=False)
+        records, problems = check_records(files, advance)
         if records is None:
             raise DataError(problems)
 
         def build(db: sqlite3.Connection) -> None:
-            build_index_from_records(records, db, stage, checked=False)
+            build_index_from_records(records, db, stage)
 
         built = disk.build_file(target, stamp, build) if cached else None
         if built is not None:
