@@ -23,14 +23,13 @@ from .formats import Record
 if TYPE_CHECKING:
     from rich.console import Console
 
-Draw = Callable[["Console"], None]
-
 
 class View(NamedTuple):
     """How one view is made: its table columns and its renderers."""
 
     columns: Sequence[str]
-    record: Callable[[Any], Any]  # the record of one of ``rows`` (without ``rows``: of it all)
+    # The record of one of ``rows``; without ``rows``, of it all: one (a profile) or a list.
+    record: Callable[[Any], Any]
     plain: Callable[[Any], Iterable[str]]  # its lines
     draw: str  # terminal.py: (found, console[, total], **options), drawn on the console
     # The attribute of the value found that holds its rows ("": the value is its rows).
@@ -38,17 +37,11 @@ class View(NamedTuple):
     # A drawing shows the first ``out.row_limit`` rows and says how many there are in all.
     limited: bool = False
     markdown: Callable[[Any], str] | None = None  # a document, instead of a table of records
-    single: bool = False  # one record: JSON writes the object, not an array of one
 
 
 VIEWS: dict[str, View] = {
     "people": View(
-        columns.PERSON_COLUMNS,
-        records.person_record,
-        plain.people_lines,
-        "people_table",
-        rows="",
-        limited=True,
+        columns.PERSON_COLUMNS, records.person_record, plain.people_lines, "people_table", "", True
     ),
     "profile": View(
         columns.PERSON_COLUMNS,
@@ -56,23 +49,18 @@ VIEWS: dict[str, View] = {
         plain.profile_lines,
         "profile_card",
         markdown=markdown.profile_markdown,
-        single=True,
     ),
     "quotes": View(
         columns.QUOTE_COLUMNS,
         records.quote_record,
         plain.quote_lines,
         "quote_cards",
-        rows="quotes",
-        limited=True,
-        markdown=markdown.quotes_markdown,
+        "quotes",
+        True,
+        markdown.quotes_markdown,
     ),
     "statistics": View(
-        columns.STATS_COLUMNS,
-        records.year_record,
-        plain.stats_lines,
-        "stats_chart",
-        rows="arrivals",
+        columns.STATS_COLUMNS, records.year_record, plain.stats_lines, "stats_chart", "arrivals"
     ),
     "facets": View(columns.FACET_COLUMNS, records.facet_records, plain.facet_lines, "facet_chart"),
     "timeline": View(
@@ -80,23 +68,19 @@ VIEWS: dict[str, View] = {
         records.timeline_record,
         plain.timeline_lines,
         "timeline_table",
-        rows="entries",
-        limited=True,
+        "entries",
+        True,
     ),
     "sources": View(
         columns.SOURCE_COLUMNS,
         records.source_entry_record,
         plain.source_lines,
         "sources_table",
-        rows="",
-        limited=True,
+        "",
+        True,
     ),
     "search": View(
-        columns.SEARCH_COLUMNS,
-        records.search_record,
-        plain.search_lines,
-        "search_results",
-        rows="hits",
+        columns.SEARCH_COLUMNS, records.search_record, plain.search_lines, "search_results", "hits"
     ),
 }
 
@@ -129,11 +113,9 @@ def write(out: Output, view: str, found: Any, total: int | None = None, **option
         out.stream.write(spec.markdown(found))
     else:
         # The records, built only for the formats that print them.
-        if spec.rows is None:
-            made = [spec.record(found)] if spec.single else list(spec.record(found))
-        else:
-            made = [spec.record(row) for row in rows]
-        _machine(out, made[0] if spec.single else made, made, (spec.columns, made))
+        made = spec.record(found) if spec.rows is None else [spec.record(r) for r in rows]
+        listed = made if isinstance(made, list) else [made]
+        _machine(out, made, listed, (spec.columns, listed))
     if out.exporting:
         _export(out, draw)
 
@@ -141,8 +123,7 @@ def write(out: Output, view: str, found: Any, total: int | None = None, **option
 def _machine(
     out: Output, value: Any, lines: Sequence[Any], table: tuple[Sequence[str], Sequence[Record]]
 ) -> None:
-    """``value`` as JSON, ``lines`` as NDJSON, or ``table`` (columns and rows) as CSV or a
-    Markdown table."""
+    """``value`` as JSON, ``lines`` as NDJSON, ``table`` (columns, rows) as CSV or Markdown."""
     if out.format == "json":
         out.stream.write(formats.to_json(value))
     elif out.format == "ndjson":
@@ -179,7 +160,7 @@ def data(
         _export(out, draw)
 
 
-def _export(out: Output, draw: Draw) -> None:
+def _export(out: Output, draw: Callable[[Console], None]) -> None:
     """Draw the terminal view once more into a recording console and save it as a picture
     that looks like the terminal (whatever --format printed on stdout). Each file is written
     as an export is, whole or not at all; ``output_options`` has already refused to replace

@@ -42,9 +42,8 @@ STATUS_STYLES = {"confirmed": "green", "reported": "", "denied": "red", "false":
 
 
 def _t(text: str | None, style: str = "") -> Text:
-    """Text from the data, cleaned, its web addresses hyperlinks (OSC 8: Rich gives each
-    drawn link a number of its own, at random; the escape codes differ from run to run,
-    never the text)."""
+    """Text from the data, cleaned, its web addresses hyperlinks (OSC 8: Rich numbers each
+    link at random, so the escape codes differ from run to run, never the text)."""
     drawn = Text(clean(text or ""), style=style)
     for start, end in addresses(drawn.plain):
         drawn.stylize(Style(link=drawn.plain[start:end]), start, end)
@@ -70,10 +69,9 @@ def _source_label(sources: dict[str, Source], ids: Sequence[str]) -> Text:
 
 
 def _show(console: Console, *parts: RenderableType) -> None:
-    """Print ``parts`` without cutting a line at the terminal's edge: a word that must
-    stay whole may run past it, for the terminal to wrap (``layout.kept_whole``). In a
-    Group, because ``Console.print`` joins bare Texts into a new one, without their
-    ``no_wrap`` and ``overflow``."""
+    """Print ``parts`` uncropped: a word that must stay whole may run past the edge, for the
+    terminal to wrap (``layout.kept_whole``). In a Group, because ``Console.print`` joins
+    bare Texts into a new one, without their ``no_wrap`` and ``overflow``."""
     console.print(Group(*parts), crop=False)
 
 
@@ -83,10 +81,9 @@ def _card(
     words: Iterable[Text],
     **panel: Any,
 ) -> list[RenderableType]:
-    """``parts`` in a panel (``panel``: its title, box and colours), or, when a word that
-    must stay whole in ``words`` (the texts the parts draw) is wider than the panel's
-    inside, with no border: a word a border cannot hold would be folded or cut. Print with
-    ``crop=False``."""
+    """``parts`` in a panel (``panel``: its title, box and colours), or with no border when a
+    word that must stay whole in ``words`` (the parts' texts) is wider than the panel's
+    inside: a border cannot hold it without folding or cutting it. Print uncropped."""
     inside = width - 4  # the border and padding take 2 cells a side
     if not any(whole_words(text, longer_than=inside) for text in words):
         return [Panel(Group(*parts), **panel)]
@@ -121,12 +118,12 @@ def _count_line(console: Console, shown: int, total: int | None, one: str, many:
     console.print(_t(line, "dim"))
 
 
-def _table(*headers: str, right: Collection[str] = ()) -> Table:
-    """A table with a rule under its bold headers and no outer edge, the columns named in
-    ``right`` aligned right. Every column wraps (fold, never an ellipsis: a truncated name
-    is a wrong name), and ``fitted`` sizes them, or draws records when a terminal is too
-    narrow for a table."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+def _table(*headers: str, right: Collection[str] = (), **options: Any) -> Table:
+    """A table with a rule under its bold headers and no outer edge (unless ``options``, for
+    ``Table``, say otherwise), the columns named in ``right`` aligned right. Every column
+    folds (never an ellipsis: a truncated name is a wrong name); ``fitted`` sizes them."""
+    options = {"box": box.SIMPLE_HEAD, "show_edge": False, "pad_edge": False, **options}
+    table = Table(header_style="bold", **options)
     for header in headers:
         table.add_column(header, justify="right" if header in right else "left", overflow="fold")
     return table
@@ -135,17 +132,10 @@ def _table(*headers: str, right: Collection[str] = ()) -> Table:
 def people_table(people: Sequence[Person], console: Console, total: int | None = None) -> None:
     table = _table("Name", "Hangul", "Country", "Post", "Year", "To", "Status")
     for p in people:
+        cells = [_t(p.name, "bold"), *map(_t, (p.hangul, p.country, p.defection.post))]
         years = _t(years_text(p), "yellow" if len(p.years) > 1 else "")
         status = _t(p.status.value, STATUS_STYLES.get(p.status.value, ""))
-        table.add_row(
-            _t(p.name, "bold"),
-            _t(p.hangul),
-            _t(p.country),
-            _t(p.defection.post),
-            years,
-            _t(p.destination),
-            status,
-        )
+        table.add_row(*cells, years, _t(p.destination), status)
     console.print(fitted(table, console.width), crop=False)
     _count_line(console, len(people), total, "person", "people")
 
@@ -217,15 +207,13 @@ def profile_card(profile: results.Profile, console: Console) -> None:
 
 def _claims_table(profile: results.Profile) -> Table:
     """Each field's claims, competing values side by side, each with its sources."""
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, expand=True)
-    table.add_column("Field", style="yellow", overflow="fold")
-    table.add_column("Claim", overflow="fold")
-    table.add_column("Sources", overflow="fold")
     groups = claim_groups(profile.person)
     # A column of nothing but blanks says nothing: no Note column when no claim has one.
     noted = any(c.status or c.note for _, claims in groups for c in claims)
-    if noted:
-        table.add_column("Note", overflow="fold")
+    table = _table(
+        "Field", "Claim", "Sources", *(["Note"] if noted else []), pad_edge=True, expand=True
+    )
+    table.columns[0].style = "yellow"
     for field, claims in groups:
         for i, claim in enumerate(claims):
             note = "; ".join(x for x in (claim.status, claim.note) if x)
@@ -388,12 +376,10 @@ def sources_table(
 ) -> None:
     table = _table("Id", "Reference", "Cited by")
     for entry in entries:
-        cited = Text(style="dim")
-        for i, citing in enumerate(entry.cited_by):
-            label = _t(citing.label + (", " if i < len(entry.cited_by) - 1 else ""))
-            if citing.label == citing.id:  # an event's id: kept whole
-                whole(label, 0, len(citing.id))
-            cited.append_text(label)
+        # An event's id (its label) is kept whole.
+        labels = [whole(_t(c.label)) if c.label == c.id else _t(c.label) for c in entry.cited_by]
+        cited = Text(", ").join(labels)
+        cited.style = "dim"
         # The address on a line of its own: the column is as wide as the longest one, where
         # the terminal allows (or the table is drawn as records, each address whole).
         ref = f"{reference(entry.source)}."
@@ -430,9 +416,8 @@ def search_results(result: results.SearchResult, console: Console) -> None:
         if not hits:
             continue
         console.print(Text(f"{_KIND_HEADINGS[kind]} ({len(hits)})", style="bold cyan"))
-        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 2))
-        table.add_column("What", overflow="fold", style="bold")
-        table.add_column("Match", overflow="fold")
+        table = _table("What", "Match", box=None, show_header=False, padding=(0, 1, 0, 2))
+        table.columns[0].style = "bold"
         for hit in hits:
             title = highlighted(hit.title)
             if hit.kind in {"quote", "source", "event"}:
