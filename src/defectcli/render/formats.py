@@ -76,10 +76,7 @@ def csv_cell(value: Any) -> str:
     """``cell``, with control characters (but tab and newline, which CSV quotes),
     escape sequences and bidirectional overrides shown as visible escapes: a spreadsheet
     keeps them, and ``cat`` would send them to the terminal."""
-    text = cell(value)
-    if text.isprintable():  # the usual cell: nothing to escape
-        return text
-    return clean(text)
+    return clean(cell(value))
 
 
 # Markdown's HTML and the characters that make structure of inline text: a table cell's

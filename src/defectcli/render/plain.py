@@ -22,24 +22,16 @@ def _row(*fields: str | None) -> str:
 def people_lines(people: Sequence[Person]) -> Iterator[str]:
     """id, name, hangul, category, country, post, years, destination, confirmation, status."""
     for p in people:
+        where = (p.country, p.defection.post, years_text(p), p.destination)
         yield _row(
-            p.id,
-            p.name,
-            p.hangul or "",
-            p.category,
-            p.country,
-            p.defection.post or "",
-            years_text(p),
-            p.destination,
-            p.confirmation.status,
-            p.status.value,
+            p.id, p.name, p.hangul, p.category, *where, p.confirmation.status, p.status.value
         )
 
 
 def quote_lines(quotes: results.QuoteSet) -> Iterator[str]:
     """speaker, date, venue, text, source id."""
     for q in quotes.quotes:
-        yield _row(q.speaker, q.date or "", q.venue, q.text, q.source)
+        yield _row(q.speaker, q.date, q.venue, q.text, q.source)
 
 
 def profile_lines(profile: results.Profile) -> Iterator[str]:
@@ -58,14 +50,8 @@ def _number(value: int | float | None) -> str:
 def stats_lines(stats: results.Statistics) -> Iterator[str]:
     """year, total, men, women, elite (empty where unknown), source ids."""
     for row in stats.arrivals:
-        yield _row(
-            str(row.year),
-            _number(row.total),
-            _number(row.men),
-            _number(row.women),
-            _number(row.elite),
-            ",".join(row.sources),
-        )
+        figures = map(_number, (row.total, row.men, row.women, row.elite))
+        yield _row(str(row.year), *figures, ",".join(row.sources))
 
 
 def facet_lines(facets: results.Facets) -> Iterator[str]:
@@ -76,7 +62,7 @@ def facet_lines(facets: results.Facets) -> Iterator[str]:
 def timeline_lines(timeline: results.Timeline) -> Iterator[str]:
     """date, kind, person id (empty for context), summary, source ids."""
     for e in timeline.entries:
-        yield _row(e.date, e.kind, e.person or "", e.summary, ",".join(e.sources))
+        yield _row(e.date, e.kind, e.person, e.summary, ",".join(e.sources))
 
 
 def source_lines(entries: Sequence[results.SourceEntry]) -> Iterator[str]:

@@ -83,11 +83,6 @@ def addresses(text: str) -> Iterator[tuple[int, int]]:
 
 def one_line(text: str) -> str:
     """``clean`` and fold newlines and tabs, for formats where a record is one line."""
-    if text.isprintable():
-        # No control, format or separator character but the space (every character
-        # ``clean`` escapes is one of those): nothing to escape. The common case, and the
-        # index renders a line for every record.
-        return " ".join(text.split())
     return " ".join(clean(text).split())
 
 
