@@ -116,8 +116,7 @@ LABELS = {"people": "name", "sources": "title"}
 
 
 def datasette_metadata(database: str, bundled: bool) -> dict[str, Any]:
-    """The metadata for the database that datasette names ``database`` (its file name
-    without the suffix), of the bundled dataset or of the user's own."""
+    """The metadata for ``database`` (datasette's name: the file's, less the suffix)."""
     document: dict[str, Any] = {"title": TITLE, "description": DESCRIPTION}
     if bundled:
         document["source"] = f"defectcli {__version__}: the bundled dataset"

@@ -27,7 +27,7 @@ import shutil
 import sqlite3
 import stat
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
@@ -210,7 +210,7 @@ def _write_database(target: Path, mode: int, write: Callable[[Path], object]) ->
 
 def _check_replaceable(folder: Path, output: str, written: set[str]) -> None:
     """Refuse to replace a folder that is not an earlier CSV export (--force replaces an
-    export, never a folder of other files), or that holds the current folder."""
+    export, never other files) or that holds the current folder."""
     here = Path.cwd().resolve()
     if folder.resolve() in (here, *here.parents):
         raise ExportError(
@@ -257,8 +257,8 @@ def _write_folder(target: Path, mode: int, write: Callable[[Path], object]) -> N
 
 
 def _csv_folder(catalog: Catalog, folder: Path, modes: Mapping[str, int]) -> None:
-    """The tables as CSV files in ``folder``, each made new (``O_EXCL``), with the
-    permission bits of the earlier export's file of its name, or a new file's."""
+    """The tables as CSV files, each made new (``O_EXCL``) with the permission bits of the
+    earlier export's file of its name, or a new file's."""
     from ..render.formats import to_csv
 
     default = mode_for(None, folder=False)
@@ -313,32 +313,7 @@ SQLITE_TABLES: dict[str, SqlTable] = {
         "id", references={"source": "sources", "person": "people"}, numbered=True
     ),
 }
-CITATION_COLUMNS = ("source", "kind", "record", "label", "person")
-
-
-def sqlite_tables(catalog: Catalog) -> Iterator[tuple[str, Sequence[str], list[dict[str, Any]]]]:
-    """(name, columns, rows) in ``SQLITE_TABLES`` order, one table's rows made at a time."""
-    views = tables(catalog)
-    citations: list[dict[str, Any]] = []
-    for name in SQLITE_TABLES:
-        if name == "citations":
-            yield name, CITATION_COLUMNS, citations
-            continue
-        columns, make = views[name]
-        rows = make()
-        yield name, columns, rows
-        if name == "sources":
-            citations = [
-                {
-                    "source": row["id"],
-                    "kind": cited["kind"],
-                    "record": cited["id"],
-                    "label": cited["label"],
-                    "person": cited["id"] if cited["kind"] == "person" else None,
-                }
-                for row in rows
-                for cited in row["cited_by"]
-            ]
+CITATION_COLUMNS: Sequence[str] = ("source", "kind", "record", "label", "person")
 
 
 def _create_sql(name: str, table: SqlTable, columns: Sequence[str]) -> str:
@@ -356,10 +331,29 @@ def _create_sql(name: str, table: SqlTable, columns: Sequence[str]) -> str:
 
 
 def _sqlite(catalog: Catalog, path: Path) -> None:
+    """The tables in ``SQLITE_TABLES`` order, one table's rows made at a time."""
+    views = tables(catalog)
+    citations: list[dict[str, Any]] = []  # made from the sources' rows
     db = sqlite3.connect(path)
     try:
-        for name, columns, rows in sqlite_tables(catalog):
-            table = SQLITE_TABLES[name]
+        for name, table in SQLITE_TABLES.items():
+            if name == "citations":
+                columns, rows = CITATION_COLUMNS, citations
+            else:
+                columns, make = views[name]
+                rows = make()
+            if name == "sources":
+                citations = [
+                    {
+                        "source": row["id"],
+                        "kind": cited["kind"],
+                        "record": cited["id"],
+                        "label": cited["label"],
+                        "person": cited["id"] if cited["kind"] == "person" else None,
+                    }
+                    for row in rows
+                    for cited in row["cited_by"]
+                ]
             db.execute(_create_sql(name, table, columns))
             values = [[_cell(row.get(c)) for c in columns] for row in rows]
             if table.numbered:

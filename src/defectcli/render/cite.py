@@ -103,10 +103,9 @@ _BIBTEX_COMMANDS = {
 
 
 def _bib(value: str) -> str:
-    """Escape BibTeX's special characters; keep everything else (UTF-8) as it is, but
-    control characters and bidirectional overrides, shown as visible escapes (whose
-    backslash is then escaped too). One pass: escaping after writing the commands
-    escaped their own braces (``\\{\\}``)."""
+    """BibTeX's special characters escaped, control characters and bidirectional overrides
+    as visible escapes (their backslash escaped too), the rest (UTF-8) as it is. One pass:
+    escaping after writing the commands escaped their own braces (``\\{\\}``)."""
     return _BIBTEX_SPECIAL.sub(
         lambda m: _BIBTEX_COMMANDS.get(m[0], "\\" + m[0]), " ".join(clean(value).split())
     )

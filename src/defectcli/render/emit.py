@@ -1,14 +1,10 @@
 """Format dispatch: one table of views, and one function that writes any view in any format.
 
-``VIEWS`` says, for each view (what a command prints), its columns in CSV and Markdown
-tables and the functions that make it: its records (``records.py``), its plain lines
-(``plain.py``), its terminal drawing (``terminal.py``) and, where it has one, its Markdown
-document (``markdown.py``). The drawing is named, not imported: ``terminal`` is loaded only
-when something is drawn, so that ``--format json`` never loads Rich.
-
-A new format is a branch in ``write`` (and ``_machine``) and its name in
-``dataset.choices.FORMATS`` for the CLI to offer it; a new view is one entry in ``VIEWS``
-and its functions in the renderer modules.
+``VIEWS`` gives each view (what a command prints) its CSV and Markdown columns and the
+functions that make it: records, plain lines, terminal drawing and any Markdown document.
+The drawing is named, not imported: ``terminal`` is loaded only when something is drawn,
+so ``--format json`` never loads Rich. A new format is a branch in ``write`` (and
+``_machine``) and its name in ``dataset.choices.FORMATS``; a new view, an entry in ``VIEWS``.
 """
 
 from __future__ import annotations
@@ -86,11 +82,9 @@ VIEWS: dict[str, View] = {
 
 
 def write(out: Output, view: str, found: Any, total: int | None = None, **options: Any) -> None:
-    """Write ``found`` (what the query layer returned for ``view``) in ``out.format``.
-
-    ``total``: how many rows there are when ``found`` holds only the first of them (a
-    table on a terminal shows ``out.row_limit`` rows and says how many it leaves out).
-    ``options`` go to the terminal drawing (``stacked=True`` for statistics)."""
+    """Write ``found`` (what the query layer returned for ``view``) in ``out.format``;
+    ``total``: how many rows there are when ``found`` holds the first of them; ``options``
+    go to the terminal drawing (``stacked=True`` for statistics)."""
     spec = VIEWS[view]
     rows: Sequence[Any] = found if spec.rows == "" else getattr(found, spec.rows or "", ())
 
@@ -161,10 +155,9 @@ def data(
 
 
 def _export(out: Output, draw: Callable[[Console], None]) -> None:
-    """Draw the terminal view once more into a recording console and save it as a picture
-    that looks like the terminal (whatever --format printed on stdout). Each file is written
-    as an export is, whole or not at all; ``output_options`` has already refused to replace
-    one without --force."""
+    """Draw the terminal view into a recording console (whatever --format printed) and save
+    it as pictures, each whole or not at all (``output_options`` refused to replace one
+    without --force)."""
     console = out.recording_console()
     draw(console)
     if out.export_svg:

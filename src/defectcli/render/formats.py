@@ -46,9 +46,8 @@ def ndjson_lines(encoded: Iterable[str]) -> str:
 
 def cell(value: Any) -> str:
     """A value as one spreadsheet cell: lists joined with '; ', nothing for null, a record
-    with an id by its id (as ``list`` names a person's sources: ``show``'s numbered source
-    records in full are in its JSON, and in ``sources --format csv``), other objects as
-    JSON."""
+    with an id by its id (as ``list`` names a person's sources; in full in ``show``'s JSON
+    and ``sources --format csv``), other objects as JSON."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -73,9 +72,8 @@ def to_csv(records: Sequence[Record], columns: Sequence[str]) -> str:
 
 
 def csv_cell(value: Any) -> str:
-    """``cell``, with control characters (but tab and newline, which CSV quotes),
-    escape sequences and bidirectional overrides shown as visible escapes: a spreadsheet
-    keeps them, and ``cat`` would send them to the terminal."""
+    """``cell``, control characters (but tab and newline, which CSV quotes) and bidirectional
+    overrides as visible escapes: a spreadsheet keeps them, and ``cat`` would obey them."""
     return clean(cell(value))
 
 
@@ -87,8 +85,8 @@ _MARKDOWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "
 def md_cell(value: Any) -> str:
     """``cell`` as Markdown that shows it and nothing else, on one line (a line break would
     end a table row, or start a heading): control characters as visible escapes; no HTML
-    (``<script>``, ``<img onerror>``), no table cell's edge, no inline link or image
-    (``](``) and no link definition (``]:``) made of it."""
+    (``<script>``), table cell's edge, inline link or image (``](``) or link definition
+    (``]:``) made of it."""
     escaped = one_line(cell(value)).translate(_MARKDOWN)
     if "]" in escaped:
         escaped = escaped.replace("](", "]\\(").replace("]:", "]\\:")

@@ -1,7 +1,6 @@
-"""Plain text for pipes: one line per record, tab-separated, no escape codes.
-
-Like gh's non-terminal output: no header, no truncation, so ``grep``, ``cut -f`` and
-``sort`` work. Fields are cleaned of control characters and newlines.
+"""Plain text for pipes: one line per record, tab-separated, no header, no truncation (like
+gh's), fields cleaned of control characters and newlines, so ``grep``, ``cut -f`` and
+``sort`` work.
 """
 
 from __future__ import annotations

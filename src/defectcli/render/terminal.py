@@ -1,14 +1,11 @@
-"""Rich tables and cards for a terminal. Rich is imported here and nowhere else.
+"""Rich tables and cards for a terminal.
 
-Every piece of text from the data goes into a ``rich.text.Text`` (never a markup string),
-so ``[bold red]`` in a data file prints as it is written; ``clean`` neutralises control
-characters before Rich sees them.
-
+Text from the data goes into a ``rich.text.Text``, never a markup string, so ``[bold red]``
+in a data file prints as written; ``clean`` neutralises control characters first.
 Addresses, email addresses and ids are never broken across lines (``layout``), and no web
-address is drawn inside a border, where it would wrap between two edges: a card's numbered
-sources follow the card, each address on a line of its own that the terminal wraps if it
-must (and copies as one piece). Every web address is also a hyperlink (OSC 8), which Rich
-writes only where it writes colour: on a terminal, never in a pipe or with --color never.
+address is drawn inside a border, where it would wrap between two edges: a card's sources
+follow it, each address on a line of its own that the terminal wraps if it must (and copies
+as one piece). Web addresses are hyperlinks (OSC 8), which Rich writes only with colour.
 """
 
 from __future__ import annotations
@@ -51,8 +48,8 @@ def _t(text: str | None, style: str = "") -> Text:
 
 
 def _address_line(source: Source, indent: int) -> list[Text]:
-    """A source's address on a line of its own, never folded (the terminal wraps it if it
-    must, and copies it as one piece); none when the source has none."""
+    """A source's address (if any) on a line of its own, never folded (the terminal wraps it
+    if it must, and copies it as one piece)."""
     if not source.url:
         return []
     line = Text(" " * indent)
@@ -142,7 +139,7 @@ def people_table(people: Sequence[Person], console: Console, total: int | None =
 
 def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[RenderableType]:
     """A quotation in a rounded panel: the words, their English, who said them where, the
-    reference (its address follows the card: see ``quote_cards``) and any note."""
+    reference (its address follows the card) and any note."""
     body: list[RenderableType] = [_t(quote.text, "italic")]
     if quote.translation:
         body.append(_t(f"English: {quote.translation}", "dim"))
@@ -243,17 +240,11 @@ _PARTS_COLOURED = (("█", "blue"), ("█", "magenta"), ("█", "grey50"))
 _PARTS_SHADED = (("█", "blue"), ("▒", "magenta"), ("░", "grey50"))
 
 
-def _stack_parts(console: Console) -> tuple[tuple[str, str], ...]:
-    return _PARTS_SHADED if console.no_color or console.color_system is None else _PARTS_COLOURED
-
-
 def stacked_bar(
     men: int, women: int, total: int, scale: float, width: int, parts: tuple[tuple[str, str], ...]
 ) -> Text:
-    """Men and women side by side in one bar; any part of the total not split by sex, grey.
-
-    Segments are whole cells (a partial block between two colours would read as a gap).
-    """
+    """Men and women side by side in one bar, any part of the total not split by sex grey,
+    in whole cells (a partial block between two colours would read as a gap)."""
     cells = [round(v / scale * width) if scale > 0 else 0 for v in (men, men + women, total)]
     text = Text()
     for (glyph, style), count in zip(
@@ -264,9 +255,9 @@ def stacked_bar(
 
 
 def _bar_room(console: Console, without_chart: Table, most: int, padding: int) -> int:
-    """Cells for a chart's bars beside ``without_chart``: what its columns leave of the
-    terminal, less ``padding`` (the chart column's divider and cell padding), at most
-    ``most``; 0, no chart, under 10 cells (the figures are the facts, the bars are not)."""
+    """Cells for a chart's bars: what ``without_chart`` leaves of the terminal, less
+    ``padding`` (the chart column's), at most ``most``; 0, no chart, under 10 cells (the
+    figures are the facts, the bars are not)."""
     room = console.width - natural_width(without_chart) - padding
     return min(most, room) if room >= 10 else 0
 
@@ -280,7 +271,7 @@ def _n(value: int | float | None) -> Text:
 def stats_chart(stats: results.Statistics, console: Console, stacked: bool = False) -> None:
     notes: list[Text] = []
     rows: list[tuple[Text, ...]] = []
-    parts = _stack_parts(console)
+    parts = _PARTS_SHADED if console.no_color or console.color_system is None else _PARTS_COLOURED
     peak = max((r.total or 0 for r in stats.arrivals), default=0)
     for row in stats.arrivals:
         total = _n(row.total)
@@ -432,10 +423,8 @@ def search_results(result: results.SearchResult, console: Console) -> None:
 
 
 class RecordingConsole(Console):
-    """Rich's Console, whose HTML export (``save_html``) is a page with a ``<title>`` (the
-    command that drew it) and the language of its text: English, and Korean where Hangul
-    is written (``lang`` on the page and on each run of Hangul, for screen readers and
-    search)."""
+    """A Console whose HTML page has a ``<title>`` (the command that drew it) and says its
+    language: ``lang`` on the page and each run of Hangul, for screen readers and search."""
 
     def export_html(self, **options: Any) -> str:
         if options.get("code_format") in (None, CONSOLE_HTML_FORMAT):
@@ -451,8 +440,7 @@ def _page(template: str, title: str) -> str:
 
 
 def _page_title() -> str:
-    """The command that drew the picture, as typed less its options: "defect show Ri Il
-    Gyu"; "defect" outside the CLI."""
+    """The command as typed less its options ("defect show Ri Il Gyu"); "defect" outside it."""
     ctx = click.get_current_context(silent=True)
     if ctx is None or ctx.info_name is None:
         return "defect"
