@@ -44,7 +44,7 @@ from ..files import (
     remove_stale,
     write_through,
 )
-from ..query import Catalog
+from ..query import Catalog, discard_damaged_index, raised_reading
 from ..render import records
 from ..render.columns import (
     PERSON_COLUMNS,
@@ -53,6 +53,8 @@ from ..render.columns import (
     STATS_COLUMNS,
     TIMELINE_COLUMNS,
 )
+from ..render.context import standard_output
+from ..render.formats import to_csv
 
 # The formats that can go to standard output (``--output -``): one stream of text.
 STREAMED = ("json", "ndjson")
@@ -137,15 +139,11 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
         if fmt not in STREAMED:
             what = "a folder" if fmt == "csv" else "a file"
             raise ExportError(f"{fmt} export writes {what}: give its path, not -.")
-        from ..render.context import standard_output
-
         stream = standard_output()
         try:
             (_write_json if fmt == "json" else _write_ndjson)(catalog, stream)
         except sqlite3.DatabaseError as error:
             # Part of the export may be out already: running it again would print it twice.
-            from ..query import discard_damaged_index
-
             if not discard_damaged_index(error):
                 raise
             raise ExportError(
@@ -157,7 +155,7 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
         raise ValueError(f"unknown export format {fmt!r}")
     target = Path(output)
     found = check_target(output, force, folder=fmt == "csv", what=f"{fmt} export")
-    parent = target.parent if str(target.parent) else Path(".")
+    parent = target.parent
     try:
         if not parent.is_dir():
             raise ExportError(f"no such folder: {parent}")
@@ -177,8 +175,6 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
     except OSError as error:  # no permission in the folder, a full disk...
         raise ExportError(f"cannot write {output}: {reason(error)}") from None
     except sqlite3.OperationalError as error:  # the same, as SQLite words it
-        from ..query import raised_reading
-
         if raised_reading(error):  # reading the index, not writing: a damaged index
             raise
         raise ExportError(f"cannot write {output}: {error}") from None
@@ -259,8 +255,6 @@ def _write_folder(target: Path, mode: int, write: Callable[[Path], object]) -> N
 def _csv_folder(catalog: Catalog, folder: Path, modes: Mapping[str, int]) -> None:
     """The tables as CSV files, each made new (``O_EXCL``) with the permission bits of the
     earlier export's file of its name, or a new file's."""
-    from ..render.formats import to_csv
-
     default = mode_for(None, folder=False)
     for name, (columns, rows) in tables(catalog).items():
         file = f"{name}.csv"

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 from ..dataset.choices import COLORS, FORMATS
+from ..errors import OutputError
 
 __all__ = ["COLORS", "FORMATS", "TERMINAL_ROWS", "Output", "PagedOutput", "terminal_output"]
 
@@ -80,11 +81,9 @@ class Output(NamedTuple):
 
     @property
     def query_limit(self) -> int | None:
-        """How many records to fetch: ``--limit`` in every format, else ``row_limit`` when a
-        drawn table is all a command prints, else all."""
-        if self.rows is not None:
-            return self.rows or None
-        return self.row_limit if self.format == "table" else None
+        """How many records to fetch: ``row_limit`` when a drawn table is all a command prints,
+        else ``--limit`` (0 or not given: all)."""
+        return self.row_limit if self.format == "table" else self.rows or None
 
     @property
     def exporting(self) -> bool:  # the terminal view is also saved as a picture
@@ -129,8 +128,6 @@ def standard_output() -> TextIO:
     """``sys.stdout``, or ``OutputError`` when the process started with it closed (`>&-`):
     Python then sets it to None, and Click's ``echo`` would drop the output in silence."""
     if sys.stdout is None:
-        from ..errors import OutputError
-
         raise OutputError("cannot write the output: standard output is closed")
     return sys.stdout
 

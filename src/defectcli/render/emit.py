@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..errors import OutputError
+from ..files import write_text_file
 from . import columns, formats, markdown, plain, records
 from .context import Output
 from .formats import Record
@@ -168,11 +170,7 @@ def _export(out: Output, draw: Callable[[Console], None]) -> None:
 
 
 def _save(path: str, text: str) -> None:
-    from ..files import write_text_file
-
     try:
         write_text_file(path, text)
     except OSError as error:  # no permission, a full disk, a folder gone meanwhile...
-        from ..errors import OutputError
-
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None

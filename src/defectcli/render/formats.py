@@ -67,14 +67,10 @@ def to_csv(records: Sequence[Record], columns: Sequence[str]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for record in records:
-        writer.writerow([csv_cell(record.get(c)) for c in columns])
+        # Control characters (but tab and newline, which CSV quotes) and bidirectional
+        # overrides as visible escapes: a spreadsheet keeps them, and ``cat`` would obey them.
+        writer.writerow([clean(cell(record.get(c))) for c in columns])
     return buffer.getvalue()
-
-
-def csv_cell(value: Any) -> str:
-    """``cell``, control characters (but tab and newline, which CSV quotes) and bidirectional
-    overrides as visible escapes: a spreadsheet keeps them, and ``cat`` would obey them."""
-    return clean(cell(value))
 
 
 # Markdown's HTML and the characters that make structure of inline text: a table cell's

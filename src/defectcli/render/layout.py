@@ -42,6 +42,8 @@ LONG_WORD = 12
 # Marks a word that must stay whole (an id): a style that draws nothing.
 WHOLE = Style(meta={"defectcli": "whole"})
 _WORD = re.compile(r"\S+")
+# Text between two words on lines of their own, less the spaces and line break around it.
+_BETWEEN = re.compile(r"[ \t]*\n?(.*?)\n?[ \t]*", re.DOTALL)
 
 
 def whole(text: Text, start: int = 0, end: int | None = None) -> Text:
@@ -222,13 +224,7 @@ def kept_whole(text: Text, width: int) -> list[Text]:
 
 
 def _append_between(pieces: list[Text], text: Text, start: int, end: int) -> None:
-    """``text[start:end]`` (between two words on lines of their own), without the spaces and
-    the line break that separated it from them."""
-    part = text.plain[start:end]
-    head = part[: len(part) - len(part.lstrip(" \t"))]
-    start += len(head) + part[len(head) :].startswith("\n")
-    part = text.plain[start:end]
-    tail = part[len(part.rstrip(" \t")) :]
-    end -= len(tail) + part[: len(part) - len(tail)].endswith("\n")
-    if start < end:
-        pieces.append(text[start:end])
+    """``text[start:end]`` (between two words on lines of their own), less ``_BETWEEN``'s edges."""
+    between = _BETWEEN.fullmatch(text.plain, start, end)  # matches any text
+    if between and between.start(1) < between.end(1):
+        pieces.append(text[between.start(1) : between.end(1)])

@@ -74,12 +74,8 @@ def defection_lines(profile: Profile) -> list[str]:
     lines += _dated(profile, "Left the post", d.left)
     lines += _dated(profile, "Arrived", d.arrived)
     lines.append(f"Destination: {d.destination}")
-    if d.route:
-        lines.append(f"Route: {d.route}")
-    if d.companions:
-        lines.append(f"With: {d.companions}")
-    if d.note:
-        lines.append(f"Note: {d.note}")
+    details = (("Route", d.route), ("With", d.companions), ("Note", d.note))
+    lines += [f"{label}: {value}" for label, value in details if value]
     if person.disclosure:
         disc = person.disclosure
         lines.append(f"Made public: {disc.date}, {disc.how} {marks(profile, disc.sources)}")

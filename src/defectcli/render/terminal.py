@@ -95,14 +95,6 @@ def _card(
 _SEE = re.compile(r"`defect show ([^`]+)`")
 
 
-def _card_text(line: str) -> Text:
-    """A card's text: ``_t``, the ids it names (``_SEE``) marked to stay whole."""
-    drawn = _t(line)
-    for match in _SEE.finditer(drawn.plain):
-        whole(drawn, *match.span(1))
-    return drawn
-
-
 def _count_line(console: Console, shown: int, total: int | None, one: str, many: str) -> None:
     """The line under a list: how many there are, and how to see those not drawn."""
     total = shown if total is None else total
@@ -174,7 +166,9 @@ def profile_card(profile: results.Profile, console: Console) -> None:
         if parts:
             parts.append(Text(""))
         parts.append(Text(name, style="bold cyan"))
-        texts = _card_text("\n".join(lines))
+        texts = _t("\n".join(lines))
+        for match in _SEE.finditer(texts.plain):  # the ids it names stay whole
+            whole(texts, *match.span(1))
         words.append(texts)
         if name == CLAIMS_HEADING:
             # The panel's border and padding take two cells on either side.
