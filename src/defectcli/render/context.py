@@ -230,6 +230,4 @@ def _isatty(stream: TextIO) -> bool:
 
 def _env_width() -> int | None:
     value = os.environ.get("COLUMNS", "")
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    return None
+    return int(value) if value.isdigit() and int(value) > 0 else None

@@ -28,7 +28,7 @@ class View(NamedTuple):
     columns: Sequence[str]
     # The record of one of ``rows``; without ``rows``, of it all: one (a profile) or a list.
     record: Callable[[Any], Any]
-    plain: Callable[[Any], Iterable[str]]  # its lines
+    plain: Callable[[Any], Any]  # its lines, or with ``rows`` one row's line (as ``record``)
     draw: str  # terminal.py: (found, console[, total], **options), drawn on the console
     # The attribute of the value found that holds its rows ("": the value is its rows).
     rows: str | None = None
@@ -39,7 +39,7 @@ class View(NamedTuple):
 
 VIEWS: dict[str, View] = {
     "people": View(
-        columns.PERSON_COLUMNS, records.person_record, plain.people_lines, "people_table", "", True
+        columns.PERSON_COLUMNS, records.person_record, plain.person_line, "people_table", "", True
     ),
     "profile": View(
         columns.PERSON_COLUMNS,
@@ -51,20 +51,20 @@ VIEWS: dict[str, View] = {
     "quotes": View(
         columns.QUOTE_COLUMNS,
         records.quote_record,
-        plain.quote_lines,
+        plain.quote_line,
         "quote_cards",
         "quotes",
         True,
         markdown.quotes_markdown,
     ),
     "statistics": View(
-        columns.STATS_COLUMNS, records.year_record, plain.stats_lines, "stats_chart", "arrivals"
+        columns.STATS_COLUMNS, records.year_record, plain.year_line, "stats_chart", "arrivals"
     ),
     "facets": View(columns.FACET_COLUMNS, records.facet_records, plain.facet_lines, "facet_chart"),
     "timeline": View(
         columns.TIMELINE_COLUMNS,
         records.timeline_record,
-        plain.timeline_lines,
+        plain.event_line,
         "timeline_table",
         "entries",
         True,
@@ -72,13 +72,13 @@ VIEWS: dict[str, View] = {
     "sources": View(
         columns.SOURCE_COLUMNS,
         records.source_entry_record,
-        plain.source_lines,
+        plain.source_entry_line,
         "sources_table",
         "",
         True,
     ),
     "search": View(
-        columns.SEARCH_COLUMNS, records.search_record, plain.search_lines, "search_results", "hits"
+        columns.SEARCH_COLUMNS, records.search_record, plain.hit_line, "search_results", "hits"
     ),
 }
 
@@ -104,7 +104,8 @@ def write(out: Output, view: str, found: Any, total: int | None = None, **option
     if out.format == "table":
         draw(out.console())
     elif out.format == "plain":
-        out.stream.write(formats.ndjson_lines(spec.plain(found)))
+        lines = spec.plain(found) if spec.rows is None else map(spec.plain, rows)
+        out.stream.write(formats.ndjson_lines(lines))
     elif out.format == "markdown" and spec.markdown is not None:
         out.stream.write(spec.markdown(found))
     else:

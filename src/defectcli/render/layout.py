@@ -78,11 +78,9 @@ def extent(cells: Iterable[Text]) -> tuple[int, int, int]:
     shortest = whole = longest = 0
     for cell in cells:
         plain = cell.plain
-        word = 0  # the cell's longest word
         for line in plain.splitlines():
             longest = max(longest, cell_len(line))
-            word = max(word, max(map(cell_len, line.split()), default=0))
-        shortest = max(shortest, word)
+            shortest = max(shortest, max(map(cell_len, line.split()), default=0))
         # A word no longer than LONG_WORD is never folded (``fit``): only longer ones count.
         for start, end in whole_words(cell, longer_than=max(whole, LONG_WORD)):
             whole = max(whole, cell_len(plain[start:end]))

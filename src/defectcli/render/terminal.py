@@ -73,10 +73,7 @@ def _show(console: Console, *parts: RenderableType) -> None:
 
 
 def _card(
-    parts: list[RenderableType],
-    width: int,
-    words: Iterable[Text],
-    **panel: Any,
+    parts: list[RenderableType], width: int, words: Iterable[Text], **panel: Any
 ) -> list[RenderableType]:
     """``parts`` in a panel (``panel``: its title, box and colours), or with no border when a
     word that must stay whole in ``words`` (the parts' texts) is wider than the panel's
@@ -369,11 +366,8 @@ def sources_table(
         # the terminal allows (or the table is drawn as records, each address whole).
         ref = f"{reference(entry.source)}."
         url = entry.source.url
-        table.add_row(
-            whole(_t(entry.source.id, "bold")),
-            _t(f"{ref}\n{url}" if url else f"{ref} {NO_ADDRESS}"),
-            cited,
-        )
+        cell = _t(f"{ref}\n{url}" if url else f"{ref} {NO_ADDRESS}")
+        table.add_row(whole(_t(entry.source.id, "bold")), cell, cited)
     console.print(fitted(table, console.width), crop=False)
     _count_line(console, len(entries), total, "source", "sources")
 
