@@ -5,8 +5,7 @@
   ``dataset``, the dataset as ``dataset.schema.json`` defines it (what ``--data FILE`` reads
   back). Written list by list: one list in memory at a time, never the whole document.
 - ``ndjson``: the dataset's records, one per line, each with its ``type`` (person, source...).
-- ``csv``: a folder with one table per kind, the columns the commands print; lists joined
-  with "; ".
+- ``csv``: a folder of one table per kind, the columns the commands print, lists joined by "; ".
 - ``sqlite``: the same tables (lists as JSON text) and ``citations`` (which record cites which
   source), with typed columns, primary and foreign keys, and full-text indexes that
   datasette finds by itself (``SQLITE_TABLES``).
@@ -214,9 +213,8 @@ def _check_replaceable(folder: Path, output: str, written: set[str]) -> None:
         )
     others = sorted(entry.name for entry in folder.iterdir() if entry.name not in written)
     if others:
-        shown = ", ".join(others[:5]) + (
-            f" and {len(others) - 5:,} more" if len(others) > 5 else ""
-        )
+        more = f" and {len(others) - 5:,} more" if len(others) > 5 else ""
+        shown = ", ".join(others[:5]) + more
         raise ExportError(
             f"{output} holds files that are not part of a CSV export ({shown}); "
             "--force replaces only an earlier export. Give the path of a new folder."
