@@ -115,9 +115,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
 LABELS = {"people": "name", "sources": "title"}
 
 
-def datasette_metadata(database: str, bundled: bool) -> dict[str, Any]:
-    """The metadata for the database that datasette names ``database`` (its file name
-    without the suffix), of the bundled dataset or of the user's own."""
+def metadata_text(database: str, bundled: bool) -> str:
+    """The metadata for ``database`` (datasette's name: the file's, less the suffix)."""
     document: dict[str, Any] = {"title": TITLE, "description": DESCRIPTION}
     if bundled:
         document["source"] = f"defectcli {__version__}: the bundled dataset"
@@ -141,11 +140,7 @@ def datasette_metadata(database: str, bundled: bool) -> dict[str, Any]:
         for name, (described, columns) in TABLES.items()
     }
     document["databases"] = {database: {"tables": tables}}
-    return document
-
-
-def metadata_text(database: str, bundled: bool) -> str:
-    return json.dumps(datasette_metadata(database, bundled), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def _package_field(name: str) -> list[str]:

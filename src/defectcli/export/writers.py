@@ -1,27 +1,21 @@
 """``defect export``: the whole dataset in one file (or folder) for other tools.
 
-- ``json``: one object with ``people``, ``quotes``, ``sources``, ``statistics`` and
-  ``events``, each a list of the objects the commands print with ``--json`` (``list``,
-  ``quotes``, ``sources``, ``stats``, ``timeline``), one object a line; and ``dataset``, the
-  dataset itself as the schema defines it (``dataset.schema.json``): what
-  ``defect --data FILE`` reads back. Written list by list: one list in memory at a time,
-  never the whole document as one string.
+- ``json``: the lists ``list``, ``quotes``, ``sources``, ``stats`` and ``timeline`` print with
+  ``--json`` (people, quotes, sources, statistics, events), one object a line, and
+  ``dataset``, the dataset as ``dataset.schema.json`` defines it (what ``--data FILE`` reads
+  back). Written list by list: one list in memory at a time, never the whole document.
 - ``ndjson``: the dataset's records, one per line, each with its ``type`` (person, source...).
-- ``csv``: a folder with one table per kind (people, quotes, sources, statistics, events), the
-  columns the commands print; lists are joined with "; ".
-- ``sqlite``: the same tables in an SQLite database that ``sqlite3`` and datasette open as
-  they are (lists as JSON text), with ``citations`` beside them (which record cites which
-  source): typed columns, a primary key on every table, foreign keys between them, and a
-  full-text index on people, quotes and sources that datasette finds by itself (see
-  ``SQLITE_TABLES``).
+- ``csv``: a folder of one table per kind, the columns the commands print, lists joined by "; ".
+- ``sqlite``: the same tables (lists as JSON text) and ``citations`` (which record cites which
+  source), with typed columns, primary and foreign keys, and full-text indexes that
+  datasette finds by itself (``SQLITE_TABLES``).
 
-Every file is written beside its target, through the descriptor of a file created new for
-it (or inside a folder only the user can enter, for SQLite and CSV), and moved into place,
-so a reader never sees half an export and no one can swap in a file of their own meanwhile.
-Nothing is replaced without ``force``: then an existing file or folder keeps its permission
-bits, and a symbolic link is replaced as the link it is (what it points to is never written
-through). A killed export leaves ``.defect-export-*.partial``, which the next export into the
-same folder removes once it is a day old.
+Every file is written beside its target, through the descriptor of a file created new (or
+inside a folder only the user can enter, for SQLite and CSV), and moved into place: a reader
+never sees half an export and no one can swap in a file of their own meanwhile. Nothing is
+replaced without ``force``; then an existing file or folder keeps its permission bits, and a
+symbolic link is replaced as a link (never written through). A killed export leaves
+``.defect-export-*.partial``, which the next export into that folder removes after a day.
 """
 
 from __future__ import annotations
@@ -32,7 +26,7 @@ import shutil
 import sqlite3
 import stat
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
@@ -49,7 +43,7 @@ from ..files import (
     remove_stale,
     write_through,
 )
-from ..query import Catalog
+from ..query import Catalog, discard_damaged_index, raised_reading
 from ..render import records
 from ..render.columns import (
     PERSON_COLUMNS,
@@ -58,6 +52,8 @@ from ..render.columns import (
     STATS_COLUMNS,
     TIMELINE_COLUMNS,
 )
+from ..render.context import standard_output
+from ..render.formats import to_csv
 
 # The formats that can go to standard output (``--output -``): one stream of text.
 STREAMED = ("json", "ndjson")
@@ -79,7 +75,6 @@ Table = tuple[Sequence[str], Callable[[], list[dict[str, Any]]]]
 
 
 def tables(catalog: Catalog) -> dict[str, Table]:
-    """Each table as (columns, rows of the records the commands print)."""
     return {
         "people": (PERSON_COLUMNS, lambda: [records.person_record(p) for p in catalog.people()]),
         "quotes": (
@@ -109,9 +104,8 @@ def _write_json(catalog: Catalog, handle: TextIO) -> None:
 
 
 def _write_mapping(handle: TextIO, value: Mapping[str, Any], indent: str) -> None:
-    """A mapping whose values are lists of records (any iterable, or a function that makes
-    one when the writer reaches it) or more such mappings, indented as
-    ``json.dumps(indent=2)`` would, except that each record takes one line."""
+    """A mapping of lists of records (iterables, or functions called when reached) or of more
+    such mappings, indented as ``json.dumps(indent=2)`` would, but one record a line."""
     handle.write("{")
     inner = indent + "  "
     for number, (key, item) in enumerate(value.items()):
@@ -138,21 +132,17 @@ def _write_ndjson(catalog: Catalog, handle: TextIO) -> None:
 
 
 def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path | None:
-    """Write the dataset to ``output`` in ``fmt``; return the path written (None for
-    ``-``: JSON and NDJSON to standard output, as they are made)."""
+    """Write the dataset to ``output`` in ``fmt``; the path written, or None for ``-`` (JSON
+    and NDJSON to standard output, as they are made)."""
     if output == "-":
         if fmt not in STREAMED:
             what = "a folder" if fmt == "csv" else "a file"
             raise ExportError(f"{fmt} export writes {what}: give its path, not -.")
-        from ..render.context import standard_output
-
         stream = standard_output()
         try:
             (_write_json if fmt == "json" else _write_ndjson)(catalog, stream)
         except sqlite3.DatabaseError as error:
             # Part of the export may be out already: running it again would print it twice.
-            from ..query import discard_damaged_index
-
             if not discard_damaged_index(error):
                 raise
             raise ExportError(
@@ -164,7 +154,7 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
         raise ValueError(f"unknown export format {fmt!r}")
     target = Path(output)
     found = check_target(output, force, folder=fmt == "csv", what=f"{fmt} export")
-    parent = target.parent if str(target.parent) else Path(".")
+    parent = target.parent
     try:
         if not parent.is_dir():
             raise ExportError(f"no such folder: {parent}")
@@ -184,8 +174,6 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
     except OSError as error:  # no permission in the folder, a full disk...
         raise ExportError(f"cannot write {output}: {reason(error)}") from None
     except sqlite3.OperationalError as error:  # the same, as SQLite words it
-        from ..query import raised_reading
-
         if raised_reading(error):  # reading the index, not writing: a damaged index
             raise
         raise ExportError(f"cannot write {output}: {error}") from None
@@ -194,13 +182,9 @@ def export(catalog: Catalog, fmt: str, output: str, force: bool = False) -> Path
 
 def _file_modes(folder: Path) -> dict[str, int]:
     """The permission bits of an earlier CSV export's files, kept by the new ones."""
-    modes: dict[str, int] = {}
     with os.scandir(folder) as scan:
-        for entry in scan:
-            found = entry.stat(follow_symlinks=False)
-            if stat.S_ISREG(found.st_mode):
-                modes[entry.name] = stat.S_IMODE(found.st_mode)
-    return modes
+        found = {entry.name: entry.stat(follow_symlinks=False).st_mode for entry in scan}
+    return {name: stat.S_IMODE(mode) for name, mode in found.items() if stat.S_ISREG(mode)}
 
 
 def _write_database(target: Path, mode: int, write: Callable[[Path], object]) -> None:
@@ -221,7 +205,7 @@ def _write_database(target: Path, mode: int, write: Callable[[Path], object]) ->
 
 def _check_replaceable(folder: Path, output: str, written: set[str]) -> None:
     """Refuse to replace a folder that is not an earlier CSV export (--force replaces an
-    export, never a folder of other files), or that holds the current folder."""
+    export, never other files) or that holds the current folder."""
     here = Path.cwd().resolve()
     if folder.resolve() in (here, *here.parents):
         raise ExportError(
@@ -229,9 +213,8 @@ def _check_replaceable(folder: Path, output: str, written: set[str]) -> None:
         )
     others = sorted(entry.name for entry in folder.iterdir() if entry.name not in written)
     if others:
-        shown = ", ".join(others[:5]) + (
-            f" and {len(others) - 5:,} more" if len(others) > 5 else ""
-        )
+        more = f" and {len(others) - 5:,} more" if len(others) > 5 else ""
+        shown = ", ".join(others[:5]) + more
         raise ExportError(
             f"{output} holds files that are not part of a CSV export ({shown}); "
             "--force replaces only an earlier export. Give the path of a new folder."
@@ -239,9 +222,8 @@ def _check_replaceable(folder: Path, output: str, written: set[str]) -> None:
 
 
 def _write_folder(target: Path, mode: int, write: Callable[[Path], object]) -> None:
-    """A folder of files, written while it is private (0700, as ``mkdtemp`` makes it) and
-    given ``mode`` once whole, then moved onto ``target``; what was there (an earlier
-    export, or a link) is moved aside under a partial name first and removed."""
+    """A folder written while private (``mkdtemp``'s 0700), given ``mode`` once whole and moved
+    onto ``target``; what was there (an export, a link) is first moved aside and removed."""
     parent = target.parent
     temp = Path(tempfile.mkdtemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=parent))
     try:
@@ -269,10 +251,8 @@ def _write_folder(target: Path, mode: int, write: Callable[[Path], object]) -> N
 
 
 def _csv_folder(catalog: Catalog, folder: Path, modes: Mapping[str, int]) -> None:
-    """The tables as CSV files in ``folder``, each made new (``O_EXCL``), with the
-    permission bits of the earlier export's file of its name, or a new file's."""
-    from ..render.formats import to_csv
-
+    """The tables as CSV files, each made new (``O_EXCL``) with the permission bits of the
+    earlier export's file of its name, or a new file's."""
     default = mode_for(None, folder=False)
     for name, (columns, rows) in tables(catalog).items():
         file = f"{name}.csv"
@@ -282,11 +262,10 @@ def _csv_folder(catalog: Catalog, folder: Path, modes: Mapping[str, int]) -> Non
 
 
 class SqlTable(NamedTuple):
-    """How one table of the SQLite export is declared: columns are TEXT unless ``types``
-    says otherwise; ``key`` is the primary key (``id INTEGER PRIMARY KEY`` is added first,
-    numbering the rows, where the rows have no key of their own); ``references`` names the
-    table whose ``id`` (or key) each column holds; ``search`` the columns of its full-text
-    index."""
+    """One table of the SQLite export: columns are TEXT unless ``types`` says otherwise;
+    ``key`` is the primary key (``numbered``: an ``id INTEGER PRIMARY KEY`` added first, for
+    rows with no key of their own); ``references`` names the table whose key each column
+    holds; ``search``, the columns of its full-text index."""
 
     key: str
     types: Mapping[str, str] = {}
@@ -315,12 +294,8 @@ SQLITE_TABLES: dict[str, SqlTable] = {
     "statistics": SqlTable(
         "year",
         types={
-            "year": "INTEGER",
-            "total": "INTEGER",
-            "men": "INTEGER",
-            "women": "INTEGER",
             "women_percent": "REAL",
-            "elite": "INTEGER",
+            **dict.fromkeys(("year", "total", "men", "women", "elite"), "INTEGER"),
         },
     ),
     "events": SqlTable("id", references={"person": "people", "source": "sources"}, numbered=True),
@@ -330,33 +305,7 @@ SQLITE_TABLES: dict[str, SqlTable] = {
         "id", references={"source": "sources", "person": "people"}, numbered=True
     ),
 }
-CITATION_COLUMNS = ("source", "kind", "record", "label", "person")
-
-
-def sqlite_tables(catalog: Catalog) -> Iterator[tuple[str, Sequence[str], list[dict[str, Any]]]]:
-    """The SQLite export's tables in ``SQLITE_TABLES`` order: (name, columns, rows), one
-    table's rows made at a time."""
-    views = tables(catalog)
-    citations: list[dict[str, Any]] = []
-    for name in SQLITE_TABLES:
-        if name == "citations":
-            yield name, CITATION_COLUMNS, citations
-            continue
-        columns, make = views[name]
-        rows = make()
-        yield name, columns, rows
-        if name == "sources":
-            citations = [
-                {
-                    "source": row["id"],
-                    "kind": cited["kind"],
-                    "record": cited["id"],
-                    "label": cited["label"],
-                    "person": cited["id"] if cited["kind"] == "person" else None,
-                }
-                for row in rows
-                for cited in row["cited_by"]
-            ]
+CITATION_COLUMNS: Sequence[str] = ("source", "kind", "record", "label", "person")
 
 
 def _create_sql(name: str, table: SqlTable, columns: Sequence[str]) -> str:
@@ -374,10 +323,29 @@ def _create_sql(name: str, table: SqlTable, columns: Sequence[str]) -> str:
 
 
 def _sqlite(catalog: Catalog, path: Path) -> None:
+    """The tables in ``SQLITE_TABLES`` order, one table's rows made at a time."""
+    views = tables(catalog)
+    citations: list[dict[str, Any]] = []  # made from the sources' rows
     db = sqlite3.connect(path)
     try:
-        for name, columns, rows in sqlite_tables(catalog):
-            table = SQLITE_TABLES[name]
+        for name, table in SQLITE_TABLES.items():
+            if name == "citations":
+                columns, rows = CITATION_COLUMNS, citations
+            else:
+                columns, make = views[name]
+                rows = make()
+            if name == "sources":
+                citations = [
+                    {
+                        "source": row["id"],
+                        "kind": cited["kind"],
+                        "record": cited["id"],
+                        "label": cited["label"],
+                        "person": cited["id"] if cited["kind"] == "person" else None,
+                    }
+                    for row in rows
+                    for cited in row["cited_by"]
+                ]
             db.execute(_create_sql(name, table, columns))
             values = [[_cell(row.get(c)) for c in columns] for row in rows]
             if table.numbered:
@@ -392,9 +360,8 @@ def _sqlite(catalog: Catalog, path: Path) -> None:
 
 
 def _enable_search(db: sqlite3.Connection, name: str, columns: Sequence[str]) -> None:
-    """``name``'s full-text index, ``name_fts``: FTS5 over ``columns`` with ``name`` as its
-    external content (so the text is stored once), filled from it. No triggers: the export
-    is a snapshot, never edited in place."""
+    """``name_fts``: FTS5 over ``columns`` with ``name`` as its external content (the text
+    stored once), filled from it. No triggers: the export is a snapshot, never edited."""
     listed = ", ".join(f"[{c}]" for c in columns)
     db.execute(
         f"CREATE VIRTUAL TABLE [{name}_fts] USING FTS5 (\n    {listed},\n"

@@ -70,27 +70,19 @@ def author_name(byline: str) -> str:
 
 
 def csl_item(source: Source) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "id": source.id,
-        "type": CSL_TYPES.get(source.kind, "article"),
-        "container-title": source.outlet,
-    }
-    if source.title:
-        item["title"] = source.title
-    if source.author:
-        # A literal name: we do not guess which part is the family name.
-        item["author"] = [{"literal": author_name(source.author)}]
-    if source.date:
-        item["issued"] = {"date-parts": [_date_parts(source.date)]}
-    if source.url:
-        item["URL"] = source.url
-    if source.language:
-        item["language"] = source.language
     notes = [f"Read via {source.via}" if source.via else "", source.note or ""]
-    note = ". ".join(n.rstrip(".") for n in notes if n)
-    if note:
-        item["note"] = note
-    return item
+    known = {
+        "title": source.title,
+        # A literal name: we do not guess which part is the family name.
+        "author": source.author and [{"literal": author_name(source.author)}],
+        "issued": source.date and {"date-parts": [_date_parts(source.date)]},
+        "URL": source.url,
+        "language": source.language,
+        "note": ". ".join(n.rstrip(".") for n in notes if n),
+    }
+    kind = CSL_TYPES.get(source.kind, "article")
+    item = {"id": source.id, "type": kind, "container-title": source.outlet}
+    return {**item, **{key: value for key, value in known.items() if value}}
 
 
 _BIBTEX_SPECIAL = re.compile(r"[&%$#_{}\\~^]")
@@ -103,10 +95,9 @@ _BIBTEX_COMMANDS = {
 
 
 def _bib(value: str) -> str:
-    """Escape BibTeX's special characters; keep everything else (UTF-8) as it is, but
-    control characters and bidirectional overrides, shown as visible escapes (whose
-    backslash is then escaped too). One pass: escaping after writing the commands
-    escaped their own braces (``\\{\\}``)."""
+    """BibTeX's special characters escaped, control characters and bidirectional overrides
+    as visible escapes (their backslash escaped too), the rest (UTF-8) as it is. One pass:
+    escaping after writing the commands escaped their own braces (``\\{\\}``)."""
     return _BIBTEX_SPECIAL.sub(
         lambda m: _BIBTEX_COMMANDS.get(m[0], "\\" + m[0]), " ".join(clean(value).split())
     )

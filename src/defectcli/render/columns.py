@@ -1,20 +1,8 @@
 """The columns of each kind of record in CSV and Markdown tables (and the order of keys)."""
 
-PERSON_COLUMNS = (
-    "id",
-    "name",
-    "hangul",
-    "category",
-    "country",
-    "post",
-    "year",
-    "years",
-    "destination",
-    "confirmed",
-    "confirmation",
-    "status",
-    "disputed",
-    "sources",
+PERSON_COLUMNS = tuple(
+    "id name hangul category country post year years destination confirmed confirmation "
+    "status disputed sources".split()
 )
 QUOTE_COLUMNS = ("id", "person", "speaker", "text", "date", "venue", "source")
 STATS_COLUMNS = ("year", "total", "men", "women", "women_percent", "elite", "sources", "note")

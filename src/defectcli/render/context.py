@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 from ..dataset.choices import COLORS, FORMATS
+from ..errors import OutputError
 
 __all__ = ["COLORS", "FORMATS", "TERMINAL_ROWS", "Output", "PagedOutput", "terminal_output"]
 
@@ -41,11 +42,8 @@ TERMINAL_ROWS = 200
 
 
 class Output(NamedTuple):
-    """How and where to write.
-
-    ``format`` is already resolved: ``table`` (Rich tables and cards) is the default on a
-    terminal, ``plain`` (one line per record, no escape codes) the default in a pipe.
-    """
+    """How and where to write. ``format`` is resolved: ``table`` (Rich tables and cards) on a
+    terminal, ``plain`` (one line per record, no escape codes) in a pipe, unless given."""
 
     format: str
     color: str
@@ -73,9 +71,8 @@ class Output(NamedTuple):
 
     @property
     def row_limit(self) -> int | None:
-        """How many records a drawn list shows: ``--limit`` when given (0: all), else
-        ``TERMINAL_ROWS`` for a table on a terminal or a picture (``--export-svg/-html``),
-        else None (all of them)."""
+        """How many records a drawn list shows: ``--limit`` (0: all), else ``TERMINAL_ROWS``
+        for a table on a terminal or a picture (``--export-svg/-html``), else all (None)."""
         if self.rows is not None:
             return self.rows or None
         if (self.format == "table" and self.is_tty) or self.exporting:
@@ -84,20 +81,16 @@ class Output(NamedTuple):
 
     @property
     def query_limit(self) -> int | None:
-        """How many records a command needs to fetch: ``--limit`` when given, in every
-        format; else ``row_limit`` when a drawn table is all it prints, or every record."""
-        if self.rows is not None:
-            return self.rows or None
-        return self.row_limit if self.format == "table" else None
+        """How many records to fetch: ``row_limit`` when a drawn table is all a command prints,
+        else ``--limit`` (0 or not given: all)."""
+        return self.row_limit if self.format == "table" else self.rows or None
 
     @property
-    def exporting(self) -> bool:
-        """True when the terminal view is also to be saved as a picture."""
+    def exporting(self) -> bool:  # the terminal view is also saved as a picture
         return bool(self.export_svg or self.export_html)
 
     def recording_console(self) -> Console:
-        """A console that draws into memory, in colour, for ``--export-svg/--export-html``;
-        its HTML page has a title and says its language (``_page``)."""
+        """A console drawing into memory, in colour, for ``--export-svg/--export-html``."""
         from .terminal import RecordingConsole
 
         return RecordingConsole(
@@ -111,7 +104,7 @@ class Output(NamedTuple):
         )
 
     def console(self) -> Console:
-        """A Rich console for this output; Rich is imported only when something is drawn."""
+        """A Rich console for this output (Rich imported only when something is drawn)."""
         from rich.console import Console
 
         options: dict[str, Any] = {}
@@ -135,8 +128,6 @@ def standard_output() -> TextIO:
     """``sys.stdout``, or ``OutputError`` when the process started with it closed (`>&-`):
     Python then sets it to None, and Click's ``echo`` would drop the output in silence."""
     if sys.stdout is None:
-        from ..errors import OutputError
-
         raise OutputError("cannot write the output: standard output is closed")
     return sys.stdout
 
@@ -154,10 +145,9 @@ def terminal_output() -> TextIO:
 
 
 def pager_command(stream: TextIO, environ: dict[str, str] | None = None) -> str | None:
-    """The pager for output to ``stream``, as a shell command; None for none: not under
-    the ``defect`` command (``PAGER_ALLOWED``), --no-pager, not a terminal, or a pager of
-    "cat" or "" ($DEFECT_PAGER, else $PAGER, else ``DEFAULT_PAGER`` where ``less`` is
-    installed and the terminal is not dumb)."""
+    """The pager's shell command ($DEFECT_PAGER, else $PAGER, else ``DEFAULT_PAGER`` where
+    ``less`` is installed and the terminal is not dumb); None outside the ``defect`` command
+    (``PAGER_ALLOWED``), with --no-pager, not on a terminal, or for "cat" or ""."""
     ctx = click.get_current_context(silent=True)
     if ctx is None or not ctx.meta.get(PAGER_ALLOWED) or not _isatty(stream):
         return None
@@ -172,10 +162,9 @@ def pager_command(stream: TextIO, environ: dict[str, str] | None = None) -> str 
 
 
 class PagedOutput(io.TextIOWrapper):
-    """A terminal's output, held until the command ends (``finish``): then it goes through
-    the pager when it is taller than the screen, else to the terminal as if there were no
-    pager. It says it is a terminal, so Rich keeps its colours (``less -R`` shows them),
-    and it has the terminal's encoding, so Rich draws the same characters."""
+    """A terminal's output, held until the command ends (``finish``), then paged if taller
+    than the screen. It says it is a terminal, so Rich keeps its colours (``less -R`` shows
+    them), and has the terminal's encoding, so Rich draws the same characters."""
 
     def __init__(self, stream: TextIO, command: str) -> None:
         self._held = io.BytesIO()
@@ -187,8 +176,8 @@ class PagedOutput(io.TextIOWrapper):
         return True
 
     def finish(self) -> None:
-        """The command is done: write what it wrote, or give it to the pager and wait until
-        the reader quits it. A pager quit early (``q``) takes nothing more, quietly."""
+        """Write what the command wrote, or give it to the pager and wait until the reader
+        quits it (a pager quit early takes nothing more, quietly)."""
         self.flush()
         held = self._held.getvalue()
         text = held.decode(self.encoding, self.errors or "strict")
@@ -241,6 +230,4 @@ def _isatty(stream: TextIO) -> bool:
 
 def _env_width() -> int | None:
     value = os.environ.get("COLUMNS", "")
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    return None
+    return int(value) if value.isdigit() and int(value) > 0 else None

@@ -1,14 +1,10 @@
 """Format dispatch: one table of views, and one function that writes any view in any format.
 
-``VIEWS`` says, for each view (what a command prints), its columns in CSV and Markdown
-tables and the functions that make it: its records (``records.py``), its plain lines
-(``plain.py``), its terminal drawing (``terminal.py``) and, where it has one, its Markdown
-document (``markdown.py``). The drawing is named, not imported: ``terminal`` is loaded only
-when something is drawn, so that ``--format json`` never loads Rich.
-
-A new format is a branch in ``write`` (and ``_machine``) and its name in
-``dataset.choices.FORMATS`` for the CLI to offer it; a new view is one entry in ``VIEWS``
-and its functions in the renderer modules.
+``VIEWS`` gives each view (what a command prints) its CSV and Markdown columns and the
+functions that make it: records, plain lines, terminal drawing and any Markdown document.
+The drawing is named, not imported: ``terminal`` is loaded only when something is drawn,
+so ``--format json`` never loads Rich. A new format is a branch in ``write`` (and
+``_machine``) and its name in ``dataset.choices.FORMATS``; a new view, an entry in ``VIEWS``.
 """
 
 from __future__ import annotations
@@ -16,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..errors import OutputError
+from ..files import write_text_file
 from . import columns, formats, markdown, plain, records
 from .context import Output
 from .formats import Record
@@ -23,32 +21,25 @@ from .formats import Record
 if TYPE_CHECKING:
     from rich.console import Console
 
-Draw = Callable[["Console"], None]
-
 
 class View(NamedTuple):
     """How one view is made: its table columns and its renderers."""
 
     columns: Sequence[str]
-    record: Callable[[Any], Any]  # the record of one of ``rows`` (without ``rows``: of it all)
-    plain: Callable[[Any], Iterable[str]]  # its lines
+    # The record of one of ``rows``; without ``rows``, of it all: one (a profile) or a list.
+    record: Callable[[Any], Any]
+    plain: Callable[[Any], Any]  # its lines, or with ``rows`` one row's line (as ``record``)
     draw: str  # terminal.py: (found, console[, total], **options), drawn on the console
     # The attribute of the value found that holds its rows ("": the value is its rows).
     rows: str | None = None
     # A drawing shows the first ``out.row_limit`` rows and says how many there are in all.
     limited: bool = False
     markdown: Callable[[Any], str] | None = None  # a document, instead of a table of records
-    single: bool = False  # one record: JSON writes the object, not an array of one
 
 
 VIEWS: dict[str, View] = {
     "people": View(
-        columns.PERSON_COLUMNS,
-        records.person_record,
-        plain.people_lines,
-        "people_table",
-        rows="",
-        limited=True,
+        columns.PERSON_COLUMNS, records.person_record, plain.person_line, "people_table", "", True
     ),
     "profile": View(
         columns.PERSON_COLUMNS,
@@ -56,57 +47,46 @@ VIEWS: dict[str, View] = {
         plain.profile_lines,
         "profile_card",
         markdown=markdown.profile_markdown,
-        single=True,
     ),
     "quotes": View(
         columns.QUOTE_COLUMNS,
         records.quote_record,
-        plain.quote_lines,
+        plain.quote_line,
         "quote_cards",
-        rows="quotes",
-        limited=True,
-        markdown=markdown.quotes_markdown,
+        "quotes",
+        True,
+        markdown.quotes_markdown,
     ),
     "statistics": View(
-        columns.STATS_COLUMNS,
-        records.year_record,
-        plain.stats_lines,
-        "stats_chart",
-        rows="arrivals",
+        columns.STATS_COLUMNS, records.year_record, plain.year_line, "stats_chart", "arrivals"
     ),
     "facets": View(columns.FACET_COLUMNS, records.facet_records, plain.facet_lines, "facet_chart"),
     "timeline": View(
         columns.TIMELINE_COLUMNS,
         records.timeline_record,
-        plain.timeline_lines,
+        plain.event_line,
         "timeline_table",
-        rows="entries",
-        limited=True,
+        "entries",
+        True,
     ),
     "sources": View(
         columns.SOURCE_COLUMNS,
         records.source_entry_record,
-        plain.source_lines,
+        plain.source_entry_line,
         "sources_table",
-        rows="",
-        limited=True,
+        "",
+        True,
     ),
     "search": View(
-        columns.SEARCH_COLUMNS,
-        records.search_record,
-        plain.search_lines,
-        "search_results",
-        rows="hits",
+        columns.SEARCH_COLUMNS, records.search_record, plain.hit_line, "search_results", "hits"
     ),
 }
 
 
 def write(out: Output, view: str, found: Any, total: int | None = None, **options: Any) -> None:
-    """Write ``found`` (what the query layer returned for ``view``) in ``out.format``.
-
-    ``total``: how many rows there are when ``found`` holds only the first of them (a
-    table on a terminal shows ``out.row_limit`` rows and says how many it leaves out).
-    ``options`` go to the terminal drawing (``stacked=True`` for statistics)."""
+    """Write ``found`` (what the query layer returned for ``view``) in ``out.format``;
+    ``total``: how many rows there are when ``found`` holds the first of them; ``options``
+    go to the terminal drawing (``stacked=True`` for statistics)."""
     spec = VIEWS[view]
     rows: Sequence[Any] = found if spec.rows == "" else getattr(found, spec.rows or "", ())
 
@@ -124,16 +104,15 @@ def write(out: Output, view: str, found: Any, total: int | None = None, **option
     if out.format == "table":
         draw(out.console())
     elif out.format == "plain":
-        out.stream.write(formats.ndjson_lines(spec.plain(found)))
+        lines = spec.plain(found) if spec.rows is None else map(spec.plain, rows)
+        out.stream.write(formats.ndjson_lines(lines))
     elif out.format == "markdown" and spec.markdown is not None:
         out.stream.write(spec.markdown(found))
     else:
         # The records, built only for the formats that print them.
-        if spec.rows is None:
-            made = [spec.record(found)] if spec.single else list(spec.record(found))
-        else:
-            made = [spec.record(row) for row in rows]
-        _machine(out, made[0] if spec.single else made, made, (spec.columns, made))
+        made = spec.record(found) if spec.rows is None else [spec.record(r) for r in rows]
+        listed = made if isinstance(made, list) else [made]
+        _machine(out, made, listed, (spec.columns, listed))
     if out.exporting:
         _export(out, draw)
 
@@ -141,8 +120,7 @@ def write(out: Output, view: str, found: Any, total: int | None = None, **option
 def _machine(
     out: Output, value: Any, lines: Sequence[Any], table: tuple[Sequence[str], Sequence[Record]]
 ) -> None:
-    """``value`` as JSON, ``lines`` as NDJSON, or ``table`` (columns and rows) as CSV or a
-    Markdown table."""
+    """``value`` as JSON, ``lines`` as NDJSON, ``table`` (columns, rows) as CSV or Markdown."""
     if out.format == "json":
         out.stream.write(formats.to_json(value))
     elif out.format == "ndjson":
@@ -179,11 +157,10 @@ def data(
         _export(out, draw)
 
 
-def _export(out: Output, draw: Draw) -> None:
-    """Draw the terminal view once more into a recording console and save it as a picture
-    that looks like the terminal (whatever --format printed on stdout). Each file is written
-    as an export is, whole or not at all; ``output_options`` has already refused to replace
-    one without --force."""
+def _export(out: Output, draw: Callable[[Console], None]) -> None:
+    """Draw the terminal view into a recording console (whatever --format printed) and save
+    it as pictures, each whole or not at all (``output_options`` refused to replace one
+    without --force)."""
     console = out.recording_console()
     draw(console)
     if out.export_svg:
@@ -194,11 +171,7 @@ def _export(out: Output, draw: Draw) -> None:
 
 
 def _save(path: str, text: str) -> None:
-    from ..files import write_text_file
-
     try:
         write_text_file(path, text)
     except OSError as error:  # no permission, a full disk, a folder gone meanwhile...
-        from ..errors import OutputError
-
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None

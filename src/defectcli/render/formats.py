@@ -46,9 +46,8 @@ def ndjson_lines(encoded: Iterable[str]) -> str:
 
 def cell(value: Any) -> str:
     """A value as one spreadsheet cell: lists joined with '; ', nothing for null, a record
-    with an id by its id (as ``list`` names a person's sources: ``show``'s numbered source
-    records in full are in its JSON, and in ``sources --format csv``), other objects as
-    JSON."""
+    with an id by its id (as ``list`` names a person's sources; in full in ``show``'s JSON
+    and ``sources --format csv``), other objects as JSON."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -68,18 +67,10 @@ def to_csv(records: Sequence[Record], columns: Sequence[str]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for record in records:
-        writer.writerow([csv_cell(record.get(c)) for c in columns])
+        # Control characters (but tab and newline, which CSV quotes) and bidirectional
+        # overrides as visible escapes: a spreadsheet keeps them, and ``cat`` would obey them.
+        writer.writerow([clean(cell(record.get(c))) for c in columns])
     return buffer.getvalue()
-
-
-def csv_cell(value: Any) -> str:
-    """``cell``, with control characters (but tab and newline, which CSV quotes),
-    escape sequences and bidirectional overrides shown as visible escapes: a spreadsheet
-    keeps them, and ``cat`` would send them to the terminal."""
-    text = cell(value)
-    if text.isprintable():  # the usual cell: nothing to escape
-        return text
-    return clean(text)
 
 
 # Markdown's HTML and the characters that make structure of inline text: a table cell's
@@ -90,8 +81,8 @@ _MARKDOWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "
 def md_cell(value: Any) -> str:
     """``cell`` as Markdown that shows it and nothing else, on one line (a line break would
     end a table row, or start a heading): control characters as visible escapes; no HTML
-    (``<script>``, ``<img onerror>``), no table cell's edge, no inline link or image
-    (``](``) and no link definition (``]:``) made of it."""
+    (``<script>``), table cell's edge, inline link or image (``](``) or link definition
+    (``]:``) made of it."""
     escaped = one_line(cell(value)).translate(_MARKDOWN)
     if "]" in escaped:
         escaped = escaped.replace("](", "]\\(").replace("]:", "]\\:")

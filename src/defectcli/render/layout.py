@@ -1,23 +1,20 @@
 """Column widths for terminal tables: every word kept whole, and nothing cut off.
 
-Left to itself, Rich narrows the widest columns first when a table is wider than the
-terminal. That breaks words in one column while another keeps room it does not need
-("secretar/y," beside a half-empty year column at 80 columns); where columns cannot wrap
-or have a minimum width, the sum can overrun the terminal and Rich cuts the right edge; and
-a column's default overflow puts an ellipsis where the rest of a note should be. Here, as
-in the automatic table layout of browsers (CSS 2.1, section 17.5.2.2), every column gets
-its longest word first; then the columns that want least are given their longest line, and
-the long ones share what is left (``share``). A table whose words cannot stand side by side
-is drawn as records instead: each row a block of "Header: value" lines (as ``psql``'s
-expanded display does), which a terminal of any width can show whole.
+Left to itself, Rich narrows the widest columns first, breaking words in one column while
+another keeps room it does not need ("secretar/y," beside a half-empty year column at 80
+columns); columns that cannot wrap can overrun the terminal, whose right edge Rich then
+cuts; and the default overflow puts an ellipsis where the rest of a note should be. Here,
+as in browsers' automatic table layout (CSS 2.1, 17.5.2.2), every column gets its longest
+word, then the columns that want least their longest line, and the long ones share the
+rest (``share``). A table whose words cannot stand side by side is drawn as records, each
+row a block of "Header: value" lines (as ``psql``'s expanded display), whole at any width.
 
-Some words are never folded, whatever the width: web and email addresses and ids, which a
-reader copies or clicks as one piece; those ``text.stays_whole`` recognises, and those a
-renderer marks with ``WHOLE`` (an id is known as one where it is drawn: a source's,
-"yonhap-ryu-romanization", reads like "hard-currency-earning"). A column is at least as
-wide as the longest of them; where even that does not fit, such a word goes on a line of
-its own, unfolded, for the terminal to wrap (``kept_whole``): a terminal copies a line it
-wrapped itself as one piece.
+Web and email addresses and ids, which a reader copies or clicks as one piece, are never
+folded: those ``text.stays_whole`` recognises, and those a renderer marks ``WHOLE`` (an id
+is known as one where it is drawn: "yonhap-ryu-romanization" reads like
+"hard-currency-earning"). A column is at least as wide as the longest of them; where even
+that does not fit, such a word gets a line of its own, unfolded (``kept_whole``): a
+terminal copies a line it wrapped itself as one piece.
 """
 
 from __future__ import annotations
@@ -45,17 +42,19 @@ LONG_WORD = 12
 # Marks a word that must stay whole (an id): a style that draws nothing.
 WHOLE = Style(meta={"defectcli": "whole"})
 _WORD = re.compile(r"\S+")
+# Text between two words on lines of their own, less the spaces and line break around it.
+_BETWEEN = re.compile(r"[ \t]*\n?(.*?)\n?[ \t]*", re.DOTALL)
 
 
 def whole(text: Text, start: int = 0, end: int | None = None) -> Text:
-    """``text`` with its words from ``start`` to ``end`` (all of it) marked ``WHOLE``."""
+    """``text``, from ``start`` to ``end`` (all of it) marked ``WHOLE``."""
     text.stylize(WHOLE, start, end)
     return text
 
 
 def whole_words(text: Text, longer_than: int = 0) -> list[tuple[int, int]]:
-    """Where the words of ``text`` wider than ``longer_than`` cells that must stay whole
-    start and end: marked ``WHOLE``, or an address or id by their look (``stays_whole``)."""
+    """The spans of the words wider than ``longer_than`` cells that must stay whole: marked
+    ``WHOLE``, or an address or id by their look (``stays_whole``)."""
     plain = text.plain
     marked = [(span.start, span.end) for span in text.spans if span.style is WHOLE]
     found = []
@@ -75,16 +74,13 @@ def _text(cell: RenderableType) -> Text:
 
 
 def extent(cells: Iterable[Text]) -> tuple[int, int, int]:
-    """(longest word, longest word that must stay whole, longest line) over ``cells``, in
-    terminal cells."""
+    """(longest word, longest word that must stay whole, longest line), in terminal cells."""
     shortest = whole = longest = 0
     for cell in cells:
         plain = cell.plain
-        word = 0  # the cell's longest word
         for line in plain.splitlines():
             longest = max(longest, cell_len(line))
-            word = max(word, max(map(cell_len, line.split()), default=0))
-        shortest = max(shortest, word)
+            shortest = max(shortest, max(map(cell_len, line.split()), default=0))
         # A word no longer than LONG_WORD is never folded (``fit``): only longer ones count.
         for start, end in whole_words(cell, longer_than=max(whole, LONG_WORD)):
             whole = max(whole, cell_len(plain[start:end]))
@@ -92,13 +88,10 @@ def extent(cells: Iterable[Text]) -> tuple[int, int, int]:
 
 
 def share(minimums: Sequence[int], maximums: Sequence[int], room: int) -> list[int] | None:
-    """Widths for columns that need ``minimums`` and can use ``maximums``, in ``room`` cells;
-    None when even the minimums do not fit.
-
-    The columns that want least are widened to their longest line first, as long as the
-    room lasts (a year wrapped to save a long note five cells helps nobody); the room still
-    left is shared by the long columns in proportion to what each wants.
-    """
+    """Widths for columns that need ``minimums`` and can use ``maximums`` in ``room`` cells
+    (None when the minimums do not fit). The columns that want least get their longest line
+    first, while the room lasts (a year wrapped to save a long note five cells helps
+    nobody); the long columns share what is left in proportion to what each wants."""
     if sum(minimums) > room:
         return None
     if sum(maximums) <= room:
@@ -122,9 +115,8 @@ def share(minimums: Sequence[int], maximums: Sequence[int], room: int) -> list[i
 
 
 def _measure(table: Table) -> tuple[list[tuple[int, int, int]], int]:
-    """Each column's (longest word, longest word that must stay whole, longest line), and
-    the cells the table adds around them: borders, a divider between columns, and each
-    cell's padding. A column that does not wrap needs its longest line."""
+    """Each column's ``extent`` (a column that does not wrap needs its longest line), and the
+    cells the table adds: borders, dividers and padding."""
     columns = table.columns
     extra = (2 if table.box and table.show_edge else 0) + (len(columns) - 1 if table.box else 0)
     extents = []
@@ -137,11 +129,10 @@ def _measure(table: Table) -> tuple[list[tuple[int, int, int]], int]:
 
 
 def _padding(table: Table, index: int) -> int:
-    """The cells Rich reserves for column ``index``'s padding. Asked of Rich itself where it
-    can be: before Rich 15 it reserved the outer padding of a table drawn without it
-    (pad_edge=False), and widths worked out without those two cells are two cells too
-    wide for it, which it then takes back from some column. The method is private, so a
-    Rich without it gets Rich 15's rule."""
+    """The cells Rich reserves for column ``index``'s padding, asked of Rich where it can be:
+    before Rich 15 it reserved the outer padding of a table drawn without it (pad_edge=False),
+    and took the two cells back from some column. The method is private: a Rich without it
+    gets Rich 15's rule."""
     ask = getattr(table, "_get_padding_width", None)
     if ask is not None:
         return int(ask(index))
@@ -159,9 +150,9 @@ def natural_width(table: Table) -> int:
 
 
 def fit(table: Table, width: int) -> bool:
-    """Fix ``table``'s column widths for a drawing ``width`` cells wide; False (the table
-    left as it was) when its words cannot stand side by side in that width, even with those
-    longer than ``LONG_WORD`` folded (but never an address or an id)."""
+    """Fix ``table``'s column widths for ``width`` cells; False (the table unchanged) when its
+    words cannot stand side by side, even with those over ``LONG_WORD`` folded (never an
+    address or an id)."""
     extents, extra = _measure(table)
     highs = [high for _, _, high in extents]
     # Every word whole if the width allows; else fold only the longest words, no shorter
@@ -187,11 +178,9 @@ def fitted(table: Table, width: int) -> RenderableType:
 
 
 def records(table: Table, width: int) -> Group:
-    """Each row as "Header: value" lines (empty cells left out), a blank line before each
-    row but those whose first cell is empty: in the table such a row goes on with the one
-    above (a field's second claim), and so it does here. A table drawn without a header row
-    gives its values alone. A word that must stay whole and is wider than ``width`` gets a
-    line of its own (``kept_whole``)."""
+    """Each row as "Header: value" lines (values alone without a header row; empty cells left
+    out), after a blank line unless its first cell is empty: such a row goes on with the one
+    above (a field's second claim). Words kept whole as ``kept_whole`` keeps them."""
     columns = [
         (_text(column.header).plain if table.show_header else "", list(column.cells))
         for column in table.columns
@@ -212,10 +201,9 @@ def records(table: Table, width: int) -> Group:
 
 
 def kept_whole(text: Text, width: int) -> list[Text]:
-    """``text`` as pieces to print one under the other, each word that must stay whole
-    (``whole_words``) and is wider than ``width`` alone on its line and never folded: the
-    terminal wraps it, and copies it as one piece. The rest wraps as before; a text without
-    such a word comes back as it is. Print the pieces with ``crop=False``."""
+    """``text`` as pieces to print one under the other (uncropped), each word that must stay
+    whole and is wider than ``width`` alone on its line, never folded: the terminal wraps
+    it, and copies it as one piece. A text without such a word comes back as it is."""
     if cell_len(text.plain) <= width:
         return [text]
     words = whole_words(text, longer_than=width)
@@ -234,13 +222,7 @@ def kept_whole(text: Text, width: int) -> list[Text]:
 
 
 def _append_between(pieces: list[Text], text: Text, start: int, end: int) -> None:
-    """``text[start:end]``, the text between two words that have lines of their own,
-    without the spaces and the line break that separated it from them."""
-    part = text.plain[start:end]
-    head = part[: len(part) - len(part.lstrip(" \t"))]
-    start += len(head) + part[len(head) :].startswith("\n")
-    part = text.plain[start:end]
-    tail = part[len(part.rstrip(" \t")) :]
-    end -= len(tail) + part[: len(part) - len(tail)].endswith("\n")
-    if start < end:
-        pieces.append(text[start:end])
+    """``text[start:end]`` (between two words on lines of their own), less ``_BETWEEN``'s edges."""
+    between = _BETWEEN.fullmatch(text.plain, start, end)  # matches any text
+    if between and between.start(1) < between.end(1):
+        pieces.append(text[between.start(1) : between.end(1)])

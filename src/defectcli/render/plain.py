@@ -1,14 +1,14 @@
-"""Plain text for pipes: one line per record, tab-separated, no escape codes.
-
-Like gh's non-terminal output: no header, no truncation, so ``grep``, ``cut -f`` and
-``sort`` work. Fields are cleaned of control characters and newlines.
+"""Plain text for pipes: one line per record, tab-separated, no header, no truncation (like
+gh's), fields cleaned of control characters and newlines, so ``grep``, ``cut -f`` and
+``sort`` work. A view with rows has a function for one row's line, as ``records`` does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
-from ..dataset.model import Person
+from ..dataset.model import Person, Quote, YearFigures
+from ..dataset.timeline import TimelineEntry
 from ..query import results
 from .records import marked
 from .sections import profile_sections, title
@@ -19,27 +19,15 @@ def _row(*fields: str | None) -> str:
     return "\t".join(one_line(f or "") for f in fields)
 
 
-def people_lines(people: Sequence[Person]) -> Iterator[str]:
+def person_line(p: Person) -> str:
     """id, name, hangul, category, country, post, years, destination, confirmation, status."""
-    for p in people:
-        yield _row(
-            p.id,
-            p.name,
-            p.hangul or "",
-            p.category,
-            p.country,
-            p.defection.post or "",
-            years_text(p),
-            p.destination,
-            p.confirmation.status,
-            p.status.value,
-        )
+    where = (p.country, p.defection.post, years_text(p), p.destination)
+    return _row(p.id, p.name, p.hangul, p.category, *where, p.confirmation.status, p.status.value)
 
 
-def quote_lines(quotes: results.QuoteSet) -> Iterator[str]:
+def quote_line(q: Quote) -> str:
     """speaker, date, venue, text, source id."""
-    for q in quotes.quotes:
-        yield _row(q.speaker, q.date or "", q.venue, q.text, q.source)
+    return _row(q.speaker, q.date, q.venue, q.text, q.source)
 
 
 def profile_lines(profile: results.Profile) -> Iterator[str]:
@@ -55,17 +43,10 @@ def _number(value: int | float | None) -> str:
     return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def stats_lines(stats: results.Statistics) -> Iterator[str]:
+def year_line(row: YearFigures) -> str:
     """year, total, men, women, elite (empty where unknown), source ids."""
-    for row in stats.arrivals:
-        yield _row(
-            str(row.year),
-            _number(row.total),
-            _number(row.men),
-            _number(row.women),
-            _number(row.elite),
-            ",".join(row.sources),
-        )
+    figures = map(_number, (row.total, row.men, row.women, row.elite))
+    return _row(str(row.year), *figures, ",".join(row.sources))
 
 
 def facet_lines(facets: results.Facets) -> Iterator[str]:
@@ -73,20 +54,17 @@ def facet_lines(facets: results.Facets) -> Iterator[str]:
         yield _row(row.value, str(row.size))
 
 
-def timeline_lines(timeline: results.Timeline) -> Iterator[str]:
+def event_line(e: TimelineEntry) -> str:
     """date, kind, person id (empty for context), summary, source ids."""
-    for e in timeline.entries:
-        yield _row(e.date, e.kind, e.person or "", e.summary, ",".join(e.sources))
+    return _row(e.date, e.kind, e.person, e.summary, ",".join(e.sources))
 
 
-def source_lines(entries: Sequence[results.SourceEntry]) -> Iterator[str]:
+def source_entry_line(entry: results.SourceEntry) -> str:
     """id, kind, the reference as one line, the ids of the records citing it."""
-    for entry in entries:
-        cited = ",".join(c.id for c in entry.cited_by)
-        yield _row(entry.source.id, entry.source.kind, source_line(entry.source), cited)
+    cited = ",".join(c.id for c in entry.cited_by)
+    return _row(entry.source.id, entry.source.kind, source_line(entry.source), cited)
 
 
-def search_lines(result: results.SearchResult) -> Iterator[str]:
+def hit_line(hit: results.SearchHit) -> str:
     """kind, id, title, snippet (matched words between ** marks)."""
-    for hit in result.hits:
-        yield _row(hit.kind, hit.id, marked(hit.title, ""), marked(hit.snippet))
+    return _row(hit.kind, hit.id, marked(hit.title, ""), marked(hit.snippet))

@@ -43,47 +43,43 @@ def quote_record(quote: Quote) -> Record:
 
 
 def source_record(source: Source, number: int | None = None) -> Record:
-    record: Record = {"n": number} if number is not None else {}
-    record.update(as_data(source))
-    return record
+    numbered: Record = {"n": number} if number is not None else {}
+    return {**numbered, **as_data(source)}
 
 
 def profile_record(profile: Profile) -> Record:
     """A person as ``defect show`` prints it: the list record and everything else."""
     person = profile.person
-    record = person_record(person)
-    record.update(
-        {
-            "named": person.named,
-            "hanja": person.hanja,
-            # Derived by defect from the Hangul (no source): every standard romanization.
-            "romanizations": romanizations(person.hangul) if person.hangul else {},
-            "summary": person.summary,
-            "aliases": as_data(person.aliases),
-            "born": as_data(person.born),
-            "postings": as_data(person.postings),
-            "defection": as_data(person.defection),
-            "disclosure": as_data(person.disclosure),
-            "confirmation_detail": as_data(person.confirmation),
-            "status_detail": as_data(person.status),
-            "related": [
-                {
-                    "id": link.person,
-                    "name": name,
-                    "relation": link.relation,
-                    "sources": list(link.sources),
-                }
-                for link, name in profile.related
-            ],
-            "relatives": as_data(person.relatives),
-            "events": as_data(person.events),
-            "claims": [claim_record(c) for c in person.claims],
-            "quotes": [quote_record(q) for q in profile.quotes],
-            "notes": person.notes,
-            "sources": [source_record(s, n) for n, s in enumerate(profile.sources, start=1)],
-        }
-    )
-    return record
+    return {
+        **person_record(person),
+        "named": person.named,
+        "hanja": person.hanja,
+        # Derived by defect from the Hangul (no source): every standard romanization.
+        "romanizations": romanizations(person.hangul) if person.hangul else {},
+        "summary": person.summary,
+        "aliases": as_data(person.aliases),
+        "born": as_data(person.born),
+        "postings": as_data(person.postings),
+        "defection": as_data(person.defection),
+        "disclosure": as_data(person.disclosure),
+        "confirmation_detail": as_data(person.confirmation),
+        "status_detail": as_data(person.status),
+        "related": [
+            {
+                "id": link.person,
+                "name": name,
+                "relation": link.relation,
+                "sources": list(link.sources),
+            }
+            for link, name in profile.related
+        ],
+        "relatives": as_data(person.relatives),
+        "events": as_data(person.events),
+        "claims": [claim_record(c) for c in person.claims],
+        "quotes": [quote_record(q) for q in profile.quotes],
+        "notes": person.notes,
+        "sources": [source_record(s, n) for n, s in enumerate(profile.sources, start=1)],
+    }
 
 
 def year_record(row: YearFigures) -> Record:

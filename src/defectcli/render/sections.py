@@ -1,7 +1,5 @@
-"""A profile as titled sections of plain lines, with numbered source marks.
-
-Plain text, Markdown and the terminal card all present these same sections, so the three
-cannot disagree about what a profile contains.
+"""A profile as titled sections of plain lines, with numbered source marks: plain text,
+Markdown and the terminal card all present them, so they cannot disagree about a profile.
 """
 
 from __future__ import annotations
@@ -76,12 +74,8 @@ def defection_lines(profile: Profile) -> list[str]:
     lines += _dated(profile, "Left the post", d.left)
     lines += _dated(profile, "Arrived", d.arrived)
     lines.append(f"Destination: {d.destination}")
-    if d.route:
-        lines.append(f"Route: {d.route}")
-    if d.companions:
-        lines.append(f"With: {d.companions}")
-    if d.note:
-        lines.append(f"Note: {d.note}")
+    details = (("Route", d.route), ("With", d.companions), ("Note", d.note))
+    lines += [f"{label}: {value}" for label, value in details if value]
     if person.disclosure:
         disc = person.disclosure
         lines.append(f"Made public: {disc.date}, {disc.how} {marks(profile, disc.sources)}")
@@ -143,10 +137,9 @@ _QUALIFIERS = frozenset("of with who whom whose from by in to at for as under".s
 
 
 def is_family(relation: str) -> bool:
-    """Whether a relation names kin, by the words that name the tie: before any comma,
-    semicolon or qualifying phrase, and outside any parentheses (what those add, "(the
-    diplomat)", "; welcomed Ri publicly", "of his father", says more about the tie, not
-    what kind of tie it is).
+    """Whether a relation names kin, by the words before any comma, semicolon or qualifying
+    phrase and outside parentheses: what those add ("(the diplomat)", "of his father") says
+    more about the tie, not what kind of tie it is.
 
     >>> [is_family(r) for r in ("son (elder)", "parents-in-law", "aide", "aunt or uncle")]
     [True, True, False, True]
@@ -169,23 +162,20 @@ def is_family(relation: str) -> bool:
 
 
 def tie_lines(profile: Profile) -> tuple[list[str], list[str]]:
-    """The person's ties as two lists of lines: family, and every other tie (an aide, an
-    earlier defector who welcomed them), each line with its relation and its sources."""
-    family: list[str] = []
-    others: list[str] = []
-    for link, name in profile.related:
-        line = f"{link.relation}: {name} (see `defect show {link.person}`)"
-        (family if is_family(link.relation) else others).append(
-            f"{line} {marks(profile, link.sources)}"
-        )
+    """The person's ties as lines: family, and every other tie (an aide, an earlier defector
+    who welcomed them), each with its relation and its sources."""
+    ties = [
+        (link.relation, f"{link.relation}: {name} (see `defect show {link.person}`)", link.sources)
+        for link, name in profile.related
+    ]
     for rel in profile.person.relatives:
         who = " ".join(x for x in (rel.name, f"({rel.hangul})" if rel.hangul else None) if x)
         line = f"{rel.relation}: {who}" if who else rel.relation
-        if rel.note:
-            line += f" — {rel.note}"
-        (family if is_family(rel.relation) else others).append(
-            f"{line} {marks(profile, rel.sources)}"
-        )
+        ties.append((rel.relation, line + (f" — {rel.note}" if rel.note else ""), rel.sources))
+    family: list[str] = []
+    others: list[str] = []
+    for relation, line, sources in ties:
+        (family if is_family(relation) else others).append(f"{line} {marks(profile, sources)}")
     return family, others
 
 

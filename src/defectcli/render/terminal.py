@@ -1,14 +1,11 @@
-"""Rich tables and cards for a terminal. Rich is imported here and nowhere else.
+"""Rich tables and cards for a terminal.
 
-Every piece of text from the data goes into a ``rich.text.Text`` (never a markup string),
-so ``[bold red]`` in a data file prints as it is written; ``clean`` neutralises control
-characters before Rich sees them.
-
+Text from the data goes into a ``rich.text.Text``, never a markup string, so ``[bold red]``
+in a data file prints as written; ``clean`` neutralises control characters first.
 Addresses, email addresses and ids are never broken across lines (``layout``), and no web
-address is drawn inside a border, where it would wrap between two edges: a card's numbered
-sources follow the card, each address on a line of its own that the terminal wraps if it
-must (and copies as one piece). Every web address is also a hyperlink (OSC 8), which Rich
-writes only where it writes colour: on a terminal, never in a pipe or with --color never.
+address is drawn inside a border, where it would wrap between two edges: a card's sources
+follow it, each address on a line of its own that the terminal wraps if it must (and copies
+as one piece). Web addresses are hyperlinks (OSC 8), which Rich writes only with colour.
 """
 
 from __future__ import annotations
@@ -42,9 +39,8 @@ STATUS_STYLES = {"confirmed": "green", "reported": "", "denied": "red", "false":
 
 
 def _t(text: str | None, style: str = "") -> Text:
-    """Text from the data, cleaned, its web addresses hyperlinks (OSC 8: Rich gives each
-    drawn link a number of its own, at random; the escape codes differ from run to run,
-    never the text)."""
+    """Text from the data, cleaned, its web addresses hyperlinks (OSC 8: Rich numbers each
+    link at random, so the escape codes differ from run to run, never the text)."""
     drawn = Text(clean(text or ""), style=style)
     for start, end in addresses(drawn.plain):
         drawn.stylize(Style(link=drawn.plain[start:end]), start, end)
@@ -52,8 +48,8 @@ def _t(text: str | None, style: str = "") -> Text:
 
 
 def _address_line(source: Source, indent: int) -> list[Text]:
-    """A source's address on a line of its own, never folded (the terminal wraps it if it
-    must, and copies it as one piece); none when the source has none."""
+    """A source's address (if any) on a line of its own, never folded (the terminal wraps it
+    if it must, and copies it as one piece)."""
     if not source.url:
         return []
     line = Text(" " * indent)
@@ -70,23 +66,18 @@ def _source_label(sources: dict[str, Source], ids: Sequence[str]) -> Text:
 
 
 def _show(console: Console, *parts: RenderableType) -> None:
-    """Print ``parts`` without cutting a line at the terminal's edge: a word that must
-    stay whole may run past it, for the terminal to wrap (``layout.kept_whole``). In a
-    Group, because ``Console.print`` joins bare Texts into a new one, without their
-    ``no_wrap`` and ``overflow``."""
+    """Print ``parts`` uncropped: a word that must stay whole may run past the edge, for the
+    terminal to wrap (``layout.kept_whole``). In a Group, because ``Console.print`` joins
+    bare Texts into a new one, without their ``no_wrap`` and ``overflow``."""
     console.print(Group(*parts), crop=False)
 
 
 def _card(
-    parts: list[RenderableType],
-    width: int,
-    words: Iterable[Text],
-    **panel: Any,
+    parts: list[RenderableType], width: int, words: Iterable[Text], **panel: Any
 ) -> list[RenderableType]:
-    """``parts`` in a panel (``panel``: its title, box and colours), or, when a word that
-    must stay whole in ``words`` (the texts the parts draw) is wider than the panel's
-    inside, with no border: a word a border cannot hold would be folded or cut. Print with
-    ``crop=False``."""
+    """``parts`` in a panel (``panel``: its title, box and colours), or with no border when a
+    word that must stay whole in ``words`` (the parts' texts) is wider than the panel's
+    inside: a border cannot hold it without folding or cutting it. Print uncropped."""
     inside = width - 4  # the border and padding take 2 cells a side
     if not any(whole_words(text, longer_than=inside) for text in words):
         return [Panel(Group(*parts), **panel)]
@@ -101,14 +92,6 @@ def _card(
 _SEE = re.compile(r"`defect show ([^`]+)`")
 
 
-def _card_text(line: str) -> Text:
-    """A card's text: ``_t``, the ids it names (``_SEE``) marked to stay whole."""
-    drawn = _t(line)
-    for match in _SEE.finditer(drawn.plain):
-        whole(drawn, *match.span(1))
-    return drawn
-
-
 def _count_line(console: Console, shown: int, total: int | None, one: str, many: str) -> None:
     """The line under a list: how many there are, and how to see those not drawn."""
     total = shown if total is None else total
@@ -121,12 +104,12 @@ def _count_line(console: Console, shown: int, total: int | None, one: str, many:
     console.print(_t(line, "dim"))
 
 
-def _table(*headers: str, right: Collection[str] = ()) -> Table:
-    """A table with a rule under its bold headers and no outer edge, the columns named in
-    ``right`` aligned right. Every column wraps (fold, never an ellipsis: a truncated name
-    is a wrong name), and ``fitted`` sizes them, or draws records when a terminal is too
-    narrow for a table."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+def _table(*headers: str, right: Collection[str] = (), **options: Any) -> Table:
+    """A table with a rule under its bold headers and no outer edge (unless ``options``, for
+    ``Table``, say otherwise), the columns named in ``right`` aligned right. Every column
+    folds (never an ellipsis: a truncated name is a wrong name); ``fitted`` sizes them."""
+    options = {"box": box.SIMPLE_HEAD, "show_edge": False, "pad_edge": False, **options}
+    table = Table(header_style="bold", **options)
     for header in headers:
         table.add_column(header, justify="right" if header in right else "left", overflow="fold")
     return table
@@ -135,24 +118,17 @@ def _table(*headers: str, right: Collection[str] = ()) -> Table:
 def people_table(people: Sequence[Person], console: Console, total: int | None = None) -> None:
     table = _table("Name", "Hangul", "Country", "Post", "Year", "To", "Status")
     for p in people:
+        cells = [_t(p.name, "bold"), *map(_t, (p.hangul, p.country, p.defection.post))]
         years = _t(years_text(p), "yellow" if len(p.years) > 1 else "")
         status = _t(p.status.value, STATUS_STYLES.get(p.status.value, ""))
-        table.add_row(
-            _t(p.name, "bold"),
-            _t(p.hangul),
-            _t(p.country),
-            _t(p.defection.post),
-            years,
-            _t(p.destination),
-            status,
-        )
+        table.add_row(*cells, years, _t(p.destination), status)
     console.print(fitted(table, console.width), crop=False)
     _count_line(console, len(people), total, "person", "people")
 
 
 def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[RenderableType]:
     """A quotation in a rounded panel: the words, their English, who said them where, the
-    reference (its address follows the card: see ``quote_cards``) and any note."""
+    reference (its address follows the card) and any note."""
     body: list[RenderableType] = [_t(quote.text, "italic")]
     if quote.translation:
         body.append(_t(f"English: {quote.translation}", "dim"))
@@ -187,7 +163,9 @@ def profile_card(profile: results.Profile, console: Console) -> None:
         if parts:
             parts.append(Text(""))
         parts.append(Text(name, style="bold cyan"))
-        texts = _card_text("\n".join(lines))
+        texts = _t("\n".join(lines))
+        for match in _SEE.finditer(texts.plain):  # the ids it names stay whole
+            whole(texts, *match.span(1))
         words.append(texts)
         if name == CLAIMS_HEADING:
             # The panel's border and padding take two cells on either side.
@@ -217,15 +195,13 @@ def profile_card(profile: results.Profile, console: Console) -> None:
 
 def _claims_table(profile: results.Profile) -> Table:
     """Each field's claims, competing values side by side, each with its sources."""
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, expand=True)
-    table.add_column("Field", style="yellow", overflow="fold")
-    table.add_column("Claim", overflow="fold")
-    table.add_column("Sources", overflow="fold")
     groups = claim_groups(profile.person)
     # A column of nothing but blanks says nothing: no Note column when no claim has one.
     noted = any(c.status or c.note for _, claims in groups for c in claims)
-    if noted:
-        table.add_column("Note", overflow="fold")
+    table = _table(
+        "Field", "Claim", "Sources", *(["Note"] if noted else []), pad_edge=True, expand=True
+    )
+    table.columns[0].style = "yellow"
     for field, claims in groups:
         for i, claim in enumerate(claims):
             note = "; ".join(x for x in (claim.status, claim.note) if x)
@@ -255,17 +231,11 @@ _PARTS_COLOURED = (("█", "blue"), ("█", "magenta"), ("█", "grey50"))
 _PARTS_SHADED = (("█", "blue"), ("▒", "magenta"), ("░", "grey50"))
 
 
-def _stack_parts(console: Console) -> tuple[tuple[str, str], ...]:
-    return _PARTS_SHADED if console.no_color or console.color_system is None else _PARTS_COLOURED
-
-
 def stacked_bar(
     men: int, women: int, total: int, scale: float, width: int, parts: tuple[tuple[str, str], ...]
 ) -> Text:
-    """Men and women side by side in one bar; any part of the total not split by sex, grey.
-
-    Segments are whole cells (a partial block between two colours would read as a gap).
-    """
+    """Men and women side by side in one bar, any part of the total not split by sex grey,
+    in whole cells (a partial block between two colours would read as a gap)."""
     cells = [round(v / scale * width) if scale > 0 else 0 for v in (men, men + women, total)]
     text = Text()
     for (glyph, style), count in zip(
@@ -276,9 +246,9 @@ def stacked_bar(
 
 
 def _bar_room(console: Console, without_chart: Table, most: int, padding: int) -> int:
-    """Cells for a chart's bars beside ``without_chart``: what its columns leave of the
-    terminal, less ``padding`` (the chart column's divider and cell padding), at most
-    ``most``; 0, no chart, under 10 cells (the figures are the facts, the bars are not)."""
+    """Cells for a chart's bars: what ``without_chart`` leaves of the terminal, less
+    ``padding`` (the chart column's), at most ``most``; 0, no chart, under 10 cells (the
+    figures are the facts, the bars are not)."""
     room = console.width - natural_width(without_chart) - padding
     return min(most, room) if room >= 10 else 0
 
@@ -292,7 +262,7 @@ def _n(value: int | float | None) -> Text:
 def stats_chart(stats: results.Statistics, console: Console, stacked: bool = False) -> None:
     notes: list[Text] = []
     rows: list[tuple[Text, ...]] = []
-    parts = _stack_parts(console)
+    parts = _PARTS_SHADED if console.no_color or console.color_system is None else _PARTS_COLOURED
     peak = max((r.total or 0 for r in stats.arrivals), default=0)
     for row in stats.arrivals:
         total = _n(row.total)
@@ -388,21 +358,16 @@ def sources_table(
 ) -> None:
     table = _table("Id", "Reference", "Cited by")
     for entry in entries:
-        cited = Text(style="dim")
-        for i, citing in enumerate(entry.cited_by):
-            label = _t(citing.label + (", " if i < len(entry.cited_by) - 1 else ""))
-            if citing.label == citing.id:  # an event's id: kept whole
-                whole(label, 0, len(citing.id))
-            cited.append_text(label)
+        # An event's id (its label) is kept whole.
+        labels = [whole(_t(c.label)) if c.label == c.id else _t(c.label) for c in entry.cited_by]
+        cited = Text(", ").join(labels)
+        cited.style = "dim"
         # The address on a line of its own: the column is as wide as the longest one, where
         # the terminal allows (or the table is drawn as records, each address whole).
         ref = f"{reference(entry.source)}."
         url = entry.source.url
-        table.add_row(
-            whole(_t(entry.source.id, "bold")),
-            _t(f"{ref}\n{url}" if url else f"{ref} {NO_ADDRESS}"),
-            cited,
-        )
+        cell = _t(f"{ref}\n{url}" if url else f"{ref} {NO_ADDRESS}")
+        table.add_row(whole(_t(entry.source.id, "bold")), cell, cited)
     console.print(fitted(table, console.width), crop=False)
     _count_line(console, len(entries), total, "source", "sources")
 
@@ -430,9 +395,8 @@ def search_results(result: results.SearchResult, console: Console) -> None:
         if not hits:
             continue
         console.print(Text(f"{_KIND_HEADINGS[kind]} ({len(hits)})", style="bold cyan"))
-        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 2))
-        table.add_column("What", overflow="fold", style="bold")
-        table.add_column("Match", overflow="fold")
+        table = _table("What", "Match", box=None, show_header=False, padding=(0, 1, 0, 2))
+        table.columns[0].style = "bold"
         for hit in hits:
             title = highlighted(hit.title)
             if hit.kind in {"quote", "source", "event"}:
@@ -447,10 +411,8 @@ def search_results(result: results.SearchResult, console: Console) -> None:
 
 
 class RecordingConsole(Console):
-    """Rich's Console, whose HTML export (``save_html``) is a page with a ``<title>`` (the
-    command that drew it) and the language of its text: English, and Korean where Hangul
-    is written (``lang`` on the page and on each run of Hangul, for screen readers and
-    search)."""
+    """A Console whose HTML page has a ``<title>`` (the command that drew it) and says its
+    language: ``lang`` on the page and each run of Hangul, for screen readers and search."""
 
     def export_html(self, **options: Any) -> str:
         if options.get("code_format") in (None, CONSOLE_HTML_FORMAT):
@@ -466,8 +428,7 @@ def _page(template: str, title: str) -> str:
 
 
 def _page_title() -> str:
-    """The command that drew the picture, as typed less its options: "defect show Ri Il
-    Gyu"; "defect" outside the CLI."""
+    """The command as typed less its options ("defect show Ri Il Gyu"); "defect" outside it."""
     ctx = click.get_current_context(silent=True)
     if ctx is None or ctx.info_name is None:
         return "defect"

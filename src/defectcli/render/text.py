@@ -1,4 +1,4 @@
-"""Small text helpers shared by every human-readable renderer (terminal, plain, Markdown)."""
+"""Text helpers shared by the human-readable renderers (terminal, plain, Markdown)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ _LINK = re.compile(
 _ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+){2,}")
 _AROUND = "()[]{}<>\"'`“”‘’.,;:!?"
 _ADDRESS = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+")
+_OPENING = {")": "(", "]": "[", "}": "{"}  # a closing bracket, and the bracket it closes
 
 CONFIRMATION_LABELS = {
     "official": "officially confirmed",
@@ -36,11 +37,9 @@ STATUS_LABELS = {
 
 
 def stays_whole(word: str) -> bool:
-    """Whether ``word`` (no spaces) holds a web or email address or is an id, which are
-    copied whole and so never broken across lines. An id is lower-case letters and digits
-    joined by hyphens or underscores, four parts or more, or three with a digit
-    ("theguardian-2016-08-16-thae-defects", "ri-il-gyu-beggars-in-ties",
-    "dprk-border-reopening-2024"): not an English compound ("hard-currency-earning",
+    """Whether ``word`` holds a web or email address or is an id, copied whole and so never
+    broken. An id is lower-case letters and digits joined by hyphens or underscores, four
+    parts or more, or three with a digit: not an English compound ("hard-currency-earning",
     "consulate-general"), which a narrow table may fold like any other word.
 
     >>> [stays_whole(w) for w in ("https://example.org/a", "(ri-il-gyu-beggars-in-ties).")]
@@ -59,9 +58,8 @@ def stays_whole(word: str) -> bool:
 
 
 def addresses(text: str) -> Iterator[tuple[int, int]]:
-    """Where the web addresses in ``text`` start and end: up to a space, less the
-    punctuation that ends a sentence, and less a closing bracket that closes a bracket
-    opened before the address ("(see https://example.org/a_(b))").
+    """The spans of the web addresses in ``text``: up to a space, less the punctuation that
+    ends a sentence and a closing bracket whose pair opened before the address.
 
     >>> t = "See https://en.wikipedia.org/wiki/A_(b), or (https://example.org/x?y=1)."
     >>> [t[start:end] for start, end in addresses(t)]
@@ -71,29 +69,23 @@ def addresses(text: str) -> Iterator[tuple[int, int]]:
         address = match.group()
         while address:
             last = address[-1]
-            if last in ".,;:!?'’”*" or (last == ")" and address.count(")") > address.count("(")):
-                address = address[:-1]
-            elif last in "]}" and address.count(last) > address.count("[" if last == "]" else "{"):
-                address = address[:-1]
-            else:
+            opening = _OPENING.get(last)
+            unpaired = opening is not None and address.count(last) > address.count(opening)
+            if last not in ".,;:!?'’”*" and not unpaired:
                 break
+            address = address[:-1]
         if "://" in address and not address.endswith("://"):
             yield match.start(), match.start() + len(address)
 
 
 def one_line(text: str) -> str:
     """``clean`` and fold newlines and tabs, for formats where a record is one line."""
-    if text.isprintable():
-        # No control, format or separator character but the space (every character
-        # ``clean`` escapes is one of those): nothing to escape. The common case, and the
-        # index renders a line for every record.
-        return " ".join(text.split())
     return " ".join(clean(text).split())
 
 
 def years_text(person: Person) -> str:
-    """``2016``; ``2018 (also 2019)`` when sources give more than one year; ``2012
-    (reported)`` when only the year the case was made public is known; ``unknown``."""
+    """``2016``; ``2018 (also 2019)`` (sources differ); ``2012 (reported)`` (only the year
+    the case was made public is known); ``unknown``."""
     years = person.years
     if not years:
         return "unknown"
@@ -116,8 +108,8 @@ def reference(source: Source) -> str:
 
 
 def source_line(source: Source) -> str:
-    """A one-line reference: outlet (via site), "title", date, author. URL (or ``NO_ADDRESS``)."""
-    # Without an address a reader cannot go to the source: say so rather than end quietly.
+    """``reference`` and the address, or ``NO_ADDRESS``: without an address a reader cannot
+    go to the source, so the line says so rather than end quietly."""
     return f"{reference(source)}. {source.url or NO_ADDRESS}"
 
 
