@@ -507,3 +507,22 @@ def test_validate_shows_control_characters_in_a_path_instead_of_obeying_them(
     result = invoke("validate", str(folder))
     assert result.exit_code == 0 and "\x1b" not in result.stdout and "\\x1b[31mred" in result.stdout
     assert "\x07" not in result.stderr and "notes\\x07.txt" in result.stderr
+
+
+def test_a_format_is_one_entry_in_the_writers_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    # What the README promises a contributor: every format the CLI offers is a terminal's
+    # own (table, plain) or one entry in render.emit.WRITERS, and an entry added there is
+    # all a view needs to be written in it.
+    from defectcli.dataset.choices import FORMATS
+    from defectcli.query import open_catalog
+    from defectcli.render import emit
+    from defectcli.render.context import Output
+
+    assert set(FORMATS) == {"table", "plain", *emit.WRITERS}
+    monkeypatch.setitem(
+        emit.WRITERS, "tsv", lambda value, lines, table: "".join(f"{r['id']}\n" for r in lines)
+    )
+    stream = io.StringIO()
+    catalog = open_catalog(None)
+    emit.write(Output.create("tsv", stream=stream), "people", catalog.people())
+    assert stream.getvalue().split() == [p.id for p in catalog.people()]

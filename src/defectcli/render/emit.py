@@ -3,8 +3,9 @@
 ``VIEWS`` gives each view (what a command prints) its CSV and Markdown columns and the
 functions that make it: records, plain lines, terminal drawing and any Markdown document.
 The drawing is named, not imported: ``terminal`` is loaded only when something is drawn,
-so ``--format json`` never loads Rich. A new format is a branch in ``write`` (and
-``_machine``) and its name in ``dataset.choices.FORMATS``; a new view, an entry in ``VIEWS``.
+so ``--format json`` never loads Rich. ``WRITERS`` gives each format that prints records the
+function that writes them. A new format is an entry in ``WRITERS`` and its name in
+``dataset.choices.FORMATS``; a new view, an entry in ``VIEWS``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,12 @@ class View(NamedTuple):
 
 VIEWS: dict[str, View] = {
     "people": View(
-        columns.PERSON_COLUMNS, records.person_record, plain.person_line, "people_table", "", True
+        columns.PERSON_COLUMNS,
+        records.person_record,
+        plain.person_line,
+        "people_table",
+        rows="",
+        limited=True,
     ),
     "profile": View(
         columns.PERSON_COLUMNS,
@@ -53,12 +59,12 @@ VIEWS: dict[str, View] = {
         records.quote_record,
         plain.quote_line,
         "quote_cards",
-        "quotes",
-        True,
-        markdown.quotes_markdown,
+        rows="quotes",
+        limited=True,
+        markdown=markdown.quotes_markdown,
     ),
     "statistics": View(
-        columns.STATS_COLUMNS, records.year_record, plain.year_line, "stats_chart", "arrivals"
+        columns.STATS_COLUMNS, records.year_record, plain.year_line, "stats_chart", rows="arrivals"
     ),
     "facets": View(columns.FACET_COLUMNS, records.facet_records, plain.facet_lines, "facet_chart"),
     "timeline": View(
@@ -66,20 +72,33 @@ VIEWS: dict[str, View] = {
         records.timeline_record,
         plain.event_line,
         "timeline_table",
-        "entries",
-        True,
+        rows="entries",
+        limited=True,
     ),
     "sources": View(
         columns.SOURCE_COLUMNS,
         records.source_entry_record,
         plain.source_entry_line,
         "sources_table",
-        "",
-        True,
+        rows="",
+        limited=True,
     ),
     "search": View(
-        columns.SEARCH_COLUMNS, records.search_record, plain.hit_line, "search_results", "hits"
+        columns.SEARCH_COLUMNS, records.search_record, plain.hit_line, "search_results", rows="hits"
     ),
+}
+
+
+Table = tuple[Sequence[str], Sequence[Record]]  # columns, rows
+
+# Each format that prints records: the text of the whole value (one record or a list), of
+# its records one a line, or of its columns and rows as a table. (A terminal's "table" and
+# "plain" lines are the views' own; see ``write``.)
+WRITERS: dict[str, Callable[[Any, Sequence[Any], Table], str]] = {
+    "json": lambda value, lines, table: formats.to_json(value),
+    "ndjson": lambda value, lines, table: formats.to_ndjson(lines),
+    "csv": lambda value, lines, table: formats.to_csv(table[1], table[0]),
+    "markdown": lambda value, lines, table: formats.to_markdown_table(table[1], table[0]),
 }
 
 
@@ -117,27 +136,18 @@ def write(out: Output, view: str, found: Any, total: int | None = None, **option
         _export(out, draw)
 
 
-def _machine(
-    out: Output, value: Any, lines: Sequence[Any], table: tuple[Sequence[str], Sequence[Record]]
-) -> None:
-    """``value`` as JSON, ``lines`` as NDJSON, ``table`` (columns, rows) as CSV or Markdown."""
-    if out.format == "json":
-        out.stream.write(formats.to_json(value))
-    elif out.format == "ndjson":
-        out.stream.write(formats.to_ndjson(lines))
-    elif out.format == "csv":
-        out.stream.write(formats.to_csv(table[1], table[0]))
-    elif out.format == "markdown":
-        out.stream.write(formats.to_markdown_table(table[1], table[0]))
-    else:  # the CLI's Choice makes this unreachable; a library caller is told
+def _machine(out: Output, value: Any, lines: Sequence[Any], table: Table) -> None:
+    writer = WRITERS.get(out.format)
+    if writer is None:  # the CLI's Choice makes this unreachable; a library caller is told
         raise ValueError(f"unknown format {out.format!r}")
+    out.stream.write(writer(value, lines, table))
 
 
 def data(
     out: Output,
     value: Any,
     lines: Iterable[str],
-    table: tuple[Sequence[str], Sequence[Record]] | None = None,
+    table: Table | None = None,
 ) -> None:
     """A result that is not a list of records (a validation report): JSON, lines, or, for
     CSV and Markdown, ``table`` (columns and rows) when there is one."""
