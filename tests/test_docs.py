@@ -189,3 +189,13 @@ def test_the_readme_share_of_citable_sources_is_the_bundled_data(invoke: Invoke)
     named = [p for p in people if json.loads(invoke("show", p["id"], "--json").stdout)["named"]]
     assert f"Of the {len(people)}, {len(named)} are named" in said
     assert all(p["hangul"] for p in named)
+
+
+def test_the_readme_python_api_example_runs() -> None:
+    # A notebook user copies this block: it must run, and print what it shows.
+    block = re.search(r"## Python API.*?```python\n(.*?)```", README, re.S)
+    assert block is not None
+    test = doctest.DocTestParser().get_doctest(block.group(1), {}, "README", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.failures == 0 and runner.tries >= 5
