@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import importlib
 import os
-import shutil
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -34,6 +33,18 @@ cat for none, like --no-pager), DEFECT_CACHE_DIR (the index; else
 $XDG_CACHE_HOME/defectcli, else ~/.cache/defectcli), DEFECT_NO_CACHE=1 (no
 index on disk, nothing saved), DEFECT_DEBUG=1 (the traceback of an internal error).
 """
+
+
+def _terminal_width() -> int:
+    """The width for help text, as ``shutil.get_terminal_size`` finds it, without importing
+    shutil (which brings bz2 and lzma along) on every start."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
+    except (OSError, ValueError):
+        return 80
 
 
 class ReportedError(click.ClickException):
@@ -136,7 +147,7 @@ class DefectGroup(click.Group):
     context_settings={
         "help_option_names": ["-h", "--help"],
         "max_content_width": 100,
-        "terminal_width": shutil.get_terminal_size().columns,
+        "terminal_width": _terminal_width(),
     },
     epilog=EPILOG,
 )

@@ -10,9 +10,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
-import signal
-import subprocess
 import sys
 import unicodedata
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
@@ -158,6 +155,8 @@ def pager_command(stream: TextIO, environ: dict[str, str] | None = None) -> str 
             return None if command in {"", "cat"} else command
     if env.get("TERM") == "dumb":
         return None
+    import shutil  # here, not at the top: it brings bz2 and lzma, and a pipe needs none
+
     return DEFAULT_PAGER if shutil.which("less") else None
 
 
@@ -178,6 +177,11 @@ class PagedOutput(io.TextIOWrapper):
     def finish(self) -> None:
         """Write what the command wrote, or give it to the pager and wait until the reader
         quits it (a pager quit early takes nothing more, quietly)."""
+        # Loaded here: only a terminal with a pager needs them, and each costs every start.
+        import shutil
+        import signal
+        import subprocess
+
         self.flush()
         held = self._held.getvalue()
         text = held.decode(self.encoding, self.errors or "strict")
