@@ -203,8 +203,6 @@ def main() -> NoReturn:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
     except Exception as error:  # a bug: one line, and the traceback only on request
         if isinstance(error, OSError) and error.errno in _DISK_FULL:
             # Not a bug: the output (a pipe's file, an export) could not be written whole.

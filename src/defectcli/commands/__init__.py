@@ -6,6 +6,7 @@ it without importing them, so ``defect --help`` stays as quick as Click itself.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -50,11 +51,9 @@ class State:
 
     def __init__(self, data: str | None) -> None:
         self.data = data
-        self._catalog: Catalog | None = None
 
+    @functools.cached_property
     def catalog(self) -> Catalog:
-        if self._catalog is None:
-            from ..query import open_catalog
+        from ..query import open_catalog
 
-            self._catalog = open_catalog(self.data)
-        return self._catalog
+        return open_catalog(self.data)

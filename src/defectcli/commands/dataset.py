@@ -163,7 +163,7 @@ def export_command(state: State, fmt: str, output: str, force: bool, metadata: s
         folder = os.path.dirname(metadata) or "."
         if not os.path.isdir(folder):
             raise ExportError(f"no such folder: {folder}")
-    written = export(state.catalog(), fmt, output, force)
+    written = export(state.catalog, fmt, output, force)
     if written is not None:  # not on standard output, where it would be in the way
         click.echo(f"Wrote {fmt} export to {written}", err=True)
     if metadata is not None and written is not None:

@@ -41,7 +41,7 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
     """
     from ..render import emit
 
-    catalog, limit = state.catalog(), out.query_limit
+    catalog, limit = state.catalog, out.query_limit
     people = catalog.people(where, limit)
     if not people:
         _hint_unknown_places(catalog, where)
@@ -97,4 +97,4 @@ def count_command(state: State, by: str, where: PersonFilter, out: Output) -> No
         where = where._replace(statuses=tuple(s for s in STATUSES if s not in NOT_DEFECTIONS))
     # Only records list each value's people; a chart or plain lines need the counts.
     people = out.format in MACHINE_FORMATS
-    emit.write(out, "facets", state.catalog().count(by, where, people=people))
+    emit.write(out, "facets", state.catalog.count(by, where, people=people))

@@ -35,4 +35,4 @@ def show_command(state: State, name: tuple[str, ...], out: Output) -> None:
     """
     from ..render import emit
 
-    emit.write(out, "profile", state.catalog().profile(" ".join(name)))
+    emit.write(out, "profile", state.catalog.profile(" ".join(name)))

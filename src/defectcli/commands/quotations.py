@@ -47,7 +47,7 @@ def quotes_command(
     from ..query.filters import QuoteFilter
     from ..render import emit
 
-    catalog, limit = state.catalog(), out.query_limit
+    catalog, limit = state.catalog, out.query_limit
     where = QuoteFilter(people, source, search)
     try:
         quotes = catalog.quotes(where, limit)
@@ -94,7 +94,7 @@ def search_command(
 
     query = " ".join(text)
     try:
-        result = state.catalog().search(query, kinds or SEARCH_KINDS, limit)
+        result = state.catalog.search(query, kinds or SEARCH_KINDS, limit)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     emit.write(out, "search", result)

@@ -51,7 +51,7 @@ def stats_command(state: State, dates: YearFilter, stacked: bool, out: Output) -
     """
     from ..render import emit
 
-    stats = state.catalog().statistics(dates)
+    stats = state.catalog.statistics(dates)
     emit.write(out, "statistics", stats, stacked=stacked)
 
 
@@ -98,7 +98,7 @@ def timeline_command(
     from ..render import emit
 
     where = TimelineFilter(dates, people, countries, regions, kinds)
-    catalog, limit = state.catalog(), out.query_limit
+    catalog, limit = state.catalog, out.query_limit
     found = catalog.timeline(where, limit)
     total = total_of(found.entries, limit, lambda: catalog.count_timeline(where))
     emit.write(out, "timeline", found, total)
@@ -127,7 +127,7 @@ def sources_command(
     from ..query.filters import SourceFilter
     from ..render import emit
 
-    catalog, limit = state.catalog(), out.query_limit
+    catalog, limit = state.catalog, out.query_limit
     where = SourceFilter(people, kinds)
     entries = catalog.sources_cited(where, limit)
     total = total_of(entries, limit, lambda: catalog.count_sources(where))
@@ -167,17 +167,14 @@ def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
     from ..render.context import terminal_output
 
     output = terminal_output()  # before any work: nowhere to write is an error
-    catalog = state.catalog()
+    catalog = state.catalog
     text = " ".join(target)
     # The whole text first, as one id or one name (`cite Ri Il Gyu`, unquoted); else each
     # argument on its own (`cite "Thae Yong Ho" "Oh Hye Seon"`, or several ids).
     sources = _cited(catalog, text)
     if sources is None:
-        parts = list(dict.fromkeys(target))
-        if len(parts) == 1:
-            raise _no_match(catalog, text)
         sources = []
-        for part in parts:
+        for part in dict.fromkeys(target):
             found = _cited(catalog, part)
             if found is None:
                 raise _no_match(catalog, part, whole=text)
@@ -197,10 +194,10 @@ def _cited(catalog: Catalog, text: str) -> list[Source] | None:
     return list(catalog.profile(ids[0]).sources)
 
 
-def _no_match(catalog: Catalog, text: str, whole: str | None = None) -> DefectError:
+def _no_match(catalog: Catalog, text: str, whole: str) -> DefectError:
     """Why ``text`` names nothing to cite: no such source or person (the closest ids and
-    names suggested), or several people. Of ``whole``, the command line ``text`` is part
-    of, the closest names too: it may be one name without quotes (`cite Thae Yong Hoo`)."""
+    names suggested), or several people. Of ``whole``, the command line ``text`` is (part
+    of), the closest names too: it may be one name without quotes (`cite Thae Yong Hoo`)."""
     from ..errors import Ambiguous, NotFound
 
     try:
@@ -213,8 +210,7 @@ def _no_match(catalog: Catalog, text: str, whole: str | None = None) -> DefectEr
             catalog.source(text)
         except NotFound as no_source:
             suggestions += no_source.suggestions
-        if whole is not None:
-            suggestions += catalog.suggest(whole)
+        suggestions += catalog.suggest(whole)
         return NotFound(
             f"No source with id {text!r}, and no person matches it.",
             list(dict.fromkeys(suggestions)),

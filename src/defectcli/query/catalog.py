@@ -420,17 +420,14 @@ class Catalog(NameLookup):
     def checked_counts(self) -> dict[str, int] | None:
         """What ``defect validate`` reports of a valid dataset, from the index: an index is
         only ever built from data that passed every check, so while no file has changed
-        (``fresh_catalog``) the answer is known. None when the index does not say how many
-        files it was built from (one built by an earlier version)."""
+        (``fresh_catalog``) the answer is known. None when the schemas changed since it was
+        built (a checkout being worked on can change them without a new version, which the
+        index's key holds)."""
         from ..index.cache import schemas_checksum, stored_stamp
 
         stamp = stored_stamp(self._db)
-        files = stamp.get("files")
-        # The index was checked against the schemas as they were then (a checkout being
-        # worked on can change them without a new version, which the index's key holds).
-        if not isinstance(files, int) or stamp.get("schemas") != schemas_checksum():
+        if stamp["schemas"] != schemas_checksum():
             return None
-
         counts = self._db.execute(
             "SELECT (SELECT count(*) FROM people), (SELECT count(*) FROM quotes),"
             " (SELECT count(*) FROM sources), (SELECT value FROM totals WHERE name = 'claims'),"
@@ -438,7 +435,7 @@ class Catalog(NameLookup):
         ).fetchone()
         kinds = ("people", "quotes", "sources", "claims", "events", "statistics_years")
         return {
-            "files": files,
+            "files": stamp["files"],
             **{kind: int(n or 0) for kind, n in zip(kinds, counts, strict=True)},
         }
 

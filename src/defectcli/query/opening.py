@@ -3,6 +3,7 @@ and what to do when an index read from the cache turns out damaged."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from typing import TYPE_CHECKING
@@ -41,9 +42,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
         if records is None:
             raise DataError(problems)
 
-        def build(db: sqlite3.Connection) -> None:
-            build_index_from_records(records, db, stage)
-
+        build = functools.partial(build_index_from_records, records, stage=stage)
         built = disk.build_file(target, stamp, build) if cached else None
         if built is not None:
             return Catalog(_from_disk(built))

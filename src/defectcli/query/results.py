@@ -18,10 +18,7 @@ class Profile(NamedTuple):
     sources: tuple[Source, ...]
 
     def number(self, source_id: str) -> int:
-        for n, source in enumerate(self.sources, start=1):
-            if source.id == source_id:
-                return n
-        raise KeyError(source_id)
+        return [source.id for source in self.sources].index(source_id) + 1
 
 
 class QuoteSet(NamedTuple):
