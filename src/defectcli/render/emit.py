@@ -1,11 +1,7 @@
-"""Format dispatch: one table of views, and one function that writes any view in any format.
-
-``VIEWS`` gives each view (what a command prints) its CSV and Markdown columns and the
-functions that make it: records, plain lines, terminal drawing and any Markdown document.
-The drawing is named, not imported: ``terminal`` is loaded only when something is drawn,
-so ``--format json`` never loads Rich. ``WRITERS`` gives each format that prints records the
-function that writes them. A new format is an entry in ``WRITERS`` and its name in
-``dataset.choices.FORMATS``; a new view, an entry in ``VIEWS``.
+"""Format dispatch: ``VIEWS`` says how each view (what a command prints) is made in every
+format, ``WRITERS`` how each format that prints records writes them, and ``write`` writes
+any view in any format. A new view is an entry in ``VIEWS``; a new format, an entry in
+``WRITERS`` and its name in ``dataset.choices.FORMATS``.
 """
 
 from __future__ import annotations
@@ -30,6 +26,7 @@ class View(NamedTuple):
     # The record of one of ``rows``; without ``rows``, of it all: one (a profile) or a list.
     record: Callable[[Any], Any]
     plain: Callable[[Any], Any]  # its lines, or with ``rows`` one row's line (as ``record``)
+    # Named, not imported: ``terminal`` (and Rich) load only when something is drawn.
     draw: str  # terminal.py: (found, console[, total], **options), drawn on the console
     # The attribute of the value found that holds its rows ("": the value is its rows).
     rows: str | None = None
@@ -143,12 +140,7 @@ def _machine(out: Output, value: Any, lines: Sequence[Any], table: Table) -> Non
     out.stream.write(writer(value, lines, table))
 
 
-def data(
-    out: Output,
-    value: Any,
-    lines: Iterable[str],
-    table: Table | None = None,
-) -> None:
+def data(out: Output, value: Any, lines: Iterable[str], table: Table | None = None) -> None:
     """A result that is not a list of records (a validation report): JSON, lines, or, for
     CSV and Markdown, ``table`` (columns and rows) when there is one."""
     text = list(lines)
