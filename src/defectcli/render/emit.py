@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import OutputError
 from ..files import write_text_file
-from . import columns, formats, markdown, plain, records
+from . import formats, markdown, plain, records
 from .context import Output
 from .formats import Record
 
@@ -37,7 +37,7 @@ class View(NamedTuple):
 
 VIEWS: dict[str, View] = {
     "people": View(
-        columns.PERSON_COLUMNS,
+        records.PERSON_COLUMNS,
         records.person_record,
         plain.person_line,
         "people_table",
@@ -45,14 +45,14 @@ VIEWS: dict[str, View] = {
         limited=True,
     ),
     "profile": View(
-        columns.PERSON_COLUMNS,
+        records.PERSON_COLUMNS,
         records.profile_record,
         plain.profile_lines,
         "profile_card",
         markdown=markdown.profile_markdown,
     ),
     "quotes": View(
-        columns.QUOTE_COLUMNS,
+        records.QUOTE_COLUMNS,
         records.quote_record,
         plain.quote_line,
         "quote_cards",
@@ -61,11 +61,11 @@ VIEWS: dict[str, View] = {
         markdown=markdown.quotes_markdown,
     ),
     "statistics": View(
-        columns.STATS_COLUMNS, records.year_record, plain.year_line, "stats_chart", rows="arrivals"
+        records.STATS_COLUMNS, records.year_record, plain.year_line, "stats_chart", rows="arrivals"
     ),
-    "facets": View(columns.FACET_COLUMNS, records.facet_records, plain.facet_lines, "facet_chart"),
+    "facets": View(records.FACET_COLUMNS, records.facet_records, plain.facet_lines, "facet_chart"),
     "timeline": View(
-        columns.TIMELINE_COLUMNS,
+        records.TIMELINE_COLUMNS,
         records.timeline_record,
         plain.event_line,
         "timeline_table",
@@ -73,7 +73,7 @@ VIEWS: dict[str, View] = {
         limited=True,
     ),
     "sources": View(
-        columns.SOURCE_COLUMNS,
+        records.SOURCE_COLUMNS,
         records.source_entry_record,
         plain.source_entry_line,
         "sources_table",
@@ -81,7 +81,7 @@ VIEWS: dict[str, View] = {
         limited=True,
     ),
     "search": View(
-        columns.SEARCH_COLUMNS, records.search_record, plain.hit_line, "search_results", rows="hits"
+        records.SEARCH_COLUMNS, records.search_record, plain.hit_line, "search_results", rows="hits"
     ),
 }
 
