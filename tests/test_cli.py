@@ -12,7 +12,7 @@ import pytest
 
 from conftest import Invoke
 from defectcli.cli import cli
-from defectcli.render.columns import PERSON_COLUMNS, QUOTE_COLUMNS
+from defectcli.render.records import PERSON_COLUMNS, QUOTE_COLUMNS
 
 ESC = "\x1b["
 

@@ -45,13 +45,6 @@ from ..files import (
 )
 from ..query import Catalog, discard_damaged_index, raised_reading
 from ..render import records
-from ..render.columns import (
-    PERSON_COLUMNS,
-    QUOTE_COLUMNS,
-    SOURCE_COLUMNS,
-    STATS_COLUMNS,
-    TIMELINE_COLUMNS,
-)
 from ..render.context import standard_output
 from ..render.formats import to_csv
 
@@ -76,28 +69,30 @@ Table = tuple[Sequence[str], Callable[[], list[dict[str, Any]]]]
 
 def tables(catalog: Catalog) -> dict[str, Table]:
     return {
-        "people": (PERSON_COLUMNS, lambda: [records.person_record(p) for p in catalog.people()]),
+        "people": (
+            records.PERSON_COLUMNS,
+            lambda: [records.person_record(p) for p in catalog.people()],
+        ),
         "quotes": (
-            (*QUOTE_COLUMNS, "speaker_id", "language", "translation", "note"),
+            (*records.QUOTE_COLUMNS, "speaker_id", "language", "translation", "note"),
             lambda: [records.quote_record(q) for q in catalog.quotes()],
         ),
         "sources": (
-            (*SOURCE_COLUMNS, "note"),
+            (*records.SOURCE_COLUMNS, "note"),
             lambda: [records.source_entry_record(e) for e in catalog.sources_cited()],
         ),
         "statistics": (
-            STATS_COLUMNS,
+            records.STATS_COLUMNS,
             lambda: [records.year_record(y) for y in catalog.statistics().arrivals],
         ),
         "events": (
-            (*TIMELINE_COLUMNS, "country"),
+            (*records.TIMELINE_COLUMNS, "country"),
             lambda: [records.timeline_record(e) for e in catalog.timeline().entries],
         ),
     }
 
 
 def _write_json(catalog: Catalog, handle: TextIO) -> None:
-    """The five tables as the commands print them, then the dataset itself."""
     views = {name: make for name, (_, make) in tables(catalog).items()}
     _write_mapping(handle, {**views, "dataset": catalog.dataset_sections()}, "")
     handle.write("\n")
@@ -123,7 +118,6 @@ def _write_mapping(handle: TextIO, value: Mapping[str, Any], indent: str) -> Non
 
 
 def _write_ndjson(catalog: Catalog, handle: TextIO) -> None:
-    """The dataset's records, one a line, each with its ``type`` (person, source...)."""
     document = catalog.dataset_sections()
     kinds = [(kind, document[key]) for kind, key in KINDS]
     for kind, found in [*kinds, *document["statistics"].items()]:
@@ -324,16 +318,13 @@ def _create_sql(name: str, table: SqlTable, columns: Sequence[str]) -> str:
 
 def _sqlite(catalog: Catalog, path: Path) -> None:
     """The tables in ``SQLITE_TABLES`` order, one table's rows made at a time."""
-    views = tables(catalog)
-    citations: list[dict[str, Any]] = []  # made from the sources' rows
+    citations: list[dict[str, Any]] = []  # made from the sources' rows, written before it
+    views = {**tables(catalog), "citations": (CITATION_COLUMNS, lambda: citations)}
     db = sqlite3.connect(path)
     try:
         for name, table in SQLITE_TABLES.items():
-            if name == "citations":
-                columns, rows = CITATION_COLUMNS, citations
-            else:
-                columns, make = views[name]
-                rows = make()
+            columns, make = views[name]
+            rows = make()
             if name == "sources":
                 citations = [
                     {

@@ -1,8 +1,6 @@
 """The one place that decides how output looks: format, colour, terminal or pipe, width,
-and whether it goes through a pager.
-
-Every renderer receives an ``Output``; none of them looks at ``sys.stdout`` or the
-environment itself (the same idea as httpie's ``Environment`` and gh's ``IOStreams``).
+and whether it goes through a pager. Every renderer receives an ``Output``; none of them
+looks at ``sys.stdout`` or the environment itself.
 """
 
 from __future__ import annotations
@@ -19,10 +17,7 @@ import click
 if TYPE_CHECKING:
     from rich.console import Console
 
-from ..dataset.choices import COLORS, FORMATS
 from ..errors import OutputError
-
-__all__ = ["COLORS", "FORMATS", "TERMINAL_ROWS", "Output", "PagedOutput", "terminal_output"]
 
 # The pager when neither DEFECT_PAGER nor PAGER names one, as git and gh use it: -F quits
 # at once when the output fits the screen after all, -R shows colours, -X leaves the
@@ -57,14 +52,13 @@ class Output(NamedTuple):
         format: str | None,
         color: str = "auto",
         stream: TextIO | None = None,
-        width: int | None = None,
         export_svg: str | None = None,
         export_html: str | None = None,
     ) -> Output:
         stream = stream if stream is not None else terminal_output()
         is_tty = _isatty(stream)
         resolved = format or ("table" if is_tty else "plain")
-        return cls(resolved, color, stream, is_tty, width, export_svg, export_html)
+        return cls(resolved, color, stream, is_tty, export_svg=export_svg, export_html=export_html)
 
     @property
     def row_limit(self) -> int | None:

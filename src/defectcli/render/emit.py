@@ -1,11 +1,7 @@
-"""Format dispatch: one table of views, and one function that writes any view in any format.
-
-``VIEWS`` gives each view (what a command prints) its CSV and Markdown columns and the
-functions that make it: records, plain lines, terminal drawing and any Markdown document.
-The drawing is named, not imported: ``terminal`` is loaded only when something is drawn,
-so ``--format json`` never loads Rich. ``WRITERS`` gives each format that prints records the
-function that writes them. A new format is an entry in ``WRITERS`` and its name in
-``dataset.choices.FORMATS``; a new view, an entry in ``VIEWS``.
+"""Format dispatch: ``VIEWS`` says how each view (what a command prints) is made in every
+format, ``WRITERS`` how each format that prints records writes them, and ``write`` writes
+any view in any format. A new view is an entry in ``VIEWS``; a new format, an entry in
+``WRITERS`` and its name in ``dataset.choices.FORMATS``.
 """
 
 from __future__ import annotations
@@ -15,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import OutputError
 from ..files import write_text_file
-from . import columns, formats, markdown, plain, records
+from . import formats, markdown, plain, records
 from .context import Output
 from .formats import Record
 
@@ -30,6 +26,7 @@ class View(NamedTuple):
     # The record of one of ``rows``; without ``rows``, of it all: one (a profile) or a list.
     record: Callable[[Any], Any]
     plain: Callable[[Any], Any]  # its lines, or with ``rows`` one row's line (as ``record``)
+    # Named, not imported: ``terminal`` (and Rich) load only when something is drawn.
     draw: str  # terminal.py: (found, console[, total], **options), drawn on the console
     # The attribute of the value found that holds its rows ("": the value is its rows).
     rows: str | None = None
@@ -40,7 +37,7 @@ class View(NamedTuple):
 
 VIEWS: dict[str, View] = {
     "people": View(
-        columns.PERSON_COLUMNS,
+        records.PERSON_COLUMNS,
         records.person_record,
         plain.person_line,
         "people_table",
@@ -48,14 +45,14 @@ VIEWS: dict[str, View] = {
         limited=True,
     ),
     "profile": View(
-        columns.PERSON_COLUMNS,
+        records.PERSON_COLUMNS,
         records.profile_record,
         plain.profile_lines,
         "profile_card",
         markdown=markdown.profile_markdown,
     ),
     "quotes": View(
-        columns.QUOTE_COLUMNS,
+        records.QUOTE_COLUMNS,
         records.quote_record,
         plain.quote_line,
         "quote_cards",
@@ -64,11 +61,11 @@ VIEWS: dict[str, View] = {
         markdown=markdown.quotes_markdown,
     ),
     "statistics": View(
-        columns.STATS_COLUMNS, records.year_record, plain.year_line, "stats_chart", rows="arrivals"
+        records.STATS_COLUMNS, records.year_record, plain.year_line, "stats_chart", rows="arrivals"
     ),
-    "facets": View(columns.FACET_COLUMNS, records.facet_records, plain.facet_lines, "facet_chart"),
+    "facets": View(records.FACET_COLUMNS, records.facet_records, plain.facet_lines, "facet_chart"),
     "timeline": View(
-        columns.TIMELINE_COLUMNS,
+        records.TIMELINE_COLUMNS,
         records.timeline_record,
         plain.event_line,
         "timeline_table",
@@ -76,7 +73,7 @@ VIEWS: dict[str, View] = {
         limited=True,
     ),
     "sources": View(
-        columns.SOURCE_COLUMNS,
+        records.SOURCE_COLUMNS,
         records.source_entry_record,
         plain.source_entry_line,
         "sources_table",
@@ -84,7 +81,7 @@ VIEWS: dict[str, View] = {
         limited=True,
     ),
     "search": View(
-        columns.SEARCH_COLUMNS, records.search_record, plain.hit_line, "search_results", rows="hits"
+        records.SEARCH_COLUMNS, records.search_record, plain.hit_line, "search_results", rows="hits"
     ),
 }
 
@@ -143,12 +140,7 @@ def _machine(out: Output, value: Any, lines: Sequence[Any], table: Table) -> Non
     out.stream.write(writer(value, lines, table))
 
 
-def data(
-    out: Output,
-    value: Any,
-    lines: Iterable[str],
-    table: Table | None = None,
-) -> None:
+def data(out: Output, value: Any, lines: Iterable[str], table: Table | None = None) -> None:
     """A result that is not a list of records (a validation report): JSON, lines, or, for
     CSV and Markdown, ``table`` (columns and rows) when there is one."""
     text = list(lines)

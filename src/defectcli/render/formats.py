@@ -56,9 +56,7 @@ def cell(value: Any) -> str:
         return "; ".join(cell(v) for v in value)
     if isinstance(value, dict):
         ident = value.get("id")
-        if isinstance(ident, str):
-            return ident
-        return json.dumps(value, ensure_ascii=False)
+        return ident if isinstance(ident, str) else json.dumps(value, ensure_ascii=False)
     return str(value)
 
 

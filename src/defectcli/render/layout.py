@@ -1,20 +1,18 @@
 """Column widths for terminal tables: every word kept whole, and nothing cut off.
 
 Left to itself, Rich narrows the widest columns first, breaking words in one column while
-another keeps room it does not need ("secretar/y," beside a half-empty year column at 80
-columns); columns that cannot wrap can overrun the terminal, whose right edge Rich then
-cuts; and the default overflow puts an ellipsis where the rest of a note should be. Here,
-as in browsers' automatic table layout (CSS 2.1, 17.5.2.2), every column gets its longest
-word, then the columns that want least their longest line, and the long ones share the
-rest (``share``). A table whose words cannot stand side by side is drawn as records, each
-row a block of "Header: value" lines (as ``psql``'s expanded display), whole at any width.
+another keeps room it does not need ("secretar/y," beside a half-empty year column);
+columns that cannot wrap overrun the terminal, whose edge Rich cuts; and its default
+overflow puts an ellipsis where the rest of a note should be. Here, as in browsers'
+automatic table layout (CSS 2.1, 17.5.2.2), widths are shared out from each column's
+longest word (``share``); a table whose words cannot stand side by side is drawn as records
+(as ``psql``'s expanded display), whole at any width.
 
-Web and email addresses and ids, which a reader copies or clicks as one piece, are never
-folded: those ``text.stays_whole`` recognises, and those a renderer marks ``WHOLE`` (an id
-is known as one where it is drawn: "yonhap-ryu-romanization" reads like
-"hard-currency-earning"). A column is at least as wide as the longest of them; where even
-that does not fit, such a word gets a line of its own, unfolded (``kept_whole``): a
-terminal copies a line it wrapped itself as one piece.
+Web and email addresses and ids, copied or clicked as one piece, are never folded: those
+``text.stays_whole`` recognises, and those a renderer marks ``WHOLE`` (an id is known as one
+where it is drawn: "yonhap-ryu-romanization" reads like "hard-currency-earning"). Where
+even the longest of them does not fit, it gets a line of its own, unfolded (``kept_whole``):
+a terminal copies a line it wrapped itself as one piece.
 """
 
 from __future__ import annotations
@@ -149,9 +147,9 @@ def natural_width(table: Table) -> int:
     return sum(high for _, _, high in extents) + extra
 
 
-def fit(table: Table, width: int) -> bool:
-    """Fix ``table``'s column widths for ``width`` cells; False (the table unchanged) when its
-    words cannot stand side by side, even with those over ``LONG_WORD`` folded (never an
+def fitted(table: Table, width: int) -> RenderableType:
+    """``table`` with its column widths fixed for ``width`` cells, or its rows as records when
+    its words cannot stand side by side, even with those over ``LONG_WORD`` folded (never an
     address or an id)."""
     extents, extra = _measure(table)
     highs = [high for _, _, high in extents]
@@ -165,16 +163,11 @@ def fit(table: Table, width: int) -> bool:
         if widths is not None:
             break
     if widths is None:
-        return False
+        return records(table, width)
     for column, column_width in zip(table.columns, widths, strict=True):
         column.width = max(1, column_width)
         column.ratio = column.min_width = column.max_width = None
-    return True
-
-
-def fitted(table: Table, width: int) -> RenderableType:
-    """``table`` fitted to ``width``, or its rows as records when it cannot fit."""
-    return table if fit(table, width) else records(table, width)
+    return table
 
 
 def records(table: Table, width: int) -> Group:

@@ -1,4 +1,5 @@
-"""The JSON contract: the objects every machine format (JSON, NDJSON, CSV) is made of.
+"""The JSON contract: the objects every machine format (JSON, NDJSON, CSV) is made of, and
+the columns of each kind of record in CSV and Markdown tables.
 
 Scripts depend on these keys; change them only with a note in CHANGELOG.md.
 """
@@ -13,6 +14,17 @@ from ..query.results import HIT_END, HIT_START, Facets, Profile, SearchHit, Sour
 from ..text.romanize import romanizations
 
 Record = dict[str, Any]
+
+PERSON_COLUMNS = tuple(
+    "id name hangul category country post year years destination confirmed confirmation "
+    "status disputed sources".split()
+)
+QUOTE_COLUMNS = ("id", "person", "speaker", "text", "date", "venue", "source")
+STATS_COLUMNS = ("year", "total", "men", "women", "women_percent", "elite", "sources", "note")
+FACET_COLUMNS = ("by", "value", "count", "people")
+TIMELINE_COLUMNS = ("date", "kind", "person", "summary", "source", "sources")
+SOURCE_COLUMNS = ("id", "kind", "outlet", "via", "title", "date", "author", "url", "language")
+SEARCH_COLUMNS = ("kind", "id", "person", "title", "snippet")
 
 
 def _attributes(value: Any, names: str) -> Record:

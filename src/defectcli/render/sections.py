@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from ..dataset.model import Claim, Dated, Person, Posting, Quote
 from ..query.results import Profile
 from ..text.romanize import romanizations
-from .text import CONFIRMATION_LABELS, STATUS_LABELS, refs, source_line, speaker_line
+from .text import CONFIRMATION_LABELS, STATUS_LABELS, source_line, speaker_line
 
 Section = tuple[str, list[str]]
 
@@ -22,7 +22,8 @@ CLAIMS_HEADING = "Claims by source"
 
 
 def marks(profile: Profile, ids: Iterable[str]) -> str:
-    return refs(sorted({profile.number(i) for i in ids}))
+    """``[1][3]``: the footnote marks of the sources ``ids``."""
+    return "".join(f"[{n}]" for n in sorted({profile.number(i) for i in ids}))
 
 
 def _dated(profile: Profile, label: str, dated: Dated | None) -> list[str]:

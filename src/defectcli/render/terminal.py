@@ -31,7 +31,7 @@ from ..query import results
 from ..text.clean import clean
 from .layout import fitted, kept_whole, natural_width, whole, whole_words
 from .sections import CLAIMS_HEADING, claim_groups, marks, profile_sections, title
-from .text import NO_ADDRESS, addresses, reference, speaker_line, years_text
+from .text import addresses, source_line, speaker_line, years_text
 
 # Short labels for the table; the card spells them out.
 # Denied and false reports stand out: they are listed, but they are not defections.
@@ -135,8 +135,7 @@ def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[Rend
     attribution = Text("— ", style="bold")
     attribution.append(_t(speaker_line(quote), "bold"))
     body.append(attribution)
-    cite = f"{mark + ' ' if mark else ''}{reference(source)}."
-    body.append(_t(cite if source.url else f"{cite} {NO_ADDRESS}", "dim"))
+    body.append(_t(f"{mark + ' ' if mark else ''}{source_line(source, None)}", "dim"))
     if quote.note:
         body.append(_t(f"Note: {quote.note}", "dim"))
     texts = [part for part in body if isinstance(part, Text)]
@@ -188,8 +187,7 @@ def profile_card(profile: results.Profile, console: Console) -> None:
     console.print(Text("Sources", style="bold cyan"))
     for number, source in enumerate(profile.sources, start=1):
         mark = f"[{number}] "
-        line = f"{mark}{reference(source)}."
-        drawn = kept_whole(_t(line if source.url else f"{line} {NO_ADDRESS}"), console.width)
+        drawn = kept_whole(_t(mark + source_line(source, None)), console.width)
         _show(console, *drawn, *_address_line(source, len(mark)))
 
 
@@ -364,9 +362,7 @@ def sources_table(
         cited.style = "dim"
         # The address on a line of its own: the column is as wide as the longest one, where
         # the terminal allows (or the table is drawn as records, each address whole).
-        ref = f"{reference(entry.source)}."
-        url = entry.source.url
-        cell = _t(f"{ref}\n{url}" if url else f"{ref} {NO_ADDRESS}")
+        cell = _t(source_line(entry.source, "\n"))
         table.add_row(whole(_t(entry.source.id, "bold")), cell, cited)
     console.print(fitted(table, console.width), crop=False)
     _count_line(console, len(entries), total, "source", "sources")

@@ -107,12 +107,10 @@ def reference(source: Source) -> str:
     return ", ".join([outlet, *filter(None, [title, source.date, source.author])])
 
 
-def source_line(source: Source) -> str:
-    """``reference`` and the address, or ``NO_ADDRESS``: without an address a reader cannot
-    go to the source, so the line says so rather than end quietly."""
-    return f"{reference(source)}. {source.url or NO_ADDRESS}"
-
-
-def refs(numbers: list[int]) -> str:
-    """``[1][3]`` footnote marks."""
-    return "".join(f"[{n}]" for n in numbers)
+def source_line(source: Source, between: str | None = " ") -> str:
+    """``reference``, ``between`` and the address (None: the address is drawn apart), or
+    ``NO_ADDRESS``: without an address a reader cannot go to the source, so the line says
+    so rather than end quietly."""
+    if not source.url:
+        return f"{reference(source)}. {NO_ADDRESS}"
+    return f"{reference(source)}." + ("" if between is None else between + source.url)
