@@ -337,7 +337,7 @@ def test_completion_reads_the_index_not_the_yaml(monkeypatch: pytest.MonkeyPatch
     def refuse(*args: object) -> None:
         raise AssertionError("completion parsed the YAML")
 
-    for step in ("check_files", "check_records", "load_file"):
+    for step in ("check_records", "load_file"):
         monkeypatch.setattr(read, step, refuse)
     assert complete(["show"], "thae") == ["Thae Yong Ho"]
 
