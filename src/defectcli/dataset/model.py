@@ -12,7 +12,7 @@ and to build (a large dataset builds hundreds of thousands).
 import types
 import typing
 from collections.abc import Callable, Mapping
-from functools import cache
+from functools import cache, partial
 from typing import Any, NamedTuple, TypeVar, Union, cast
 
 from .choices import NOT_DEFECTIONS
@@ -365,13 +365,9 @@ def _converter(hint: Any) -> Converter | None:
         return lambda value: tuple(None if i is None else item(i) for i in value)
     if origin is Union or isinstance(hint, types.UnionType):
         records = [o for o in typing.get_args(hint) if isinstance(o, type) and is_record(o)]
-        if not records:
-            return None
-        record = cast(type[Any], records[0])
-        return lambda value: build(record, value) if isinstance(value, Mapping) else value
+        return _converter(records[0]) if records else None  # Record | None: make() leaves None
     if isinstance(hint, type) and is_record(hint):
-        record_type = cast(type[Any], hint)
-        return lambda value: build(record_type, value)
+        return partial(build, hint)
     if hint is float:
         return lambda value: float(value) if isinstance(value, int) else value
     return None

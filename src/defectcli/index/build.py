@@ -12,8 +12,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..dataset.model import Person, Quote, as_data
-from ..dataset.read import Dataset
+from ..dataset.model import Person, Quote, as_data, build
+from ..dataset.read import Dataset, build_quotes, build_shared, speaker_names
 from ..dataset.timeline import TimelineEntry, context_entries, person_entries
 from ..dataset.validate import Collected
 from ..text.countries import country_key
@@ -131,9 +131,6 @@ def build_index_from_records(
 ) -> None:
     """Create the tables in ``db`` and fill them from checked and cross-checked records
     (``read.check_records``). ``stage``: the progress bar's, if one is shown."""
-    from ..dataset.model import build
-    from ..dataset.read import build_quotes, build_shared, speaker_names
-
     names = speaker_names(records)
     shared = build_shared(records)
     advance = stage("writing people", len(records.people)) if stage else None

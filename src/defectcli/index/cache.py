@@ -22,11 +22,12 @@ import os
 import sqlite3
 import stat
 import sys
+import zlib  # not hashlib: zlib loads at once, hashlib's OpenSSL takes a while
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
-from ..dataset.locate import DataFile
+from ..dataset.locate import FOLDER_KINDS, DataFile, data_names, schema_root
 from ..files import create_new, publish, remove_file, remove_stale
 from ..version import __version__
 
@@ -153,8 +154,6 @@ def fingerprint(stamps: Sequence[Stamp]) -> str:
 
 
 def _checksum(count: int, data: bytes) -> str:
-    import zlib  # not hashlib: zlib loads at once, hashlib's OpenSSL takes a while
-
     return f"{count}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
 
 
@@ -172,8 +171,6 @@ def folder_fingerprint(root: str) -> str | None:
     of ``locate.find_data_files(root)`` without making a ``DataFile`` of each. None when
     something is not what a data file should be, or a file vanished mid-scan: the caller
     then lists the files the careful way, which says what is wrong."""
-    from ..dataset.locate import FOLDER_KINDS, data_names
-
     stamps: list[Stamp] = []
     for folder in FOLDER_KINDS:
         names, problems = data_names(os.path.join(root, folder), folder)
@@ -191,8 +188,6 @@ def folder_fingerprint(root: str) -> str | None:
 def index_path(root: str) -> str:
     """Where the index of a dataset (the bundled data of this version, or a path) lives: a
     readable stem plus a CRC of the whole path (a clash would only cost a rebuild)."""
-    import zlib
-
     text = f"{__version__}\0{root}"
     stem = "".join(c if c.isalnum() else "-" for c in root[-40:]).strip("-")
     return os.path.join(cache_dir(), f"index-{stem}-{zlib.crc32(text.encode()):08x}.sqlite")
@@ -258,8 +253,6 @@ def schemas_checksum(folder: Traversable | None = None) -> str:
     """A checksum of the JSON Schemas' contents (the bundled ones by default): what an
     index was checked against. By content, not time: reinstalling the same version gives
     the files new times and the same text."""
-    from ..dataset.locate import schema_root
-
     root = schema_root() if folder is None else folder
     files = sorted((f for f in root.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
     data = b"\0".join(f.name.encode() + b"\0" + f.read_bytes() for f in files)
