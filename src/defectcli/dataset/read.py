@@ -13,16 +13,7 @@ from pathlib import Path
 from ..errors import DataError, Problem
 from .load import LoadedFile, as_dataset, load_file
 from .locate import DataFile, find_data_files
-from .model import (
-    Cumulative,
-    Event,
-    Figure,
-    Person,
-    Quote,
-    Source,
-    YearFigures,
-    build,
-)
+from .model import Cumulative, Event, Figure, Person, Quote, Source, YearFigures, build
 from .validate import Collected, collect, reference_problems, schema_problems
 
 

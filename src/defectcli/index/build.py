@@ -125,9 +125,7 @@ RUN = 1_000
 
 
 def build_index_from_records(
-    records: Collected,
-    db: sqlite3.Connection,
-    stage: Stage | None = None,
+    records: Collected, db: sqlite3.Connection, stage: Stage | None = None
 ) -> None:
     """Create the tables in ``db`` and fill them from checked and cross-checked records
     (``read.check_records``). ``stage``: the progress bar's, if one is shown."""
