@@ -87,7 +87,7 @@ def test_warm_runs_parse_no_yaml(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a warm run parsed the data files")
 
-    for step in ("check_files", "check_records", "load_file"):
+    for step in ("check_records", "load_file"):
         monkeypatch.setattr(read, step, refuse)
     for args in (["list", "--json"], ["show", "thae"], ["quotes", "--search", "beggars"],
                  ["search", "Cuba"], ["stats"], ["timeline"], ["sources"]):  # fmt: skip
@@ -495,7 +495,7 @@ def test_validate_answers_from_a_fresh_index_as_a_full_check_would(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("validate parsed the data files")
 
-    for step in ("check_dataset", "check_files", "check_records", "load_file"):
+    for step in ("check_dataset", "check_records", "load_file"):
         monkeypatch.setattr(read, step, refuse)
     for fmt, expected in checked.items():
         result = invoke(*data, "validate", *fmt)

@@ -17,7 +17,7 @@ from defectcli.cli import cli
 from defectcli.dataset.model import Person
 from defectcli.dataset.read import read_dataset
 from defectcli.query import Catalog, open_catalog
-from defectcli.text.countries import canonical_country
+from defectcli.text.countries import country_key
 from defectcli.text.names import name_key
 from defectcli.text.romanize import phonetic_key, phonetic_words, romanize_name
 
@@ -239,7 +239,7 @@ def test_romanization_systems() -> None:
 
 @pytest.mark.parametrize("typed", ["uk", "Britain", "GB", "영국", "united kingdom", "U.K."])
 def test_country_aliases(invoke: Invoke, typed: str) -> None:
-    assert canonical_country(typed) == "United Kingdom"
+    assert country_key(typed) == country_key("United Kingdom")
     result = invoke("list", "--country", typed, "--json")
     assert {p["id"] for p in json.loads(result.stdout)} == {"thae-yong-ho", "oh-hye-seon"}
 
@@ -337,7 +337,7 @@ def test_completion_reads_the_index_not_the_yaml(monkeypatch: pytest.MonkeyPatch
     def refuse(*args: object) -> None:
         raise AssertionError("completion parsed the YAML")
 
-    for step in ("check_files", "check_records", "load_file"):
+    for step in ("check_records", "load_file"):
         monkeypatch.setattr(read, step, refuse)
     assert complete(["show"], "thae") == ["Thae Yong Ho"]
 

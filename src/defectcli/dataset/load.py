@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
-from .locate import DataFile, reason
+from .locate import DataFile, kind_of, reason
 
 PathKey = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
@@ -137,8 +137,6 @@ def read_bytes(source: DataFile) -> bytes:
     try:
         mode = os.fstat(handle).st_mode
         if not stat.S_ISREG(mode):
-            from .locate import kind_of
-
             raise NotAFile(f"not a regular file ({kind_of(mode)})")
         with open(handle, "rb", closefd=False) as stream:
             return stream.read()

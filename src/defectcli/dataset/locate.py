@@ -11,11 +11,11 @@ import stat
 from contextlib import suppress
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..errors import DataError, Problem
+
 if TYPE_CHECKING:  # types only: importing importlib.resources and pathlib slows every start
     import sys
     from pathlib import Path
-
-    from ..errors import Problem
 
     if sys.version_info >= (3, 11):
         from importlib.resources.abc import Traversable
@@ -81,8 +81,6 @@ def find_data_files(path: str | Path | None) -> list[DataFile]:
     out like ``data/``, or one YAML/JSON file holding a whole dataset (``people:``...)."""
     from pathlib import Path
 
-    from ..errors import DataError
-
     if path is None:
         return _folder_files(bundled_data_root(), "data")
     given = Path(path)
@@ -136,8 +134,6 @@ def _folder_files(root: Traversable, shown: str) -> list[DataFile]:
     cannot be read (no permission, a link loop, an I/O error) or that is named like a data
     file but is a pipe, a device or a broken link: ``path: reason``, never a traceback."""
     from pathlib import Path
-
-    from ..errors import DataError
 
     found: list[DataFile] = []
     problems: list[Problem] = []
@@ -212,6 +208,4 @@ def unread_entries(path: str | None) -> list[str]:
 
 
 def _problem(file: str, message: str) -> Problem:
-    from ..errors import Problem
-
     return Problem(file, None, None, "", message)

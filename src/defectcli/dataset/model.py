@@ -1,11 +1,9 @@
 """Typed records: what the rest of the program (and a notebook user) works with.
 
-Records are built from schema-valid plain data by one generic builder that follows the
-type hints, so the schema's keys and these fields are the same names.
-
-Records are immutable ``NamedTuple`` classes rather than frozen dataclasses, which cost
-several times as much to define (every start that reads records defines them all) and to
-build (a large dataset builds hundreds of thousands).
+One generic builder makes them from schema-valid plain data by following the type hints, so
+the schema's keys and the fields are the same names. ``NamedTuple`` rather than frozen
+dataclasses, which cost several times as much to define (at every start that reads records)
+and to build (a large dataset builds hundreds of thousands).
 """
 
 # No "from __future__ import annotations": the record builder reads each class's field types
@@ -14,11 +12,12 @@ build (a large dataset builds hundreds of thousands).
 import types
 import typing
 from collections.abc import Callable, Mapping
+from functools import cache, partial
 from typing import Any, NamedTuple, TypeVar, Union, cast
 
 from .choices import NOT_DEFECTIONS
 
-T = TypeVar("T")
+T = TypeVar("T", bound=tuple[Any, ...])  # a record: a named tuple
 
 Value = str | int | float
 
@@ -327,22 +326,17 @@ def is_record(value: Any) -> bool:
 
 Converter = Callable[[Any], Any]
 
-# For each record class, the function that builds one from its data.
-_BUILDERS: dict[Any, Converter] = {}
-
 
 def build(cls: type[T], data: Mapping[str, Any]) -> T:
     """Build a record of type ``cls`` from schema-valid plain data (nested records too)."""
-    if cls not in _BUILDERS:
-        _BUILDERS[cls] = _builder(cls)
-    return cast(T, _BUILDERS[cls](data))
+    return cast(T, _builder(cls)(data))
 
 
+@cache  # the hints are read once a class, not once a record
 def _builder(cls: Any) -> Converter:
     """A function that builds a ``cls`` from its data: each field's value, converted where
-    its type hint asks for it (a nested record, a float), else its default. The hints are
-    read once a class, not once a record. Keys that are not fields are left out; a missing
-    field without a default is a KeyError (schema-valid data has every one)."""
+    its type hint asks for it (a nested record, a float), else its default. Keys that are
+    not fields are left out; a missing field without a default is a KeyError."""
     hints = typing.get_type_hints(cls)
     defaults = cls._field_defaults
     fields = [
@@ -371,13 +365,9 @@ def _converter(hint: Any) -> Converter | None:
         return lambda value: tuple(None if i is None else item(i) for i in value)
     if origin is Union or isinstance(hint, types.UnionType):
         records = [o for o in typing.get_args(hint) if isinstance(o, type) and is_record(o)]
-        if not records:
-            return None
-        record = cast(type[Any], records[0])
-        return lambda value: build(record, value) if isinstance(value, Mapping) else value
+        return _converter(records[0]) if records else None  # Record | None: make() leaves None
     if isinstance(hint, type) and is_record(hint):
-        record_type = cast(type[Any], hint)
-        return lambda value: build(record_type, value)
+        return partial(build, hint)
     if hint is float:
         return lambda value: float(value) if isinstance(value, int) else value
     return None
@@ -385,11 +375,9 @@ def _converter(hint: Any) -> Converter | None:
 
 def as_data(record: Any) -> Any:
     """A record as plain JSON-ready data (records become objects, tuples lists)."""
-    if isinstance(record, (str, int, float)) or record is None:
+    if not isinstance(record, (tuple, list)):
         return record
     fields = getattr(record, "_fields", None)
-    if fields is not None and not isinstance(record, type):
-        return {name: as_data(value) for name, value in zip(fields, record, strict=True)}
-    if isinstance(record, (tuple, list)):
+    if fields is None:
         return [as_data(item) for item in record]
-    return record
+    return {name: as_data(value) for name, value in zip(fields, record, strict=True)}

@@ -13,16 +13,7 @@ from pathlib import Path
 from ..errors import DataError, Problem
 from .load import LoadedFile, as_dataset, load_file
 from .locate import DataFile, find_data_files
-from .model import (
-    Cumulative,
-    Event,
-    Figure,
-    Person,
-    Quote,
-    Source,
-    YearFigures,
-    build,
-)
+from .model import Cumulative, Event, Figure, Person, Quote, Source, YearFigures, build
 from .validate import Collected, collect, reference_problems, schema_problems
 
 
@@ -46,19 +37,13 @@ def check_dataset(path: str | Path | None) -> tuple[Dataset | None, list[Problem
         files = find_data_files(path)
     except DataError as exc:
         return None, list(exc.problems)
-    return check_files(files)
-
-
-def check_files(files: list[DataFile]) -> tuple[Dataset | None, list[Problem]]:
-    """Read and validate these files as one dataset."""
     records, problems = check_records(files)
     if records is None:
         return None, problems
-    people = [build(Person, r.data) for r in records.people]
     names = speaker_names(records)
     dataset = build_shared(records)
-    dataset.people = people
-    dataset.quotes = [q for person in people for q in build_quotes(person, names)]
+    dataset.people = [build(Person, r.data) for r in records.people]
+    dataset.quotes = [q for person in dataset.people for q in build_quotes(person, names)]
     dataset.files = files
     return dataset, []
 
@@ -66,23 +51,8 @@ def check_files(files: list[DataFile]) -> tuple[Dataset | None, list[Problem]]:
 def check_records(
     files: list[DataFile], progress: Callable[[int], None] | None = None
 ) -> tuple[Collected | None, list[Problem]]:
-    """Parse, check and cross-check the files: their records by kind, or the problems."""
-    loaded, problems = _read_files(files, progress)
-    if problems:
-        # Cross-references are checked only on a dataset whose every file is well formed:
-        # a broken sources file would otherwise turn every citation into a second error.
-        return None, problems
-    records = collect(loaded)
-    problems = reference_problems(records)
-    if problems:
-        return None, problems
-    return records, []
-
-
-def _read_files(
-    files: list[DataFile], progress: Callable[[int], None] | None
-) -> tuple[list[LoadedFile], list[Problem]]:
-    """Parse each file and check it against its schema, in order."""
+    """Parse, check and cross-check the files: their records by kind, or the problems.
+    Each file is parsed and checked against its schema, in order."""
     problems: list[Problem] = []
     loaded: list[LoadedFile] = []
     for number, data_file in enumerate(files, start=1):
@@ -110,7 +80,13 @@ def _read_files(
         problems += found
         if not found:
             loaded.append(parsed)
-    return loaded, problems
+    if problems:
+        # Cross-references are checked only on a dataset whose every file is well formed:
+        # a broken sources file would otherwise turn every citation into a second error.
+        return None, problems
+    records = collect(loaded)
+    problems = reference_problems(records)
+    return (None if problems else records), problems
 
 
 def read_dataset(path: str | Path | None = None) -> Dataset:

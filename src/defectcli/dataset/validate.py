@@ -11,7 +11,7 @@ import datetime
 import difflib
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any
 
@@ -156,13 +156,10 @@ class Located:
     path: PathKey
 
 
-# The lists of records a dataset is made of, each under its own key in a file.
-RECORD_LISTS = ("people", "sources", "events", "arrivals", "cumulative", "figures")
-
-
 @dataclass
 class Collected:
-    """The records of every file, gathered by kind, each remembering where it came from."""
+    """The records of every file, gathered by kind (each under its own key in a file),
+    each remembering where it came from."""
 
     people: list[Located]
     sources: list[Located]
@@ -174,7 +171,7 @@ class Collected:
 
 def collect(files: Iterable[LoadedFile]) -> Collected:
     """Gather records by kind from schema-valid files of any layout."""
-    lists: dict[str, list[Located]] = {name: [] for name in RECORD_LISTS}
+    lists: dict[str, list[Located]] = {f.name: [] for f in fields(Collected)}
     for loaded in files:
         data = loaded.data
         if loaded.source.kind == "person":
@@ -222,7 +219,7 @@ def reference_problems(records: Collected) -> list[Problem]:
                 message = _unknown("person", speaker, people)
                 problems.append(loaded.problem((*where, "speaker"), message))
 
-    every: list[Located] = [record for name in RECORD_LISTS for record in getattr(records, name)]
+    every: list[Located] = [record for f in fields(records) for record in getattr(records, f.name)]
     # One quick scan of each record serves both the date and the source checks; only a
     # record with a problem is walked again, with paths, to say where it is.
     scans = [(record, *_scan(record.data)) for record in every]

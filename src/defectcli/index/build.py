@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..dataset.model import Person, Quote, as_data
-from ..dataset.read import Dataset
+from ..dataset.model import Person, Quote, as_data, build
+from ..dataset.read import Dataset, build_quotes, build_shared, speaker_names
 from ..dataset.timeline import TimelineEntry, context_entries, person_entries
 from ..dataset.validate import Collected
 from ..text.countries import country_key
@@ -125,15 +125,10 @@ RUN = 1_000
 
 
 def build_index_from_records(
-    records: Collected,
-    db: sqlite3.Connection,
-    stage: Stage | None = None,
+    records: Collected, db: sqlite3.Connection, stage: Stage | None = None
 ) -> None:
     """Create the tables in ``db`` and fill them from checked and cross-checked records
     (``read.check_records``). ``stage``: the progress bar's, if one is shown."""
-    from ..dataset.model import build
-    from ..dataset.read import build_quotes, build_shared, speaker_names
-
     names = speaker_names(records)
     shared = build_shared(records)
     advance = stage("writing people", len(records.people)) if stage else None
@@ -299,22 +294,17 @@ def _name_row(person: Person, name: str, kind: str) -> tuple[str, str, str, str,
     # and a romanized name's phonetic words are made from them, as ``phonetic_words``
     # would.
     written = letter_words(name)
-    key = "".join(written)
-    if kind == "name" and not person.named:
-        # A descriptive label ("Unnamed diplomat family, DPRK mission in Paris") is not a
-        # Korean name: its words match as written, never through the phonetic key.
-        return (person.id, name, kind, key, "", name_terms((), written))
-    keys = phonetic_words(name) if is_hangul(name) else written_phonetic_words(written)
-    return (person.id, name, kind, key, joined_key(keys), name_terms(keys, written))
-
-
-def name_terms(phonetic: Sequence[str], written: Sequence[str]) -> str:
-    """The ``name_terms`` text of one name: its phonetic words, then its words as written
-    (which let a beginning typed letter by letter match: "tha" for Thae, whose phonetic
-    word is "tE"), each term once, in the order of the name (not a set's: the index is
-    the same file on every build)."""
-    terms = name_terms_of(phonetic, written=False) + name_terms_of(written, written=True)
-    return " ".join(dict.fromkeys(terms))
+    keys: tuple[str, ...] = ()
+    # A descriptive label ("Unnamed diplomat family, DPRK mission in Paris") is not a
+    # Korean name: its words match as written, never through the phonetic key.
+    if kind != "name" or person.named:
+        keys = phonetic_words(name) if is_hangul(name) else written_phonetic_words(written)
+    # Its terms: the phonetic words, then the words as written (which let a beginning typed
+    # letter by letter match: "tha" for Thae, whose phonetic word is "tE"), each once, in
+    # the order of the name (not a set's: the index is the same file on every build).
+    terms = name_terms_of(keys, written=False) + name_terms_of(written, written=True)
+    terms_text = " ".join(dict.fromkeys(terms))
+    return (person.id, name, kind, "".join(written), joined_key(keys), terms_text)
 
 
 def person_names(person: Person) -> dict[str, str]:

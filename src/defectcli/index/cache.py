@@ -1,23 +1,18 @@
-"""The index on disk: built once per dataset, reused until a data file changes.
+"""The index on disk: one SQLite file per dataset in ``$DEFECT_CACHE_DIR``, else
+``$XDG_CACHE_HOME/defectcli``, else ``~/.cache/defectcli``, reused until a data file changes.
 
-Where it lives: ``$DEFECT_CACHE_DIR``, else ``$XDG_CACHE_HOME/defectcli``, else
-``~/.cache/defectcli``; one SQLite file per dataset folder.
+Fresh while its ``meta`` table's fingerprint of every data file's relative path, size and
+modification time (ns), and its format and version, match the files and program now.
 
-When it is fresh: its ``meta`` table records a fingerprint of every data file's relative
-path, size and modification time in nanoseconds, with the schemas' checksum and the index
-format; any difference means a rebuild.
+Replaced atomically: built in a temporary file beside it, then moved into place with
+``os.replace``; a reader sees the old index or the new one, and concurrent first runs each
+build and the last one wins. Where the cache cannot be written, the index is built in memory.
 
-How it is replaced: built in a temporary file beside the final one, then moved into place with
-``os.replace``, which is atomic; a reader sees the old index or the new one, never half of one,
-and concurrent first runs each build and the last one wins. When the cache cannot be written,
-the index is built in memory and the command carries on.
-
-Whom it trusts: only the current user. The folder is made private (0700); a folder or index
-that another user owns, or that group or others may write, could hold a forged index (or
-let someone swap one in), so it is never used: one line on stderr says why, and the run
-works from memory. Every file written here is created new (``O_CREAT | O_EXCL |
-O_NOFOLLOW``, mode 0600, as ``mkstemp`` makes it) and moved into place; an index that is a
-symbolic link is never opened or written through.
+Trusted only when the current user's: a folder or index that another user owns, or that group
+or others may write, could hold a forged index (or let one be swapped in), so it is never used:
+one line on stderr says why, and the run works from memory. The folder is made private (0700);
+every file is created new (``O_CREAT | O_EXCL | O_NOFOLLOW``, mode 0600) and moved into place;
+an index that is a symbolic link is never opened or written through.
 """
 
 from __future__ import annotations
@@ -27,11 +22,12 @@ import os
 import sqlite3
 import stat
 import sys
+import zlib  # not hashlib: zlib loads at once, hashlib's OpenSSL takes a while
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
-from ..dataset.locate import DataFile
+from ..dataset.locate import FOLDER_KINDS, DataFile, data_names, schema_root
 from ..files import create_new, publish, remove_file, remove_stale
 from ..version import __version__
 
@@ -60,8 +56,7 @@ _SAID: set[str] = set()
 
 
 def _why_not_ours(found: os.stat_result) -> str | None:
-    """Why a cache folder or file with this status cannot be trusted; None when it can:
-    the current user owns it and neither group nor others may write to it."""
+    """Why a cache folder or file with this status cannot be trusted; None when it can."""
     if not hasattr(os, "geteuid"):  # no owners to compare (Windows): the folder's ACLs decide
         return None
     if found.st_uid != os.geteuid():
@@ -84,18 +79,16 @@ def _say(message: str) -> None:
 
 
 def _trust(what: str, path: str, why: str | None) -> bool:
-    """Whether to use the cache folder or index at ``path``: yes when nothing is against it
-    (``why`` None), else no, with the reason said once on stderr."""
+    """True when nothing is against the folder or index at ``path``, else say ``why``."""
     if why:
         _say(f"not using the {what} {path}: {why}; working from memory")
     return why is None
 
 
 def private_folder(folder: str, create: bool = False) -> bool:
-    """True when ``folder`` is a folder that only the current user can write to; with
-    ``create``, one that is not there yet is made, private (0700). A folder that another
-    user owns (or, as a symbolic link, planted) or that group or others may write to is
-    refused with one line on stderr; one that cannot be made or read, quietly."""
+    """True when ``folder`` is a folder that only the current user can write to (with
+    ``create``, made private if it is not there). One that is not is refused with a line on
+    stderr; one that cannot be made or read, quietly."""
     # Checked each time (two stat calls), never remembered: a long-lived caller of
     # ``open_catalog`` sees a folder that changed hands.
     try:
@@ -122,8 +115,7 @@ def private_folder(folder: str, create: bool = False) -> bool:
 
 
 def _trusted_index(path: str, missing: bool) -> bool:
-    """Whether the file at ``path`` is an index of ours: a regular file (not a link) of the
-    current user's that neither group nor others may write to (said once when it is not);
+    """Whether the file at ``path`` is a regular file (not a link) we trust, else say why;
     ``missing``: the answer when nothing is there."""
     try:
         found = os.lstat(path)
@@ -162,14 +154,11 @@ def fingerprint(stamps: Sequence[Stamp]) -> str:
 
 
 def _checksum(count: int, data: bytes) -> str:
-    import zlib  # not hashlib: zlib loads at once, hashlib's OpenSSL takes a while
-
     return f"{count}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
 
 
 def file_fingerprint(path: str) -> str | None:
-    """The fingerprint of a one-file dataset, equal to ``fingerprint`` over the stamp of
-    ``locate.find_data_files(path)``; None when it cannot be read."""
+    """``fingerprint`` of a one-file dataset's stamp; None when it cannot be read."""
     try:
         found = os.stat(path)
     except OSError:
@@ -182,8 +171,6 @@ def folder_fingerprint(root: str) -> str | None:
     of ``locate.find_data_files(root)`` without making a ``DataFile`` of each. None when
     something is not what a data file should be, or a file vanished mid-scan: the caller
     then lists the files the careful way, which says what is wrong."""
-    from ..dataset.locate import FOLDER_KINDS, data_names
-
     stamps: list[Stamp] = []
     for folder in FOLDER_KINDS:
         names, problems = data_names(os.path.join(root, folder), folder)
@@ -200,19 +187,15 @@ def folder_fingerprint(root: str) -> str | None:
 
 def index_path(root: str) -> str:
     """Where the index of a dataset (the bundled data of this version, or a path) lives: a
-    readable stem plus a CRC of the whole path (zlib loads at once; a clash would only cost
-    a rebuild, since the stamp inside is checked anyway)."""
-    import zlib
-
+    readable stem plus a CRC of the whole path (a clash would only cost a rebuild)."""
     text = f"{__version__}\0{root}"
     stem = "".join(c if c.isalnum() else "-" for c in root[-40:]).strip("-")
     return os.path.join(cache_dir(), f"index-{stem}-{zlib.crc32(text.encode()):08x}.sqlite")
 
 
 def open_fresh(path: str, current: str) -> sqlite3.Connection | None:
-    """The index at ``path`` if it is whole, trusted (in a private folder, and
-    ``_trusted_index``) and was built from the files whose fingerprint is ``current``;
-    else None."""
+    """The index at ``path`` if it is whole, trusted and built from the files whose
+    fingerprint is ``current``; else None."""
     if not private_folder(os.path.dirname(path)) or not _trusted_index(path, missing=False):
         return None
     db = None
@@ -231,8 +214,7 @@ def open_fresh(path: str, current: str) -> sqlite3.Connection | None:
 
 
 def damaged(path: str, error: BaseException) -> None:
-    """Say (once) that the index at ``path`` could not be read and is discarded; remove it,
-    so that this run or the next builds it again."""
+    """Say (once) that the index at ``path`` could not be read; remove it, to be built again."""
     reason = str(error) or type(error).__name__
     _say(f"the index {path} could not be read ({reason}); building it again")
     if _trusted_index(path, missing=True):
@@ -271,8 +253,6 @@ def schemas_checksum(folder: Traversable | None = None) -> str:
     """A checksum of the JSON Schemas' contents (the bundled ones by default): what an
     index was checked against. By content, not time: reinstalling the same version gives
     the files new times and the same text."""
-    from ..dataset.locate import schema_root
-
     root = schema_root() if folder is None else folder
     files = sorted((f for f in root.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
     data = b"\0".join(f.name.encode() + b"\0" + f.read_bytes() for f in files)
@@ -294,10 +274,8 @@ BUILD_PRAGMAS = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cac
 def build_file(
     path: str, stamp: dict[str, Any], fill: Callable[[sqlite3.Connection], None]
 ) -> sqlite3.Connection | None:
-    """Build the index into ``path`` atomically; None when the cache cannot be written (or
-    is not trusted: ``private_folder``). It is written into a new file beside ``path``
-    (created with ``O_CREAT | O_EXCL | O_NOFOLLOW``, mode 0600), then moved into place;
-    nothing is left behind on any failure."""
+    """Build the index into ``path`` atomically (a new file beside it, moved into place,
+    nothing left behind on any failure); None when the cache cannot be written or trusted."""
     import secrets
 
     folder = os.path.dirname(path)

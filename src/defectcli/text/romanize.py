@@ -48,26 +48,11 @@ def is_hangul(text: str) -> bool:
     return _HANGUL_SYLLABLE.search(text) is not None
 
 
-def _syllables(text: str) -> list[tuple[int, int, int]]:
-    """The initial, vowel and final of each Hangul syllable in ``text``."""
-    codes = [ord(ch) - _SBASE for ch in text if 0 <= ord(ch) - _SBASE < _SCOUNT]
-    return [(code // _NCOUNT, (code % _NCOUNT) // _TCOUNT, code % _TCOUNT) for code in codes]
-
-
 _TABLES = {
     "rr": (_RR_INITIAL, _RR_VOWEL),
     "mr": (_MR_INITIAL, _MR_VOWEL),
     "dprk": (_NK_INITIAL, _NK_VOWEL),
 }
-
-
-def _syllable(parts: tuple[int, int, int], system: str, voiced: bool) -> str:
-    initial, vowel, final = parts
-    initials, vowels = _TABLES[system]
-    onset = initials[initial]
-    if voiced and system != "rr":
-        onset = _VOICED.get(onset, onset)
-    return (onset + vowels[vowel] + _FINAL[final]).replace("-", "")  # "-": no sound
 
 
 @lru_cache(maxsize=16384)
@@ -77,15 +62,21 @@ def romanize_name(hangul: str, system: str) -> str:
     >>> [romanize_name("조성길", system) for system in ("rr", "mr", "dprk")]
     ['Jo Seong-gil', 'Cho Sŏng-gil', 'Jo Song Gil']
     """
-    parts = _syllables(hangul)
+    # The initial, vowel and final of each Hangul syllable.
+    codes = [ord(ch) - _SBASE for ch in hangul if 0 <= ord(ch) - _SBASE < _SCOUNT]
+    parts = [(code // _NCOUNT, (code % _NCOUNT) // _TCOUNT, code % _TCOUNT) for code in codes]
     if not parts:
         return hangul
+    initials, vowels = _TABLES["mr" if system == "mr-plain" else system]
     pieces: list[str] = []
-    for index, part in enumerate(parts):
+    for index, (initial, vowel, final) in enumerate(parts):
+        onset = initials[initial]
         # MR and the North voice a plain consonant inside a given name after a vowel or a
         # voiced final (성길 -> Sŏng-gil); a surname stands alone, so its sound never voices.
         voiced = index > 1 and _FINAL[parts[index - 1][2]] in {"-", "n", "m", "ng", "l"}
-        pieces.append(_syllable(part, "mr" if system == "mr-plain" else system, voiced))
+        if voiced and system != "rr":
+            onset = _VOICED.get(onset, onset)
+        pieces.append((onset + vowels[vowel] + _FINAL[final]).replace("-", ""))  # "-": no sound
     surname, given = pieces[0], pieces[1:]
     if system == "dprk":
         name = " ".join([surname, *given])
