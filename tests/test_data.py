@@ -51,6 +51,19 @@ def test_every_file_declares_its_schema(path: Path) -> None:
     assert schema.name == f"{kind}.schema.json"
 
 
+def test_every_date_is_written_quoted() -> None:
+    """data/README.md, rule 6: dates are quoted, so that an editor who writes a full date never
+    meets YAML's own date type (and a month never looks like arithmetic)."""
+    bare = re.compile(r":\s+\d{4}-\d{2}(-\d{2})?\s*(#.*)?$")
+    found = [
+        f"{path.relative_to(DATA)}:{number}"
+        for path in data_files()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if bare.search(line)
+    ]
+    assert found == []
+
+
 @pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema missing")
 @pytest.mark.parametrize("folder", ["people", "sources", "events", "statistics"])
 def test_an_independent_validator_accepts_every_file(folder: str) -> None:
