@@ -35,7 +35,7 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     # system_site_packages: that reaches the base interpreter's packages, which on a fresh
     # machine do not include click.)
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)  # this pip installs into it (--python)
     python = env_dir / "bin" / "python"
     inner = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -44,7 +44,17 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     outer = [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
     (Path(inner) / "outer-environment.pth").write_text("\n".join(outer) + "\n")
     subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "-q",
+            "--no-deps",
+            str(wheel),
+        ],
         check=True,
     )
     elsewhere = tmp_path / "elsewhere"

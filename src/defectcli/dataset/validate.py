@@ -46,7 +46,8 @@ def _validators() -> dict[str, Any]:
 
     documents = _schema_documents()
     resources = [(name, Resource.from_contents(doc)) for name, doc in documents.items()]
-    registry: Registry[Any] = Registry().with_resources(resources)
+    # Crawled once here: an uncrawled registry is crawled again at every "$ref" it follows.
+    registry: Registry[Any] = Registry().with_resources(resources).crawl()
     # Each kind of file is checked by the schema of its name: person.schema.json...
     return {
         kind: Draft202012Validator({"$ref": f"{kind}.schema.json"}, registry=registry)
