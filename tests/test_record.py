@@ -259,8 +259,8 @@ def test_csl_json_validates_against_the_csl_schema(invoke: Invoke) -> None:
 def test_text_citation_and_unknown_target(invoke: Invoke) -> None:
     text = invoke("cite", "news1-en-2024-elite-diplomats").stdout
     assert text.strip() == "2024. News1 (English). https://news1global.com/north-korea/view/424742"
-    unlinked = invoke("cite", "bbc-2016-thae-ten-years-britain").stdout
-    assert unlinked.strip() == "2016. BBC. No address recorded."
+    unlinked = invoke("cite", "koreaherald-2020-thae-no-address").stdout
+    assert unlinked.strip() == "2020. Korea Herald. No address recorded."
     missing = invoke("cite", "no-such-thing")
     assert missing.exit_code == 1
     # cite takes a source id or a name: the error says it is neither.
