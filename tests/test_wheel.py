@@ -29,34 +29,27 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     assert "defectcli/data/schema/person.schema.json" in names
     assert "defectcli/text/m49.tsv" in names  # the regions table, read by --region
 
-    # A fresh environment; the dependencies come from this one (no network needed), the
-    # package itself only from the wheel. This environment's package folders are listed in
-    # a .pth file, after the new environment's own, so the wheel's copy comes first. (Not
+    # A fresh environment holding only the wheel, installed by this environment's pip
+    # (--python: no pip inside it, so no ensurepip). Only then are this environment's
+    # package folders listed in a .pth file, after the new environment's own, for the
+    # dependencies (no network needed); listed before the install, they would show pip a
+    # defectcli already there (CI installs one) and it would install nothing. (Not
     # system_site_packages: that reaches the base interpreter's packages, which on a fresh
     # machine do not include click.)
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=False).create(env_dir)  # this pip installs into it (--python)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
+         str(wheel)],
+        check=True,
+    )  # fmt: skip
     inner = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     outer = [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
     (Path(inner) / "outer-environment.pth").write_text("\n".join(outer) + "\n")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(python),
-            "install",
-            "-q",
-            "--no-deps",
-            str(wheel),
-        ],
-        check=True,
-    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     where = subprocess.run(
