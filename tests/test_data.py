@@ -51,6 +51,30 @@ def test_every_file_declares_its_schema(path: Path) -> None:
     assert schema.name == f"{kind}.schema.json"
 
 
+def test_no_value_is_cut_short_by_a_comment() -> None:
+    """A plain (unquoted) value ends where " #" starts a YAML comment: a title such as
+    "Daily Press Briefing (DPB #122)" would silently lose its end. Values holding " #" are
+    quoted; a comment after a value on the same line is not used in data/."""
+    import yaml
+
+    cut = []
+    for path in data_files():
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        nodes = [yaml.compose(text)]
+        while nodes:
+            node = nodes.pop()
+            if isinstance(node, yaml.MappingNode):
+                nodes += [n for pair in node.value for n in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                nodes += node.value
+            elif node.style is None and node.end_mark.line < len(lines):
+                rest = lines[node.end_mark.line][node.end_mark.column :]
+                if rest.lstrip().startswith("#"):
+                    cut.append(f"{path.relative_to(DATA)}:{node.end_mark.line + 1}")
+    assert cut == []
+
+
 def test_every_date_is_written_quoted() -> None:
     """data/README.md, rule 6: dates are quoted, so that an editor who writes a full date never
     meets YAML's own date type (and a month never looks like arithmetic)."""
