@@ -61,7 +61,8 @@ def test_no_value_is_cut_short_by_a_comment() -> None:
     for path in data_files():
         text = path.read_text(encoding="utf-8")
         lines = text.splitlines()
-        nodes = [yaml.compose(text)]
+        # The pure-Python parser: the C one reports end marks that miss a trailing comment.
+        nodes = [yaml.compose(text, Loader=yaml.SafeLoader)]
         while nodes:
             node = nodes.pop()
             if isinstance(node, yaml.MappingNode):
