@@ -517,12 +517,13 @@ def test_validate_checks_again_after_a_schema_changed(
 ) -> None:
     """A checkout being worked on: a schema edited after the index was built."""
     from defectcli import query
-    from defectcli.index import cache
+    from defectcli.query import catalog as catalog_module
 
     assert invoke("list").exit_code == 0  # a fresh index of the bundled data
     catalog = query.fresh_catalog(None)
     assert catalog is not None and catalog.checked_counts() is not None
-    monkeypatch.setattr(cache, "schemas_checksum", lambda: "6-00000000-00000000")
+    # The checksum the catalog compares with, as an edited schema would give it.
+    monkeypatch.setattr(catalog_module, "schemas_checksum", lambda: "6-00000000-00000000")
     assert catalog.checked_counts() is None  # so validate parses and checks every file
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..dataset.model import Person, Quote, as_data, build
 from ..dataset.read import Dataset, build_quotes, build_shared, speaker_names
 from ..dataset.timeline import TimelineEntry, context_entries, person_entries
 from ..dataset.validate import Collected
+from ..progress import Stage
 from ..text.countries import country_key
 from ..text.names import letter_words, name_terms_of
 from ..text.romanize import (
@@ -25,9 +26,6 @@ from ..text.romanize import (
     romanizations,
     written_phonetic_words,
 )
-
-if TYPE_CHECKING:
-    from ..progress import Stage
 
 SCHEMA = """
 CREATE TABLE people (
@@ -54,12 +52,6 @@ CREATE VIRTUAL TABLE name_terms USING fts5(
 CREATE VIRTUAL TABLE search USING fts5(
     kind UNINDEXED, ref UNINDEXED, person UNINDEXED, title, body,
     tokenize = 'unicode61 remove_diacritics 2'
-);
--- The quotations' words alone, one row a quotation whose rowid is its rank: `quotes
--- --search` finds its rows here and walks `quotes` in order, without reading the stored
--- kind of every other match in `search`. Contentless: the text itself is in `search`.
-CREATE VIRTUAL TABLE quote_terms USING fts5(
-    title, body, content = '', tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TABLE sources (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, doc TEXT NOT NULL
@@ -152,16 +144,11 @@ def build_index_from_records(
     if stage:
         stage("sorting and indexing", None)
     # Quotations are stored in the order every listing shows them (dated first, by date,
-    # then as read), and that position (their rank) is also their rowid in `quote_terms`:
-    # a search is then one full-text lookup and a walk of the quotes table in order.
+    # then as read): their rank.
     ranked = sorted(enumerate(quotes), key=lambda item: (item[1].date is None, item[1].date or ""))
     db.executemany(
         _INSERT_SEARCH,
         (("quote", q.id, q.person, _quote_title(q), _quote_text(q)) for _, q in ranked),
-    )
-    db.executemany(
-        "INSERT INTO quote_terms (rowid, title, body) VALUES (?,?,?)",
-        ((rank, _quote_title(q), _quote_text(q)) for rank, (_, q) in enumerate(ranked, start=1)),
     )
     db.executemany(
         "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",

@@ -25,19 +25,17 @@ import sys
 import zlib  # not hashlib: zlib loads at once, hashlib's OpenSSL takes a while
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
 
 from ..dataset.locate import FOLDER_KINDS, DataFile, data_names, schema_root
 from ..files import create_new, publish, remove_file, remove_stale
+from ..text.clean import clean
 from ..version import __version__
 
-if TYPE_CHECKING:
-    from importlib.abc import Traversable
-
-# Paths here are strings, not pathlib: this module is on every warm run's path.
-
 # Bump when the tables change shape; an index of another format (or version) is never read.
-INDEX_FORMAT = 33
+INDEX_FORMAT = 34
 _META_KEY = {"format": INDEX_FORMAT, "version": __version__}
 
 
@@ -72,8 +70,7 @@ def _say(message: str) -> None:
     if message in _SAID:
         return
     _SAID.add(message)
-    from ..text.clean import clean  # a path from the environment: escapes shown, not obeyed
-
+    # A path from the environment: its escapes are shown, not obeyed.
     with suppress(OSError, ValueError, AttributeError):  # no stderr: nowhere to say it
         sys.stderr.write(f"Note: {clean(message)}\n")
 
@@ -138,8 +135,6 @@ def stamp_of(data_file: DataFile) -> Stamp:
     """What a data file looks like now; (path, -1, -1) when it cannot be reached (reading it
     then says why) or is not on a file system (a zip import, whose data cannot change
     within a version, and the version is part of the index's name)."""
-    from pathlib import Path
-
     if isinstance(data_file.resource, Path):
         with suppress(OSError):
             found = os.stat(data_file.resource)

@@ -3,30 +3,34 @@ and return typed records, knowing nothing of output formats."""
 
 from __future__ import annotations
 
+import difflib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..dataset.choices import FACETS, SEARCH_KINDS, SORT_FIELDS
+from ..dataset.model import Cumulative, Figure, Person, Quote, Source, T, YearFigures, build
+from ..dataset.timeline import TimelineEntry
+from ..errors import Ambiguous, NotFound
+from ..index.cache import schemas_checksum, stored_stamp
 from .filters import PersonFilter, QuoteFilter, SourceFilter, TimelineFilter, YearFilter
 from .lookup import AMBIGUOUS_SHOWN, NameLookup
+from .results import (
+    HIT_END,
+    HIT_START,
+    CitedBy,
+    FacetRow,
+    Facets,
+    Profile,
+    QuoteSet,
+    SearchHit,
+    SearchResult,
+    SourceEntry,
+    Statistics,
+    Timeline,
+)
 from .sql import TIME_FACETS, Where, _country_keys, _region_keys, _schema_form, fts_query, marks
-
-# The typed records and result shapes are imported where they are built, not here: a
-# command that needs few of them does not define them all.
-if TYPE_CHECKING:
-    from ..dataset.model import Person, Quote, Source, T
-    from .results import (
-        Facets,
-        Profile,
-        QuoteSet,
-        SearchHit,
-        SearchResult,
-        SourceEntry,
-        Statistics,
-        Timeline,
-    )
 
 
 class Catalog(NameLookup):
@@ -41,8 +45,6 @@ class Catalog(NameLookup):
 
     def _records(self, cls: type[T], sql: str, params: Sequence[object] = ()) -> list[T]:
         """The stored records (the ``doc`` column) ``sql`` selects, as ``cls``."""
-        from ..dataset.model import build
-
         return [build(cls, json.loads(doc)) for (doc,) in self._db.execute(sql, params)]
 
     def _has(self, table: str, record_id: str) -> bool:
@@ -53,8 +55,6 @@ class Catalog(NameLookup):
 
     def people(self, where: PersonFilter | None = None, limit: int | None = None) -> list[Person]:
         """People matching ``where``, sorted by ``where.sort``; at most ``limit`` of them."""
-        from ..dataset.model import Person
-
         return self._records(Person, *self._people_sql("doc", where or PersonFilter(), limit))
 
     def count_people(self, where: PersonFilter | None = None) -> int:
@@ -94,12 +94,8 @@ class Catalog(NameLookup):
         return found.sql(f"SELECT {column} FROM people", sort, limit)
 
     def person_by_id(self, person_id: str) -> Person:
-        from ..dataset.model import Person
-
         found = self._records(Person, "SELECT doc FROM people WHERE id = ?", (person_id,))
         if not found:
-            from ..errors import NotFound
-
             raise NotFound(f"No person with id {person_id!r}.")
         return found[0]
 
@@ -109,7 +105,6 @@ class Catalog(NameLookup):
         ids = self.resolve(name)
         if len(ids) == 1:
             return self.person_by_id(ids[0])
-        from ..errors import Ambiguous, NotFound
 
         if not ids:
             raise NotFound(f"No person matches {name!r}.", self.suggest(name))
@@ -124,8 +119,6 @@ class Catalog(NameLookup):
 
     def profile(self, name: str) -> Profile:
         """The person ``name`` means, with their quotations, relations and sources."""
-        from .results import Profile
-
         person = self.person(name)
         quotes = tuple(self.quotes(QuoteFilter(people=(person.id,))))
         related = tuple((link, self._name_of(link.person)) for link in person.related)
@@ -139,8 +132,6 @@ class Catalog(NameLookup):
     def quotes(self, where: QuoteFilter | None = None, limit: int | None = None) -> list[Quote]:
         """Quotations in date order, at most ``limit``; ``where.search`` as ``search`` takes
         it (``ValueError`` when there is nothing to search for)."""
-        from ..dataset.model import Quote
-
         return self._records(Quote, *self._quotes_sql("doc", where or QuoteFilter(), limit))
 
     def count_quotes(self, where: QuoteFilter | None = None) -> int:
@@ -163,15 +154,13 @@ class Catalog(NameLookup):
         found.any_of("source", where.sources)
         if where.search is not None:
             found.add(
-                "rank IN (SELECT rowid FROM quote_terms WHERE quote_terms MATCH ?)",
+                "id IN (SELECT ref FROM search WHERE search MATCH ? AND kind = 'quote')",
                 fts_query(where.search),
             )
         # Stored in date order: no sort.
         return found.sql(f"SELECT {column} FROM quotes", " ORDER BY rank", limit)
 
     def quote_set(self, quotes: Sequence[Quote]) -> QuoteSet:
-        from .results import QuoteSet
-
         return QuoteSet(tuple(quotes), self._sources_of(q.source for q in quotes))
 
     # --- full-text search ---------------------------------------------------------------
@@ -183,8 +172,6 @@ class Catalog(NameLookup):
         titles, in English and Korean. Every word must match (as a word or the start of
         one), regardless of case and accents; "a phrase" in double quotes matches as a
         phrase. Hits come grouped by kind, best first within each group."""
-        from .results import HIT_END, HIT_START, SearchHit, SearchResult
-
         match = fts_query(text)
         wanted = [kind for kind in SEARCH_KINDS if kind in kinds]
         # The best of each kind, ranked inside SQLite. The highlighted title and snippet,
@@ -223,8 +210,6 @@ class Catalog(NameLookup):
 
     def _name_hits(self, text: str) -> list[SearchHit]:
         """People the text names in any spelling (the phonetic lookup), as top hits."""
-        from .results import HIT_END, HIT_START, SearchHit
-
         # Hangul syllables are letters too: only text of no letter at all names no one.
         ids = self.resolve(text.replace('"', "")) if any(ch.isalpha() for ch in text) else []
         hits = []
@@ -242,14 +227,8 @@ class Catalog(NameLookup):
         return self._has("sources", source_id)
 
     def source(self, source_id: str) -> Source:
-        from ..dataset.model import Source
-
         found = self._records(Source, "SELECT doc FROM sources WHERE id = ?", (source_id,))
         if not found:
-            import difflib
-
-            from ..errors import NotFound
-
             known = [r[0] for r in self._db.execute("SELECT id FROM sources")]
             raise NotFound(
                 f"No source with id {source_id!r}.",
@@ -259,8 +238,6 @@ class Catalog(NameLookup):
 
     def sources(self, ids: Iterable[str] | None = None) -> list[Source]:
         """Sources by id, in the order given (all of them when ``ids`` is None)."""
-        from ..dataset.model import Source
-
         if ids is None:
             return self._records(Source, "SELECT doc FROM sources ORDER BY seq")
         return [self.source(i) for i in ids]
@@ -273,9 +250,6 @@ class Catalog(NameLookup):
         self, where: SourceFilter | None = None, limit: int | None = None
     ) -> list[SourceEntry]:
         """The bibliography with the records citing each source; at most ``limit`` sources."""
-        from ..dataset.model import Source, build
-        from .results import CitedBy, SourceEntry
-
         found = self._sources_where(where or SourceFilter())
         sql, params = found.sql("SELECT id, doc FROM sources", " ORDER BY seq", limit)
         sources = self._db.execute(sql, params).fetchall()
@@ -322,9 +296,6 @@ class Catalog(NameLookup):
         """The arrivals series, cumulative totals and other counts of the years asked for:
         a year of the series by its year, a total by the year it runs to, another count by
         the year it was given."""
-        from ..dataset.model import Cumulative, Figure, YearFigures, build
-        from .results import Statistics
-
         where = where or YearFilter()
         arrivals = tuple(
             build(YearFigures, y)
@@ -349,8 +320,6 @@ class Catalog(NameLookup):
     def count(self, by: str, where: PersonFilter | None = None, *, people: bool = True) -> Facets:
         """How many of the people matching ``where`` fall under each value of ``by``;
         with ``people=False``, only how many (each row's ``people`` is None)."""
-        from .results import FacetRow, Facets
-
         if by not in FACETS:
             raise ValueError(f"by must be one of {', '.join(FACETS)}")
         # From the people's own columns: no record is built. In the order of `list`.
@@ -370,9 +339,6 @@ class Catalog(NameLookup):
 
     def timeline(self, where: TimelineFilter | None = None, limit: int | None = None) -> Timeline:
         """Dated events in date order (a month before the days within it), at most ``limit``."""
-        from ..dataset.timeline import TimelineEntry
-        from .results import Timeline
-
         sql, params = self._timeline_sql("doc", where or TimelineFilter(), limit)
         entries = tuple(self._records(TimelineEntry, sql, params))
         return Timeline(entries, self._sources_of(s for e in entries for s in e.sources))
@@ -423,8 +389,6 @@ class Catalog(NameLookup):
         (``fresh_catalog``) the answer is known. None when the schemas changed since it was
         built (a checkout being worked on can change them without a new version, which the
         index's key holds)."""
-        from ..index.cache import schemas_checksum, stored_stamp
-
         stamp = stored_stamp(self._db)
         if stamp["schemas"] != schemas_checksum():
             return None

@@ -3,15 +3,19 @@ beginnings; and the names closest to one that matched nothing (``Catalog`` inher
 
 from __future__ import annotations
 
+import difflib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
+
+from ..text.names import letter_words, name_key, name_term, words
+from ..text.romanize import is_hangul, phonetic_key, phonetic_words
 
 AMBIGUOUS_SHOWN = 20
 # Up to this many stored names, a name that matched nothing is compared with every one.
 SUGGEST_ALL = 20_000
 
-# Lookups in ``name_terms`` (see index.py), whose MATCH expressions are made of
+# Lookups in ``name_terms`` (see index/build.py), whose MATCH expressions are made of
 # ``names.name_term``s: "wXX" a word as written, "pXX" a phonetic word, "wXX*" a beginning.
 _NAMES_MATCHING = "SELECT rowid FROM name_terms WHERE name_terms MATCH ?"
 _PEOPLE_MATCHING = (
@@ -35,9 +39,6 @@ class NameLookup:
            it sounds ("tae": Thae and Tae-san), or a word's beginning ("tha", "ryu hy"); the
            last may begin a word's phonetic spelling ("tae yo" for Thae Yong Ho).
         """
-        from ..text.names import name_key, words
-        from ..text.romanize import is_hangul, phonetic_key, phonetic_words
-
         key = name_key(name)
         if not key:
             return []
@@ -50,8 +51,6 @@ class NameLookup:
             if rows:
                 return sorted(r[0] for r in rows)
         # A word as written first: "thae" means Thae Yong Ho before the Tae-s it sounds like.
-        from ..text.names import name_term
-
         written = words(name)
         if written:
             exact = self._people_with_names_having(
@@ -84,9 +83,6 @@ class NameLookup:
         """People with a name that has, for every word typed, a word it begins (as written)
         or sounds like, or for the last one a word whose phonetic spelling it begins (of two
         letters at least: "zzz" folds to "c", which begins half the names)."""
-        from ..text.names import letter_words, name_term
-        from ..text.romanize import phonetic_words
-
         typed = letter_words(name)
         groups: list[list[str]] = []
         for position, word in enumerate(typed):
@@ -112,11 +108,6 @@ class NameLookup:
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """Display names closest to a name that matched nothing, best first."""
-        import difflib
-
-        from ..text.names import name_key
-        from ..text.romanize import phonetic_key
-
         key, pkey = name_key(name), phonetic_key(name)
         best: dict[str, float] = {}
         by_key = difflib.SequenceMatcher(None, b=key)  # b is what the matcher indexes
@@ -136,9 +127,6 @@ class NameLookup:
         """(person id, key, phonetic key) of the names worth comparing with ``name``: all,
         up to ``SUGGEST_ALL``; beyond, those with a word that begins like a word typed
         (comparing with every name of 100,000 people would take seconds)."""
-        from ..text.names import name_term, words
-        from ..text.romanize import phonetic_words
-
         (count,) = self._db.execute("SELECT count(*) FROM person_names").fetchone()
         if count <= SUGGEST_ALL:
             return self._db.execute("SELECT person_id, key, pkey FROM person_names").fetchall()

@@ -6,14 +6,12 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
-from typing import TYPE_CHECKING
+from pathlib import Path
 
+from ..dataset.locate import DataFile, bundled_data_folder, bundled_data_root, find_data_files
+from ..errors import DataError
+from ..index import cache as disk
 from .catalog import Catalog
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from ..dataset.locate import DataFile
 
 
 def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catalog:
@@ -21,9 +19,6 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     file; None: the bundled data), or raise ``DataError``. With ``cache`` the index is kept
     on disk until a data file changes, so a warm run parses no YAML (not with
     ``DEFECT_NO_CACHE=1``)."""
-    from ..dataset.locate import find_data_files
-    from ..index import cache as disk
-
     cached = cache and not os.environ.get("DEFECT_NO_CACHE")
     target, files, db = _fresh(path) if cached else ("", None, None)
     if db is not None:
@@ -32,7 +27,6 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     stamp = disk.snapshot(files) if cached else {}
     # The YAML parser and the validator load only when the index must be (re)built.
     from ..dataset.read import check_records
-    from ..errors import DataError
     from ..index.build import build_index_from_records
     from ..progress import building
 
@@ -56,8 +50,6 @@ def fresh_catalog(path: str | Path | None = None) -> Catalog | None:
     built (the check every warm run makes); else None. Builds nothing."""
     if os.environ.get("DEFECT_NO_CACHE"):
         return None
-    from ..errors import DataError
-
     try:
         db = _fresh(path)[2]
     except DataError:  # no such dataset: the full check says so
@@ -70,9 +62,6 @@ def _fresh(
 ) -> tuple[str, list[DataFile] | None, sqlite3.Connection | None]:
     """Where the index of ``path`` lives, the data files if they had to be listed, and the
     index if no data file has changed since it was built."""
-    from ..dataset.locate import bundled_data_folder, bundled_data_root, find_data_files
-    from ..index import cache as disk
-
     if path is None:
         folder = bundled_data_folder()  # None when not on a file system (a zip)
         root = folder if folder is not None else str(bundled_data_root())
@@ -110,9 +99,7 @@ _OPENED: list[str] = []
 
 def _from_disk(db: sqlite3.Connection) -> sqlite3.Connection:
     """``db``, an index opened from the cache, remembered (``discard_damaged_index``)."""
-    from ..index.cache import database_file
-
-    file = database_file(db)
+    file = disk.database_file(db)
     if file is not None and file not in _OPENED:
         _OPENED.append(file)
     return db
@@ -129,10 +116,8 @@ def discard_damaged_index(error: BaseException) -> bool:
         or (isinstance(error, decoding) and raised_reading(error))
     ):
         return False
-    from ..index.cache import damaged
-
     for file in _OPENED:
-        damaged(file, error)
+        disk.damaged(file, error)
     _OPENED.clear()
     return True
 

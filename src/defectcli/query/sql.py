@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ..text.names import fold_text
+
 
 def marks(values: Sequence[object]) -> str:
     """The placeholders of an ``IN (...)`` list of ``values``."""
@@ -72,8 +74,6 @@ def fts_query(text: str) -> str:
 
 def search_terms(text: str) -> list[str]:
     """Folded search terms: quoted phrases stay whole, other words stand alone."""
-    from ..text.names import fold_text
-
     # SQLite reads a query only up to a NUL character ("unterminated string"): a space.
     found = re.findall(r'"([^"]*)"|(\S+)', text.replace("\x00", " "))
     return [term for phrase, word in found if (term := fold_text(phrase or word))]
