@@ -1,8 +1,8 @@
 """The query layer: filters, lookups and search over the dataset, as a small Python API.
 
-Records are held in an SQLite index (the standard library's ``sqlite3``, see ``index/build.py``):
-filters are SQL, records come back as typed objects, or as the JSON records the commands
-print. ``open_catalog`` reuses the index cached on disk (``index/cache.py``) while the data files
+Records are held in an SQLite index (the standard library's ``sqlite3``; see
+``index/build.py``): filters are SQL, and records come back as typed objects.
+``open_catalog`` reuses the index cached on disk (``index/cache.py``) while the data files
 are unchanged, and builds it otherwise.
 
     >>> from defectcli.query import open_catalog, PersonFilter

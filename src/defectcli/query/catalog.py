@@ -173,34 +173,18 @@ class Catalog(NameLookup):
         one), regardless of case and accents; "a phrase" in double quotes matches as a
         phrase. Hits come grouped by kind, best first within each group."""
         match = fts_query(text)
-        wanted = [kind for kind in SEARCH_KINDS if kind in kinds]
-        # The best of each kind, ranked inside SQLite. The highlighted title and snippet,
-        # which cost far more a row, are made only for the hits shown. Equal ranks keep
-        # the order of the full-text table.
-        best: dict[str, list[tuple[float, int]]] = {}
-        for kind in wanted:
-            best[kind] = self._db.execute(
-                "SELECT bm25(search, 0, 0, 0, 5.0, 1.0) AS r, rowid FROM search"
-                " WHERE search MATCH ? AND kind = ? ORDER BY r, rowid LIMIT ?",
-                (match, kind, limit),
-            ).fetchall()
-        # "+rowid": SQLite hands a plain "rowid IN" to FTS5 as one lookup a rowid, and each
-        # lookup merges the query's doclists again (a prefix term's too); with the "+"
-        # FTS5 reads the matches once and SQLite keeps the rows asked for.
-        sql = (
-            "SELECT rowid, ref, person, highlight(search, 3, ?, ?),"
-            " snippet(search, 4, ?, ?, '…', 16) FROM search"
-            " WHERE search MATCH ? AND +rowid IN ({})"
-        )
-        rowids = [rowid for rows in best.values() for _, rowid in rows]
-        before = (HIT_START, HIT_END, HIT_START, HIT_END, match)
-        shown = {rowid: row for rowid, *row in self._rows_with_rowids(sql, rowids, before)}
         hits: list[SearchHit] = []
-        for kind in wanted:
+        for kind in (kind for kind in SEARCH_KINDS if kind in kinds):
             found = self._name_hits(text) if kind == "person" else []
             seen = {h.id for h in found}
-            for rank, rowid in best[kind]:
-                ref, person, title, snippet = shown[rowid]
+            # The best of the kind, ranked inside SQLite; equal ranks keep the order of the
+            # full-text table.
+            for ref, person, title, snippet, rank in self._db.execute(
+                "SELECT ref, person, highlight(search, 3, ?, ?),"
+                " snippet(search, 4, ?, ?, '…', 16), bm25(search, 0, 0, 0, 5.0, 1.0) AS r"
+                " FROM search WHERE search MATCH ? AND kind = ? ORDER BY r, rowid LIMIT ?",
+                (HIT_START, HIT_END, HIT_START, HIT_END, match, kind, limit),
+            ):
                 if kind == "person" and ref in seen:
                     continue  # already found by name, or by another of their names
                 seen.add(ref)
