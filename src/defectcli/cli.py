@@ -10,16 +10,13 @@ import errno
 import importlib
 import os
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from .commands import COMMANDS, State
-from .errors import ExitStatus
+from .errors import DataError, DefectError, ExitStatus
 from .version import __version__
-
-if TYPE_CHECKING:
-    from .errors import DefectError
 
 # No space left, over quota, file too large: the disk's answer to a write, not a bug.
 _DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -51,8 +48,6 @@ class ReportedError(click.ClickException):
     """A ``DefectError`` on its way to the user: its message as it is, its exit status."""
 
     def __init__(self, error: DefectError) -> None:
-        from .errors import DataError
-
         super().__init__(str(error))
         self.exit_code = error.exit_code  # type: ignore[misc]  # Click declares it per class
         self.is_data_error = isinstance(error, DataError)
@@ -135,8 +130,6 @@ class DefectGroup(click.Group):
         except BrokenPipeError:
             _quiet_broken_pipe()
         except Exception as error:
-            from .errors import DefectError  # loaded only when something went wrong
-
             if isinstance(error, DefectError):
                 raise ReportedError(error) from None
             raise
@@ -236,7 +229,7 @@ def _quiet_broken_pipe() -> NoReturn:
     # The reader went away (`defect sources --json | head -1`): it has what it wanted, and
     # the command did its work, so no message and exit 0 (as `head` and `less` users
     # expect, and `set -o pipefail` scripts need). The same when it goes before the last
-    # flush (entry._exit_now). Point stdout at /dev/null so no later flush complains.
+    # flush (entry._flush_and_exit). Point stdout at /dev/null so no later flush complains.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     sys.exit(ExitStatus.OK)
