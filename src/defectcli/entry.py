@@ -7,6 +7,7 @@ does later on (exit 130, or 143 for SIGTERM), with nothing half-written left beh
 
 from __future__ import annotations
 
+import codecs
 import os
 import signal
 import sys
@@ -42,8 +43,6 @@ def _escape_what_stdout_cannot_encode() -> None:
     encoding = getattr(stream, "encoding", None)
     if stream is None or not encoding or not hasattr(stream, "reconfigure"):
         return
-    import codecs
-
     try:
         if codecs.lookup(encoding).name.startswith("utf"):
             return  # every character has its bytes: the usual case, nothing more to do
