@@ -15,14 +15,12 @@ import stat
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from typing import TYPE_CHECKING, TextIO
+from pathlib import Path
+from typing import TextIO
 
 from .errors import ExportError
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
-# ``tempfile``, ``shutil`` and ``pathlib`` are imported where a file is written: the index's
+# ``tempfile`` and ``shutil`` are imported where a file is written: the index's
 # freshness check, on every warm run, imports this module and writes nothing.
 
 # Partial files: an export being written, or what a killed one left.
@@ -150,8 +148,6 @@ def write_through(target: Path, mode: int, write: Callable[[TextIO], object]) ->
 def write_text_file(path: str, text: str) -> None:
     """``text`` as the file ``path``, written and replaced as an export is (for pictures:
     ``--export-svg``, ``--export-html``); ``check_target`` says first whether it may be."""
-    from pathlib import Path
-
     found = None
     with suppress(FileNotFoundError):
         found = os.lstat(path)
