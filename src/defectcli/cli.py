@@ -108,10 +108,9 @@ class DefectGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
-    # The reader of our output went away (`defect sources --json | head -1`). Handled here,
-    # below Click's own handler, whose exit status changed between versions (1 up to 8.4,
-    # 0 since): the same quiet exit 0 with any Click, whether it happens while the options
-    # are parsed (--version, --help) or while the command writes.
+    # A reader gone (``_quiet_broken_pipe``) is handled here, below Click's own handler,
+    # whose exit status changed between versions (1 up to 8.4, 0 since): the same with any
+    # Click, while the options are parsed (--version, --help) or while the command writes.
     def make_context(
         self,
         info_name: str | None,
@@ -179,7 +178,7 @@ def cli(ctx: click.Context, data: str | None, no_pager: bool) -> None:
 
 
 def main() -> NoReturn:
-    """Entry point of the ``defect`` console script."""
+    """Run the command line and exit with its status (``entry.main`` calls it)."""
     try:
         try:
             cli.main(prog_name="defect", standalone_mode=False)
