@@ -128,10 +128,8 @@ class DefectGroup(click.Group):
             return super().invoke(ctx)
         except BrokenPipeError:
             _quiet_broken_pipe()
-        except Exception as error:
-            if isinstance(error, DefectError):
-                raise ReportedError(error) from None
-            raise
+        except DefectError as error:
+            raise ReportedError(error) from None
 
 
 @click.group(
