@@ -44,7 +44,8 @@ def format_option(choices: Sequence[str], **settings: Any) -> Callable[[F], F]:
 
 
 def output_options(func: F) -> F:
-    """``--format``, ``--json``, ``--color`` and the pictures; the command receives ``out``."""
+    """``--format``, ``--json``, ``--color``, the pictures and any ``limit_option`` below it;
+    the command receives ``out``."""
 
     @functools.wraps(func)
     def wrapper(
@@ -55,6 +56,7 @@ def output_options(func: F) -> F:
         export_svg: str | None,
         export_html: str | None,
         force: bool,
+        rows: int | None = None,
         **kwargs: Any,
     ) -> Any:
         if as_json and fmt not in (None, "json"):
@@ -67,7 +69,7 @@ def output_options(func: F) -> F:
         out = Output.create(
             "json" if as_json else fmt, color, export_svg=export_svg, export_html=export_html
         )
-        return func(*args, out=out, **kwargs)
+        return func(*args, out=out._replace(rows=rows), **kwargs)
 
     options = [
         format_option(
@@ -100,21 +102,15 @@ def output_options(func: F) -> F:
     return cast(F, _with_options(wrapper, options))
 
 
-def limit_option(func: F) -> F:
-    """``--limit N``, under ``output_options``: it completes ``out`` (``Output.rows``)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, limit: int | None, out: Output, **kwargs: Any) -> Any:
-        return func(*args, out=out._replace(rows=limit), **kwargs)
-
-    option = click.option(
-        "--limit",
-        type=click.IntRange(min=0),
-        metavar="N",
-        help="At most N records, in any format (0: every one). Default: every one, but a "
-        "table on a terminal shows the first 200.",
-    )
-    return cast(F, option(wrapper))
+# ``--limit N``, under ``output_options``, which gives it to ``out`` (``Output.rows``).
+limit_option = click.option(
+    "--limit",
+    "rows",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="At most N records, in any format (0: every one). Default: every one, but a "
+    "table on a terminal shows the first 200.",
+)
 
 
 def person_filters(sortable: bool) -> Callable[[F], F]:
