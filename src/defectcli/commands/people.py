@@ -62,6 +62,7 @@ def _hint_unknown_places(catalog: Catalog, where: PersonFilter) -> None:
 @click.command("count", short_help=COMMANDS["count"].short_help)
 @click.option(
     "--by",
+    "by",
     type=click.Choice(FACETS),
     default="year",
     show_default=True,
