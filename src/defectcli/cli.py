@@ -10,16 +10,13 @@ import errno
 import importlib
 import os
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from .commands import COMMANDS, State
-from .errors import ExitStatus
+from .errors import DataError, DefectError, ExitStatus
 from .version import __version__
-
-if TYPE_CHECKING:
-    from .errors import DefectError
 
 # No space left, over quota, file too large: the disk's answer to a write, not a bug.
 _DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -51,8 +48,6 @@ class ReportedError(click.ClickException):
     """A ``DefectError`` on its way to the user: its message as it is, its exit status."""
 
     def __init__(self, error: DefectError) -> None:
-        from .errors import DataError
-
         super().__init__(str(error))
         self.exit_code = error.exit_code  # type: ignore[misc]  # Click declares it per class
         self.is_data_error = isinstance(error, DataError)
@@ -113,10 +108,9 @@ class DefectGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
-    # The reader of our output went away (`defect sources --json | head -1`). Handled here,
-    # below Click's own handler, whose exit status changed between versions (1 up to 8.4,
-    # 0 since): the same quiet exit 0 with any Click, whether it happens while the options
-    # are parsed (--version, --help) or while the command writes.
+    # A reader gone (``_quiet_broken_pipe``) is handled here, below Click's own handler,
+    # whose exit status changed between versions (1 up to 8.4, 0 since): the same with any
+    # Click, while the options are parsed (--version, --help) or while the command writes.
     def make_context(
         self,
         info_name: str | None,
@@ -134,12 +128,8 @@ class DefectGroup(click.Group):
             return super().invoke(ctx)
         except BrokenPipeError:
             _quiet_broken_pipe()
-        except Exception as error:
-            from .errors import DefectError  # loaded only when something went wrong
-
-            if isinstance(error, DefectError):
-                raise ReportedError(error) from None
-            raise
+        except DefectError as error:
+            raise ReportedError(error) from None
 
 
 @click.group(
@@ -186,7 +176,7 @@ def cli(ctx: click.Context, data: str | None, no_pager: bool) -> None:
 
 
 def main() -> NoReturn:
-    """Entry point of the ``defect`` console script."""
+    """Run the command line and exit with its status (``entry.main`` calls it)."""
     try:
         try:
             cli.main(prog_name="defect", standalone_mode=False)
@@ -236,7 +226,7 @@ def _quiet_broken_pipe() -> NoReturn:
     # The reader went away (`defect sources --json | head -1`): it has what it wanted, and
     # the command did its work, so no message and exit 0 (as `head` and `less` users
     # expect, and `set -o pipefail` scripts need). The same when it goes before the last
-    # flush (entry._exit_now). Point stdout at /dev/null so no later flush complains.
+    # flush (entry._flush_and_exit). Point stdout at /dev/null so no later flush complains.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     sys.exit(ExitStatus.OK)

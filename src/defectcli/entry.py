@@ -7,6 +7,7 @@ does later on (exit 130, or 143 for SIGTERM), with nothing half-written left beh
 
 from __future__ import annotations
 
+import codecs
 import os
 import signal
 import sys
@@ -42,8 +43,6 @@ def _escape_what_stdout_cannot_encode() -> None:
     encoding = getattr(stream, "encoding", None)
     if stream is None or not encoding or not hasattr(stream, "reconfigure"):
         return
-    import codecs
-
     try:
         if codecs.lookup(encoding).name.startswith("utf"):
             return  # every character has its bytes: the usual case, nothing more to do
@@ -73,12 +72,11 @@ def _escape(error: UnicodeError) -> tuple[str, int]:
     return "".join(f"\\u{unit:04x}" for unit in units), error.end
 
 
-def _flush_and_exit(code: str | int | None) -> NoReturn:
+def _flush_and_exit(status: str | int | None) -> NoReturn:
     """Flush the output before Python's exit does, so its failure is ours to report: a
     reader gone (`defect list --json | head -c 1`) quietly, with the command's own status
     (as cli._quiet_broken_pipe); any other (a full disk) cut the output short: said, exit 1.
     What is left goes to /dev/null, so that no later flush fails."""
-    status = code
     try:
         if sys.stdout is not None:
             sys.stdout.flush()

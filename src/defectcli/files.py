@@ -15,14 +15,12 @@ import stat
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from typing import TYPE_CHECKING, TextIO
+from pathlib import Path
+from typing import TextIO
 
 from .errors import ExportError
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
-# ``tempfile``, ``shutil`` and ``pathlib`` are imported where a file is written: the index's
+# ``tempfile`` and ``shutil`` are imported where a file is written: the index's
 # freshness check, on every warm run, imports this module and writes nothing.
 
 # Partial files: an export being written, or what a killed one left.
@@ -76,11 +74,9 @@ def mode_for(found: os.stat_result | None, folder: bool) -> int:
     return (0o777 if folder else 0o666) & ~umask
 
 
-def remove_stale(
-    folder: str | Path, prefix: str, suffix: str, age_s: float = STALE_AFTER_S
-) -> None:
+def remove_stale(folder: str | Path, prefix: str, suffix: str) -> None:
     """Remove the user's partial files and folders in ``folder`` (named ``prefix``...
-    ``suffix``) older than ``age_s``: never finished, never used. Links are removed, never
+    ``suffix``) older than ``STALE_AFTER_S``: never finished, never used. Links are removed, never
     followed; another user's partial files are theirs to clean. Best effort."""
     import shutil
 
@@ -95,7 +91,7 @@ def remove_stale(
         try:
             found = os.lstat(path)
             mine = not hasattr(os, "geteuid") or found.st_uid == os.geteuid()
-            if not mine or now - found.st_mtime <= age_s:
+            if not mine or now - found.st_mtime <= STALE_AFTER_S:
                 continue
             if stat.S_ISDIR(found.st_mode):
                 shutil.rmtree(path)
@@ -132,14 +128,12 @@ def publish(handle: int, written: str, target: str | Path) -> None:
     os.replace(written, target)
 
 
-def write_through(
-    target: Path, mode: int, write: Callable[[TextIO], object], prefix: str = PARTIAL_PREFIX
-) -> None:
+def write_through(target: Path, mode: int, write: Callable[[TextIO], object]) -> None:
     """A text file written through the descriptor ``mkstemp`` returned (a new file, made
     with ``O_EXCL``), beside ``target``, then moved onto it; nothing left on a failure."""
     import tempfile
 
-    handle, temp = tempfile.mkstemp(prefix=prefix, suffix=PARTIAL_SUFFIX, dir=target.parent)
+    handle, temp = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             write(stream)
@@ -154,8 +148,6 @@ def write_through(
 def write_text_file(path: str, text: str) -> None:
     """``text`` as the file ``path``, written and replaced as an export is (for pictures:
     ``--export-svg``, ``--export-html``); ``check_target`` says first whether it may be."""
-    from pathlib import Path
-
     found = None
     with suppress(FileNotFoundError):
         found = os.lstat(path)

@@ -7,11 +7,10 @@ it without importing them, so ``defect --help`` stays as quick as Click itself.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sized
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sized
-
     from ..query import Catalog
 
 

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import click
+import click
 
-    from ..query import Catalog
+from ..errors import DefectError
+from ..query import Catalog, open_catalog
+from ..text.names import name_key
 
 
 def _catalog(ctx: click.Context) -> Catalog | None:
-    from ..errors import DefectError
-    from ..query import open_catalog
-
     # During completion the group's callback does not run: read --data ourselves.
     root = ctx.find_root()
     data = root.params.get("data") or os.environ.get("DEFECT_DATA") or None
@@ -37,8 +35,6 @@ def _item(value: str, help: str | None = None) -> Any:
 
 
 def _matches(incomplete: str, *candidates: str) -> bool:
-    from ..text.names import name_key
-
     key = name_key(incomplete)
     return any(name_key(c).startswith(key) for c in candidates if c)
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
-from ..dataset.choices import EXPORT_FORMATS
-from . import COMMANDS
-from .options import output_options
-
-if TYPE_CHECKING:
-    from ..render.context import Output
-    from . import State
+from ..dataset.choices import EXPORT_FORMATS, MACHINE_FORMATS
+from ..dataset.locate import unread_entries
+from ..errors import DataError, ExportError
+from ..files import check_target, write_text_file
+from ..query import fresh_catalog, open_catalog
+from ..render import emit
+from ..render.context import Output
+from ..text.clean import clean  # paths are the user's: escapes shown, not obeyed
+from . import COMMANDS, State
+from .options import format_option, output_options
 
 
 @click.command("validate", short_help=COMMANDS["validate"].short_help)
@@ -32,11 +34,6 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
       defect validate
       defect validate ./my-data
     """
-    from ..dataset.locate import unread_entries
-    from ..query import fresh_catalog, open_catalog
-    from ..render import emit
-    from ..text.clean import clean  # the path is the user's: escapes shown, not obeyed
-
     target = path or state.data
     shown = target or "bundled data"
     # An index is only built from data that passed every check: while no file has changed
@@ -83,16 +80,13 @@ def _check_files(target: str | None, shown: str, out: Output) -> dict[str, int]:
     """Parse and check every file: the counts of a valid dataset, or every problem
     reported (and exit 1)."""
     from ..dataset.read import check_dataset
-    from ..render import emit
 
     dataset, problems = check_dataset(target)
     if dataset is None:
         rows = [p._asdict() for p in problems]
         report = {"valid": False, "path": shown, "problems": rows}
         emit.data(out, report, [], (tuple(rows[0]) if rows else (), rows))
-        from ..errors import DataError
-
-        if out.format not in {"json", "ndjson", "csv", "markdown"}:
+        if out.format not in MACHINE_FORMATS:
             raise DataError(problems)
         sys.exit(DataError.exit_code)  # the report is on stdout: no message again
     return {
@@ -108,11 +102,8 @@ def _check_files(target: str | None, shown: str, out: Output) -> dict[str, int]:
 
 
 @click.command("export", short_help=COMMANDS["export"].short_help)
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(EXPORT_FORMATS),
+@format_option(
+    EXPORT_FORMATS,
     required=True,
     help="sqlite or csv (a folder of tables) for analysis; json or ndjson for scripts.",
 )
@@ -150,9 +141,7 @@ def export_command(state: State, fmt: str, output: str, force: bool, metadata: s
       defect export --format csv --output tables/ --force
       defect export -f ndjson -o - | grep '"type": "source"'
     """
-    from ..errors import ExportError
     from ..export.writers import export
-    from ..files import check_target
 
     if metadata is not None:  # refused before anything is written
         if fmt != "sqlite":
@@ -168,7 +157,6 @@ def export_command(state: State, fmt: str, output: str, force: bool, metadata: s
         click.echo(f"Wrote {fmt} export to {written}", err=True)
     if metadata is not None and written is not None:
         from ..export.metadata import metadata_text
-        from ..files import write_text_file
 
         try:
             write_text_file(metadata, metadata_text(written.stem, bundled=state.data is None))

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 import click
 
 from ..dataset.choices import CATEGORIES, COLORS, FORMATS, SORT_FIELDS, STATUSES
+from ..files import check_target
+from ..query.filters import PersonFilter, YearFilter
+from ..render.context import Output
 from . import completion
-
-if TYPE_CHECKING:
-    from ..query.filters import YearFilter
-    from ..render.context import Output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,8 +38,14 @@ _PICTURE: dict[str, Any] = {
 }
 
 
+def format_option(choices: Sequence[str], **settings: Any) -> Callable[[F], F]:
+    """``-f``/``--format``, given to the command as ``fmt``: the output's, or an export's."""
+    return click.option("-f", "--format", "fmt", type=click.Choice(choices), **settings)
+
+
 def output_options(func: F) -> F:
-    """``--format``, ``--json``, ``--color`` and the pictures; the command receives ``out``."""
+    """``--format``, ``--json``, ``--color``, the pictures and any ``limit_option`` below it;
+    the command receives ``out``."""
 
     @functools.wraps(func)
     def wrapper(
@@ -51,11 +56,9 @@ def output_options(func: F) -> F:
         export_svg: str | None,
         export_html: str | None,
         force: bool,
+        rows: int | None = None,
         **kwargs: Any,
     ) -> Any:
-        from ..files import check_target
-        from ..render.context import Output
-
         if as_json and fmt not in (None, "json"):
             raise click.UsageError(f"--json and --format {fmt} ask for different formats; use one.")
         # A picture replaces an existing file only with --force (and never a device or a
@@ -66,15 +69,11 @@ def output_options(func: F) -> F:
         out = Output.create(
             "json" if as_json else fmt, color, export_svg=export_svg, export_html=export_html
         )
-        return func(*args, out=out, **kwargs)
+        return func(*args, out=out._replace(rows=rows), **kwargs)
 
     options = [
-        click.option(
-            "-f",
-            "--format",
-            "fmt",
-            type=click.Choice(FORMATS),
-            default=None,
+        format_option(
+            FORMATS,
             help="Output format. Default: table on a terminal, plain (one line per record, "
             "tab-separated) in a pipe. json, ndjson, csv and markdown are the same everywhere.",
         ),
@@ -103,21 +102,15 @@ def output_options(func: F) -> F:
     return cast(F, _with_options(wrapper, options))
 
 
-def limit_option(func: F) -> F:
-    """``--limit N``, under ``output_options``: it completes ``out`` (``Output.rows``)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, limit: int | None, out: Output, **kwargs: Any) -> Any:
-        return func(*args, out=out._replace(rows=limit), **kwargs)
-
-    option = click.option(
-        "--limit",
-        type=click.IntRange(min=0),
-        metavar="N",
-        help="At most N records, in any format (0: every one). Default: every one, but a "
-        "table on a terminal shows the first 200.",
-    )
-    return cast(F, option(wrapper))
+# ``--limit N``, under ``output_options``, which gives it to ``out`` (``Output.rows``).
+limit_option = click.option(
+    "--limit",
+    "rows",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="At most N records, in any format (0: every one). Default: every one, but a "
+    "table on a terminal shows the first 200.",
+)
 
 
 def person_filters(sortable: bool) -> Callable[[F], F]:
@@ -127,8 +120,6 @@ def person_filters(sortable: bool) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(*args: Any, dates: YearFilter, **kwargs: Any) -> Any:
-            from ..query.filters import PersonFilter
-
             # The other options are named after the filter's fields, their values checked.
             fields = {name: kwargs.pop(name) for name in PersonFilter._fields if name in kwargs}
             return func(*args, where=PersonFilter(*dates, **fields), **kwargs)
@@ -187,7 +178,21 @@ def range_options(func: F, what: str = "Only this year") -> F:
         until: tuple[int, ...],
         **kwargs: Any,
     ) -> Any:
-        return func(*args, dates=_dates(year, since, until), **kwargs)
+        # --since and --until make sense once: given twice it is a mistake, not an alternative.
+        for given, option in ((since, "--since"), (until, "--until")):
+            if len(set(given)) > 1:
+                raise click.UsageError(f"{option} is one year; it was given {len(given)} times.")
+        first, last = since[0] if since else None, until[0] if until else None
+        if first is not None and last is not None and first > last:
+            raise click.UsageError(f"--since {first} is after --until {last}: nothing could match.")
+        years = comma_values(year)
+        for value in years:
+            if not value.isdigit() or not 1900 <= int(value) <= 2100:
+                raise click.BadParameter(
+                    f"{value!r} is not a year from 1900 to 2100.", param_hint="--year"
+                )
+        dates = YearFilter(tuple(dict.fromkeys(int(v) for v in years)), first, last)
+        return func(*args, dates=dates, **kwargs)
 
     years = click.IntRange(1900, 2100)
     options = [
@@ -201,26 +206,6 @@ def range_options(func: F, what: str = "Only this year") -> F:
         click.option("--until", type=years, multiple=True, help="Up to this year (inclusive)."),
     ]
     return cast(F, _with_options(wrapper, options))
-
-
-def _dates(year: tuple[str, ...], since: tuple[int, ...], until: tuple[int, ...]) -> YearFilter:
-    """The years of ``--year``, ``--since`` and ``--until``, each checked."""
-    from ..query.filters import YearFilter
-
-    # --since and --until make sense once: given twice it is a mistake, not an alternative.
-    for given, option in ((since, "--since"), (until, "--until")):
-        if len(set(given)) > 1:
-            raise click.UsageError(f"{option} is one year; it was given {len(given)} times.")
-    first, last = since[0] if since else None, until[0] if until else None
-    if first is not None and last is not None and first > last:
-        raise click.UsageError(f"--since {first} is after --until {last}: nothing could match.")
-    years = comma_values(year)
-    for value in years:
-        if not value.isdigit() or not 1900 <= int(value) <= 2100:
-            raise click.BadParameter(
-                f"{value!r} is not a year from 1900 to 2100.", param_hint="--year"
-            )
-    return YearFilter(tuple(dict.fromkeys(int(v) for v in years)), first, last)
 
 
 def comma_values(given: tuple[str, ...]) -> tuple[str, ...]:

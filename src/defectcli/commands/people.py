@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from ..dataset.choices import FACETS, MACHINE_FORMATS, NOT_DEFECTIONS, STATUSES
-from . import COMMANDS, total_of
+from ..query import Catalog
+from ..query.filters import PersonFilter
+from ..render import emit
+from ..render.context import Output
+from . import COMMANDS, State, total_of
 from .options import limit_option, output_options, person_filters
-
-if TYPE_CHECKING:
-    from ..query import Catalog
-    from ..query.filters import PersonFilter
-    from ..render.context import Output
-    from . import State
 
 
 @click.command("list", short_help=COMMANDS["list"].short_help)
@@ -39,8 +35,6 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
       defect list --status denied,false       reports later denied or shown false
       defect list --category diplomat --sort name --format csv > cases.csv
     """
-    from ..render import emit
-
     catalog, limit = state.catalog, out.query_limit
     people = catalog.people(where, limit)
     if not people:
@@ -91,8 +85,6 @@ def count_command(state: State, by: str, where: PersonFilter, out: Output) -> No
       defect count --by country --category diplomat
       defect count --by destination --since 2010 --json
     """
-    from ..render import emit
-
     if not where.statuses:
         where = where._replace(statuses=tuple(s for s in STATUSES if s not in NOT_DEFECTIONS))
     # Only records list each value's people; a chart or plain lines need the counts.

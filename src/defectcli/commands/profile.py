@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
-from . import COMMANDS, completion
+from ..render import emit
+from ..render.context import Output
+from . import COMMANDS, State, completion
 from .options import not_blank, output_options
-
-if TYPE_CHECKING:
-    from ..render.context import Output
-    from . import State
 
 
 @click.command("show", short_help=COMMANDS["show"].short_help)
@@ -33,6 +29,4 @@ def show_command(state: State, name: tuple[str, ...], out: Output) -> None:
       defect show 리일규
       defect show jo song gil --json
     """
-    from ..render import emit
-
     emit.write(out, "profile", state.catalog.profile(" ".join(name)))

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
 from ..dataset.choices import SEARCH_KINDS
-from . import COMMANDS, completion, total_of
+from ..errors import ExitStatus
+from ..query.filters import QuoteFilter
+from ..render import emit
+from ..render.context import Output
+from . import COMMANDS, State, completion, total_of
 from .options import limit_option, list_option, output_options, person_option
-
-if TYPE_CHECKING:
-    from ..render.context import Output
-    from . import State
 
 
 @click.command("quotes", short_help=COMMANDS["quotes"].short_help)
@@ -44,9 +43,6 @@ def quotes_command(
       defect quotes --search beggars
       defect quotes --search '"tie-wearing beggars"' --json
     """
-    from ..query.filters import QuoteFilter
-    from ..render import emit
-
     catalog, limit = state.catalog, out.query_limit
     where = QuoteFilter(people, source, search)
     try:
@@ -90,8 +86,6 @@ def search_command(
       defect search 조선일보
       defect search Tae Young-ho --kind person
     """
-    from ..render import emit
-
     query = " ".join(text)
     try:
         result = state.catalog.search(query, kinds or SEARCH_KINDS, limit)
@@ -100,6 +94,4 @@ def search_command(
     emit.write(out, "search", result)
     if not result.hits:
         click.echo(f"No matches for {query!r}.", err=True)
-        from ..errors import ExitStatus
-
         sys.exit(ExitStatus.ERROR)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from ..dataset.choices import CITE_STYLES, SOURCE_KINDS, TIMELINE_KINDS
-from . import COMMANDS, completion, total_of
+from ..dataset.model import Source
+from ..errors import Ambiguous, DefectError, NotFound
+from ..query import Catalog
+from ..query.filters import SourceFilter, TimelineFilter, YearFilter
+from ..render import emit
+from ..render.context import Output, terminal_output
+from . import COMMANDS, State, completion, total_of
 from .options import (
     choice_option,
     limit_option,
@@ -18,14 +22,6 @@ from .options import (
     range_options,
     region_option,
 )
-
-if TYPE_CHECKING:
-    from ..dataset.model import Source
-    from ..errors import DefectError
-    from ..query import Catalog
-    from ..query.filters import YearFilter
-    from ..render.context import Output
-    from . import State
 
 
 @click.command("stats", short_help=COMMANDS["stats"].short_help)
@@ -49,8 +45,6 @@ def stats_command(state: State, dates: YearFilter, stacked: bool, out: Output) -
     Every section keeps to the years asked for: the yearly rows, the cumulative totals (by
     the year they run to) and the other counts (by the year they were given).
     """
-    from ..render import emit
-
     stats = state.catalog.statistics(dates)
     emit.write(out, "statistics", stats, stacked=stacked)
 
@@ -94,9 +88,6 @@ def timeline_command(
       defect timeline --country Italy,Kuwait --kind departure,arrival --json
       defect timeline --region 'Southeast Asia' --since 2010
     """
-    from ..query.filters import TimelineFilter
-    from ..render import emit
-
     where = TimelineFilter(dates, people, countries, regions, kinds)
     catalog, limit = state.catalog, out.query_limit
     found = catalog.timeline(where, limit)
@@ -124,9 +115,6 @@ def sources_command(
       defect sources --kind interview
       defect sources --json | jq -r '.[].url'
     """
-    from ..query.filters import SourceFilter
-    from ..render import emit
-
     catalog, limit = state.catalog, out.query_limit
     where = SourceFilter(people, kinds)
     entries = catalog.sources_cited(where, limit)
@@ -164,7 +152,6 @@ def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
       defect cite thae --style csl-json > thae.json
     """
     from ..render.cite import cite
-    from ..render.context import terminal_output
 
     output = terminal_output()  # before any work: nowhere to write is an error
     catalog = state.catalog
@@ -198,8 +185,6 @@ def _no_match(catalog: Catalog, text: str, whole: str) -> DefectError:
     """Why ``text`` names nothing to cite: no such source or person (the closest ids and
     names suggested), or several people. Of ``whole``, the command line ``text`` is (part
     of), the closest names too: it may be one name without quotes (`cite Thae Yong Hoo`)."""
-    from ..errors import Ambiguous, NotFound
-
     try:
         catalog.person(text)
     except Ambiguous as several:
