@@ -73,7 +73,7 @@ def _show(console: Console, *parts: RenderableType) -> None:
 
 
 def _card(
-    parts: list[RenderableType], width: int, words: Iterable[Text], **panel: Any
+    parts: Sequence[RenderableType], width: int, words: Iterable[Text], **panel: Any
 ) -> list[RenderableType]:
     """``parts`` in a panel (``panel``: its title, box and colours), or with no border when a
     word that must stay whole in ``words`` (the parts' texts) is wider than the panel's
@@ -129,7 +129,7 @@ def people_table(people: Sequence[Person], console: Console, total: int | None =
 def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[RenderableType]:
     """A quotation in a rounded panel: the words, their English, who said them where, the
     reference (its address follows the card) and any note."""
-    body: list[RenderableType] = [_t(quote.text, "italic")]
+    body = [_t(quote.text, "italic")]
     if quote.translation:
         body.append(_t(f"English: {quote.translation}", "dim"))
     attribution = Text("— ", style="bold")
@@ -138,8 +138,7 @@ def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[Rend
     body.append(_t(f"{mark + ' ' if mark else ''}{source_line(source, None)}", "dim"))
     if quote.note:
         body.append(_t(f"Note: {quote.note}", "dim"))
-    texts = [part for part in body if isinstance(part, Text)]
-    return _card(body, width, texts, box=box.ROUNDED, border_style="cyan", padding=(0, 1))
+    return _card(body, width, body, box=box.ROUNDED, border_style="cyan", padding=(0, 1))
 
 
 def quote_cards(quotes: results.QuoteSet, console: Console, total: int | None = None) -> None:
