@@ -75,7 +75,7 @@ def extent(cells: Iterable[Text]) -> tuple[int, int, int]:
         for line in plain.splitlines():
             longest = max(longest, cell_len(line))
             shortest = max(shortest, max(map(cell_len, line.split()), default=0))
-        # A word no longer than LONG_WORD is never folded (``fit``): only longer ones count.
+        # A word no longer than LONG_WORD is never folded (``fitted``): only longer ones count.
         for start, end in whole_words(cell, longer_than=max(whole, LONG_WORD)):
             whole = max(whole, cell_len(plain[start:end]))
     return shortest, whole, longest
