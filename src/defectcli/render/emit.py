@@ -139,12 +139,12 @@ def _machine(out: Output, value: Any, lines: Sequence[Any], table: Table) -> Non
     out.stream.write(writer(value, lines, table))
 
 
-def data(out: Output, value: Any, lines: Iterable[str], table: Table | None = None) -> None:
-    """A result that is not a list of records (a validation report): JSON, lines, or, for
-    CSV and Markdown, ``table`` (columns and rows) when there is one."""
+def data(out: Output, value: Any, lines: Iterable[str], table: Table) -> None:
+    """A result that is not a list of records (a validation report): JSON, ``table``
+    (columns and rows) in CSV and Markdown, else ``lines``."""
     text = list(lines)
-    if out.format in {"json", "ndjson"} or (table and out.format in {"csv", "markdown"}):
-        _machine(out, value, [value], table or ((), ()))
+    if out.format in {"json", "ndjson", "csv", "markdown"}:
+        _machine(out, value, [value], table)
     else:
         out.stream.write(formats.ndjson_lines(text))
     if out.exporting:
