@@ -95,7 +95,7 @@ def _unquoted(markdown: str) -> str:
 
 def render(view: Callable[[Output], None], fmt: str) -> str:
     stream = io.StringIO()
-    view(Output(fmt, "never", stream, False, 100))
+    view(Output(fmt, "never", stream, width=100))
     return stream.getvalue()
 
 

@@ -121,29 +121,21 @@ def bibtex_entry(source: Source) -> str:
     book, @misc for the rest; ``date`` for biblatex beside BibTeX's year and month."""
     article = source.kind in _ARTICLE_KINDS and source.title is not None
     entry = "article" if article else "book" if source.kind == "book" else "misc"
-    fields: list[tuple[str, str]] = []
-    if source.title:
-        fields.append(("title", "{" + _bib(source.title) + "}"))
-    if source.author:
-        # Double braces: a corporate or romanised name BibTeX must not split or reorder.
-        fields.append(("author", "{{" + _bib(author_name(source.author)) + "}}"))
-    outlet = "{" + _bib(source.outlet) + "}"
-    fields.append(
-        ("journal" if article else "publisher" if entry == "book" else "howpublished", outlet)
-    )
-    if source.date:
-        parts = _date_parts(source.date)
-        fields.append(("year", str(parts[0])))
-        if len(parts) > 1:
-            fields.append(("month", _MONTHS[parts[1] - 1]))
-        fields.append(("date", "{" + source.date + "}"))
-    if source.url:
-        fields.append(("url", "{" + _bib_url(source.url) + "}"))  # read verbatim
-    if source.language:
-        fields.append(("language", "{" + source.language + "}"))
+    outlet = "journal" if article else "publisher" if entry == "book" else "howpublished"
+    parts = _date_parts(source.date) if source.date else []
     notes = [f"Read via {source.via}" if source.via else "", source.note or ""]
     note = ". ".join(n.rstrip(".") for n in notes if n)
-    if note:
-        fields.append(("note", "{" + _bib(note) + "}"))
-    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+    known = {
+        "title": source.title and "{" + _bib(source.title) + "}",
+        # Double braces: a corporate or romanised name BibTeX must not split or reorder.
+        "author": source.author and "{{" + _bib(author_name(source.author)) + "}}",
+        outlet: "{" + _bib(source.outlet) + "}",
+        "year": str(parts[0]) if parts else None,
+        "month": _MONTHS[parts[1] - 1] if len(parts) > 1 else None,
+        "date": source.date and "{" + source.date + "}",
+        "url": source.url and "{" + _bib_url(source.url) + "}",  # read verbatim
+        "language": source.language and "{" + source.language + "}",
+        "note": note and "{" + _bib(note) + "}",
+    }
+    body = ",\n".join(f"  {name} = {value}" for name, value in known.items() if value)
     return f"@{entry}{{{source.id},\n{body}\n}}\n"

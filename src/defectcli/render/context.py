@@ -40,7 +40,6 @@ class Output(NamedTuple):
     format: str
     color: str
     stream: TextIO
-    is_tty: bool
     width: int | None = None
     export_svg: str | None = None
     export_html: str | None = None
@@ -56,9 +55,8 @@ class Output(NamedTuple):
         export_html: str | None = None,
     ) -> Output:
         stream = stream if stream is not None else terminal_output()
-        is_tty = _isatty(stream)
-        resolved = format or ("table" if is_tty else "plain")
-        return cls(resolved, color, stream, is_tty, export_svg=export_svg, export_html=export_html)
+        resolved = format or ("table" if _isatty(stream) else "plain")
+        return cls(resolved, color, stream, export_svg=export_svg, export_html=export_html)
 
     @property
     def row_limit(self) -> int | None:
@@ -66,7 +64,7 @@ class Output(NamedTuple):
         for a table on a terminal or a picture (``--export-svg/-html``), else all (None)."""
         if self.rows is not None:
             return self.rows or None
-        if (self.format == "table" and self.is_tty) or self.exporting:
+        if (self.format == "table" and _isatty(self.stream)) or self.exporting:
             return TERMINAL_ROWS
         return None
 

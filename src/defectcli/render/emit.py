@@ -125,7 +125,6 @@ def write(out: Output, view: str, found: Any, total: int | None = None, **option
     elif out.format == "markdown" and spec.markdown is not None:
         out.stream.write(spec.markdown(found))
     else:
-        # The records, built only for the formats that print them.
         made = spec.record(found) if spec.rows is None else [spec.record(r) for r in rows]
         listed = made if isinstance(made, list) else [made]
         _machine(out, made, listed, (spec.columns, listed))
@@ -140,12 +139,12 @@ def _machine(out: Output, value: Any, lines: Sequence[Any], table: Table) -> Non
     out.stream.write(writer(value, lines, table))
 
 
-def data(out: Output, value: Any, lines: Iterable[str], table: Table | None = None) -> None:
-    """A result that is not a list of records (a validation report): JSON, lines, or, for
-    CSV and Markdown, ``table`` (columns and rows) when there is one."""
+def data(out: Output, value: Any, lines: Iterable[str], table: Table) -> None:
+    """A result that is not a list of records (a validation report): JSON, ``table``
+    (columns and rows) in CSV and Markdown, else ``lines``."""
     text = list(lines)
-    if out.format in {"json", "ndjson"} or (table and out.format in {"csv", "markdown"}):
-        _machine(out, value, [value], table or ((), ()))
+    if out.format in {"json", "ndjson", "csv", "markdown"}:
+        _machine(out, value, [value], table)
     else:
         out.stream.write(formats.ndjson_lines(text))
     if out.exporting:
@@ -168,7 +167,6 @@ def _export(out: Output, draw: Callable[[Console], None]) -> None:
     if out.export_svg:
         _save(out.export_svg, console.export_svg(title="defect", clear=False))
     if out.export_html:
-        # The recording console's page has a <title> and says its language (context.py).
         _save(out.export_html, console.export_html(clear=False))
 
 

@@ -19,18 +19,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 
 from .text import stays_whole
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
-    from rich.table import Table
 
 # When a table's longest words do not fit, words down to this length may be folded before
 # the table gives way to records: at 80 columns the list of people has to fold
@@ -79,7 +75,7 @@ def extent(cells: Iterable[Text]) -> tuple[int, int, int]:
         for line in plain.splitlines():
             longest = max(longest, cell_len(line))
             shortest = max(shortest, max(map(cell_len, line.split()), default=0))
-        # A word no longer than LONG_WORD is never folded (``fit``): only longer ones count.
+        # A word no longer than LONG_WORD is never folded (``fitted``): only longer ones count.
         for start, end in whole_words(cell, longer_than=max(whole, LONG_WORD)):
             whole = max(whole, cell_len(plain[start:end]))
     return shortest, whole, longest

@@ -26,7 +26,6 @@ def person_line(p: Person) -> str:
 
 
 def quote_line(q: Quote) -> str:
-    """speaker, date, venue, text, source id."""
     return _row(q.speaker, q.date, q.venue, q.text, q.source)
 
 
@@ -60,7 +59,6 @@ def event_line(e: TimelineEntry) -> str:
 
 
 def source_entry_line(entry: results.SourceEntry) -> str:
-    """id, kind, the reference as one line, the ids of the records citing it."""
     cited = ",".join(c.id for c in entry.cited_by)
     return _row(entry.source.id, entry.source.kind, source_line(entry.source), cited)
 

@@ -204,38 +204,27 @@ def quote_line(profile: Profile, q: Quote) -> str:
 def profile_sections(profile: Profile) -> list[Section]:
     """Every section of a profile that has something to say, in reading order."""
     person = profile.person
-    sections: list[Section] = []
-    names = names_lines(profile)
-    if names:
-        sections.append(("Names", names))
-    sections += [("Summary", [person.summary]), ("Category", [person.category])]
-    if person.born:
-        sections.append(("Born", _dated(profile, "Born", person.born)))
-    if person.postings:
-        sections.append(("Postings", [posting_line(profile, p) for p in person.postings]))
-    sections.append(("Defection", defection_lines(profile)))
     family, others = tie_lines(profile)
-    if family:
-        sections.append((FAMILY_HEADING, family))
-    if others:
-        sections.append((RELATED_HEADING, others))
-    if person.events:
-        # In date order, as the timeline lists them (a month before its days; the same date
-        # as written); the file's order is the editor's.
-        events = sorted(person.events, key=lambda e: e.date)
-        lines = [f"{e.date} {e.kind}: {e.summary} {marks(profile, e.sources)}" for e in events]
-        sections.append(("Events", lines))
-    groups = claim_groups(person)
-    if groups:
-        lines = []
-        for field, claims in groups:
-            lines.append(f"{field}: " + " | ".join(claim_text(profile, c) for c in claims))
-        sections.append((CLAIMS_HEADING, lines))
-    if profile.quotes:
-        sections.append(("Quotations", [quote_line(profile, q) for q in profile.quotes]))
-    if person.notes:
-        sections.append(("Notes", [person.notes]))
-    sections.append(
-        ("Sources", [f"[{n}] {source_line(s)}" for n, s in enumerate(profile.sources, start=1)])
-    )
-    return sections
+    # In date order, as the timeline lists them (a month before its days; the same date as
+    # written); the file's order is the editor's.
+    events = sorted(person.events, key=lambda e: e.date)
+    claims = [
+        f"{field}: " + " | ".join(claim_text(profile, c) for c in found)
+        for field, found in claim_groups(person)
+    ]
+    sections = [
+        ("Names", names_lines(profile)),
+        ("Summary", [person.summary]),
+        ("Category", [person.category]),
+        ("Born", _dated(profile, "Born", person.born)),
+        ("Postings", [posting_line(profile, p) for p in person.postings]),
+        ("Defection", defection_lines(profile)),
+        (FAMILY_HEADING, family),
+        (RELATED_HEADING, others),
+        ("Events", [f"{e.date} {e.kind}: {e.summary} {marks(profile, e.sources)}" for e in events]),
+        (CLAIMS_HEADING, claims),
+        ("Quotations", [quote_line(profile, q) for q in profile.quotes]),
+        ("Notes", [person.notes] if person.notes else []),
+        ("Sources", [f"[{n}] {source_line(s)}" for n, s in enumerate(profile.sources, start=1)]),
+    ]
+    return [(heading, lines) for heading, lines in sections if lines]

@@ -33,7 +33,6 @@ from .layout import fitted, kept_whole, natural_width, whole, whole_words
 from .sections import CLAIMS_HEADING, claim_groups, marks, profile_sections, title
 from .text import addresses, source_line, speaker_line, years_text
 
-# Short labels for the table; the card spells them out.
 # Denied and false reports stand out: they are listed, but they are not defections.
 STATUS_STYLES = {"confirmed": "green", "reported": "", "denied": "red", "false": "red"}
 
@@ -73,7 +72,7 @@ def _show(console: Console, *parts: RenderableType) -> None:
 
 
 def _card(
-    parts: list[RenderableType], width: int, words: Iterable[Text], **panel: Any
+    parts: Sequence[RenderableType], width: int, words: Iterable[Text], **panel: Any
 ) -> list[RenderableType]:
     """``parts`` in a panel (``panel``: its title, box and colours), or with no border when a
     word that must stay whole in ``words`` (the parts' texts) is wider than the panel's
@@ -129,7 +128,7 @@ def people_table(people: Sequence[Person], console: Console, total: int | None =
 def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[RenderableType]:
     """A quotation in a rounded panel: the words, their English, who said them where, the
     reference (its address follows the card) and any note."""
-    body: list[RenderableType] = [_t(quote.text, "italic")]
+    body = [_t(quote.text, "italic")]
     if quote.translation:
         body.append(_t(f"English: {quote.translation}", "dim"))
     attribution = Text("— ", style="bold")
@@ -138,8 +137,7 @@ def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[Rend
     body.append(_t(f"{mark + ' ' if mark else ''}{source_line(source, None)}", "dim"))
     if quote.note:
         body.append(_t(f"Note: {quote.note}", "dim"))
-    texts = [part for part in body if isinstance(part, Text)]
-    return _card(body, width, texts, box=box.ROUNDED, border_style="cyan", padding=(0, 1))
+    return _card(body, width, body, box=box.ROUNDED, border_style="cyan", padding=(0, 1))
 
 
 def quote_cards(quotes: results.QuoteSet, console: Console, total: int | None = None) -> None:
@@ -169,7 +167,7 @@ def profile_card(profile: results.Profile, console: Console) -> None:
         if name == CLAIMS_HEADING:
             # The panel's border and padding take two cells on either side.
             parts.append(fitted(_claims_table(profile), console.width - 4))
-        else:  # one Text a section: Rich wraps it in one pass (a tenth of the card's time)
+        else:  # one Text a section: Rich wraps it in one pass
             parts.append(texts)
     panel_title: Text | None = heading
     if cell_len(heading.plain) > console.width - 6:
@@ -183,7 +181,6 @@ def profile_card(profile: results.Profile, console: Console) -> None:
         for q in profile.quotes:
             source = next(s for s in profile.sources if s.id == q.source)
             _show(console, *quote_card(q, source, marks(profile, [q.source]), console.width))
-    # The numbered sources, out of any border, each address on a line of its own.
     console.print(Text("Sources", style="bold cyan"))
     for number, source in enumerate(profile.sources, start=1):
         mark = f"[{number}] "
@@ -214,13 +211,13 @@ def _claims_table(profile: results.Profile) -> Table:
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
-def bar(value: float, scale: float, width: int, style: str = "cyan") -> Text:
+def bar(value: float, scale: float, width: int) -> Text:
     """A horizontal bar ``value / scale`` of ``width`` cells, to an eighth of a cell."""
     if scale <= 0 or value <= 0:
         return Text("")
     eighths = round(value / scale * width * 8)
     full, rest = divmod(eighths, 8)
-    return Text("█" * full + (_EIGHTHS[rest] if rest else ""), style=style)
+    return Text("█" * full + (_EIGHTHS[rest] if rest else ""), style="cyan")
 
 
 # The stacked bar's parts (men, women, not split by sex): one block in three colours, or,
@@ -377,9 +374,9 @@ _KIND_HEADINGS = {
 }
 
 
-def highlighted(text: str, style: str = "") -> Text:
+def highlighted(text: str) -> Text:
     """A snippet with its matched words in bold yellow (and nothing else interpreted)."""
-    out = Text(style=style)
+    out = Text()
     for i, part in enumerate(re.split(f"[{results.HIT_START}{results.HIT_END}]", text)):
         out.append(clean(part), style="bold yellow" if i % 2 else "")
     return out
@@ -411,9 +408,8 @@ class RecordingConsole(Console):
     language: ``lang`` on the page and each run of Hangul, for screen readers and search."""
 
     def export_html(self, **options: Any) -> str:
-        if options.get("code_format") in (None, CONSOLE_HTML_FORMAT):
-            options["code_format"] = _page(CONSOLE_HTML_FORMAT, _page_title())
-        return _mark_korean(super().export_html(**options))
+        page = _page(CONSOLE_HTML_FORMAT, _page_title())
+        return _mark_korean(super().export_html(code_format=page, **options))
 
 
 def _page(template: str, title: str) -> str:
@@ -438,8 +434,8 @@ def _page_title() -> str:
 
 def _mark_korean(page: str) -> str:
     """Each run of Hangul in the drawing marked as Korean: ``<span lang="ko">``."""
-    head, body = page.split("<body>", 1) if "<body>" in page else ("", page)
+    head, body = page.split("<body>", 1)
     hangul = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
     run = re.compile(f"[{hangul}](?:[{hangul} .,!?…·()]*[{hangul}.!?…])?")
     marked = run.sub(lambda m: f'<span lang="ko">{m.group()}</span>', body)
-    return f"{head}<body>{marked}" if head else marked
+    return f"{head}<body>{marked}"

@@ -100,17 +100,13 @@ def speaker_line(quote: Quote) -> str:
     return ", ".join([quote.speaker, *filter(None, [quote.venue, quote.date])])
 
 
-def reference(source: Source) -> str:
-    """A reference without its address: outlet (via site), "title", date, author."""
+def source_line(source: Source, between: str | None = " ") -> str:
+    """A reference, outlet (via site), "title", date, author, then ``between`` and the
+    address (None: the address is drawn apart), or ``NO_ADDRESS``: without an address a
+    reader cannot go to the source, so the line says so rather than end quietly."""
     outlet = source.outlet + (f" (via {source.via})" if source.via else "")
     title = source.title and f"“{source.title}”"
-    return ", ".join([outlet, *filter(None, [title, source.date, source.author])])
-
-
-def source_line(source: Source, between: str | None = " ") -> str:
-    """``reference``, ``between`` and the address (None: the address is drawn apart), or
-    ``NO_ADDRESS``: without an address a reader cannot go to the source, so the line says
-    so rather than end quietly."""
+    line = ", ".join([outlet, *filter(None, [title, source.date, source.author])]) + "."
     if not source.url:
-        return f"{reference(source)}. {NO_ADDRESS}"
-    return f"{reference(source)}." + ("" if between is None else between + source.url)
+        return f"{line} {NO_ADDRESS}"
+    return line + ("" if between is None else between + source.url)
