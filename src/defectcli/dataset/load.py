@@ -213,8 +213,7 @@ def _load_json(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Pro
     if not isinstance(data, dict) and _nested_deeper_than(data, MAX_DEPTH):
         # Python 3.13's json module parses thousands of levels that older versions refuse
         # with a RecursionError; say the same thing on every version. Only a file that is not
-        # a mapping (already a mistake) is walked: deep values inside a record are refused
-        # by the checks, and walking every good file would cost a third of its parse.
+        # a mapping is walked: deep values inside a record are refused by the checks anyway.
         raise RecursionError
     return LoadedFile(source, data), []
 

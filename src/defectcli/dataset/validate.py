@@ -28,7 +28,6 @@ _TYPE_NAMES = {
     "boolean": "true or false",
     "array": "a list",
     "object": "a mapping of keys to values",
-    "null": "null",
 }
 
 
