@@ -332,8 +332,8 @@ def build(cls: type[T], data: Mapping[str, Any]) -> T:
 @cache  # the hints are read once a class, not once a record
 def _builder(cls: Any) -> Converter:
     """A function that builds a ``cls`` from its data: each field's value, converted where
-    its type hint asks for it (a nested record), else its default. Keys that are
-    not fields are left out; a missing field without a default is a KeyError."""
+    its type hint asks for it (a nested record), else its default. Keys that are not fields
+    are left out; a missing field without a default is a KeyError."""
     hints = typing.get_type_hints(cls)
     defaults = cls._field_defaults
     fields = [
