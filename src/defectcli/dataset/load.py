@@ -14,6 +14,7 @@ import os
 import stat
 from contextlib import suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -55,7 +56,6 @@ class LoadedFile:
     data: Any
     positions: dict[PathKey, Position] = field(default_factory=dict)
     key_positions: dict[PathKey, Position] = field(default_factory=dict)
-    text: str | None = None  # kept for a JSON file, whose positions are found on demand
     located: bool = False  # positions are found only when a problem needs them
     # Where ``data`` stands in the file: () for the whole file, ("dataset",) for the dataset
     # inside an export (``as_dataset``). Paths given to the methods below are within ``data``.
@@ -69,10 +69,9 @@ class LoadedFile:
             # gigabytes; a problem to locate reads its file once more.
             self.located = True
             try:
-                text = self.text or read_bytes(self.source).decode("utf-8-sig")
+                text = read_bytes(self.source).decode("utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 text = ""
-            self.text = None
             with suppress(RecursionError):  # the pure-Python parser, deep down: no positions
                 _load_yaml(self.source, text, self)
         table = self.key_positions if key else self.positions
@@ -127,8 +126,6 @@ def read_bytes(source: DataFile) -> bytes:
     """The bytes of a data file. A file on disk is opened without waiting (a named pipe put
     in its place would block forever) and read only if it is a regular file (``NotAFile``
     otherwise); ``OSError`` says what else went wrong."""
-    from pathlib import Path
-
     resource = source.resource
     if not isinstance(resource, Path):
         return bytes(resource.read_bytes())
@@ -216,10 +213,9 @@ def _load_json(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Pro
     if not isinstance(data, dict) and _nested_deeper_than(data, MAX_DEPTH):
         # Python 3.13's json module parses thousands of levels that older versions refuse
         # with a RecursionError; say the same thing on every version. Only a file that is not
-        # a mapping (already a mistake) is walked: deep values inside a record are refused
-        # by the checks, and walking every good file would cost a third of its parse.
+        # a mapping is walked: deep values inside a record are refused by the checks anyway.
         raise RecursionError
-    return LoadedFile(source, data, text=text), []
+    return LoadedFile(source, data), []
 
 
 def _nested_deeper_than(value: Any, limit: int) -> bool:

@@ -14,13 +14,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..errors import DataError, Problem
 
 if TYPE_CHECKING:  # types only: importing importlib.resources and pathlib slows every start
-    import sys
+    from importlib.abc import Traversable
     from pathlib import Path
-
-    if sys.version_info >= (3, 11):
-        from importlib.resources.abc import Traversable
-    else:
-        from importlib.abc import Traversable
 
 
 # Folder name -> kind of file (and the schema that checks it).

@@ -2,8 +2,7 @@
 
 One generic builder makes them from schema-valid plain data by following the type hints, so
 the schema's keys and the fields are the same names. ``NamedTuple`` rather than frozen
-dataclasses, which cost several times as much to define (at every start that reads records)
-and to build (a large dataset builds hundreds of thousands).
+dataclasses: cheaper to define at every start that reads records, and to build in bulk.
 """
 
 # No "from __future__ import annotations": the record builder reads each class's field types
@@ -18,8 +17,6 @@ from typing import Any, NamedTuple, TypeVar, Union, cast
 from .choices import NOT_DEFECTIONS
 
 T = TypeVar("T", bound=tuple[Any, ...])  # a record: a named tuple
-
-Value = str | int | float
 
 # Claims on these fields carry a date or a year of the defection itself.
 YEAR_FIELDS = ("defection.left", "defection.arrived", "defection.year")
@@ -42,7 +39,7 @@ class Claim(NamedTuple):
     """One sourced value of a field that sources disagree on."""
 
     field: str
-    value: Value
+    value: str | int | float
     sources: tuple[str, ...]
     status: str | None = None
     note: str | None = None
@@ -335,8 +332,8 @@ def build(cls: type[T], data: Mapping[str, Any]) -> T:
 @cache  # the hints are read once a class, not once a record
 def _builder(cls: Any) -> Converter:
     """A function that builds a ``cls`` from its data: each field's value, converted where
-    its type hint asks for it (a nested record, a float), else its default. Keys that are
-    not fields are left out; a missing field without a default is a KeyError."""
+    its type hint asks for it (a nested record), else its default. Keys that are not fields
+    are left out; a missing field without a default is a KeyError."""
     hints = typing.get_type_hints(cls)
     defaults = cls._field_defaults
     fields = [
@@ -368,8 +365,6 @@ def _converter(hint: Any) -> Converter | None:
         return _converter(records[0]) if records else None  # Record | None: make() leaves None
     if isinstance(hint, type) and is_record(hint):
         return partial(build, hint)
-    if hint is float:
-        return lambda value: float(value) if isinstance(value, int) else value
     return None
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any
 
+import fastjsonschema
+
 from ..errors import Problem
 from .load import LoadedFile, PathKey
 from .locate import FOLDER_KINDS, schema_root
@@ -26,7 +28,6 @@ _TYPE_NAMES = {
     "boolean": "true or false",
     "array": "a list",
     "object": "a mapping of keys to values",
-    "null": "null",
 }
 
 
@@ -61,8 +62,6 @@ def _fast_check(kind: str) -> Callable[[Any], bool]:
     needs none of ``jsonschema``'s explanations, which cost far more a record. It knows drafts
     4 to 7, where each keyword our schemas use means what it means in 2020-12 (a test compares
     the verdicts); ``use_default=False`` keeps the data as written."""
-    import fastjsonschema
-
     validate = fastjsonschema.compile(
         {"$ref": f"{kind}.schema.json"},
         handlers={"": _schema_documents().__getitem__},

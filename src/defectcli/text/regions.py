@@ -32,7 +32,6 @@ from .names import name_key
 # Western Asia alone (Egypt, in Northern Africa, is not in it).
 COMMON_NAMES: dict[str, str] = {
     "Southeast Asia": "035",
-    "South East Asia": "035",
     "East Asia": "030",
     "South Asia": "034",
     "West Asia": "145",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .names import APOSTROPHES, strip_accents, words
+from .names import letter_words, strip_accents
 
 _SBASE, _SCOUNT = 0xAC00, 11172
 _NCOUNT, _TCOUNT = 588, 28
@@ -96,31 +96,14 @@ def romanizations(hangul: str) -> dict[str, str]:
 # --- the phonetic key ---------------------------------------------------------------------
 
 # Surname spellings that rules alone would not fold together.
-_SURNAMES = {
-    "park": "pak",
-    "bak": "pak",
-    "yi": "i",
-    "rhee": "i",
-    "rhie": "i",
-    "lee": "i",
-    "ryoo": "yu",
-    "yoo": "yu",
-    "you": "yu",
-    "choi": "choe",
-    "chwe": "choe",
-    "gim": "kim",
-    "rim": "im",
-    "lim": "im",
-}
+_SURNAMES = {"yi": "i", "rhie": "i", "chwe": "choe"}
 
 # Applied in order. Upper-case letters are vowel classes (O: o, u, eo, eu, oo, ou; E: e, ae),
 # so a later rule cannot re-read them.
 _VOWEL_RULES: tuple[tuple[str, str], ...] = (
-    ("yeo", "yO"),
     ("eo", "O"),
     ("eu", "O"),
     ("oo", "O"),
-    ("ou", "O"),
     ("oi", "oe"),
     ("ae", "E"),
     ("ai", "E"),
@@ -176,8 +159,7 @@ def phonetic_words(name: str) -> tuple[str, ...]:
         name = " ".join(
             romanize_name(chunk, "rr") if is_hangul(chunk) else chunk for chunk in name.split()
         )
-    name = APOSTROPHES.sub("", name)  # see names.APOSTROPHES
-    return written_phonetic_words(words(name))
+    return written_phonetic_words(letter_words(name))
 
 
 def written_phonetic_words(written: list[str]) -> tuple[str, ...]:
