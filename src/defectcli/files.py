@@ -15,12 +15,14 @@ import stat
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .errors import ExportError
 
-# ``tempfile`` and ``shutil`` are imported where a file is written: the index's
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# ``tempfile``, ``shutil`` and ``pathlib`` are imported where a file is written: the index's
 # freshness check, on every warm run, imports this module and writes nothing.
 
 # Partial files: an export being written, or what a killed one left.
@@ -151,6 +153,8 @@ def write_text_file(path: str, text: str) -> None:
     found = None
     with suppress(FileNotFoundError):
         found = os.lstat(path)
+    from pathlib import Path
+
     write_through(Path(path), mode_for(found, folder=False), lambda stream: stream.write(text))
 
 

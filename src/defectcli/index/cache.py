@@ -25,14 +25,18 @@ import sys
 import zlib  # not hashlib: zlib loads at once, hashlib's OpenSSL takes a while
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from importlib.abc import Traversable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..dataset.locate import FOLDER_KINDS, DataFile, data_names, schema_root
 from ..files import create_new, publish, remove_file, remove_stale
 from ..text.clean import clean
 from ..version import __version__
+
+# Paths here are strings, and pathlib and importlib.abc load only where needed: this module
+# is on every warm run's path, and importlib.abc brings importlib.resources, tempfile and
+# shutil with it.
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 # Bump when the tables change shape; an index of another format (or version) is never read.
 INDEX_FORMAT = 34
@@ -135,6 +139,8 @@ def stamp_of(data_file: DataFile) -> Stamp:
     """What a data file looks like now; (path, -1, -1) when it cannot be reached (reading it
     then says why) or is not on a file system (a zip import, whose data cannot change
     within a version, and the version is part of the index's name)."""
+    from pathlib import Path
+
     if isinstance(data_file.resource, Path):
         with suppress(OSError):
             found = os.stat(data_file.resource)

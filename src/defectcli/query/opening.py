@@ -6,12 +6,15 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..dataset.locate import DataFile, bundled_data_folder, bundled_data_root, find_data_files
 from ..errors import DataError
 from ..index import cache as disk
 from .catalog import Catalog
+
+if TYPE_CHECKING:  # pathlib is not loaded on a warm run of the bundled data
+    from pathlib import Path
 
 
 def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catalog:
