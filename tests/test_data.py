@@ -24,10 +24,11 @@ ARTICLE_ID = "news1-en-2024-elite-diplomats"
 # "Unknown" where no source names the country (what they say of it is in the note).
 COUNTRY_NAMES = {
     "Austria", "Bulgaria", "Canada", "China", "Congo", "Cuba", "Czech Republic",
-    "Czechoslovakia", "Egypt", "Ethiopia", "Finland", "France", "Germany", "Hungary", "Italy",
-    "Kuwait", "Malaysia", "Mongolia", "Mozambique", "Nepal", "North Korea", "Norway", "Poland",
-    "Russia", "Singapore", "South Korea", "Soviet Union", "Sweden", "Switzerland", "Syria",
-    "Thailand", "United Kingdom", "United States", "Unknown", "Vietnam", "Zambia",
+    "Czechoslovakia", "Denmark", "Egypt", "Ethiopia", "Finland", "France", "Germany", "Ghana",
+    "Hungary", "Italy", "Kuwait", "Malaysia", "Mongolia", "Mozambique", "Nepal", "North Korea",
+    "Norway", "Poland", "Russia", "Singapore", "South Korea", "Soviet Union", "Sweden",
+    "Switzerland", "Syria", "Thailand", "United Kingdom", "United States", "Unknown", "Vietnam",
+    "Zambia",
 }  # fmt: skip
 
 
