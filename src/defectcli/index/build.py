@@ -53,6 +53,12 @@ CREATE VIRTUAL TABLE search USING fts5(
     kind UNINDEXED, ref UNINDEXED, person UNINDEXED, title, body,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+-- The quotations' words alone, one row a quotation whose rowid is its rank: `quotes
+-- --search` finds its rows here and walks `quotes` in order, without reading the kind of
+-- every other match in `search`. Contentless: the text itself is in `search`.
+CREATE VIRTUAL TABLE quote_terms USING fts5(
+    title, body, content = '', tokenize = 'unicode61 remove_diacritics 2'
+);
 CREATE TABLE sources (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, doc TEXT NOT NULL
 );
@@ -144,11 +150,16 @@ def build_index_from_records(
     if stage:
         stage("sorting and indexing", None)
     # Quotations are stored in the order every listing shows them (dated first, by date,
-    # then as read): their rank.
+    # then as read), and that position (their rank) is also their rowid in `quote_terms`:
+    # a search is then one full-text lookup and a walk of the quotes table in order.
     ranked = sorted(enumerate(quotes), key=lambda item: (item[1].date is None, item[1].date or ""))
     db.executemany(
         _INSERT_SEARCH,
         (("quote", q.id, q.person, _quote_title(q), _quote_text(q)) for _, q in ranked),
+    )
+    db.executemany(
+        "INSERT INTO quote_terms (rowid, title, body) VALUES (?,?,?)",
+        ((rank, _quote_title(q), _quote_text(q)) for rank, (_, q) in enumerate(ranked, start=1)),
     )
     db.executemany(
         "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",

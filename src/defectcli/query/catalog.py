@@ -154,7 +154,7 @@ class Catalog(NameLookup):
         found.any_of("source", where.sources)
         if where.search is not None:
             found.add(
-                "id IN (SELECT ref FROM search WHERE search MATCH ? AND kind = 'quote')",
+                "rank IN (SELECT rowid FROM quote_terms WHERE quote_terms MATCH ?)",
                 fts_query(where.search),
             )
         # Stored in date order: no sort.
