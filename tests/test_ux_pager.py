@@ -27,7 +27,7 @@ pytestmark = [
 ]
 
 LONG = ("show", "Ri Il Gyu")  # some 370 lines at 90 columns
-SHORT = ("list", "--year", "2019")  # 7 lines
+SHORT = ("list", "--year", "2018")  # 13 lines at 90 columns
 
 RECORDER = """#!/bin/sh
 # A pager that records what it is given, its arguments and $LESS, and shows nothing.
