@@ -131,8 +131,7 @@ def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[Rend
         body.append(_t(f"English: {quote.translation}", "dim"))
     attribution = Text("— ", style="bold")
     attribution.append(_t(speaker_line(quote), "bold"))
-    body.append(attribution)
-    body.append(_t(f"{mark + ' ' if mark else ''}{source_line(source, None)}", "dim"))
+    body += [attribution, _t(f"{mark + ' ' if mark else ''}{source_line(source, None)}", "dim")]
     if quote.note:
         body.append(_t(f"Note: {quote.note}", "dim"))
     return _card(body, width, body, box=box.ROUNDED, border_style="cyan", padding=(0, 1))
@@ -228,7 +227,7 @@ def stacked_bar(
 ) -> Text:
     """Men and women side by side in one bar, any part of the total not split by sex grey,
     in whole cells (a partial block between two colours would read as a gap)."""
-    cells = [round(v / scale * width) if scale > 0 else 0 for v in (men, men + women, total)]
+    cells = [round(v / scale * width) for v in (men, men + women, total)]
     text = Text()
     for (glyph, style), count in zip(
         parts, (cells[0], cells[1] - cells[0], max(0, cells[2] - cells[1])), strict=True
@@ -358,15 +357,6 @@ def sources_table(entries: Sequence[results.SourceEntry], console: Console) -> N
     console.print(fitted(table, console.width), crop=False)
 
 
-_KIND_HEADINGS = {
-    "person": "People",
-    "quote": "Quotations",
-    "event": "Events",
-    "claim": "Claims",
-    "source": "Sources",
-}
-
-
 def highlighted(text: str) -> Text:
     """A snippet with its matched words in bold yellow (and nothing else interpreted)."""
     out = Text()
@@ -376,11 +366,12 @@ def highlighted(text: str) -> Text:
 
 
 def search_results(result: results.SearchResult, console: Console) -> None:
-    for kind in SEARCH_KINDS:
+    headings = ("People", "Quotations", "Events", "Claims", "Sources")  # of SEARCH_KINDS
+    for kind, heading in zip(SEARCH_KINDS, headings, strict=True):
         hits = [h for h in result.hits if h.kind == kind]
         if not hits:
             continue
-        console.print(Text(f"{_KIND_HEADINGS[kind]} ({len(hits)})", style="bold cyan"))
+        console.print(Text(f"{heading} ({len(hits)})", style="bold cyan"))
         table = _table("What", "Match", box=None, show_header=False, padding=(0, 1, 0, 2))
         table.columns[0].style = "bold"
         for hit in hits:
