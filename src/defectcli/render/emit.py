@@ -6,7 +6,7 @@ any view in any format. A new view is an entry in ``VIEWS``; a new format, an en
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import OutputError
@@ -140,20 +140,19 @@ def _machine(out: Output, value: Any, lines: Sequence[Any], table: Table) -> Non
     out.stream.write(writer(value, lines, table))
 
 
-def data(out: Output, value: Any, lines: Iterable[str], table: Table) -> None:
+def data(out: Output, value: Any, lines: Sequence[str], table: Table) -> None:
     """A result that is not a list of records (a validation report): JSON, ``table``
     (columns and rows) in CSV and Markdown, else ``lines``."""
-    text = list(lines)
     if out.format in {"json", "ndjson", "csv", "markdown"}:
         _machine(out, value, [value], table)
     else:
-        out.stream.write(formats.ndjson_lines(text))
+        out.stream.write(formats.ndjson_lines(lines))
     if out.exporting:
 
         def draw(console: Console) -> None:
             from rich.text import Text
 
-            for line in text:
+            for line in lines:
                 console.print(Text(line))
 
         _export(out, draw)
