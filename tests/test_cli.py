@@ -524,5 +524,5 @@ def test_a_format_is_one_entry_in_the_writers_table(monkeypatch: pytest.MonkeyPa
     )
     stream = io.StringIO()
     catalog = open_catalog(None)
-    emit.write(Output.create("tsv", stream=stream), "people", catalog.people())
+    emit.write(Output("tsv", "auto", stream), "people", catalog.people())
     assert stream.getvalue().split() == [p.id for p in catalog.people()]

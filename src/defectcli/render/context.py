@@ -50,11 +50,10 @@ class Output(NamedTuple):
         cls,
         format: str | None,
         color: str = "auto",
-        stream: TextIO | None = None,
         export_svg: str | None = None,
         export_html: str | None = None,
     ) -> Output:
-        stream = stream if stream is not None else terminal_output()
+        stream = terminal_output()
         resolved = format or ("table" if _isatty(stream) else "plain")
         return cls(resolved, color, stream, export_svg=export_svg, export_html=export_html)
 
@@ -170,6 +169,7 @@ class PagedOutput(io.TextIOWrapper):
         """Write what the command wrote, or give it to the pager and wait until the reader
         quits it (a pager quit early takes nothing more, quietly)."""
         # Loaded here: only a terminal with a pager needs them, and each costs every start.
+        import contextlib
         import shutil
         import signal
         import subprocess
@@ -181,16 +181,14 @@ class PagedOutput(io.TextIOWrapper):
         # The screen lines the text takes (a long line takes several); its last line,
         # unended, none yet.
         lines = sum(max(1, -(-_cells(line) // columns)) for line in text.split("\n")[:-1])
-        if lines < rows:
-            self._stream.write(text)
+        pager: subprocess.Popen[bytes] | None = None
+        if lines >= rows:
+            # As git does: a $PAGER of plain `less` keeps colours.
+            env = {"LESS": "FRX", "LV": "-c", **os.environ}
             self._stream.flush()
-            return
-        # As git does: a $PAGER of plain `less` keeps colours.
-        env = {"LESS": "FRX", "LV": "-c", **os.environ}
-        try:
-            self._stream.flush()
-            pager = subprocess.Popen(self._command, shell=True, stdin=subprocess.PIPE, env=env)
-        except OSError:  # no shell to run it: write to the terminal as if there were none
+            with contextlib.suppress(OSError):  # no shell to run it: as if there were no pager
+                pager = subprocess.Popen(self._command, shell=True, stdin=subprocess.PIPE, env=env)
+        if pager is None:  # the text fits on the screen, or there is no pager to show it
             self._stream.write(text)
             self._stream.flush()
             return

@@ -6,7 +6,7 @@ any view in any format. A new view is an entry in ``VIEWS``; a new format, an en
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import OutputError
@@ -27,11 +27,12 @@ class View(NamedTuple):
     record: Callable[[Any], Any]
     plain: Callable[[Any], Any]  # its lines, or with ``rows`` one row's line (as ``record``)
     # Named, not imported: ``terminal`` (and Rich) load only when something is drawn.
-    draw: str  # terminal.py: (found, console[, total], **options), drawn on the console
+    draw: str  # terminal.py: (found, console, **options), drawn on the console
     # The attribute of the value found that holds its rows ("": the value is its rows).
     rows: str | None = None
-    # A drawing shows the first ``out.row_limit`` rows and says how many there are in all.
-    limited: bool = False
+    # A drawing shows the first ``out.row_limit`` rows and says how many there are in all,
+    # one of them or many (their nouns).
+    counted: tuple[str, str] | None = None
     markdown: Callable[[Any], str] | None = None  # a document, instead of a table of records
 
 
@@ -42,7 +43,7 @@ VIEWS: dict[str, View] = {
         plain.person_line,
         "people_table",
         rows="",
-        limited=True,
+        counted=("person", "people"),
     ),
     "profile": View(
         records.PERSON_COLUMNS,
@@ -57,7 +58,7 @@ VIEWS: dict[str, View] = {
         plain.quote_line,
         "quote_cards",
         rows="quotes",
-        limited=True,
+        counted=("quotation", "quotations"),
         markdown=markdown.quotes_markdown,
     ),
     "statistics": View(
@@ -70,7 +71,7 @@ VIEWS: dict[str, View] = {
         plain.event_line,
         "timeline_table",
         rows="entries",
-        limited=True,
+        counted=("event", "events"),
     ),
     "sources": View(
         records.SOURCE_COLUMNS,
@@ -78,7 +79,7 @@ VIEWS: dict[str, View] = {
         plain.source_entry_line,
         "sources_table",
         rows="",
-        limited=True,
+        counted=("source", "sources"),
     ),
     "search": View(
         records.SEARCH_COLUMNS, records.search_record, plain.hit_line, "search_results", rows="hits"
@@ -110,12 +111,12 @@ def write(out: Output, view: str, found: Any, total: int | None = None, **option
         from . import terminal
 
         drawer = getattr(terminal, spec.draw)
-        if not spec.limited:
+        if spec.counted is None:
             drawer(found, console, **options)
             return
         cut = rows[: out.row_limit]  # the first rows are drawn, and the count of them all
-        shown = found._replace(**{spec.rows: cut}) if spec.rows else cut
-        drawer(shown, console, total or len(rows), **options)
+        drawer(found._replace(**{spec.rows: cut}) if spec.rows else cut, console, **options)
+        terminal.count_line(console, len(cut), total or len(rows), *spec.counted)
 
     if out.format == "table":
         draw(out.console())
@@ -139,20 +140,19 @@ def _machine(out: Output, value: Any, lines: Sequence[Any], table: Table) -> Non
     out.stream.write(writer(value, lines, table))
 
 
-def data(out: Output, value: Any, lines: Iterable[str], table: Table) -> None:
+def data(out: Output, value: Any, lines: Sequence[str], table: Table) -> None:
     """A result that is not a list of records (a validation report): JSON, ``table``
     (columns and rows) in CSV and Markdown, else ``lines``."""
-    text = list(lines)
     if out.format in {"json", "ndjson", "csv", "markdown"}:
         _machine(out, value, [value], table)
     else:
-        out.stream.write(formats.ndjson_lines(text))
+        out.stream.write(formats.ndjson_lines(lines))
     if out.exporting:
 
         def draw(console: Console) -> None:
             from rich.text import Text
 
-            for line in text:
+            for line in lines:
                 console.print(Text(line))
 
         _export(out, draw)

@@ -114,18 +114,14 @@ def posting_line(profile: Profile, p: Posting) -> str:
 
 # The words that make a tie a family tie ("wife", "son (elder)", "parents and parents-in-law",
 # "relative (she is a niece)"); every other tie (an aide, a friend, an earlier defector,
-# a family "reported in the same story") is listed under ``RELATED_HEADING``. Singular and
-# plural; any word ending "-in-law" too.
+# a family "reported in the same story") is listed under ``RELATED_HEADING``. Singular, the
+# plural in "-s" by rule and the others listed; any word ending "-in-law" too.
 FAMILY_WORDS = frozenset(
     """
-    wife wives husband husbands spouse spouses partner partners fiance fiancee
-    son sons daughter daughters child children stepson stepdaughter stepchild stepchildren
-    mother mothers father fathers parent parents stepmother stepfather
-    brother brothers sister sisters sibling siblings half-brother half-brothers
-    half-sister half-sisters
-    grandparent grandparents grandfather grandfathers grandmother grandmothers
-    grandson grandsons granddaughter granddaughters grandchild grandchildren
-    aunt aunts uncle uncles nephew nephews niece nieces cousin cousins relative relatives
+    wife wives husband spouse partner fiance fiancee son daughter child children stepson
+    stepdaughter stepchild stepchildren mother father parent stepmother stepfather brother
+    sister sibling half-brother half-sister grandparent grandfather grandmother grandson
+    granddaughter grandchild grandchildren aunt uncle nephew niece cousin relative
     """.split()
 )
 FAMILY_HEADING = "Family"
@@ -157,7 +153,8 @@ def is_family(relation: str) -> bool:
     for word in re.findall(r"[a-z'-]+", kind):
         if word in _QUALIFIERS:
             return False
-        if word.removesuffix("'s") in FAMILY_WORDS or word.endswith("-in-law"):
+        kin = word.removesuffix("'s")
+        if {kin, kin.removesuffix("s")} & FAMILY_WORDS or kin.endswith("-in-law"):
             return True
     return False
 

@@ -91,9 +91,8 @@ def _card(
 _SEE = re.compile(r"`defect show ([^`]+)`")
 
 
-def _count_line(console: Console, shown: int, total: int | None, one: str, many: str) -> None:
+def count_line(console: Console, shown: int, total: int, one: str, many: str) -> None:
     """The line under a list: how many there are, and how to see those not drawn."""
-    total = shown if total is None else total
     line = f"{total:,} {one if total == 1 else many}"
     if shown != total:
         line = (
@@ -114,7 +113,7 @@ def _table(*headers: str, right: Collection[str] = (), **options: Any) -> Table:
     return table
 
 
-def people_table(people: Sequence[Person], console: Console, total: int | None = None) -> None:
+def people_table(people: Sequence[Person], console: Console) -> None:
     table = _table("Name", "Hangul", "Country", "Post", "Year", "To", "Status")
     for p in people:
         cells = [_t(p.name, "bold"), *map(_t, (p.hangul, p.country, p.defection.post))]
@@ -122,7 +121,6 @@ def people_table(people: Sequence[Person], console: Console, total: int | None =
         status = _t(p.status.value, STATUS_STYLES.get(p.status.value, ""))
         table.add_row(*cells, years, _t(p.destination), status)
     console.print(fitted(table, console.width), crop=False)
-    _count_line(console, len(people), total, "person", "people")
 
 
 def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[RenderableType]:
@@ -133,18 +131,16 @@ def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[Rend
         body.append(_t(f"English: {quote.translation}", "dim"))
     attribution = Text("— ", style="bold")
     attribution.append(_t(speaker_line(quote), "bold"))
-    body.append(attribution)
-    body.append(_t(f"{mark + ' ' if mark else ''}{source_line(source, None)}", "dim"))
+    body += [attribution, _t(f"{mark + ' ' if mark else ''}{source_line(source, None)}", "dim")]
     if quote.note:
         body.append(_t(f"Note: {quote.note}", "dim"))
     return _card(body, width, body, box=box.ROUNDED, border_style="cyan", padding=(0, 1))
 
 
-def quote_cards(quotes: results.QuoteSet, console: Console, total: int | None = None) -> None:
+def quote_cards(quotes: results.QuoteSet, console: Console) -> None:
     for q in quotes.quotes:
         source = quotes.sources[q.source]
         _show(console, *quote_card(q, source, "", console.width), *_address_line(source, 2))
-    _count_line(console, len(quotes.quotes), total, "quotation", "quotations")
 
 
 def profile_card(profile: results.Profile, console: Console) -> None:
@@ -231,7 +227,7 @@ def stacked_bar(
 ) -> Text:
     """Men and women side by side in one bar, any part of the total not split by sex grey,
     in whole cells (a partial block between two colours would read as a gap)."""
-    cells = [round(v / scale * width) if scale > 0 else 0 for v in (men, men + women, total)]
+    cells = [round(v / scale * width) for v in (men, men + women, total)]
     text = Text()
     for (glyph, style), count in zip(
         parts, (cells[0], cells[1] - cells[0], max(0, cells[2] - cells[1])), strict=True
@@ -337,7 +333,7 @@ def facet_chart(facets: results.Facets, console: Console) -> None:
     console.print(_t(f"{facets.total} {'person' if facets.total == 1 else 'people'}", "dim"))
 
 
-def timeline_table(timeline: results.Timeline, console: Console, total: int | None = None) -> None:
+def timeline_table(timeline: results.Timeline, console: Console) -> None:
     table = _table("Date", "Kind", "What happened", "Source")
     table.columns[0].no_wrap = True  # a date is never broken
     for e in timeline.entries:
@@ -345,12 +341,9 @@ def timeline_table(timeline: results.Timeline, console: Console, total: int | No
         source = _source_label(timeline.sources, e.sources)
         table.add_row(_t(e.date), _t(e.kind, "dim"), _t(e.summary, style), source)
     console.print(fitted(table, console.width), crop=False)
-    _count_line(console, len(timeline.entries), total, "event", "events")
 
 
-def sources_table(
-    entries: Sequence[results.SourceEntry], console: Console, total: int | None = None
-) -> None:
+def sources_table(entries: Sequence[results.SourceEntry], console: Console) -> None:
     table = _table("Id", "Reference", "Cited by")
     for entry in entries:
         # An event's id (its label) is kept whole.
@@ -362,16 +355,6 @@ def sources_table(
         cell = _t(source_line(entry.source, "\n"))
         table.add_row(whole(_t(entry.source.id, "bold")), cell, cited)
     console.print(fitted(table, console.width), crop=False)
-    _count_line(console, len(entries), total, "source", "sources")
-
-
-_KIND_HEADINGS = {
-    "person": "People",
-    "quote": "Quotations",
-    "event": "Events",
-    "claim": "Claims",
-    "source": "Sources",
-}
 
 
 def highlighted(text: str) -> Text:
@@ -383,11 +366,12 @@ def highlighted(text: str) -> Text:
 
 
 def search_results(result: results.SearchResult, console: Console) -> None:
-    for kind in SEARCH_KINDS:
+    headings = ("People", "Quotations", "Events", "Claims", "Sources")  # of SEARCH_KINDS
+    for kind, heading in zip(SEARCH_KINDS, headings, strict=True):
         hits = [h for h in result.hits if h.kind == kind]
         if not hits:
             continue
-        console.print(Text(f"{_KIND_HEADINGS[kind]} ({len(hits)})", style="bold cyan"))
+        console.print(Text(f"{heading} ({len(hits)})", style="bold cyan"))
         table = _table("What", "Match", box=None, show_header=False, padding=(0, 1, 0, 2))
         table.columns[0].style = "bold"
         for hit in hits:
