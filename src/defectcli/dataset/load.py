@@ -196,10 +196,9 @@ def _load_json(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Pro
     except _DuplicateKey:
         # JSON is YAML's flow syntax: the YAML walk finds the duplicate and its line.
         found = LoadedFile(source, None)
-        try:
+        problems: list[Problem] = []
+        with suppress(RecursionError):
             problems = _load_yaml(source, text, found)[1]
-        except RecursionError:
-            problems = []
         if found.positions and problems:  # read as YAML, which not every JSON file is
             return None, problems
         return None, [Problem(source.display, None, None, "", "duplicate key in a mapping")]

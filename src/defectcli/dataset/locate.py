@@ -40,8 +40,7 @@ class DataFile(NamedTuple):
 
     @property
     def stem(self) -> str:
-        name: str = self.resource.name
-        return name.rsplit(".", 1)[0]
+        return str(self.resource.name).rsplit(".", 1)[0]
 
 
 def bundled_data_folder() -> str | None:
