@@ -20,7 +20,8 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
-from .locate import DataFile, kind_of, reason
+from ..files import reason
+from .locate import DataFile, kind_of
 
 PathKey = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
@@ -28,6 +29,7 @@ Position = tuple[int, int]  # 1-based line and column
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_DEPTH = 64  # no record nests deeper than a handful of levels; deeper is an attack or a typo
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -41,11 +43,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     would turn only the last form into a ``datetime.date``."""
 
 
-def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
-    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
 @dataclass
@@ -82,8 +80,7 @@ class LoadedFile:
         return None
 
     def problem(self, path: PathKey, message: str, *, key: bool = False) -> Problem:
-        where = self.position(path, key=key)
-        line, column = where if where else (None, None)
+        line, column = self.position(path, key=key) or (None, None)
         return Problem(self.source.display, line, column, self.shown_path(path), message)
 
     def shown_path(self, path: PathKey) -> str:
@@ -111,10 +108,7 @@ def format_path(path: PathKey) -> str:
     """``('postings', 0, 'title')`` -> ``postings[0].title``."""
     out = ""
     for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
     return out
 
 
@@ -163,8 +157,7 @@ def load_file(source: DataFile) -> tuple[LoadedFile | None, list[Problem]]:
         return _load_yaml(source, text)
     except RecursionError:
         # The pure-Python YAML parser and the json module recurse once per level.
-        message = f"nested more than {MAX_DEPTH} levels deep"
-        return None, [Problem(source.display, _deep_line(text), None, "", message)]
+        return None, [Problem(source.display, _deep_line(text), None, "", _TOO_DEEP)]
 
 
 def _deep_line(text: str) -> int:
@@ -203,10 +196,9 @@ def _load_json(source: DataFile, text: str) -> tuple[LoadedFile | None, list[Pro
     except _DuplicateKey:
         # JSON is YAML's flow syntax: the YAML walk finds the duplicate and its line.
         found = LoadedFile(source, None)
-        try:
+        problems: list[Problem] = []
+        with suppress(RecursionError):
             problems = _load_yaml(source, text, found)[1]
-        except RecursionError:
-            problems = []
         if found.positions and problems:  # read as YAML, which not every JSON file is
             return None, problems
         return None, [Problem(source.display, None, None, "", "duplicate key in a mapping")]
@@ -281,7 +273,7 @@ def _yaml_problem(source: DataFile, exc: yaml.MarkedYAMLError, text: str) -> Pro
     message = f"invalid YAML: {exc.problem or exc.context or 'invalid YAML'}"
     if "nesting depth" in message:
         # Newer libyaml builds stop at 1,000 levels themselves; say it as we do.
-        message = f"nested more than {MAX_DEPTH} levels deep"
+        message = _TOO_DEEP
     if mark is None:
         return Problem(source.display, None, None, "", message)
     line, column = mark.line + 1, mark.column + 1
@@ -342,7 +334,7 @@ def _build(node: yaml.Node, path: PathKey, depth: int, walk: _Walk) -> Any:
     if walk.located is not None:
         walk.located.positions[path] = _mark(node)
     if depth > MAX_DEPTH:
-        walk.problem(node, path, f"nested more than {MAX_DEPTH} levels deep")
+        walk.problem(node, path, _TOO_DEEP)
         return None
     if isinstance(node, yaml.ScalarNode):
         return node.value if node.tag == _STR else walk.construct(node)

@@ -12,6 +12,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import DataError, Problem
+from ..files import reason
 
 if TYPE_CHECKING:  # types only: importing importlib.resources and pathlib slows every start
     from importlib.abc import Traversable
@@ -39,8 +40,7 @@ class DataFile(NamedTuple):
 
     @property
     def stem(self) -> str:
-        name: str = self.resource.name
-        return name.rsplit(".", 1)[0]
+        return str(self.resource.name).rsplit(".", 1)[0]
 
 
 def bundled_data_folder() -> str | None:
@@ -84,8 +84,10 @@ def find_data_files(path: str | Path | None) -> list[DataFile]:
         found = os.stat(given)
     except (FileNotFoundError, NotADirectoryError):
         message = "no such file or folder"
-    except (OSError, ValueError) as error:  # a link loop, a name too long, no permission...
+    except OSError as error:  # a link loop, a name too long, no permission...
         message = reason(error)
+    except ValueError as error:  # a name holding a NUL character
+        message = str(error)
     else:
         if stat.S_ISREG(found.st_mode) and given.name.endswith(DATA_SUFFIXES):
             return [DataFile("dataset", shown, given, given.name)]
@@ -102,13 +104,6 @@ def find_data_files(path: str | Path | None) -> list[DataFile]:
         else:
             message = f"not a regular file or folder ({kind_of(found.st_mode)})"
     raise DataError([_problem(shown, message)])
-
-
-def reason(error: BaseException) -> str:
-    """What went wrong with a file, as the system says it ("Permission denied")."""
-    if isinstance(error, OSError) and error.strerror:
-        return str(error.strerror)
-    return str(error)
 
 
 def kind_of(mode: int) -> str:

@@ -12,7 +12,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from functools import cache, partial
-from typing import Any, NamedTuple, TypeVar, Union, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from .choices import NOT_DEFECTIONS
 
@@ -216,10 +216,7 @@ class Person(NamedTuple):
         return not self._defection_years() and self.disclosure is not None
 
     def _defection_years(self) -> tuple[int, ...]:
-        found: set[int] = set()
-        for dated in (self.defection.left, self.defection.arrived):
-            if dated is not None:
-                found.add(int(dated.date[:4]))
+        found = {int(d.date[:4]) for d in (self.defection.left, self.defection.arrived) if d}
         for claim in self.claims:
             year = str(claim.value)[:4]
             dates_it = claim.field in YEAR_FIELDS and claim.status != "doubtful"
@@ -230,11 +227,10 @@ class Person(NamedTuple):
     @property
     def year(self) -> int | None:
         """The main defection year: the year the person left the post, else arrived."""
-        for dated in (self.defection.left, self.defection.arrived):
-            if dated is not None:
-                return int(dated.date[:4])
-        years = self.years
-        return years[0] if years else None
+        dated = self.defection.left or self.defection.arrived
+        if dated is not None:
+            return int(dated.date[:4])
+        return next(iter(self.years), None)
 
     @property
     def disputed_fields(self) -> tuple[str, ...]:
@@ -308,9 +304,8 @@ def _collect_sources(record: Any, found: list[str]) -> None:
         elif is_record(value):
             _collect_sources(value, found)
         elif isinstance(value, tuple):
-            for item in value:
-                if is_record(item):
-                    _collect_sources(item, found)
+            for item in filter(is_record, value):
+                _collect_sources(item, found)
 
 
 def is_record(value: Any) -> bool:
@@ -354,18 +349,12 @@ def _builder(cls: Any) -> Converter:
 
 
 def _converter(hint: Any) -> Converter | None:
-    origin = typing.get_origin(hint)
-    if origin is tuple:  # tuple[X, ...]
+    if isinstance(hint, types.UnionType):  # Record | None: make() leaves None as it is
+        hint = next((option for option in typing.get_args(hint) if is_record(option)), None)
+    if typing.get_origin(hint) is tuple:  # tuple[X, ...]
         item = _converter(typing.get_args(hint)[0])
-        if item is None:
-            return tuple
-        return lambda value: tuple(None if i is None else item(i) for i in value)
-    if origin is Union or isinstance(hint, types.UnionType):
-        records = [o for o in typing.get_args(hint) if isinstance(o, type) and is_record(o)]
-        return _converter(records[0]) if records else None  # Record | None: make() leaves None
-    if isinstance(hint, type) and is_record(hint):
-        return partial(build, hint)
-    return None
+        return tuple if item is None else lambda value: tuple(map(item, value))
+    return partial(build, hint) if is_record(hint) else None
 
 
 def as_data(record: Any) -> Any:

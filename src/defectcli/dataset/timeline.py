@@ -9,7 +9,7 @@ events all become ``TimelineEntry`` rows, summarised in the project's own words.
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from .model import Event, Person
+from .model import Event, Person, build
 
 # Within one date, the order a reader expects: a posting before leaving it, leaving before
 # arriving, arriving before the news of it.
@@ -78,11 +78,4 @@ def person_entries(person: Person) -> Iterator[TimelineEntry]:
 
 
 def context_entries(event: Event) -> Iterator[TimelineEntry]:
-    yield TimelineEntry(
-        event.date,
-        event.kind,
-        event.summary,
-        event.sources,
-        country=event.country,
-        people=event.people,
-    )
+    yield build(TimelineEntry, event._asdict())  # the fields they share, by name: no person

@@ -123,11 +123,8 @@ def _describe(loaded: LoadedFile, error: Any) -> Problem:
         return loaded.problem(path, f"needs at least {error.validator_value} item(s)")
     if kind == "uniqueItems":
         return loaded.problem(path, "lists the same item twice")
-    if (
-        kind == "not"
-        and isinstance(instance, dict)
-        and {"speaker", "speaker_name"} <= set(instance)
-    ):
+    both = isinstance(instance, dict) and {"speaker", "speaker_name"} <= set(instance)
+    if kind == "not" and both:
         return loaded.problem(path, "give either 'speaker' or 'speaker_name', not both")
     if kind in {"minimum", "maximum"}:
         bound = "at least" if kind == "minimum" else "at most"
