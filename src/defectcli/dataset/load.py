@@ -108,7 +108,10 @@ def format_path(path: PathKey) -> str:
     """``('postings', 0, 'title')`` -> ``postings[0].title``."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
     return out
 
 
