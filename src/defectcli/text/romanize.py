@@ -98,37 +98,16 @@ def romanizations(hangul: str) -> dict[str, str]:
 # Surname spellings that rules alone would not fold together.
 _SURNAMES = {"yi": "i", "rhie": "i", "chwe": "choe"}
 
-# Applied in order. Upper-case letters are vowel classes (O: o, u, eo, eu, oo, ou; E: e, ae),
-# so a later rule cannot re-read them.
-_VOWEL_RULES: tuple[tuple[str, str], ...] = (
-    ("eo", "O"),
-    ("eu", "O"),
-    ("oo", "O"),
-    ("oi", "oe"),
-    ("ae", "E"),
-    ("ai", "E"),
-    ("ee", "i"),
-    ("o", "O"),
-    ("u", "O"),
-    ("e", "E"),
-)
-_CONSONANT_RULES: tuple[tuple[str, str], ...] = (
-    ("ng", "N"),  # one sound; kept apart so that g -> k below cannot split it
-    ("tch", "c"),
-    ("ch", "c"),
-    ("th", "t"),
-    ("ph", "p"),
-    ("kh", "k"),
-    ("sh", "s"),
-    ("rh", "r"),
-    ("j", "c"),
-    ("z", "c"),
-    ("g", "k"),
-    ("d", "t"),
-    ("b", "p"),
-    ("f", "p"),
-    ("r", "l"),
-)
+# Applied in order, each "old>new". Upper-case letters are vowel classes (O: o, u, eo, eu,
+# oo, ou; E: e, ae), so a later rule cannot re-read them.
+_VOWEL_RULES = [
+    rule.split(">") for rule in "eo>O eu>O oo>O oi>oe ae>E ai>E ee>i o>O u>O e>E".split()
+]
+# "ng" is one sound: replaced first, so that g -> k below cannot split it.
+_CONSONANT_RULES = [
+    rule.split(">")
+    for rule in "ng>N tch>c ch>c th>t ph>p kh>k sh>s rh>r j>c z>c g>k d>t b>p f>p r>l".split()
+]
 
 
 _REPEATED = re.compile(r"(.)\1+")
