@@ -153,13 +153,17 @@ def build_index_from_records(
     # then as read), and that position (their rank) is also their rowid in `quote_terms`:
     # a search is then one full-text lookup and a walk of the quotes table in order.
     ranked = sorted(enumerate(quotes), key=lambda item: (item[1].date is None, item[1].date or ""))
+    texts = [
+        (f"{q.speaker}, {q.venue}", " ".join(filter(None, [q.text, q.translation])))
+        for _, q in ranked
+    ]
     db.executemany(
         _INSERT_SEARCH,
-        (("quote", q.id, q.person, _quote_title(q), _quote_text(q)) for _, q in ranked),
+        (("quote", q.id, q.person, *text) for (_, q), text in zip(ranked, texts, strict=True)),
     )
     db.executemany(
         "INSERT INTO quote_terms (rowid, title, body) VALUES (?,?,?)",
-        ((rank, _quote_title(q), _quote_text(q)) for rank, (_, q) in enumerate(ranked, start=1)),
+        ((rank, *text) for rank, text in enumerate(texts, start=1)),
     )
     db.executemany(
         "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
@@ -259,14 +263,6 @@ def _cited(
     kind: str, record_id: str, source_ids: Iterable[str], label: str | None = None
 ) -> list[Citation]:
     return [(source_id, kind, record_id, label or record_id) for source_id in source_ids]
-
-
-def _quote_title(quote: Quote) -> str:
-    return f"{quote.speaker}, {quote.venue}"
-
-
-def _quote_text(quote: Quote) -> str:
-    return " ".join(filter(None, [quote.text, quote.translation]))
 
 
 def _person_row(person: Person, doc: Any) -> tuple[Any, ...]:
