@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ..dataset.choices import FACETS, SEARCH_KINDS, SORT_FIELDS
@@ -281,20 +281,17 @@ class Catalog(NameLookup):
         a year of the series by its year, a total by the year it runs to, another count by
         the year it was given."""
         where = where or YearFilter()
-        arrivals = tuple(
-            build(YearFigures, y)
-            for y in self._docs("arrivals", "year")
-            if where.matches(y["year"])
-        )
-        cumulative = tuple(
-            build(Cumulative, c)
-            for c in self._docs("cumulative", "seq")
-            if where.matches(int(c["as_of"][:4]))
-        )
-        figures = tuple(
-            build(Figure, f)
-            for f in self._docs("figures", "seq")
-            if where == YearFilter() or (f.get("date") and where.matches(int(f["date"][:4])))
+
+        def kept(
+            cls: type[T], table: str, order: str, year: Callable[[Any], int | None]
+        ) -> tuple[T, ...]:
+            return tuple(build(cls, d) for d in self._docs(table, order) if where.matches(year(d)))
+
+        arrivals = kept(YearFigures, "arrivals", "year", lambda y: y["year"])
+        cumulative = kept(Cumulative, "cumulative", "seq", lambda c: int(c["as_of"][:4]))
+        # A count of no date is kept only when no year is asked for (``matches(None)``).
+        figures = kept(
+            Figure, "figures", "seq", lambda f: int(f["date"][:4]) if f.get("date") else None
         )
         cited = (
             s for y in arrivals for s in (*y.sources, *(i for c in y.claims for i in c.sources))
