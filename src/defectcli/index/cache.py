@@ -261,12 +261,6 @@ def schemas_checksum(folder: Traversable | None = None) -> str:
     return _checksum(len(files), data)
 
 
-def database_file(db: sqlite3.Connection) -> str | None:
-    """The file of ``db``'s main database; None for one in memory."""
-    files = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
-    return files[0] if files and files[0] else None
-
-
 # A temporary file that is renamed into place only when whole needs no rollback journal
 # and no flushes to disk on the way; a larger page cache keeps the indexes of 100,000
 # people in memory while they are built.
