@@ -299,15 +299,11 @@ def build_file(
             raise  # the name was taken (by chance, or planted): not ours to remove
         except BaseException:
             # Failed, or interrupted (Ctrl-C, SIGTERM): never leave a half-built file behind.
-            if handle is not None or os.path.lexists(temp):
-                remove_file(temp)
+            remove_file(temp)
             raise
         finally:
             if handle is not None:
                 os.close(handle)
-    except (OSError, sqlite3.Error):
-        return None
-    try:
         return _open_read_only(path)
-    except sqlite3.Error:
+    except (OSError, sqlite3.Error):
         return None
