@@ -122,9 +122,7 @@ class Catalog(NameLookup):
         person = self.person(name)
         quotes = tuple(self.quotes(QuoteFilter(people=(person.id,))))
         related = tuple((link, self._name_of(link.person)) for link in person.related)
-        cited = dict.fromkeys(person.cited_sources())
-        for quote in quotes:
-            cited.setdefault(quote.source, None)
+        cited = dict.fromkeys([*person.cited_sources(), *(quote.source for quote in quotes)])
         return Profile(person, quotes, related, tuple(self.sources(cited)))
 
     # --- quotes ---------------------------------------------------------------------------
