@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from importlib.abc import Traversable
 
 # Bump when the tables change shape; an index of another format (or version) is never read.
-INDEX_FORMAT = 35
+INDEX_FORMAT = 36
 _META_KEY = {"format": INDEX_FORMAT, "version": __version__}
 
 
