@@ -174,19 +174,16 @@ class Catalog(NameLookup):
         hits: list[SearchHit] = []
         for kind in (kind for kind in SEARCH_KINDS if kind in kinds):
             found = self._name_hits(text) if kind == "person" else []
-            seen = {h.id for h in found}
+            named = {h.id for h in found}  # people found by name: listed once, on top
             # The best of the kind, ranked inside SQLite; equal ranks keep the order of the
             # full-text table.
-            for ref, person, title, snippet, rank in self._db.execute(
+            rows = self._db.execute(
                 "SELECT ref, person, highlight(search, 3, ?, ?),"
                 " snippet(search, 4, ?, ?, '…', 16), bm25(search, 0, 0, 0, 5.0, 1.0) AS r"
                 " FROM search WHERE search MATCH ? AND kind = ? ORDER BY r, rowid LIMIT ?",
                 (HIT_START, HIT_END, HIT_START, HIT_END, match, kind, limit),
-            ):
-                if kind == "person" and ref in seen:
-                    continue  # already found by name, or by another of their names
-                seen.add(ref)
-                found.append(SearchHit(kind, ref, person, title, snippet, rank))
+            )
+            found += [SearchHit(kind, *row) for row in rows if row[0] not in named]
             hits += found[:limit]
         return SearchResult(text, tuple(hits))
 
