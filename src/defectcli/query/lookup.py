@@ -51,13 +51,11 @@ class NameLookup:
                 return sorted(r[0] for r in rows)
         # A word as written first: "thae" means Thae Yong Ho before the Tae-s it sounds like.
         written = words(name)
-        if written:
-            exact = self._people_with_names_having(
-                [[name_term(word, written=True)] for word in dict.fromkeys(written)],
-                sourced=True,
-            )
-            if exact:
-                return sorted(exact)
+        exact = self._people_with_names_having(
+            [[name_term(word, written=True)] for word in dict.fromkeys(written)], sourced=True
+        )
+        if exact:
+            return sorted(exact)
         # Descriptive labels are stored as plain words, names as phonetic words. A whole
         # word that sounds alike and the beginning of a word are as good a guess: "tae yon"
         # may mean Yun Tae-hyong (a whole word "yon" sounds like "yun") or Thae Yong Ho.
