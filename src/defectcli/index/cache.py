@@ -98,11 +98,7 @@ def private_folder(folder: str, create: bool = False) -> bool:
         except FileNotFoundError:
             if not create:
                 return False
-            parent = os.path.dirname(folder)
-            if parent:
-                os.makedirs(parent, exist_ok=True)
-            with suppress(FileExistsError):  # made meanwhile (by whom is checked below)
-                os.mkdir(folder, 0o700)
+            os.makedirs(folder, 0o700, exist_ok=True)  # if made meanwhile, whose is seen below
             found = os.lstat(folder)
         if stat.S_ISLNK(found.st_mode):
             # ~/.cache/defectcli may be a link of the user's own to another disk; a link
