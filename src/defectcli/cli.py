@@ -194,31 +194,31 @@ def main() -> NoReturn:
         error.show()
         sys.exit(error.exit_code)
     except Exception as error:  # a bug: one line, and the traceback only on request
+        sqlite3 = sys.modules.get("sqlite3")  # loaded if an index was read
         if isinstance(error, OSError) and error.errno in _DISK_FULL:
             # Not a bug: the output (a pipe's file, an export) could not be written whole.
-            click.echo(f"Error: cannot write the output: {error.strerror}", err=True)
-            sys.exit(ExitStatus.ERROR)
-        if isinstance(error, OSError):
+            message = f"cannot write the output: {error.strerror}"
+        elif isinstance(error, OSError):
             # A file-system fault met outside the checks that name it (a folder that became
             # unreadable meanwhile, an I/O error): the path and the system's reason.
             from .text.clean import clean
 
             where = f"{clean(str(error.filename))}: " if error.filename else ""
-            click.echo(f"Error: {where}{error.strerror or error}", err=True)
-            sys.exit(ExitStatus.ERROR)
-        sqlite3 = sys.modules.get("sqlite3")  # loaded if an index was read
-        if sqlite3 is not None and isinstance(error, sqlite3.DatabaseError):
+            message = f"{where}{error.strerror or error}"
+        elif sqlite3 is not None and isinstance(error, sqlite3.DatabaseError):
             # Damaged again once built again (or in memory): no rebuilding mends it.
-            click.echo(f"Error: the dataset's index cannot be read: {error}", err=True)
-            sys.exit(ExitStatus.ERROR)
-        if os.environ.get("DEFECT_DEBUG"):
+            message = f"the dataset's index cannot be read: {error}"
+        elif os.environ.get("DEFECT_DEBUG"):
             raise
-        click.echo(
-            f"defect: internal error: {type(error).__name__}: {error}\n"
-            "Run again with DEFECT_DEBUG=1 to see the traceback, and please report it.",
-            err=True,
-        )
-        sys.exit(ExitStatus.INTERNAL)
+        else:
+            click.echo(
+                f"defect: internal error: {type(error).__name__}: {error}\n"
+                "Run again with DEFECT_DEBUG=1 to see the traceback, and please report it.",
+                err=True,
+            )
+            sys.exit(ExitStatus.INTERNAL)
+        click.echo(f"Error: {message}", err=True)
+        sys.exit(ExitStatus.ERROR)
     sys.exit(ExitStatus.OK)
 
 

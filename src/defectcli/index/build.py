@@ -75,12 +75,12 @@ CREATE TABLE figures (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 -- the statistics'), so that it need not read every stored record to count them.
 CREATE TABLE totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE quotes (
-    rank INTEGER PRIMARY KEY, id TEXT NOT NULL, seq INTEGER NOT NULL,
-    person TEXT NOT NULL, speaker_id TEXT, source TEXT NOT NULL, date TEXT, doc TEXT NOT NULL
+    rank INTEGER PRIMARY KEY, id TEXT NOT NULL, person TEXT NOT NULL, speaker_id TEXT,
+    source TEXT NOT NULL, doc TEXT NOT NULL
 );
 CREATE TABLE timeline (
-    seq INTEGER NOT NULL, date TEXT NOT NULL, kind_order INTEGER NOT NULL, kind TEXT NOT NULL,
-    person TEXT, person_name TEXT, country_key TEXT, people TEXT NOT NULL, doc TEXT NOT NULL
+    seq INTEGER NOT NULL, date TEXT NOT NULL, kind TEXT NOT NULL, person TEXT,
+    country_key TEXT, people TEXT NOT NULL, doc TEXT NOT NULL
 );
 """
 # Created once the rows are in: building an index from all the rows at once is faster
@@ -135,11 +135,10 @@ def build_index_from_records(
     timeline: list[TimelineEntry] = []
     citations: list[Citation] = []
     claims = sum(len(year.claims) for year in shared.arrivals)
-    name_rows = 0
     for start in range(0, len(records.people), RUN):
         run = records.people[start : start + RUN]
         people = [build(Person, r.data) for r in run]
-        name_rows = _write_people(db, people, [r.data for r in run], name_rows)
+        _write_people(db, people, [r.data for r in run])
         claims += sum(len(person.claims) for person in people)
         quotes += [q for person in people for q in build_quotes(person, names)]
         timeline += [entry for person in people for entry in person_entries(person)]
@@ -149,23 +148,28 @@ def build_index_from_records(
             advance(start + len(run))
     if stage:
         stage("sorting and indexing", None)
+    # The names' words, indexed from their rows inside SQLite: no value crosses from Python.
+    db.execute("INSERT INTO name_terms (rowid, terms) SELECT rowid, terms FROM person_names")
     # Quotations are stored in the order every listing shows them (dated first, by date,
     # then as read), and that position (their rank) is also their rowid in `quote_terms`:
     # a search is then one full-text lookup and a walk of the quotes table in order.
-    ranked = sorted(enumerate(quotes), key=lambda item: (item[1].date is None, item[1].date or ""))
+    ranked = sorted(quotes, key=lambda q: (q.date is None, q.date or ""))
+    texts = [
+        (f"{q.speaker}, {q.venue}", " ".join(filter(None, [q.text, q.translation]))) for q in ranked
+    ]
     db.executemany(
         _INSERT_SEARCH,
-        (("quote", q.id, q.person, _quote_title(q), _quote_text(q)) for _, q in ranked),
+        (("quote", q.id, q.person, *text) for q, text in zip(ranked, texts, strict=True)),
     )
     db.executemany(
         "INSERT INTO quote_terms (rowid, title, body) VALUES (?,?,?)",
-        ((rank, _quote_title(q), _quote_text(q)) for rank, (_, q) in enumerate(ranked, start=1)),
+        ((rank, *text) for rank, text in enumerate(texts, start=1)),
     )
     db.executemany(
-        "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
+        "INSERT INTO quotes VALUES (?,?,?,?,?,?)",
         (
-            (rank, q.id, seq, q.person, q.speaker_id, q.source, q.date, dumps(q))
-            for rank, (seq, q) in enumerate(ranked, start=1)
+            (rank, q.id, q.person, q.speaker_id, q.source, dumps(q))
+            for rank, q in enumerate(ranked, start=1)
         ),
     )
     _write_shared(db, shared, citations)
@@ -174,17 +178,15 @@ def build_index_from_records(
     timeline += [entry for event in shared.events for entry in context_entries(event)]
     timeline.sort(key=lambda entry: entry.sort_key)
     db.executemany(
-        "INSERT INTO timeline VALUES (?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO timeline VALUES (?,?,?,?,?,?,?)",
         ((seq, *_timeline_row(entry)) for seq, entry in enumerate(timeline)),
     )
     db.executescript(INDEXES)
 
 
-def _write_people(
-    db: sqlite3.Connection, people: list[Person], docs: list[Any], name_rows: int
-) -> int:
+def _write_people(db: sqlite3.Connection, people: list[Person], docs: list[Any]) -> None:
     """The rows of a run of people (``docs``: their data as read, stored as it is), their
-    years, names and full-text rows; the number of name rows written so far after them."""
+    years, names and full-text rows."""
     db.executemany(
         "INSERT INTO people VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (_person_row(person, doc) for person, doc in zip(people, docs, strict=True)),
@@ -199,13 +201,7 @@ def _write_people(
         for person, names in zip(people, spellings, strict=True)
         for name, kind in names.items()
     ]
-    db.executemany("INSERT INTO person_names VALUES (?,?,?,?,?,?)", rows)  # rowids 1, 2...
-    # Indexed from the rows just written, inside SQLite: no value crosses from Python.
-    db.execute(
-        "INSERT INTO name_terms (rowid, terms) SELECT rowid, terms FROM person_names"
-        " WHERE rowid > ?",
-        (name_rows,),
-    )
+    db.executemany("INSERT INTO person_names VALUES (?,?,?,?,?,?)", rows)
     # Within a kind, full-text rows keep the order they are written in, which is the order
     # of equal ranks in a search.
     db.executemany(
@@ -216,7 +212,6 @@ def _write_people(
             for row in _person_search(person, names)
         ),
     )
-    return name_rows + len(rows)
 
 
 def _write_shared(db: sqlite3.Connection, shared: Dataset, citations: list[Citation]) -> None:
@@ -259,14 +254,6 @@ def _cited(
     kind: str, record_id: str, source_ids: Iterable[str], label: str | None = None
 ) -> list[Citation]:
     return [(source_id, kind, record_id, label or record_id) for source_id in source_ids]
-
-
-def _quote_title(quote: Quote) -> str:
-    return f"{quote.speaker}, {quote.venue}"
-
-
-def _quote_text(quote: Quote) -> str:
-    return " ".join(filter(None, [quote.text, quote.translation]))
 
 
 def _person_row(person: Person, doc: Any) -> tuple[Any, ...]:
@@ -343,10 +330,8 @@ def _timeline_row(entry: TimelineEntry) -> tuple[object, ...]:
     """The timeline table's columns after ``seq``."""
     return (
         entry.date,
-        entry.sort_key[1],
         entry.kind,
         entry.person,
-        entry.person_name,
         country_key(entry.country) if entry.country else None,
         json.dumps(entry.people),  # a tuple is written as a list, non-ASCII escaped
         encode(entry._asdict()),

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from importlib.abc import Traversable
 
 # Bump when the tables change shape; an index of another format (or version) is never read.
-INDEX_FORMAT = 35
+INDEX_FORMAT = 36
 _META_KEY = {"format": INDEX_FORMAT, "version": __version__}
 
 
@@ -98,11 +98,7 @@ def private_folder(folder: str, create: bool = False) -> bool:
         except FileNotFoundError:
             if not create:
                 return False
-            parent = os.path.dirname(folder)
-            if parent:
-                os.makedirs(parent, exist_ok=True)
-            with suppress(FileExistsError):  # made meanwhile (by whom is checked below)
-                os.mkdir(folder, 0o700)
+            os.makedirs(folder, 0o700, exist_ok=True)  # if made meanwhile, whose is seen below
             found = os.lstat(folder)
         if stat.S_ISLNK(found.st_mode):
             # ~/.cache/defectcli may be a link of the user's own to another disk; a link
@@ -261,12 +257,6 @@ def schemas_checksum(folder: Traversable | None = None) -> str:
     return _checksum(len(files), data)
 
 
-def database_file(db: sqlite3.Connection) -> str | None:
-    """The file of ``db``'s main database; None for one in memory."""
-    files = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
-    return files[0] if files and files[0] else None
-
-
 # A temporary file that is renamed into place only when whole needs no rollback journal
 # and no flushes to disk on the way; a larger page cache keeps the indexes of 100,000
 # people in memory while they are built.
@@ -305,15 +295,11 @@ def build_file(
             raise  # the name was taken (by chance, or planted): not ours to remove
         except BaseException:
             # Failed, or interrupted (Ctrl-C, SIGTERM): never leave a half-built file behind.
-            if handle is not None or os.path.lexists(temp):
-                remove_file(temp)
+            remove_file(temp)
             raise
         finally:
             if handle is not None:
                 os.close(handle)
-    except (OSError, sqlite3.Error):
-        return None
-    try:
         return _open_read_only(path)
-    except sqlite3.Error:
+    except (OSError, sqlite3.Error):
         return None

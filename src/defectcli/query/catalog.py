@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ..dataset.choices import FACETS, SEARCH_KINDS, SORT_FIELDS
@@ -122,9 +122,7 @@ class Catalog(NameLookup):
         person = self.person(name)
         quotes = tuple(self.quotes(QuoteFilter(people=(person.id,))))
         related = tuple((link, self._name_of(link.person)) for link in person.related)
-        cited = dict.fromkeys(person.cited_sources())
-        for quote in quotes:
-            cited.setdefault(quote.source, None)
+        cited = dict.fromkeys([*person.cited_sources(), *(quote.source for quote in quotes)])
         return Profile(person, quotes, related, tuple(self.sources(cited)))
 
     # --- quotes ---------------------------------------------------------------------------
@@ -176,19 +174,16 @@ class Catalog(NameLookup):
         hits: list[SearchHit] = []
         for kind in (kind for kind in SEARCH_KINDS if kind in kinds):
             found = self._name_hits(text) if kind == "person" else []
-            seen = {h.id for h in found}
+            named = {h.id for h in found}  # people found by name: listed once, on top
             # The best of the kind, ranked inside SQLite; equal ranks keep the order of the
             # full-text table.
-            for ref, person, title, snippet, rank in self._db.execute(
+            rows = self._db.execute(
                 "SELECT ref, person, highlight(search, 3, ?, ?),"
                 " snippet(search, 4, ?, ?, '…', 16), bm25(search, 0, 0, 0, 5.0, 1.0) AS r"
                 " FROM search WHERE search MATCH ? AND kind = ? ORDER BY r, rowid LIMIT ?",
                 (HIT_START, HIT_END, HIT_START, HIT_END, match, kind, limit),
-            ):
-                if kind == "person" and ref in seen:
-                    continue  # already found by name, or by another of their names
-                seen.add(ref)
-                found.append(SearchHit(kind, ref, person, title, snippet, rank))
+            )
+            found += [SearchHit(kind, *row) for row in rows if row[0] not in named]
             hits += found[:limit]
         return SearchResult(text, tuple(hits))
 
@@ -281,20 +276,17 @@ class Catalog(NameLookup):
         a year of the series by its year, a total by the year it runs to, another count by
         the year it was given."""
         where = where or YearFilter()
-        arrivals = tuple(
-            build(YearFigures, y)
-            for y in self._docs("arrivals", "year")
-            if where.matches(y["year"])
-        )
-        cumulative = tuple(
-            build(Cumulative, c)
-            for c in self._docs("cumulative", "seq")
-            if where.matches(int(c["as_of"][:4]))
-        )
-        figures = tuple(
-            build(Figure, f)
-            for f in self._docs("figures", "seq")
-            if where == YearFilter() or (f.get("date") and where.matches(int(f["date"][:4])))
+
+        def kept(
+            cls: type[T], table: str, order: str, year: Callable[[Any], int | None]
+        ) -> tuple[T, ...]:
+            return tuple(build(cls, d) for d in self._docs(table, order) if where.matches(year(d)))
+
+        arrivals = kept(YearFigures, "arrivals", "year", lambda y: y["year"])
+        cumulative = kept(Cumulative, "cumulative", "seq", lambda c: int(c["as_of"][:4]))
+        # A count of no date is kept only when no year is asked for (``matches(None)``).
+        figures = kept(
+            Figure, "figures", "seq", lambda f: int(f["date"][:4]) if f.get("date") else None
         )
         cited = (
             s for y in arrivals for s in (*y.sources, *(i for c in y.claims for i in c.sources))

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import difflib
 import sqlite3
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from ..text.names import letter_words, name_key, name_term, words
 from ..text.romanize import is_hangul, phonetic_key, phonetic_words
@@ -52,13 +51,11 @@ class NameLookup:
                 return sorted(r[0] for r in rows)
         # A word as written first: "thae" means Thae Yong Ho before the Tae-s it sounds like.
         written = words(name)
-        if written:
-            exact = self._people_with_names_having(
-                [[name_term(word, written=True)] for word in dict.fromkeys(written)],
-                sourced=True,
-            )
-            if exact:
-                return sorted(exact)
+        exact = self._people_with_names_having(
+            [[name_term(word, written=True)] for word in dict.fromkeys(written)], sourced=True
+        )
+        if exact:
+            return sorted(exact)
         # Descriptive labels are stored as plain words, names as phonetic words. A whole
         # word that sounds alike and the beginning of a word are as good a guess: "tae yon"
         # may mean Yun Tae-hyong (a whole word "yon" sounds like "yun") or Thae Yong Ho.
@@ -128,15 +125,19 @@ class NameLookup:
         up to ``SUGGEST_ALL``; beyond, those with a word that begins like a word typed
         (comparing with every name of 100,000 people would take seconds)."""
         (count,) = self._db.execute("SELECT count(*) FROM person_names").fetchone()
+        sql = "SELECT person_id, key, pkey FROM person_names"
         if count <= SUGGEST_ALL:
-            return self._db.execute("SELECT person_id, key, pkey FROM person_names").fetchall()
+            return self._db.execute(sql).fetchall()
         starts = {w[:2] for w in (*phonetic_words(name), *words(name)) if len(w) >= 2}
-        rows: set[int] = set()
-        for start in starts:
-            beginning = f"{name_term(start, written=False)}* OR {name_term(start, written=True)}*"
-            rows.update(r for (r,) in self._db.execute(_NAMES_MATCHING, (beginning,)))
-        sql = "SELECT person_id, key, pkey FROM person_names WHERE rowid IN ({})"
-        return list(self._rows_with_rowids(sql, sorted(rows)))
+        beginnings = " OR ".join(
+            f"{name_term(start, written=False)}* OR {name_term(start, written=True)}*"
+            for start in sorted(starts)
+        )
+        if not beginnings:
+            return []
+        return self._db.execute(
+            f"{sql} WHERE rowid IN ({_NAMES_MATCHING})", (beginnings,)
+        ).fetchall()
 
     def name_table(self) -> list[tuple[str, str, str | None, str | None]]:
         """(id, display name, Hangul, post) for every person, by name: for completion."""
@@ -152,12 +153,3 @@ class NameLookup:
     def _name_of(self, person_id: str) -> str:
         row = self._db.execute("SELECT name FROM people WHERE id = ?", (person_id,)).fetchone()
         return str(row[0]) if row else person_id
-
-    def _rows_with_rowids(
-        self, sql: str, rowids: Sequence[int], before: tuple[object, ...] = ()
-    ) -> Iterator[Any]:
-        """The rows of ``sql`` whose ``{}`` is an ``IN`` list of ``rowids`` (after the
-        ``before`` parameters), in batches: SQLite takes a bounded number of parameters."""
-        for i in range(0, len(rowids), 500):
-            batch = rowids[i : i + 500]
-            yield from self._db.execute(sql.format(",".join("?" * len(batch))), (*before, *batch))

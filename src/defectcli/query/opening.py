@@ -25,7 +25,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     cached = cache and not os.environ.get("DEFECT_NO_CACHE")
     target, files, db = _fresh(path) if cached else ("", None, None)
     if db is not None:
-        return Catalog(_from_disk(db))
+        return _from_disk(db, target)
     files = files if files is not None else find_data_files(path)
     stamp = disk.snapshot(files) if cached else {}
     # The YAML parser and the validator load only when the index must be (re)built.
@@ -42,7 +42,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
         build = functools.partial(build_index_from_records, records, stage=stage)
         built = disk.build_file(target, stamp, build) if cached else None
         if built is not None:
-            return Catalog(_from_disk(built))
+            return _from_disk(built, target)
         db = sqlite3.connect(":memory:")  # no cache, or one that cannot be written
         build(db)
         return Catalog(db)
@@ -54,10 +54,10 @@ def fresh_catalog(path: str | Path | None = None) -> Catalog | None:
     if os.environ.get("DEFECT_NO_CACHE"):
         return None
     try:
-        db = _fresh(path)[2]
+        target, _, db = _fresh(path)
     except DataError:  # no such dataset: the full check says so
         return None
-    return Catalog(_from_disk(db)) if db is not None else None
+    return _from_disk(db, target) if db is not None else None
 
 
 def _fresh(
@@ -67,11 +67,10 @@ def _fresh(
     index if no data file has changed since it was built."""
     if path is None:
         folder = bundled_data_folder()  # None when not on a file system (a zip)
-        root = folder if folder is not None else str(bundled_data_root())
-        key = f"bundled:{root}"
+        key = f"bundled:{folder if folder is not None else bundled_data_root()}"
     else:
         try:
-            folder = root = key = os.path.realpath(os.fspath(path))
+            folder = key = os.path.realpath(os.fspath(path))
         except ValueError:  # a NUL in the name: reported as the listing reports any bad name
             find_data_files(path)  # raises DataError
             raise
@@ -84,7 +83,7 @@ def _fresh(
     # read through a zip import, say) the files listed the careful way, and their stamps.
     current = None
     if folder is not None and os.path.isdir(folder):
-        current = disk.folder_fingerprint(root)
+        current = disk.folder_fingerprint(folder)
     elif path is not None and os.path.isfile(folder or ""):
         current = disk.file_fingerprint(os.fspath(path))
     files = None
@@ -100,12 +99,12 @@ def _fresh(
 _OPENED: list[str] = []
 
 
-def _from_disk(db: sqlite3.Connection) -> sqlite3.Connection:
-    """``db``, an index opened from the cache, remembered (``discard_damaged_index``)."""
-    file = disk.database_file(db)
-    if file is not None and file not in _OPENED:
+def _from_disk(db: sqlite3.Connection, file: str) -> Catalog:
+    """The catalog of ``db``, the index ``file`` opened from the cache, which is remembered
+    (``discard_damaged_index``)."""
+    if file not in _OPENED:
         _OPENED.append(file)
-    return db
+    return Catalog(db)
 
 
 def discard_damaged_index(error: BaseException) -> bool:

@@ -24,16 +24,20 @@ from .names import letter_words, strip_accents
 _SBASE, _SCOUNT = 0xAC00, 11172
 _NCOUNT, _TCOUNT = 588, 28
 
-# Initial consonants: ㄱ ㄲ ㄴ ㄷ ㄸ ㄹ ㅁ ㅂ ㅃ ㅅ ㅆ ㅇ ㅈ ㅉ ㅊ ㅋ ㅌ ㅍ ㅎ
-_RR_INITIAL = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
-_MR_INITIAL = "k kk n t tt r m p pp s ss - ch tch ch' k' t' p' h".split()
-_NK_INITIAL = "k kk n t tt r m p pp s ss - j jj ch kh th ph h".split()
+# Initial consonants: ㄱ ㄲ ㄴ ㄷ ㄸ ㄹ ㅁ ㅂ ㅃ ㅅ ㅆ ㅇ ㅈ ㅉ ㅊ ㅋ ㅌ ㅍ ㅎ, by system.
+_INITIALS = {
+    "rr": "g kk n d tt r m b pp s ss - j jj ch k t p h".split(),
+    "mr": "k kk n t tt r m p pp s ss - ch tch ch' k' t' p' h".split(),
+    "dprk": "k kk n t tt r m p pp s ss - j jj ch kh th ph h".split(),
+}
 # The plain consonants MR and the North's system write voiced between voiced sounds.
 _VOICED = {"k": "g", "t": "d", "p": "b", "ch": "j"}
-# Vowels: ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ
-_RR_VOWEL = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
-_MR_VOWEL = "a ae ya yae ŏ e yŏ ye o wa wae oe yo u wŏ we wi yu ŭ ŭi i".split()
-_NK_VOWEL = "a ae ya yae o e yo ye o wa wae oe yo u wo we wi yu u ui i".split()
+# Vowels: ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ, by system.
+_VOWELS = {
+    "rr": "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split(),
+    "mr": "a ae ya yae ŏ e yŏ ye o wa wae oe yo u wŏ we wi yu ŭ ŭi i".split(),
+    "dprk": "a ae ya yae o e yo ye o wa wae oe yo u wo we wi yu u ui i".split(),
+}
 # Finals: none ㄱ ㄲ ㄳ ㄴ ㄵ ㄶ ㄷ ㄹ ㄺ ㄻ ㄼ ㄽ ㄾ ㄿ ㅀ ㅁ ㅂ ㅄ ㅅ ㅆ ㅇ ㅈ ㅊ ㅋ ㅌ ㅍ ㅎ
 _FINAL = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
 
@@ -48,13 +52,6 @@ def is_hangul(text: str) -> bool:
     return _HANGUL_SYLLABLE.search(text) is not None
 
 
-_TABLES = {
-    "rr": (_RR_INITIAL, _RR_VOWEL),
-    "mr": (_MR_INITIAL, _MR_VOWEL),
-    "dprk": (_NK_INITIAL, _NK_VOWEL),
-}
-
-
 @lru_cache(maxsize=16384)
 def romanize_name(hangul: str, system: str) -> str:
     """A Korean personal name (surname first, one syllable) in one romanization system.
@@ -67,7 +64,8 @@ def romanize_name(hangul: str, system: str) -> str:
     parts = [(code // _NCOUNT, (code % _NCOUNT) // _TCOUNT, code % _TCOUNT) for code in codes]
     if not parts:
         return hangul
-    initials, vowels = _TABLES["mr" if system == "mr-plain" else system]
+    table = "mr" if system == "mr-plain" else system  # the same, breves and apostrophes dropped
+    initials, vowels = _INITIALS[table], _VOWELS[table]
     pieces: list[str] = []
     for index, (initial, vowel, final) in enumerate(parts):
         onset = initials[initial]
@@ -98,37 +96,16 @@ def romanizations(hangul: str) -> dict[str, str]:
 # Surname spellings that rules alone would not fold together.
 _SURNAMES = {"yi": "i", "rhie": "i", "chwe": "choe"}
 
-# Applied in order. Upper-case letters are vowel classes (O: o, u, eo, eu, oo, ou; E: e, ae),
-# so a later rule cannot re-read them.
-_VOWEL_RULES: tuple[tuple[str, str], ...] = (
-    ("eo", "O"),
-    ("eu", "O"),
-    ("oo", "O"),
-    ("oi", "oe"),
-    ("ae", "E"),
-    ("ai", "E"),
-    ("ee", "i"),
-    ("o", "O"),
-    ("u", "O"),
-    ("e", "E"),
-)
-_CONSONANT_RULES: tuple[tuple[str, str], ...] = (
-    ("ng", "N"),  # one sound; kept apart so that g -> k below cannot split it
-    ("tch", "c"),
-    ("ch", "c"),
-    ("th", "t"),
-    ("ph", "p"),
-    ("kh", "k"),
-    ("sh", "s"),
-    ("rh", "r"),
-    ("j", "c"),
-    ("z", "c"),
-    ("g", "k"),
-    ("d", "t"),
-    ("b", "p"),
-    ("f", "p"),
-    ("r", "l"),
-)
+# Applied in order, each "old>new". Upper-case letters are vowel classes (O: o, u, eo, eu,
+# oo, ou; E: e, ae), so a later rule cannot re-read them.
+_VOWEL_RULES = [
+    rule.split(">") for rule in "eo>O eu>O oo>O oi>oe ae>E ai>E ee>i o>O u>O e>E".split()
+]
+# "ng" is one sound: replaced first, so that g -> k below cannot split it.
+_CONSONANT_RULES = [
+    rule.split(">")
+    for rule in "ng>N tch>c ch>c th>t ph>p kh>k sh>s rh>r j>c z>c g>k d>t b>p f>p r>l".split()
+]
 
 
 _REPEATED = re.compile(r"(.)\1+")
