@@ -28,7 +28,7 @@ COUNTRY_NAMES = {
     "Hungary", "Italy", "Kuwait", "Malaysia", "Mongolia", "Mozambique", "Nepal", "North Korea",
     "Norway", "Poland", "Russia", "Singapore", "South Korea", "Soviet Union", "Sweden",
     "Switzerland", "Syria", "Thailand", "United Kingdom", "United States", "Unknown", "Vietnam",
-    "Zambia",
+    "West Germany", "Zambia",
 }  # fmt: skip
 
 
