@@ -26,10 +26,10 @@ ARTICLE_ID = "news1-en-2024-elite-diplomats"
 COUNTRY_NAMES = {
     "Austria", "Bulgaria", "Canada", "China", "Congo", "Cuba", "Czech Republic",
     "Czechoslovakia", "Denmark", "Egypt", "Ethiopia", "Finland", "France", "Germany", "Ghana",
-    "Hungary", "Italy", "Kuwait", "Malaysia", "Mongolia", "Mozambique", "Nepal", "North Korea",
-    "Norway", "Poland", "Russia", "Singapore", "South Korea", "Soviet Union", "Sweden",
-    "Switzerland", "Syria", "Thailand", "United Kingdom", "United States", "Unknown", "Vietnam",
-    "West Germany", "Zambia",
+    "Hungary", "Italy", "Japan", "Kuwait", "Malaysia", "Mongolia", "Mozambique", "Nepal",
+    "North Korea", "Norway", "Poland", "Russia", "Singapore", "South Korea", "Soviet Union",
+    "Sweden", "Switzerland", "Syria", "Thailand", "United Kingdom", "United States", "Unknown",
+    "Vietnam", "West Germany", "Zambia",
 }  # fmt: skip
 
 

@@ -81,7 +81,7 @@ def test_show_takes_any_spelling(invoke: Invoke) -> None:
 
 def test_a_unique_part_of_a_name_is_enough(catalog: Catalog) -> None:
     assert catalog.person("thae").id == "thae-yong-ho"
-    assert catalog.person("hwang").id == "hwang-jang-yop"
+    assert catalog.person("jang-yop").id == "hwang-jang-yop"
     assert catalog.person("영호").id == "thae-yong-ho"
 
 

@@ -32,6 +32,11 @@ def _numbers(cell: str) -> set[int]:
     return {int(n.replace(",", "")) for n, percent in found if not percent and "." not in n}
 
 
+# The Ministry of Unification's own tables of arrivals by sex (its January 2012 press release
+# and its statistics page to September 2020), which the research notes did not have.
+MINISTRY_TABLES = {"mou-en-2012-01-11-arrivals", "mou-cn-arrivals-2020-09"}
+
+
 def _research_table() -> dict[int, dict[str, set[int]]]:
     rows: dict[int, dict[str, set[int]]] = {}
     for line in FACTS.read_text(encoding="utf-8").splitlines():
@@ -60,9 +65,13 @@ def test_statistics_match_the_research_notes_year_by_year(invoke: Invoke) -> Non
         for field, values in expected.items():
             # A claim marked doubtful is a known error the conflicts section explains.
             claims = [c for c in row["claims"] if c["status"] != "doubtful"]
-            given = {row[field]} | {c["value"] for c in claims if c["field"] == field}
-            given.discard(None)
-            assert given == values, f"{year} {field}: {given} != {values}"
+            claimed = {c["value"] for c in claims if c["field"] == field}
+            given = ({row[field]} | claimed) - {None}
+            # Nothing the notes give is lost. A value found after them is a claim with its own
+            # sources, or comes from the Ministry's own tables, read after the notes were written.
+            assert values <= given, f"{year} {field}: {values - given} missing"
+            later = given - values - claimed
+            assert not later or MINISTRY_TABLES & set(row["sources"]), f"{year} {field}: {later}"
 
 
 def test_stats_rows_have_the_contract_keys_and_ranges(invoke: Invoke) -> None:
@@ -80,7 +89,8 @@ def test_stats_chart_on_a_terminal(invoke: Invoke) -> None:
     lines = out.splitlines()
     peak = next(line for line in lines if line.startswith("2009"))
     low = next(line for line in lines if line.startswith("2021"))
-    assert peak.count("█") > 10 * max(1, low.count("█"))  # the 2009 peak and the 2020s collapse
+    cells = lambda line: sum(line.count(shade) for shade in "█▒░")  # noqa: E731
+    assert cells(peak) > 10 * max(1, cells(low))  # the 2009 peak and the 2020s collapse
     assert "2009: also total 2,927" in out and "provisional" in out
     assert "~10" in next(line for line in lines if line.startswith("2023"))
 
@@ -90,8 +100,16 @@ def test_a_stacked_chart_without_colour_tells_men_from_women(invoke: Invoke) -> 
     squares: without colour, men, women and the unsplit rest get shades of their own."""
     out = invoke("stats", "--format", "table", "--color", "never", "--stacked").stdout
     rows = json.loads(invoke("stats", "--json").stdout)
-    # (Rows large enough for each part to fill a cell of the 50-cell chart.)
-    split = [r for r in rows if r["men"] and r["women"] and min(r["men"], r["women"]) > 100]
+    # (Rows large enough for each part to fill a cell of the 50-cell chart, and with one part at
+    # least twice the other, so that rounding to whole cells cannot make them look equal.)
+    split = [
+        r
+        for r in rows
+        if r["men"]
+        and r["women"]
+        and min(r["men"], r["women"]) > 100
+        and max(r["men"], r["women"]) >= 2 * min(r["men"], r["women"])
+    ]
     assert split
     for row in split:
         line = next(x for x in out.splitlines() if x.startswith(str(row["year"])))

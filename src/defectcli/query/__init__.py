@@ -9,7 +9,7 @@ are unchanged, and builds it otherwise.
     >>> catalog = open_catalog()
     >>> ids = [p.id for p in catalog.people(PersonFilter(years=(2019,)))]
     >>> ids[:2], len(ids)
-    (['jo-song-gil', 'ryu-hyun-woo'], 4)
+    (['jo-song-gil', 'kim-eun-deok'], 6)
 """
 
 from .catalog import Catalog
