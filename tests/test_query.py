@@ -170,12 +170,20 @@ def test_a_limited_query_is_the_start_of_the_whole_one_and_counts_agree(limit: i
         assert bundled.count_sources(chosen) == len(sources)
 
 
+@pytest.fixture(scope="module")
+def built_in_memory() -> Catalog:
+    """The bundled data indexed in memory, once for the module (no cache folder is touched)."""
+    return open_catalog(None, cache=False)
+
+
 @pytest.mark.parametrize("text", ["north", "embassy", "korea", "defected 2016", "김"])
 @pytest.mark.parametrize("limit", [1, 3, 25])
-def test_search_shows_the_best_ranked_rows_of_each_kind(text: str, limit: int) -> None:
+def test_search_shows_the_best_ranked_rows_of_each_kind(
+    built_in_memory: Catalog, text: str, limit: int
+) -> None:
     # Against every match ranked at once, with the kind each row stores: the hits of
     # each kind are its best ``limit`` rows, best first, ties in the table's order.
-    catalog = open_catalog(None, cache=False)
+    catalog = built_in_memory
     db = catalog._db  # the index itself: every match, ranked by SQLite alone
     ranked: dict[str, list[tuple[float, int, str]]] = {}
     for rowid, kind, ref, rank in db.execute(
