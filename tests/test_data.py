@@ -142,6 +142,15 @@ def test_every_record_and_quote_has_a_source(dataset: Dataset) -> None:
         assert source.url or source.note, f"{source.id}: no url and no note"
 
 
+def test_who_confirmed_or_denied_reads_after_by(dataset: Dataset) -> None:
+    # Cards and the timeline print these after "by" ("denied by the South Korean government"),
+    # so a leading capitalised article or pronoun reads as a typo there.
+    for person in dataset.people:
+        for by in (person.status.by, person.confirmation.by):
+            first = (by or "").split(" ", 1)[0]
+            assert first not in {"A", "An", "The", "His", "Her", "Their", "Its"}, (person.id, by)
+
+
 def test_countries_use_one_name_each(dataset: Dataset) -> None:
     for person in dataset.people:
         places = {person.country, person.destination, *(p.country for p in person.postings)}
