@@ -284,8 +284,12 @@ def test_csl_json_validates_against_the_csl_schema(invoke: Invoke) -> None:
 def test_text_citation_and_unknown_target(invoke: Invoke) -> None:
     text = invoke("cite", "news1-en-2024-elite-diplomats").stdout
     assert text.strip() == "2024. News1 (English). https://news1global.com/north-korea/view/424742"
-    unlinked = invoke("cite", "koreaherald-2020-thae-no-address").stdout
-    assert unlinked.strip() == "2020. Korea Herald. No address recorded."
+    # Yonhap TV's programme was read on a page the search tool returned without its address.
+    unlinked = invoke("cite", "yonhaptv-issue-watch-jo-rank").stdout
+    assert unlinked.strip() == (
+        "“[이슈워치] 망명 조성길, 고위급 맞나…남북관계 영향 없을 듯.” 연합뉴스TV (Yonhap TV). "
+        "No address recorded."
+    )
     missing = invoke("cite", "no-such-thing")
     assert missing.exit_code == 1
     # cite takes a source id or a name: the error says it is neither.
