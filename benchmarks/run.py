@@ -367,7 +367,7 @@ def every_command(data: Path, repeat: int, env: dict[str, str]) -> list[str]:
     beside what every run of a command must do first at this size: check every data file
     for changes (B: that check alone, in a Python process of its own)."""
     check = [PY, "-c", "import sys; from defectcli.index import cache; "
-             "cache.folder_fingerprint(sys.argv[1])", str(data)]  # fmt: skip
+             "cache.fingerprint(sys.argv[1])", str(data)]  # fmt: skip
     rows = []
     for command in EVERY_COMMAND:
         argv = [DEFECT, "--data", str(data), *command]

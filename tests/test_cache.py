@@ -434,32 +434,31 @@ def test_every_kind_of_edit_is_seen(invoke: Invoke, mini_copy: Path) -> None:
     assert ids(invoke, mini_copy, "--year", "2017") == []
 
 
-def test_the_quick_fingerprint_equals_the_full_listings(mini_copy: Path) -> None:
-    # The warm path's scan must describe exactly the files a build reads, or every run
+def test_the_fingerprint_follows_the_data_files_and_only_them(mini_copy: Path) -> None:
+    # It must change when a file a build reads changes, and only then: else every run
     # would rebuild (or, worse, trust an index of other files).
-    from defectcli.dataset.locate import find_data_files
     from defectcli.index import cache
 
+    before = cache.fingerprint(str(mini_copy))
     (mini_copy / "people" / "folder.yaml").mkdir()
     (mini_copy / "people" / "notes.txt").write_text("not data", encoding="utf-8")
-    listed = cache.fingerprint([cache.stamp_of(f) for f in find_data_files(mini_copy)])
-    assert cache.folder_fingerprint(mini_copy) == listed
+    assert cache.fingerprint(str(mini_copy)) == before
     (mini_copy / "people" / "beta-tester.yaml").touch()
-    assert cache.folder_fingerprint(mini_copy) != listed
+    assert cache.fingerprint(str(mini_copy)) not in (before, None)
+    os.mkfifo(mini_copy / "people" / "pipe.yaml")  # not what a data file should be
+    assert cache.fingerprint(str(mini_copy)) is None
 
 
-def test_the_quick_fingerprint_of_one_file_equals_its_listing(tmp_path: Path) -> None:
-    from defectcli.dataset.locate import find_data_files
+def test_the_fingerprint_of_one_file(tmp_path: Path) -> None:
     from defectcli.index import cache
 
     whole = tmp_path / "whole.yaml"
     whole.write_text((MINI / "people" / "alpha-tester.yaml").read_text(encoding="utf-8"))
-    for spelled in (str(whole), f"{tmp_path}/./whole.yaml"):
-        listed = cache.fingerprint([cache.stamp_of(f) for f in find_data_files(spelled)])
-        assert cache.file_fingerprint(spelled) == listed
+    before = cache.fingerprint(str(whole))
+    assert before is not None and cache.fingerprint(f"{tmp_path}/./whole.yaml") == before
     os.utime(whole, ns=(0, 0))
-    assert cache.file_fingerprint(str(whole)) != listed
-    assert cache.file_fingerprint(str(tmp_path / "missing.yaml")) is None
+    assert cache.fingerprint(str(whole)) not in (before, None)
+    assert cache.fingerprint(str(tmp_path / "missing.yaml")) is None
 
 
 def test_a_name_shared_by_many_lists_twenty_and_counts_the_rest(

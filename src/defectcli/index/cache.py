@@ -23,11 +23,11 @@ import sqlite3
 import stat
 import sys
 import zlib  # not hashlib: zlib loads at once, hashlib's OpenSSL takes a while
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
-from ..dataset.locate import FOLDER_KINDS, DataFile, data_names, schema_root
+from ..dataset.locate import FOLDER_KINDS, data_names, schema_root
 from ..files import create_new, publish, remove_file, remove_stale
 from ..text.clean import clean
 from ..version import __version__
@@ -127,60 +127,36 @@ def _trusted_index(path: str, missing: bool) -> bool:
     return _trust("index", path, _why_not_ours(found))
 
 
-# A file's path inside the dataset, its size and its modification time in nanoseconds.
-Stamp = tuple[str, int, int]
-
-
-def stamp_of(data_file: DataFile) -> Stamp:
-    """What a data file looks like now; (path, -1, -1) when it cannot be reached (reading it
-    then says why) or is not on a file system (a zip import, whose data cannot change
-    within a version, and the version is part of the index's name)."""
-    from pathlib import Path
-
-    if isinstance(data_file.resource, Path):
-        with suppress(OSError):
-            found = os.stat(data_file.resource)
-            return (data_file.relative, found.st_size, found.st_mtime_ns)
-    return (data_file.relative, -1, -1)
-
-
-def fingerprint(stamps: Sequence[Stamp]) -> str:
-    """One short value for every file's stamp: what the index records and compares."""
-    data = "\n".join(f"{path}\t{size}\t{mtime}" for path, size, mtime in stamps).encode()
-    return _checksum(len(stamps), data)
+def fingerprint(root: str | None) -> str | None:
+    """What the data at ``root`` looks like now, as one short value that the index records and
+    compares: each data file's path inside the dataset, size and modification time (ns),
+    from one scan of each folder and one stat a file. ``root``: a dataset folder or one data
+    file; None for the bundled data inside a zip, which cannot change within a version (part
+    of the index's name). None when something there is not what a data file should be or
+    vanished mid-scan: such data is never fresh, and reading it says what is wrong."""
+    if root is None:
+        return "packaged"
+    stamps: list[str] = []
+    try:
+        if not os.path.isdir(root):
+            found = os.stat(root)
+            stamps.append(f"{os.path.basename(root)}\t{found.st_size}\t{found.st_mtime_ns}")
+        else:
+            for folder in FOLDER_KINDS:
+                prefix = os.path.join(root, folder, "")  # joined once: a folder holds thousands
+                names, problems = data_names(prefix, folder)
+                if problems:
+                    return None
+                for name in names:
+                    found = os.stat(prefix + name)
+                    stamps.append(f"{folder}/{name}\t{found.st_size}\t{found.st_mtime_ns}")
+    except OSError:
+        return None
+    return _checksum(len(stamps), "\n".join(stamps).encode())
 
 
 def _checksum(count: int, data: bytes) -> str:
     return f"{count}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
-
-
-def file_fingerprint(path: str) -> str | None:
-    """``fingerprint`` of a one-file dataset's stamp; None when it cannot be read."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return fingerprint([(os.path.basename(path), found.st_size, found.st_mtime_ns)])
-
-
-def folder_fingerprint(root: str) -> str | None:
-    """The fingerprint of a dataset folder's files, equal to ``fingerprint`` over the stamps
-    of ``locate.find_data_files(root)`` without making a ``DataFile`` of each. None when
-    something is not what a data file should be, or a file vanished mid-scan: the caller
-    then lists the files the careful way, which says what is wrong."""
-    stamps: list[Stamp] = []
-    for folder in FOLDER_KINDS:
-        prefix = os.path.join(root, folder, "")  # joined once: a folder holds thousands
-        names, problems = data_names(prefix, folder)
-        if problems:
-            return None
-        for name in names:
-            try:
-                found = os.stat(prefix + name)
-            except OSError:
-                return None
-            stamps.append((f"{folder}/{name}", found.st_size, found.st_mtime_ns))
-    return fingerprint(stamps)
 
 
 def index_path(root: str) -> str:
@@ -236,13 +212,14 @@ def stored_stamp(db: sqlite3.Connection) -> dict[str, Any]:
     return stamp
 
 
-def snapshot(files: Sequence[DataFile]) -> dict[str, Any]:
-    """What the files look like now: taken *before* they are read, so that an edit made
-    while the index builds makes the index stale rather than wrongly fresh."""
+def snapshot(current: str | None, files: int) -> dict[str, Any]:
+    """What the index records of the data it is built from: ``current``, its ``fingerprint``
+    taken *before* the files are read (an edit made while the index builds makes the index
+    stale rather than wrongly fresh), and how many files there are."""
     return {
         "key": _META_KEY,
-        "fingerprint": fingerprint([stamp_of(f) for f in files]),
-        "files": len(files),  # for `defect validate`, which answers from a fresh index
+        "fingerprint": current,
+        "files": files,  # for `defect validate`, which answers from a fresh index
         "schemas": schemas_checksum(),  # ... while the schemas are those the build used
     }
 

@@ -8,7 +8,7 @@ import os
 import sqlite3
 from typing import TYPE_CHECKING
 
-from ..dataset.locate import DataFile, bundled_data_folder, bundled_data_root, find_data_files
+from ..dataset.locate import bundled_data_folder, bundled_data_root, find_data_files
 from ..errors import DataError
 from ..index import cache as disk
 from .catalog import Catalog
@@ -23,11 +23,11 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     on disk until a data file changes, so a warm run parses no YAML (not with
     ``DEFECT_NO_CACHE=1``)."""
     cached = cache and not os.environ.get("DEFECT_NO_CACHE")
-    target, files, db = _fresh(path) if cached else ("", None, None)
+    target, current, db = _fresh(path) if cached else ("", None, None)
     if db is not None:
         return _from_disk(db, target)
-    files = files if files is not None else find_data_files(path)
-    stamp = disk.snapshot(files) if cached else {}
+    files = find_data_files(path)
+    stamp = disk.snapshot(current, len(files)) if cached else {}
     # The YAML parser and the validator load only when the index must be (re)built.
     from ..dataset.read import check_records
     from ..index.build import build_index_from_records
@@ -60,37 +60,23 @@ def fresh_catalog(path: str | Path | None = None) -> Catalog | None:
     return _from_disk(db, target) if db is not None else None
 
 
-def _fresh(
-    path: str | Path | None,
-) -> tuple[str, list[DataFile] | None, sqlite3.Connection | None]:
-    """Where the index of ``path`` lives, the data files if they had to be listed, and the
-    index if no data file has changed since it was built."""
+def _fresh(path: str | Path | None) -> tuple[str, str | None, sqlite3.Connection | None]:
+    """Where the index of ``path`` lives, the data's fingerprint now (taken before anything
+    is read), and the index if it was built from data of that fingerprint."""
     if path is None:
-        folder = bundled_data_folder()  # None when not on a file system (a zip)
-        key = f"bundled:{folder if folder is not None else bundled_data_root()}"
+        root = bundled_data_folder()  # None when not on a file system (a zip)
+        key = f"bundled:{root if root is not None else bundled_data_root()}"
     else:
         try:
-            folder = key = os.path.realpath(os.fspath(path))
+            root = key = os.path.realpath(os.fspath(path))
         except ValueError:  # a NUL in the name: reported as the listing reports any bad name
             find_data_files(path)  # raises DataError
             raise
     target = disk.index_path(key)
-    if not os.path.isfile(target):
-        # A first run: no index to compare the files with. The check would stat every
-        # file for nothing; the build takes its own stamps.
-        return target, None, None
-    # The quick check, one scan of the folders and one stat a file; else (the bundled data
-    # read through a zip import, say) the files listed the careful way, and their stamps.
-    current = None
-    if folder is not None and os.path.isdir(folder):
-        current = disk.folder_fingerprint(folder)
-    elif path is not None and os.path.isfile(folder or ""):
-        current = disk.file_fingerprint(os.fspath(path))
-    files = None
-    if current is None:
-        files = find_data_files(path)
-        current = disk.fingerprint([disk.stamp_of(f) for f in files])
-    return target, files, disk.open_fresh(target, current)
+    current = disk.fingerprint(root)
+    if current is None or not os.path.isfile(target):  # changing, or a first run
+        return target, current, None
+    return target, current, disk.open_fresh(target, current)
 
 
 # --- a damaged index ------------------------------------------------------------------------
