@@ -449,6 +449,27 @@ def test_the_fingerprint_follows_the_data_files_and_only_them(mini_copy: Path) -
     assert cache.fingerprint(str(mini_copy)) is None
 
 
+def test_an_edit_to_the_bundled_data_of_a_source_checkout_is_seen(
+    mini_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run from a checkout (or an editable install), the bundled data is the repository's data/,
+    # found through importlib.resources rather than beside the package: an edit to it must
+    # still rebuild the index, as it does for --data.
+    from defectcli.dataset import locate
+    from defectcli.query import open_catalog, opening
+
+    shutil.copytree(ROOT / "data" / "schema", mini_copy / "schema")  # as data/ holds them
+    for module in (locate, opening):
+        monkeypatch.setattr(module, "bundled_data_folder", lambda: None)
+        monkeypatch.setattr(module, "bundled_data_root", lambda: mini_copy)
+    assert open_catalog().person("beta-tester").name == "Beta Tester"
+    person = mini_copy / "people" / "beta-tester.yaml"
+    person.write_text(
+        person.read_text(encoding="utf-8").replace("name: Beta Tester", "name: Beta Edited")
+    )
+    assert open_catalog().person("beta-tester").name == "Beta Edited"
+
+
 def test_the_fingerprint_of_one_file(tmp_path: Path) -> None:
     from defectcli.index import cache
 
