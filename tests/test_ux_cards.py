@@ -100,6 +100,22 @@ def test_a_tie_to_another_case_goes_where_its_relation_says(
     assert any(entry.startswith(line) for entry in _section(plain, heading))
 
 
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        # Known only in Hangul: the Hangul is the name, not a bracketed gloss of nothing.
+        ("Hong Soon-kyung", "wife: 표영희 ["),
+        # A romanized name keeps its Hangul beside it.
+        ("Cha Yong-chol", "father: Cha Se-hwi (차세휘) — "),
+    ],
+)
+def test_a_relative_is_named_in_the_spellings_the_sources_give(
+    invoke: Invoke, name: str, line: str
+) -> None:
+    plain = profile_text(invoke, name)
+    assert any(entry.startswith(line) for entry in _section(plain, FAMILY_HEADING))
+
+
 # --- long tokens, addresses and hyperlinks ---------------------------------------------------
 
 WIDTHS = ("20", "40", "60", "80", "100", "140")

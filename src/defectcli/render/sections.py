@@ -167,7 +167,8 @@ def tie_lines(profile: Profile) -> tuple[list[str], list[str]]:
         for link, name in profile.related
     ]
     for rel in profile.person.relatives:
-        who = " ".join(x for x in (rel.name, f"({rel.hangul})" if rel.hangul else None) if x)
+        # The Hangul in brackets after a romanized name; alone, as the name, when it is all.
+        who = f"{rel.name} ({rel.hangul})" if rel.name and rel.hangul else rel.name or rel.hangul
         line = f"{rel.relation}: {who}" if who else rel.relation
         ties.append((rel.relation, line + (f" — {rel.note}" if rel.note else ""), rel.sources))
     family: list[str] = []
