@@ -65,11 +65,10 @@ def _fresh(path: str | Path | None) -> tuple[str, str | None, sqlite3.Connection
     is read), and the index if it was built from data of that fingerprint."""
     if path is None:
         root = bundled_data_folder()  # as a string: the usual install's warm path needs no pathlib
-        key = f"bundled:{root}"
+        data = root if root is not None else bundled_data_root()
         if root is None:  # read through importlib.resources: a source checkout's data/, or a zip
-            data = bundled_data_root()
             root = os.fspath(data) if isinstance(data, os.PathLike) else None
-            key = f"bundled:{data}"
+        key = f"bundled:{data}"
     else:
         try:
             root = key = os.path.realpath(os.fspath(path))
