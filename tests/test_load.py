@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from defectcli.dataset.load import format_path, load_file
@@ -267,13 +267,19 @@ _DOCUMENTS = st.recursive(
 
 @settings(max_examples=200, deadline=None)
 @given(document=_DOCUMENTS, flow=st.sampled_from([None, True, False]))
+@example(document={" ": None, "\x85": None}, flow=None)  # found by this test: see below
 def test_one_pass_builder_matches_pyyaml_on_random_documents(
     document: object, flow: bool | None
 ) -> None:
     import yaml
 
     text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=True)
-    assert _same(_built_in_one_pass(text), _built_by_pyyaml(text))
+    read_back = _built_by_pyyaml(text)
+    # Only texts that are the document: PyYAML writes a key holding U+0085, a line break it
+    # folds, so that it reads back as another key, and then keeps one of two equal keys
+    # where the builder refuses them (as it must).
+    assume(read_back == document)
+    assert _same(_built_in_one_pass(text), read_back)
 
 
 def test_nesting_at_the_limit_is_still_built() -> None:
