@@ -53,7 +53,8 @@ class ReportedError(click.ClickException):
         self.is_data_error = isinstance(error, DataError)
 
     def show(self, file: Any = None) -> None:
-        from .text.clean import clean  # names in a message come from data files too
+        # Here: --help never compiles its pattern. Names in a message come from data files too.
+        from .text.clean import clean
 
         prefix = "" if self.is_data_error else "Error: "
         click.echo(prefix + clean(self.format_message()), err=True)
@@ -94,7 +95,7 @@ class DefectGroup(click.Group):
             and not name.startswith("-")
             and self.get_command(ctx, name) is None
         ):
-            import difflib
+            import difflib  # only a mistyped command needs it
 
             close = difflib.get_close_matches(name.lower(), self.list_commands(ctx), n=3)
             if close:
@@ -169,7 +170,7 @@ def cli(ctx: click.Context, data: str | None, no_pager: bool) -> None:
       defect quotes --person "ri il"   what Ri Il Gyu said, and where
       defect list --json | jq '.[].name'
     """
-    from .render.context import PAGER_ALLOWED
+    from .render.context import PAGER_ALLOWED  # here: --help and --version load no renderer
 
     ctx.obj = State(data or None)
     ctx.meta[PAGER_ALLOWED] = not no_pager  # render.context decides the rest
@@ -201,7 +202,7 @@ def main() -> NoReturn:
         elif isinstance(error, OSError):
             # A file-system fault met outside the checks that name it (a folder that became
             # unreadable meanwhile, an I/O error): the path and the system's reason.
-            from .text.clean import clean
+            from .text.clean import clean  # (see ``show`` above)
 
             where = f"{clean(str(error.filename))}: " if error.filename else ""
             message = f"{where}{error.strerror or error}"

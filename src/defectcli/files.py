@@ -80,7 +80,7 @@ def remove_stale(folder: str | Path, prefix: str, suffix: str) -> None:
     """Remove the user's partial files and folders in ``folder`` (named ``prefix``...
     ``suffix``) older than ``STALE_AFTER_S``: never finished, never used. Links are removed, never
     followed; another user's partial files are theirs to clean. Best effort."""
-    import shutil
+    import shutil  # here, not at the top: it brings bz2 and lzma, and only a clean-up needs it
 
     now = time.time()
     try:
@@ -133,7 +133,7 @@ def publish(handle: int, written: str, target: str | Path) -> None:
 def write_through(target: Path, mode: int, write: Callable[[TextIO], object]) -> None:
     """A text file written through the descriptor ``mkstemp`` returned (a new file, made
     with ``O_EXCL``), beside ``target``, then moved onto it; nothing left on a failure."""
-    import tempfile
+    import tempfile  # here: only a written file needs it, and it brings random and shutil
 
     handle, temp = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=target.parent)
     try:
@@ -153,7 +153,7 @@ def write_text_file(path: str, text: str) -> None:
     found = None
     with suppress(FileNotFoundError):
         found = os.lstat(path)
-    from pathlib import Path
+    from pathlib import Path  # here: pathlib is not loaded on a run that writes nothing
 
     write_through(Path(path), mode_for(found, folder=False), lambda stream: stream.write(text))
 

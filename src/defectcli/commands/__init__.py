@@ -53,6 +53,6 @@ class State:
 
     @functools.cached_property
     def catalog(self) -> Catalog:
-        from ..query import open_catalog
+        from ..query import open_catalog  # here: --help and completion load no query layer
 
         return open_catalog(self.data)

@@ -29,7 +29,7 @@ def _catalog(ctx: click.Context) -> Catalog | None:
 
 
 def _item(value: str, help: str | None = None) -> Any:
-    from click.shell_completion import CompletionItem
+    from click.shell_completion import CompletionItem  # loaded only when completing
 
     return CompletionItem(value, help=help)
 

@@ -79,7 +79,7 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
 def _check_files(target: str | None, shown: str, out: Output) -> dict[str, int]:
     """Parse and check every file: the counts of a valid dataset, or every problem
     reported (and exit 1)."""
-    from ..dataset.read import check_dataset
+    from ..dataset.read import check_dataset  # PyYAML and jsonschema: only a full check
 
     dataset, problems = check_dataset(target)
     if dataset is None:
@@ -141,7 +141,7 @@ def export_command(state: State, fmt: str, output: str, force: bool, metadata: s
       defect export --format csv --output tables/ --force
       defect export -f ndjson -o - | grep '"type": "source"'
     """
-    from ..export.writers import export
+    from ..export.writers import export  # the writers load only for an export
 
     if metadata is not None:  # refused before anything is written
         if fmt != "sqlite":
@@ -156,7 +156,7 @@ def export_command(state: State, fmt: str, output: str, force: bool, metadata: s
     if written is not None:  # not on standard output, where it would be in the way
         click.echo(f"Wrote {fmt} export to {written}", err=True)
     if metadata is not None and written is not None:
-        from ..export.metadata import metadata_text
+        from ..export.metadata import metadata_text  # only with --metadata
 
         try:
             write_text_file(metadata, metadata_text(written.stem, bundled=state.data is None))

@@ -44,7 +44,7 @@ def list_command(state: State, where: PersonFilter, out: Output) -> None:
 
 
 def _hint_unknown_places(catalog: Catalog, where: PersonFilter) -> None:
-    from ..text.countries import country_key
+    from ..text.countries import country_key  # its alias tables load only when nothing matched
 
     for known, given, what in (
         (catalog.places("country"), where.countries, "posting in"),

@@ -151,7 +151,7 @@ def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
       defect cite Ri Il Gyu --style bibtex > ri.bib
       defect cite thae --style csl-json > thae.json
     """
-    from ..render.cite import cite
+    from ..render.cite import cite  # here, as each command module loads only when run
 
     output = terminal_output()  # before any work: nowhere to write is an error
     catalog = state.catalog

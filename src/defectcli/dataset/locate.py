@@ -52,12 +52,12 @@ def bundled_data_folder() -> str | None:
 
 def bundled_data_root() -> Traversable:
     """The dataset that ships with the package (``defectcli/data`` inside the wheel)."""
-    from pathlib import Path
+    from pathlib import Path  # here: the warm path (``bundled_data_folder``) needs no pathlib
 
     beside = bundled_data_folder()
     if beside is not None:
         return Path(beside)
-    from importlib.resources import files
+    from importlib.resources import files  # only an install that is not on a file system
 
     packaged = files("defectcli") / "data"
     if packaged.is_dir():  # installed some other way (a zip, a custom loader)

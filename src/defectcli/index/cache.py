@@ -245,7 +245,7 @@ def build_file(
 ) -> sqlite3.Connection | None:
     """Build the index into ``path`` atomically (a new file beside it, moved into place,
     nothing left behind on any failure); None when the cache cannot be written or trusted."""
-    import secrets
+    import secrets  # here: only a build needs it, and it loads hashlib (OpenSSL) through hmac
 
     folder = os.path.dirname(path)
     # The name is chosen before the file is made, and the clean-up covers the making: a
