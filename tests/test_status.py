@@ -107,6 +107,20 @@ def test_a_denied_report_is_not_counted_as_a_defection(invoke: Invoke, with_deni
     assert counts("--status", "denied") == {"2012": 1}
 
 
+def test_count_by_status_shows_every_case_under_its_status(
+    invoke: Invoke, with_denied: Path
+) -> None:
+    def counts(*args: str) -> dict[str, int]:
+        result = invoke("--data", str(with_denied), "count", "--by", "status", *args, "--json")
+        assert result.exit_code == 0, result.stderr
+        return {str(r["value"]): r["count"] for r in json.loads(result.stdout)}
+
+    # The denied report is shown as denied, beside the defections, not left out.
+    assert counts() == {"confirmed": 1, "reported": 1, "denied": 1}
+    assert counts("--status", "denied") == {"denied": 1}
+    assert counts("--status", "confirmed,reported") == {"confirmed": 1, "reported": 1}
+
+
 def test_the_timeline_marks_a_denied_report(invoke: Invoke, with_denied: Path) -> None:
     result = invoke("--data", str(with_denied), "timeline", "--year", "2012", "--format", "plain")
     lines = result.stdout.splitlines()

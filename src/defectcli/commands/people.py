@@ -66,26 +66,28 @@ def _hint_unknown_places(catalog: Catalog, where: PersonFilter) -> None:
     type=click.Choice(FACETS),
     default="year",
     show_default=True,
-    help="What to count people by (year is the main defection year).",
+    help="What to count people by (year is the main defection year; status counts every case, "
+    "denied and false reports too, each under its status).",
 )
 @person_filters(sortable=False)
 @output_options
 @click.pass_obj
 def count_command(state: State, by: str, where: PersonFilter, out: Output) -> None:
-    """Count the people in the dataset by year, decade, country, category or destination.
-    Takes the same filters as list. Years and decades are listed in order, the others
-    by count, largest first.
+    """Count the people in the dataset by year, decade, country, category, destination or
+    status. Takes the same filters as list. Years and decades are listed in order, the
+    others by count, largest first.
 
     Reports that were denied or shown false are not defections and are not counted,
-    unless --status asks for them.
+    unless --status asks for them or --by status counts every case under its status.
 
     \b
     Examples:
       defect count --by decade
       defect count --by country --category diplomat
       defect count --by destination --since 2010 --json
+      defect count --by status --since 1990 --until 1999
     """
-    if not where.statuses:
+    if not where.statuses and by != "status":
         where = where._replace(statuses=tuple(s for s in STATUSES if s not in NOT_DEFECTIONS))
     # Only records list each value's people; a chart or plain lines need the counts.
     people = out.format in MACHINE_FORMATS

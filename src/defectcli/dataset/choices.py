@@ -5,7 +5,7 @@ CATEGORIES = ("diplomat", "official", "family", "other")
 # What became of a case as a report; a denied or false one is listed but never counted.
 STATUSES = ("confirmed", "reported", "denied", "false", "unresolved")
 NOT_DEFECTIONS = ("denied", "false")
-FACETS = ("year", "decade", "country", "category", "destination")
+FACETS = ("year", "decade", "country", "category", "destination", "status")
 # What `timeline --kind` takes: a person's dated facts (a departure is leaving the post) and
 # their life events, the status of a report, and `context` for the context events.
 TIMELINE_KINDS = (
