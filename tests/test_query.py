@@ -271,6 +271,7 @@ def test_each_count_lists_the_people_list_shows_in_its_order(data: Path | None) 
                     "country": person.country,
                     "category": person.category,
                     "destination": person.destination,
+                    "status": person.status.value,
                 }[by]
                 expected.setdefault(value, []).append(person.id)
             counted = catalog.count(by, where)
