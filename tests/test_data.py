@@ -222,6 +222,18 @@ def test_the_data_tells_the_article_facts_in_its_own_words(dataset: Dataset) -> 
             assert not copied, f"{path.name}: {' '.join(copied[0])!r} is the article's wording"
 
 
+def test_no_person_file_writes_a_web_address_in_its_prose() -> None:
+    """A card draws a record's notes inside its border, where an address would wrap between
+    the edges; addresses belong to source records, which are listed after the card."""
+    import yaml
+
+    fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for path in sorted((DATA / "people").glob("*.yaml")):
+        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=fast)
+        for text in _prose(loaded):
+            assert "://" not in text, f"{path.name}: an address in {text[:60]!r}"
+
+
 def test_disagreements_are_kept_as_claims(dataset: Dataset) -> None:
     by_id = {p.id: p for p in dataset.people}
     ri_titles = {str(c.value).lower() for c in by_id["ri-il-gyu"].claims if c.field == "title"}
