@@ -3,6 +3,7 @@ faithful to the article and research notes it was built from."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +38,16 @@ COUNTRY_NAMES = {
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
     return read_dataset(None)
+
+
+@functools.cache
+def _parsed(path: Path) -> Any:
+    """A data file as PyYAML reads it (libyaml where installed), once for all the tests."""
+    import yaml
+
+    return yaml.load(
+        path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
 
 
 def data_files() -> list[Path]:
@@ -204,7 +216,6 @@ def _prose(value: object) -> list[str]:
 def test_the_data_tells_the_article_facts_in_its_own_words(dataset: Dataset) -> None:
     """No run of seven words of the article's own prose is copied into a note or summary
     (its quotations are kept word for word, on purpose, as quotations)."""
-    import yaml
 
     size = 7
     article = _words(ARTICLE.read_text(encoding="utf-8"))
@@ -212,10 +223,8 @@ def test_the_data_tells_the_article_facts_in_its_own_words(dataset: Dataset) -> 
     runs = {tuple(article[i : i + size]) for i in range(len(article) - size + 1)}
     runs -= {tuple(quoted[i : i + size]) for i in range(len(quoted) - size + 1)}
     assert len(runs) > 500
-    fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where installed
     for path in data_files():
-        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=fast)
-        for text in _prose(loaded):
+        for text in _prose(_parsed(path)):
             words = _words(text)
             copied = [words[i : i + size] for i in range(len(words) - size + 1)]
             copied = [run for run in copied if tuple(run) in runs]
@@ -225,12 +234,8 @@ def test_the_data_tells_the_article_facts_in_its_own_words(dataset: Dataset) -> 
 def test_no_person_file_writes_a_web_address_in_its_prose() -> None:
     """A card draws a record's notes inside its border, where an address would wrap between
     the edges; addresses belong to source records, which are listed after the card."""
-    import yaml
-
-    fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for path in sorted((DATA / "people").glob("*.yaml")):
-        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=fast)
-        for text in _prose(loaded):
+        for text in _prose(_parsed(path)):
             assert "://" not in text, f"{path.name}: an address in {text[:60]!r}"
 
 
