@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -13,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from defectcli.cli import cli
 
+ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
 GOLDEN = Path(__file__).parent / "golden"
@@ -67,3 +69,14 @@ def mini_copy(tmp_path: Path) -> Path:
     target = tmp_path / "mini"
     shutil.copytree(MINI, target)
     return target
+
+
+def generate(people: int, out: Path, seed: int = 1, *, layout: str = "folder") -> Path:
+    """``people`` synthetic people (the benchmarks' generator) written to ``out``, in this
+    process: no interpreter to start for it."""
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(people, out, seed, layout=layout)
+    return out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 import re
@@ -19,19 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI, Invoke
+from conftest import MINI, Invoke, generate
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent / "defect"
 DEFECT = str(BIN) if BIN.exists() else (shutil.which("defect") or "defect")
-
-
-def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def ids(invoke: Invoke, data: Path, *args: str) -> list[str]:
@@ -190,7 +181,7 @@ def test_the_cached_index_answers_like_the_in_memory_one(
     invoke: Invoke, tmp_path_factory: pytest.TempPathFactory, people: int, seed: int
 ) -> None:
     data = tmp_path_factory.mktemp("generated")
-    _generator().generate(max(people, 4), data, seed)
+    generate(max(people, 4), data, seed)
     for args in COMMANDS:
         cached = invoke("--data", str(data), *args)
         cached_again = invoke("--data", str(data), *args)
@@ -485,7 +476,7 @@ def test_the_fingerprint_of_one_file(tmp_path: Path) -> None:
 def test_a_name_shared_by_many_lists_twenty_and_counts_the_rest(
     invoke: Invoke, tmp_path: Path
 ) -> None:
-    _generator().generate(60, tmp_path / "many")
+    generate(60, tmp_path / "many")
     result = invoke("--data", str(tmp_path / "many"), "show", "Synthetic")  # every name
     assert result.exit_code == 1
     lines = result.stderr.splitlines()

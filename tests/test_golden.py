@@ -15,14 +15,13 @@ tests/golden/ like any other change. Any other value of UPDATE_GOLDEN changes no
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 from pathlib import Path
 
 import pytest
 
-from conftest import GOLDEN, Invoke
+from conftest import GOLDEN, Invoke, generate
 
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 ROOT = Path(__file__).parent.parent
@@ -101,13 +100,7 @@ def test_golden_bundled(invoke: Invoke, name: str) -> None:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    target = tmp_path_factory.mktemp("generated") / "data"
-    module.generate(500, target, 1)
-    return target
+    return generate(500, tmp_path_factory.mktemp("generated") / "data")
 
 
 def test_golden_generated(invoke: Invoke, generated: Path) -> None:
