@@ -388,15 +388,15 @@ PURE_PYTHON = (
 )
 
 
-@pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize("case", YAML_HOSTILE, ids=[case.name for case in YAML_HOSTILE])
-def test_hostile_yaml_without_libyaml(case: Case, command: str, tmp_path: Path) -> None:
+def test_hostile_yaml_without_libyaml(case: Case, tmp_path: Path) -> None:
     """The loader falls back to PyYAML's pure-Python SafeLoader where libyaml is missing;
-    the hostile files must be refused the same way there."""
+    the hostile files must be refused the same way there. One command: both read the file
+    through the same loader, which the test above holds for each."""
     root = case.dataset(tmp_path)
     workdir = tmp_path / "cwd"
     workdir.mkdir()
-    argv = [sys.executable, "-c", PURE_PYTHON, "--data", str(root), command]
+    argv = [sys.executable, "-c", PURE_PYTHON, "--data", str(root), "list"]
     assert_refused(case, root, run_real(argv, workdir))
 
 

@@ -24,6 +24,25 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_the_command_runs_the_code_of_this_checkout(tmp_path: Path) -> None:
+    """The runs below start the installed ``defect``; a copy installed before src/ changed
+    would let them pass on old code. The package that command imports is src/ itself (an
+    editable install) or a copy of it, file for file: else reinstall (``pip install .``)."""
+    python = sys.executable if BIN.exists() else "python3"  # the interpreter next to it
+    where = subprocess.run(
+        [python, "-c", "import defectcli, pathlib; print(pathlib.Path(defectcli.__file__).parent)"],
+        capture_output=True, text=True, cwd=tmp_path, check=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )  # fmt: skip
+    installed = Path(where.stdout.strip())
+    src = Path(__file__).resolve().parents[1] / "src" / "defectcli"
+    ours = {p.relative_to(src) for p in src.rglob("*.py")}
+    theirs = {p.relative_to(installed) for p in installed.rglob("*.py")}
+    assert theirs == ours, f"{installed} is not this checkout's code: reinstall it"
+    stale = [str(n) for n in sorted(ours) if (installed / n).read_bytes() != (src / n).read_bytes()]
+    assert not stale, f"{installed} holds older copies of {stale}: reinstall it"
+
+
 def test_entry_point_runs_from_another_folder(tmp_path: Path) -> None:
     result = subprocess.run(
         [DEFECT or "defect", "list", "--json"],
