@@ -239,6 +239,20 @@ def test_no_person_file_writes_a_web_address_in_its_prose() -> None:
             assert "://" not in text, f"{path.name}: an address in {text[:60]!r}"
 
 
+def test_the_prose_names_no_place_a_reader_cannot_reach() -> None:
+    """Notes are read by users: a path on the maintainers' machine ("/work/research/...") or
+    the name of one of our checking rounds ("audit 32") tells them nothing."""
+    private = re.compile(
+        r"(?<![\w.:/])/(?:work|tmp|home|root)/"
+        r"|\baudit \d|\b(?:research|verification) (?:desk|sweep)",
+        re.IGNORECASE,
+    )
+    for path in data_files():
+        for text in _prose(_parsed(path)):
+            for found in private.finditer(text):
+                pytest.fail(f"{path.name}: {found.group()!r} in {text[:60]!r}")
+
+
 def test_disagreements_are_kept_as_claims(dataset: Dataset) -> None:
     by_id = {p.id: p for p in dataset.people}
     ri_titles = {str(c.value).lower() for c in by_id["ri-il-gyu"].claims if c.field == "title"}
