@@ -71,12 +71,12 @@ def mini_copy(tmp_path: Path) -> Path:
     return target
 
 
-def generate(people: int, out: Path, seed: int = 1, *, layout: str = "folder") -> Path:
+def generate(people: int, out: Path, seed: int = 1) -> Path:
     """``people`` synthetic people (the benchmarks' generator) written to ``out``, in this
     process: no interpreter to start for it."""
     spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.generate(people, out, seed, layout=layout)
+    module.generate(people, out, seed)
     return out

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
+
 BIN = Path(sys.executable).parent / "defect"
 DEFECT = str(BIN) if BIN.exists() else shutil.which("defect")
 pytestmark = pytest.mark.skipif(DEFECT is None, reason="the defect command is not installed")
@@ -35,7 +37,7 @@ def test_the_command_runs_the_code_of_this_checkout(tmp_path: Path) -> None:
         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
     )  # fmt: skip
     installed = Path(where.stdout.strip())
-    src = Path(__file__).resolve().parents[1] / "src" / "defectcli"
+    src = ROOT / "src" / "defectcli"
     ours = {p.relative_to(src) for p in src.rglob("*.py")}
     theirs = {p.relative_to(installed) for p in installed.rglob("*.py")}
     assert theirs == ours, f"{installed} is not this checkout's code: reinstall it"
