@@ -30,7 +30,7 @@ from .results import (
     Statistics,
     Timeline,
 )
-from .sql import TIME_FACETS, Where, _country_keys, _region_keys, _schema_form, fts_query, marks
+from .sql import TIME_FACETS, Where, country_keys, fts_query, marks, region_keys, schema_form
 
 
 class Catalog(NameLookup):
@@ -78,9 +78,9 @@ class Catalog(NameLookup):
         if years.clauses:
             sql, params = years.sql("SELECT person_id FROM person_years")
             found.add(f"id IN ({sql})", *params)
-        found.any_of("country_key", _country_keys(where.countries))
-        found.any_of("country_key", _region_keys(where.regions))
-        found.any_of("destination_key", _country_keys(where.destinations))
+        found.any_of("country_key", country_keys(where.countries))
+        found.any_of("country_key", region_keys(where.regions))
+        found.any_of("destination_key", country_keys(where.destinations))
         found.any_of("category", [c.casefold() for c in where.categories])
         found.any_of("status", where.statuses)
         if where.confirmed:
@@ -349,8 +349,8 @@ class Catalog(NameLookup):
                 *ids,
                 *ids,
             )
-        found.any_of("country_key", _country_keys(where.countries))
-        found.any_of("country_key", _region_keys(where.regions))
+        found.any_of("country_key", country_keys(where.countries))
+        found.any_of("country_key", region_keys(where.regions))
         if where.kinds:
             kinds = [{"departure": "left-post"}.get(k, k) for k in where.kinds if k != "context"]
             tests = [f"(person IS NOT NULL AND kind IN ({marks(kinds)}))"] if kinds else []
@@ -405,7 +405,7 @@ class Catalog(NameLookup):
         iterated: an export writes them one by one."""
 
         def table(name: str, order: str) -> Iterator[Any]:
-            return map(_schema_form, self._docs(name, order))
+            return map(schema_form, self._docs(name, order))
 
         return {
             "people": table("people", "id"),

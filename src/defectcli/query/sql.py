@@ -41,7 +41,7 @@ class Where:
         return f"{sql} LIMIT ?", [*self.params, limit]
 
 
-def _country_keys(names: Sequence[str]) -> list[str]:
+def country_keys(names: Sequence[str]) -> list[str]:
     if not names:
         return []
     from ..text.countries import country_key  # its alias tables load only for a country filter
@@ -49,14 +49,14 @@ def _country_keys(names: Sequence[str]) -> list[str]:
     return [country_key(name) for name in names]
 
 
-def _region_keys(regions: tuple[str, ...]) -> list[str]:
+def region_keys(regions: tuple[str, ...]) -> list[str]:
     """The country keys of every country in any of ``regions``: none when none is asked
     for; a key no country has ("") when the regions hold no country, so nothing matches."""
     if not regions:
         return []
-    from ..text.regions import country_keys  # the M49 table loads only for a region filter
+    from ..text import regions as m49  # the M49 table loads only for a region filter
 
-    keys = sorted(set().union(*(country_keys(region) for region in regions)))
+    keys = sorted(set().union(*(m49.country_keys(region) for region in regions)))
     return keys or [""]
 
 
@@ -86,10 +86,10 @@ TIME_FACETS = {
 }
 
 
-def _schema_form(value: Any) -> Any:
+def schema_form(value: Any) -> Any:
     """A stored record without its unknown (null) values, as a data file would hold it."""
     if isinstance(value, dict):
-        return {k: _schema_form(v) for k, v in value.items() if v is not None}
+        return {k: schema_form(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_schema_form(v) for v in value]
+        return [schema_form(v) for v in value]
     return value
