@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,11 @@ from click.testing import CliRunner, Result
 from defectcli.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
+# The installed command beside this interpreter (else on PATH): the tests that need a real
+# process run it. INSTALLED is None when there is none, for a skip that says so.
+BIN = Path(sys.executable).parent / "defect"
+INSTALLED = str(BIN) if BIN.exists() else shutil.which("defect")
+DEFECT = INSTALLED or "defect"
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
 GOLDEN = Path(__file__).parent / "golden"

@@ -10,7 +10,6 @@ import shutil
 import sqlite3
 import stat
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,11 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI, Invoke, generate
-
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent / "defect"
-DEFECT = str(BIN) if BIN.exists() else (shutil.which("defect") or "defect")
+from conftest import DEFECT, MINI, ROOT, Invoke, generate
 
 
 def ids(invoke: Invoke, data: Path, *args: str) -> list[str]:

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+from conftest import ROOT
 from defectcli.dataset.read import Dataset, read_dataset
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SHARED = ROOT.parent / "shared"
 ARTICLE = SHARED / "sources" / "news1-2024-why-diplomats-defect.txt"

@@ -4,26 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import BIN, DEFECT, INSTALLED, ROOT
 
-BIN = Path(sys.executable).parent / "defect"
-DEFECT = str(BIN) if BIN.exists() else shutil.which("defect")
-pytestmark = pytest.mark.skipif(DEFECT is None, reason="the defect command is not installed")
+pytestmark = pytest.mark.skipif(INSTALLED is None, reason="the defect command is not installed")
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k not in {"DEFECT_DATA", "FORCE_COLOR"}}
     environ.update(env)
-    return subprocess.run(
-        [DEFECT or "defect", *args], capture_output=True, text=True, env=environ, check=False
-    )
+    return subprocess.run([DEFECT, *args], capture_output=True, text=True, env=environ, check=False)
 
 
 def test_the_command_runs_the_code_of_this_checkout(tmp_path: Path) -> None:
@@ -47,7 +42,7 @@ def test_the_command_runs_the_code_of_this_checkout(tmp_path: Path) -> None:
 
 def test_entry_point_runs_from_another_folder(tmp_path: Path) -> None:
     result = subprocess.run(
-        [DEFECT or "defect", "list", "--json"],
+        [DEFECT, "list", "--json"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -87,7 +82,7 @@ def test_closed_pipe_is_quiet(args: tuple[str, ...]) -> None:
     # got.
     environ = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     proc = subprocess.Popen(
-        [DEFECT or "defect", *args],
+        [DEFECT, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**environ, "COLUMNS": "80"},
@@ -105,7 +100,7 @@ def test_a_reader_that_leaves_midway_gets_the_same_quiet_exit() -> None:
     message and exit 0 (it was 0 this way with Click 8.5, 1 with older Clicks, and 1 when
     the reader left before the last flush)."""
     proc = subprocess.Popen(
-        [DEFECT or "defect", "sources", "--json"],
+        [DEFECT, "sources", "--json"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -121,7 +116,7 @@ def test_a_reader_that_leaves_midway_gets_the_same_quiet_exit() -> None:
 def test_a_failure_keeps_its_status_when_the_reader_is_gone() -> None:
     """A closed pipe is not a licence to report success: `show` of nobody still exits 1."""
     proc = subprocess.Popen(
-        [DEFECT or "defect", "show", "Nobody Atall", "--json"],
+        [DEFECT, "show", "Nobody Atall", "--json"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -138,7 +133,7 @@ def test_an_output_without_unicode_gets_escapes_not_a_crash(encoding: str) -> No
     encoding lacks are JSON-style escapes, JSON reads back the same, and one note says why."""
     utf8 = run("show", "Thae", "--json", PYTHONIOENCODING="utf-8")
     narrow = subprocess.run(
-        [DEFECT or "defect", "show", "Thae", "--json"],
+        [DEFECT, "show", "Thae", "--json"],
         capture_output=True,
         env={**os.environ, "PYTHONIOENCODING": encoding},
         check=False,
@@ -148,7 +143,7 @@ def test_an_output_without_unicode_gets_escapes_not_a_crash(encoding: str) -> No
     assert json.loads(narrow.stdout.decode(encoding)) == json.loads(utf8.stdout)
     assert narrow.stderr.decode().count("Note: the output's encoding") == 1
     plain = subprocess.run(
-        [DEFECT or "defect", "show", "Thae", "--format", "plain"],
+        [DEFECT, "show", "Thae", "--format", "plain"],
         capture_output=True,
         env={**os.environ, "PYTHONIOENCODING": encoding},
         check=False,
@@ -217,7 +212,7 @@ def test_a_full_disk_is_reported_not_ignored(args: tuple[str, ...]) -> None:
     environ = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     with open("/dev/full", "w") as full:
         result = subprocess.run(
-            [DEFECT or "defect", *args],
+            [DEFECT, *args],
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,
@@ -234,7 +229,7 @@ def test_a_full_disk_is_reported_not_ignored(args: tuple[str, ...]) -> None:
 def test_a_closed_standard_output_is_an_error_not_a_crash(args: tuple[str, ...]) -> None:
     # `defect list >&-`: Python starts with sys.stdout None; this was an "internal error".
     result = subprocess.run(
-        [DEFECT or "defect", *args],
+        [DEFECT, *args],
         stdin=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -269,7 +264,7 @@ def _on_a_terminal(*args: str, **env: str) -> bytes:
     environ = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR"}}
     # No pager (test_ux_pager.py tests it): what the terminal itself shows.
     environ.update({"COLUMNS": "90", "TERM": "xterm-256color", "DEFECT_PAGER": "cat", **env})
-    result = subprocess.run([DEFECT or "defect", *args], stdout=slave, env=environ, check=False)
+    result = subprocess.run([DEFECT, *args], stdout=slave, env=environ, check=False)
     os.close(slave)
     reader.join(timeout=30)
     os.close(master)

@@ -21,10 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLDEN, Invoke, generate
+from conftest import GOLDEN, ROOT, Invoke, generate
 
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
-ROOT = Path(__file__).parent.parent
 FORMATS = ("table", "plain", "json", "ndjson", "csv", "markdown")
 
 MINI_CASES = {

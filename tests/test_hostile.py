@@ -8,16 +8,12 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import MINI, Invoke, generate
-
-BIN = Path(sys.executable).parent / "defect"
-DEFECT = str(BIN) if BIN.exists() else (shutil.which("defect") or "defect")
+from conftest import DEFECT, MINI, Invoke, generate
 
 MARKUP = "[bold red]not bold[/bold red]"
 CLEAR = "\x1b[2J\x1b[H"

@@ -26,11 +26,10 @@ from typing import Any, TextIO
 
 import pytest
 
-from conftest import MINI, Invoke
+from conftest import MINI, ROOT, Invoke
 from defectcli.export import writers as export
 from test_trust_users import OTHER_UID, as_other_user, shared_folder
 
-ROOT = Path(__file__).resolve().parents[1]
 FILE_FORMATS = ["json", "ndjson", "sqlite"]
 
 

@@ -19,10 +19,10 @@ from pathlib import Path
 import click
 import pytest
 
-BIN = Path(sys.executable).parent / "defect"
-DEFECT = str(BIN) if BIN.exists() else shutil.which("defect")
+from conftest import DEFECT, INSTALLED
+
 pytestmark = [
-    pytest.mark.skipif(DEFECT is None, reason="the defect command is not installed"),
+    pytest.mark.skipif(INSTALLED is None, reason="the defect command is not installed"),
     pytest.mark.skipif(sys.platform == "win32", reason="no pseudo-terminals"),
 ]
 
@@ -81,7 +81,7 @@ def _on_a_terminal(
     }
     environ.update({"TERM": "xterm-256color", **env})
     proc = subprocess.run(
-        [DEFECT or "defect", *args],
+        [DEFECT, *args],
         stdin=their_end,
         stdout=their_end,
         stderr=subprocess.PIPE,
@@ -176,11 +176,11 @@ def test_pager_is_used_when_defect_pager_is_not_set(recorder: Path) -> None:
 @pytest.mark.parametrize("args", [LONG, ("show", "Ri Il Gyu", "--json"), ("cite", "Ri Il Gyu")])
 def test_never_in_a_pipe_or_a_file(recorder: Path, tmp_path: Path, args: tuple[str, ...]) -> None:
     env = {**os.environ, "DEFECT_PAGER": str(recorder), "LINES": "5"}
-    piped = subprocess.run([DEFECT or "defect", *args], capture_output=True, env=env, check=False)
+    piped = subprocess.run([DEFECT, *args], capture_output=True, env=env, check=False)
     assert piped.returncode == 0 and len(piped.stdout.splitlines()) > 5
     assert _paged(recorder) is None
     with (tmp_path / "out.txt").open("wb") as file:
-        saved = subprocess.run([DEFECT or "defect", *args], stdout=file, env=env, check=False)
+        saved = subprocess.run([DEFECT, *args], stdout=file, env=env, check=False)
     assert saved.returncode == 0 and (tmp_path / "out.txt").read_bytes() == piped.stdout
     assert _paged(recorder) is None
 
@@ -189,7 +189,7 @@ def test_never_in_a_pipe_or_a_file(recorder: Path, tmp_path: Path, args: tuple[s
 def test_every_long_output_on_a_terminal_is_paged(recorder: Path, args: tuple[str, ...]) -> None:
     run = _on_a_terminal(args, {"DEFECT_PAGER": str(recorder)})
     assert run.status == 0 and run.shown == b""
-    piped = subprocess.run([DEFECT or "defect", *args], capture_output=True, check=False)
+    piped = subprocess.run([DEFECT, *args], capture_output=True, check=False)
     assert (_paged(recorder) or b"").replace(b"\r\n", b"\n") == piped.stdout
 
 
@@ -275,7 +275,5 @@ def test_addresses_are_hyperlinks_on_a_real_terminal_only() -> None:
     assert re.search(rb"\n +\x1b\]8;id=[0-9]+;[^\x1b]*\x1b\\" + re.escape(address), linked.shown)
     never = _on_a_terminal(("show", "Thae Yong Ho", "--color", "never"), {"DEFECT_PAGER": "cat"})
     assert never.status == 0 and b"\x1b" not in never.shown and address in never.shown
-    piped = subprocess.run(
-        [DEFECT or "defect", "show", "Thae Yong Ho"], capture_output=True, check=False
-    )
+    piped = subprocess.run([DEFECT, "show", "Thae Yong Ho"], capture_output=True, check=False)
     assert piped.returncode == 0 and b"\x1b" not in piped.stdout and address in piped.stdout
