@@ -50,12 +50,12 @@ class DefectError(Exception):
 
 class OutputError(DefectError):
     """Output that cannot be written: standard output closed from the start
-    (``defect list >&-``), a picture's file that cannot be created."""
+    (``defect list >&-``). (A file that cannot be written is an ``ExportError``.)"""
 
 
 class ExportError(DefectError):
-    """A file that may not or cannot be written: it exists without --force, it is a device,
-    a folder where a file goes, a bad path."""
+    """A file (an export, a picture, datasette's metadata) that may not or cannot be written:
+    it exists without --force, it is a device, a folder where a file goes, a bad path."""
 
 
 class DataError(DefectError):
@@ -73,10 +73,8 @@ class NotFound(DefectError):
 
     def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
         self.suggestions = tuple(suggestions)
-        text = message
-        if self.suggestions:
-            text += "\nDid you mean: " + ", ".join(self.suggestions) + "?"
-        super().__init__(text)
+        hint = f"\nDid you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(message + hint)
 
 
 class Ambiguous(DefectError):

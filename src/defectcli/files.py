@@ -149,13 +149,17 @@ def write_through(target: Path, mode: int, write: Callable[[TextIO], object]) ->
 
 def write_text_file(path: str, text: str) -> None:
     """``text`` as the file ``path``, written and replaced as an export is (for pictures:
-    ``--export-svg``, ``--export-html``); ``check_target`` says first whether it may be."""
+    ``--export-svg``, ``--export-html``, and datasette's metadata); ``check_target`` says
+    first whether it may be. ``ExportError`` when it cannot be written."""
     found = None
     with suppress(FileNotFoundError):
         found = os.lstat(path)
     from pathlib import Path  # here: pathlib is not loaded on a run that writes nothing
 
-    write_through(Path(path), mode_for(found, folder=False), lambda stream: stream.write(text))
+    try:
+        write_through(Path(path), mode_for(found, folder=False), lambda stream: stream.write(text))
+    except OSError as error:  # no permission, a full disk, a folder gone meanwhile...
+        raise ExportError(f"cannot write {path}: {reason(error)}") from None
 
 
 def remove_file(path: str) -> None:

@@ -158,8 +158,5 @@ def export_command(state: State, fmt: str, output: str, force: bool, metadata: s
     if metadata is not None and written is not None:
         from ..export.metadata import metadata_text  # only with --metadata
 
-        try:
-            write_text_file(metadata, metadata_text(written.stem, bundled=state.data is None))
-        except OSError as error:
-            raise ExportError(f"cannot write {metadata}: {error.strerror or error}") from None
+        write_text_file(metadata, metadata_text(written.stem, bundled=state.data is None))
         click.echo(f"Wrote datasette metadata to {metadata}", err=True)

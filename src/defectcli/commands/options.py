@@ -125,22 +125,14 @@ def person_filters(sortable: bool) -> Callable[[F], F]:
             return func(*args, where=PersonFilter(*dates, **fields), **kwargs)
 
         options = [
-            list_option(
-                "--country",
-                "countries",
-                metavar="COUNTRY",
-                complete=completion.countries,
-                help="Country of the posting left: Italy, uk, GB, 영국... Repeat it or give a "
-                "comma list for any of several.",
+            country_option(
+                "Country of the posting left: Italy, uk, GB, 영국... Repeat it or give a "
+                "comma list for any of several."
             ),
             region_option("Region of the posting left"),
             choice_option("--category", "categories", CATEGORIES, "Kind of person"),
-            list_option(
-                "--destination",
-                "destinations",
-                metavar="COUNTRY",
-                complete=completion.countries,
-                help="Where they went: 'South Korea', us...",
+            country_option(
+                "Where they went: 'South Korea', us...", "--destination", "destinations"
             ),
             click.option(
                 "--confirmed",
@@ -233,6 +225,11 @@ def list_option(
     return click.option(
         *decls, multiple=True, metavar=metavar, shell_complete=complete, help=help, callback=values
     )
+
+
+def country_option(help: str, flag: str = "--country", name: str = "countries") -> Callable[[F], F]:
+    """A ``list_option`` of countries in any spelling, completed from the data's."""
+    return list_option(flag, name, metavar="COUNTRY", complete=completion.countries, help=help)
 
 
 def region_option(what: str) -> Callable[[F], F]:

@@ -28,11 +28,7 @@ from .options import limit_option, list_option, output_options, person_option
 @limit_option
 @click.pass_obj
 def quotes_command(
-    state: State,
-    people: tuple[str, ...],
-    search: str | None,
-    source: tuple[str, ...],
-    out: Output,
+    state: State, people: tuple[str, ...], search: str | None, source: tuple[str, ...], out: Output
 ) -> None:
     """Quotations as cards: the words as printed, the speaker, where and when, the source.
 

@@ -14,8 +14,8 @@ from ..render.context import Output, terminal_output
 from . import COMMANDS, State, completion, total_of
 from .options import (
     choice_option,
+    country_option,
     limit_option,
-    list_option,
     not_blank,
     output_options,
     person_option,
@@ -52,14 +52,10 @@ def stats_command(state: State, dates: YearFilter, stacked: bool, out: Output) -
 @click.command("timeline", short_help=COMMANDS["timeline"].short_help)
 @range_options
 @person_option("Only this person's events (and context events about them)")
-@list_option(
-    "--country",
-    "countries",
-    metavar="COUNTRY",
-    complete=completion.countries,
-    help="Only entries tied to this country: postings there, defections from a post there"
+@country_option(
+    "Only entries tied to this country: postings there, defections from a post there"
     " (leaving, arriving, made public) and context events there. Repeat it or give a comma"
-    " list.",
+    " list."
 )
 @region_option("Only entries tied to a country in this region")
 @choice_option("--kind", "kinds", TIMELINE_KINDS, "Only entries of these kinds")

@@ -141,11 +141,8 @@ class Catalog(NameLookup):
     ) -> tuple[str, list[object]]:
         found = Where()
         if where.people:
-            ids = list(
-                dict.fromkeys(
-                    p if self._has("people", p) else self.person(p).id for p in where.people
-                )
-            )
+            named = [p if self._has("people", p) else self.person(p).id for p in where.people]
+            ids = list(dict.fromkeys(named))
             found.add(f"(person IN ({marks(ids)}) OR speaker_id IN ({marks(ids)}))", *ids, *ids)
         for source in where.sources:
             self.source(source)  # an unknown source id is an error, not an empty list
@@ -249,9 +246,8 @@ class Catalog(NameLookup):
 
     def count_sources(self, where: SourceFilter | None = None) -> int:
         """How many sources ``sources_cited`` returns for the same filter."""
-        return self._count(
-            *self._sources_where(where or SourceFilter()).sql("SELECT id FROM sources")
-        )
+        found = self._sources_where(where or SourceFilter())
+        return self._count(*found.sql("SELECT id FROM sources"))
 
     def _sources_where(self, where: SourceFilter) -> Where:
         found = Where()

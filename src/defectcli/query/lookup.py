@@ -61,19 +61,12 @@ class NameLookup:
         # may mean Yun Tae-hyong (a whole word "yon" sounds like "yun") or Thae Yong Ho.
         found = self._names_with_beginnings(name)
         for form in (phonetic_words(name), written):
-            found |= self._people_with_names_having(
-                [
-                    [name_term(word, written=False), name_term(word, written=True)]
-                    for word in dict.fromkeys(form)
-                ]
-            )
+            unique = dict.fromkeys(form)
+            terms = [[name_term(w, written=False), name_term(w, written=True)] for w in unique]
+            found |= self._people_with_names_having(terms)
         if is_hangul(name):  # a part of a Hangul name: 영호
-            found.update(
-                pid
-                for (pid,) in self._db.execute(
-                    "SELECT DISTINCT person_id FROM person_names WHERE instr(key, ?) > 0", (key,)
-                )
-            )
+            inside = "SELECT DISTINCT person_id FROM person_names WHERE instr(key, ?) > 0"
+            found.update(pid for (pid,) in self._db.execute(inside, (key,)))
         return sorted(found)
 
     def _names_with_beginnings(self, name: str) -> set[str]:

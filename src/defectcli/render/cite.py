@@ -15,7 +15,7 @@ from typing import Any
 
 from ..dataset.model import Source
 from ..text.clean import clean
-from .text import NO_ADDRESS
+from .text import NO_ADDRESS, one_line
 
 # Our kinds of source -> CSL item types (CSL-JSON schema 1.0).
 CSL_TYPES = {
@@ -98,9 +98,7 @@ def _bib(value: str) -> str:
     """BibTeX's special characters escaped, control characters and bidirectional overrides
     as visible escapes (their backslash escaped too), the rest (UTF-8) as it is. One pass:
     escaping after writing the commands escaped their own braces (``\\{\\}``)."""
-    return _BIBTEX_SPECIAL.sub(
-        lambda m: _BIBTEX_COMMANDS.get(m[0], "\\" + m[0]), " ".join(clean(value).split())
-    )
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_COMMANDS.get(m[0], "\\" + m[0]), one_line(value))
 
 
 # Kinds whose titled sources are articles in a periodical (the outlet is the journal).

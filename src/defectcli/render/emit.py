@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..errors import OutputError
 from ..files import write_text_file
 from . import formats, markdown, plain, records
 from .context import Output
@@ -165,13 +164,6 @@ def _export(out: Output, draw: Callable[[Console], None]) -> None:
     console = out.recording_console()
     draw(console)
     if out.export_svg:
-        _save(out.export_svg, console.export_svg(title="defect", clear=False))
+        write_text_file(out.export_svg, console.export_svg(title="defect", clear=False))
     if out.export_html:
-        _save(out.export_html, console.export_html(clear=False))
-
-
-def _save(path: str, text: str) -> None:
-    try:
-        write_text_file(path, text)
-    except OSError as error:  # no permission, a full disk, a folder gone meanwhile...
-        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+        write_text_file(out.export_html, console.export_html(clear=False))
