@@ -196,6 +196,8 @@ def test_the_readme_share_of_citable_sources_is_the_bundled_data(invoke: Invoke)
     assert f"{with_['date']} a date ({to_the_day} to the day)" in said
     assert f"{with_['author']} an author, and {with_['url']} an address" in said
     assert f"{copies} were read on a copy" in said
+    untitled = round(100 * (len(sources) - with_["title"]) / len(sources))
+    assert f"so {untitled}% of sources still lack a title" in said
     people = json.loads(invoke("list", "--json").stdout)
     shown = [json.loads(invoke("show", p["id"], "--json").stdout) for p in people]
     named = [p for p in shown if p["named"]]
