@@ -63,15 +63,12 @@ class LoadedFile:
         """Where ``path`` stands in the file, or the nearest enclosing value that has one."""
         path = (*self.base, *path)
         if not self.located:
-            # Valid files never need positions, and 100,000 files' worth of them would cost
-            # gigabytes; a problem to locate reads its file once more.
+            # Valid files never need positions, which cost much memory in bulk: a problem to
+            # locate reads its file once more. A file that cannot be read again, or is too
+            # deep for the pure-Python parser, gives none.
             self.located = True
-            try:
-                text = read_bytes(self.source).decode("utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                text = ""
-            with suppress(RecursionError):  # the pure-Python parser, deep down: no positions
-                _load_yaml(self.source, text, self)
+            with suppress(OSError, UnicodeDecodeError, RecursionError):
+                _load_yaml(self.source, read_bytes(self.source).decode("utf-8-sig"), self)
         table = self.key_positions if key else self.positions
         for end in range(len(path), -1, -1):
             found = table.get(path[:end]) or self.positions.get(path[:end])
