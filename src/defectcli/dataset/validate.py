@@ -95,8 +95,7 @@ def _describe(loaded: LoadedFile, error: Any) -> Problem:
     instance = error.instance
     if kind == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
-        extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
-        key = extra[0] if extra else "?"
+        key = next((k for k in instance if k not in allowed), "?")  # instance: a mapping
         message = f"unknown key {key!r}"
         close = difflib.get_close_matches(str(key), allowed, n=1)
         message += f" (did you mean {close[0]!r}?)" if close else f"; allowed: {', '.join(allowed)}"
