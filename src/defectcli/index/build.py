@@ -195,23 +195,16 @@ def _write_people(db: sqlite3.Connection, people: list[Person], docs: list[Any])
         "INSERT INTO person_years VALUES (?,?)",
         ((person.id, year) for person in people for year in person.years),
     )
-    spellings = [person_names(person) for person in people]
-    rows = [
-        _name_row(person, name, kind)
-        for person, names in zip(people, spellings, strict=True)
-        for name, kind in names.items()
-    ]
-    db.executemany("INSERT INTO person_names VALUES (?,?,?,?,?,?)", rows)
+    name_rows: list[tuple[str, ...]] = []
+    search_rows: list[tuple[str | None, ...]] = []
+    for person in people:
+        names = person_names(person)
+        name_rows += [_name_row(person, name, kind) for name, kind in names.items()]
+        search_rows += _person_search(person, names)
+    db.executemany("INSERT INTO person_names VALUES (?,?,?,?,?,?)", name_rows)
     # Within a kind, full-text rows keep the order they are written in, which is the order
     # of equal ranks in a search.
-    db.executemany(
-        _INSERT_SEARCH,
-        (
-            row
-            for person, names in zip(people, spellings, strict=True)
-            for row in _person_search(person, names)
-        ),
-    )
+    db.executemany(_INSERT_SEARCH, search_rows)
 
 
 def _write_shared(db: sqlite3.Connection, shared: Dataset, citations: list[Citation]) -> None:
