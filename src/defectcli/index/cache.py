@@ -24,7 +24,7 @@ import stat
 import sys
 import zlib  # not hashlib: zlib loads at once, hashlib's OpenSSL takes a while
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import closing, suppress
 from typing import TYPE_CHECKING, Any
 
 from ..dataset.locate import FOLDER_KINDS, data_names, schema_root
@@ -258,15 +258,12 @@ def build_file(
         remove_stale(folder, ".index-", ".tmp")
         try:
             handle = create_new(temp, 0o600)
-            db = sqlite3.connect(temp)
-            try:
+            with closing(sqlite3.connect(temp)) as db:
                 db.executescript(BUILD_PRAGMAS)
                 fill(db)
                 db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                 db.execute("INSERT INTO meta VALUES ('stamp', ?)", (json.dumps(stamp),))
                 db.commit()
-            finally:
-                db.close()
             publish(handle, temp, path)
         except FileExistsError:
             raise  # the name was taken (by chance, or planted): not ours to remove
