@@ -64,8 +64,7 @@ def person_entries(person: Person) -> Iterator[TimelineEntry]:
         place = d.arrived.place or d.destination
         summary = f"{name} arrived in {place}"
         yield entry(d.arrived.date, "arrival", summary, d.arrived.sources, country)
-    if person.disclosure:
-        disc = person.disclosure
+    if disc := person.disclosure:
         summary = f"{name}: made public. {disc.how}"
         yield entry(disc.date, "disclosure", summary, disc.sources, country)
     status = person.status
