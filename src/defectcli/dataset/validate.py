@@ -287,20 +287,17 @@ def _unique_values(
     seen: dict[Any, Located] = {}
     for record in records:
         value = record.data[key]
-        if value in seen:
-            first = seen[value]
+        first = seen.setdefault(value, record)
+        if first is not record:
             line = first.file.position((*first.path, key))
             at = first.file.source.display + (f":{line[0]}" if line else "")
             message = f"duplicate {what} {value!r} (also in {at})"
             problems.append(record.file.problem((*record.path, key), message))
-        else:
-            seen[value] = record
     return seen
 
 
 def _entries(data: Any, path: PathKey) -> Iterator[tuple[PathKey, Any, Any]]:
-    """Every (path, key, value) inside ``data``, at any depth: each mapping's entries, and
-    each list's items (their key is their index)."""
+    """Every (path, key, value) inside ``data``, at any depth (a list item's key: its index)."""
     if isinstance(data, dict):
         for key, value in data.items():
             yield (*path, key), key, value
