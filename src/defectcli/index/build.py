@@ -115,6 +115,7 @@ def dumps(record: Any) -> str:
 
 
 _INSERT_SEARCH = "INSERT INTO search (kind, ref, person, title, body) VALUES (?,?,?,?,?)"
+SearchRow = tuple[str, str, str | None, str, str]  # the values _INSERT_SEARCH takes
 Citation = tuple[str, str, str, str]  # source id, kind of record, record id, label
 
 # People are built and written a run at a time, so that rows are written, and the bar
@@ -196,7 +197,7 @@ def _write_people(db: sqlite3.Connection, people: list[Person], docs: list[Any])
         ((person.id, year) for person in people for year in person.years),
     )
     name_rows: list[tuple[str, ...]] = []
-    search_rows: list[tuple[str | None, ...]] = []
+    search_rows: list[SearchRow] = []
     for person in people:
         names = person_names(person)
         name_rows += [_name_row(person, name, kind) for name, kind in names.items()]
@@ -302,15 +303,12 @@ def person_names(person: Person) -> dict[str, str]:
     return names
 
 
-def _person_search(
-    person: Person, names: dict[str, str]
-) -> list[tuple[str, str, str | None, str, str]]:
+def _person_search(person: Person, names: dict[str, str]) -> list[SearchRow]:
     """The person's rows of the full-text table; ``names``: ``person_names(person)``."""
-    rows: list[tuple[str, str, str | None, str, str]] = []
     spellings = " · ".join(n for n, kind in names.items() if kind != "id")
     posts = [f"{p.title}, {p.mission or ''} {p.city or ''} {p.country}" for p in person.postings]
     body = " ".join([spellings, person.summary, person.defection.post or "", *posts])
-    rows.append(("person", person.id, person.id, person.name, body))
+    rows: list[SearchRow] = [("person", person.id, person.id, person.name, body)]
     for event in person.events:
         rows.append(("event", person.id, person.id, f"{event.date} {event.kind}", event.summary))
     for claim in person.claims:
