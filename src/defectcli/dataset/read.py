@@ -6,7 +6,7 @@ with every problem it found; nothing half-valid gets through to the query layer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,9 +102,8 @@ def speaker_names(records: Collected) -> dict[str, str]:
     return {r.data["id"]: r.data["name"] for r in records.people}
 
 
-def build_quotes(person: Person, names: dict[str, str]) -> list[Quote]:
+def build_quotes(person: Person, names: dict[str, str]) -> Iterator[Quote]:
     """A person's quotations as dataset-wide records: whose file, who spoke."""
-    quotes: list[Quote] = []
     for q in person.quotes:
         if q.speaker_name is not None:
             speaker, speaker_id = q.speaker_name, None
@@ -113,8 +112,7 @@ def build_quotes(person: Person, names: dict[str, str]) -> list[Quote]:
             speaker = names[speaker_id]
         # The builder leaves out the keys Quote has no field for (speaker_name).
         resolved = {"person": person.id, "speaker": speaker, "speaker_id": speaker_id}
-        quotes.append(build(Quote, {**q._asdict(), **resolved}))
-    return quotes
+        yield build(Quote, {**q._asdict(), **resolved})
 
 
 def build_shared(records: Collected) -> Dataset:
