@@ -90,7 +90,7 @@ def remove_stale(folder: str | Path, prefix: str, suffix: str) -> None:
         return
     for name in names:
         path = os.path.join(folder, name)
-        try:
+        with suppress(OSError):
             found = os.lstat(path)
             mine = not hasattr(os, "geteuid") or found.st_uid == os.geteuid()
             if not mine or now - found.st_mtime <= STALE_AFTER_S:
@@ -99,8 +99,6 @@ def remove_stale(folder: str | Path, prefix: str, suffix: str) -> None:
                 shutil.rmtree(path)
             else:
                 os.unlink(path)
-        except OSError:
-            continue
 
 
 def create_new(path: str, mode: int) -> int:
