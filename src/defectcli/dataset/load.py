@@ -64,8 +64,7 @@ class LoadedFile:
         path = (*self.base, *path)
         if not self.located:
             # Valid files never need positions, which cost much memory in bulk: a problem to
-            # locate reads its file once more. A file that cannot be read again, or is too
-            # deep for the pure-Python parser, gives none.
+            # locate reads its file once more (one no longer readable, or too deep, gives none).
             self.located = True
             with suppress(OSError, UnicodeDecodeError, RecursionError):
                 _load_yaml(self.source, read_bytes(self.source).decode("utf-8-sig"), self)

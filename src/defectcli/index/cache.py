@@ -235,8 +235,7 @@ def schemas_checksum(folder: Traversable | None = None) -> str:
 
 
 # A temporary file that is renamed into place only when whole needs no rollback journal
-# and no flushes to disk on the way; a larger page cache keeps the indexes of 100,000
-# people in memory while they are built.
+# and no flushes to disk on the way; a larger page cache keeps a large build's indexes in memory.
 BUILD_PRAGMAS = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;"
 
 
