@@ -39,13 +39,11 @@ CREATE TABLE person_names (
     person_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
     key TEXT NOT NULL, pkey TEXT NOT NULL, terms TEXT NOT NULL
 );
--- The words of each name, for lookups by words and word beginnings: ``terms`` holds a
--- Korean name's phonetic words and its words as written; a descriptive label's words as
--- written only (see names.name_term). One full-text row a name, so "every word typed is
--- in one name" is the table's own AND. It indexes ``person_names`` (external content)
--- and stores no text of its own; rows only, no positions (detail = none): a lookup asks
--- which names hold a word, never where: a table of one row a word and name would be several
--- times as long to fill, and larger.
+-- The words of each name (``terms``, see _name_row), for lookups by words and word
+-- beginnings. One full-text row a name, so "every word typed is in one name" is the table's
+-- own AND. It indexes ``person_names`` (external content) and stores no text of its own;
+-- rows only, no positions (detail = none): a lookup asks which names hold a word, never
+-- where (a row a word and name would be several times as long to fill, and larger).
 CREATE VIRTUAL TABLE name_terms USING fts5(
     terms, content = 'person_names', detail = none, columnsize = 0, tokenize = 'ascii'
 );
