@@ -4,15 +4,13 @@
 Fresh while its ``meta`` table's fingerprint of every data file's relative path, size and
 modification time (ns), and its format and version, match the files and program now.
 
-Replaced atomically: built in a temporary file beside it, then moved into place with
-``os.replace``; a reader sees the old index or the new one, and concurrent first runs each
-build and the last one wins. Where the cache cannot be written, the index is built in memory.
+Replaced atomically, as ``files`` writes every file (concurrent first runs each build, and the
+last one wins); where the cache cannot be written, the index is built in memory.
 
 Trusted only when the current user's: a folder or index that another user owns, or that group
 or others may write, could hold a forged index (or let one be swapped in), so it is never used:
-one line on stderr says why, and the run works from memory. The folder is made private (0700);
-every file is created new (``O_CREAT | O_EXCL | O_NOFOLLOW``, mode 0600) and moved into place;
-an index that is a symbolic link is never opened or written through.
+one line on stderr says why, and the run works from memory. The folder is made private (0700),
+the index file 0600; an index that is a symbolic link is never opened or written through.
 """
 
 from __future__ import annotations
