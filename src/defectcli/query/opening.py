@@ -119,9 +119,7 @@ _HERE = os.path.dirname(__file__)
 
 def raised_reading(error: BaseException) -> bool:
     """Whether ``error`` was raised while the query layer was running: reading the index."""
-    trace = error.__traceback__
-    while trace is not None:
-        if os.path.dirname(trace.tb_frame.f_code.co_filename) == _HERE:
-            return True
-        trace = trace.tb_next
-    return False
+    import traceback  # only an error needs it
+
+    frames = traceback.walk_tb(error.__traceback__)
+    return any(os.path.dirname(frame.f_code.co_filename) == _HERE for frame, _ in frames)

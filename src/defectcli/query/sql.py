@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..text.names import fold_text
+from ..text.names import words
 
 
 def marks(values: Sequence[object]) -> str:
@@ -76,7 +76,7 @@ def search_terms(text: str) -> list[str]:
     """Folded search terms: quoted phrases stay whole, other words stand alone."""
     # SQLite reads a query only up to a NUL character ("unterminated string"): a space.
     found = re.findall(r'"([^"]*)"|(\S+)', text.replace("\x00", " "))
-    return [term for phrase, word in found if (term := fold_text(phrase or word))]
+    return [term for phrase, word in found if (term := " ".join(words(phrase or word)))]
 
 
 # The value of a time facet of ``count --by`` in a person's row; any other is a column.

@@ -43,11 +43,6 @@ def name_key(text: str) -> str:
     return "".join(words(text))
 
 
-def fold_text(text: str) -> str:
-    """Text folded for searching: words joined by single spaces."""
-    return " ".join(words(text))
-
-
 def name_term(word: str, *, written: bool) -> str:
     """A word of a name as a term of the index's ``name_terms`` full-text table: ``w`` for a
     word as written, ``p`` for a phonetic word, then the word's UTF-8 bytes in hex. Hex,
