@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -17,15 +18,18 @@ from ..errors import DefectError
 from ..query import Catalog, open_catalog
 from ..text.names import name_key
 
+T = TypeVar("T")
 
-def _catalog(ctx: click.Context) -> Catalog | None:
+
+def _rows(ctx: click.Context, query: Callable[[Catalog], list[T]]) -> list[T]:
+    """What ``query`` finds in the dataset; nothing when the dataset cannot be opened."""
     # During completion the group's callback does not run: read --data ourselves.
-    root = ctx.find_root()
-    data = root.params.get("data") or os.environ.get("DEFECT_DATA") or None
+    data = ctx.find_root().params.get("data") or os.environ.get("DEFECT_DATA") or None
     try:
-        return open_catalog(data)
+        catalog = open_catalog(data)
     except (DefectError, OSError, ValueError):
-        return None
+        return []
+    return query(catalog)
 
 
 def _item(value: str, help: str | None = None) -> Any:
@@ -46,11 +50,8 @@ _SHELL_SAFE = re.compile(r"[\w .-]+")
 
 def person_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """Display names (Hangul and post as help); the id for a name the shell would misread."""
-    catalog = _catalog(ctx)
-    if catalog is None:
-        return []
     items = []
-    for person_id, name, hangul, post in catalog.name_table():
+    for person_id, name, hangul, post in _rows(ctx, Catalog.name_table):
         if _matches(incomplete, name, person_id, hangul or ""):
             help_text = " · ".join(x for x in (hangul, post) if x)
             if _SHELL_SAFE.fullmatch(name):
@@ -62,21 +63,16 @@ def person_names(ctx: click.Context, param: click.Parameter, incomplete: str) ->
 
 def person_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """Ids (no spaces, safe in any shell), with the display name as help."""
-    catalog = _catalog(ctx)
-    if catalog is None:
-        return []
     return [
         _item(person_id, help=name)
-        for person_id, name, hangul, _ in catalog.name_table()
+        for person_id, name, hangul, _ in _rows(ctx, Catalog.name_table)
         if _matches(incomplete, person_id, name, hangul or "")
     ]
 
 
 def countries(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    catalog = _catalog(ctx)
-    if catalog is None:
-        return []
-    known = catalog.places("destination" if param.name == "destinations" else "country")
+    column = "destination" if param.name == "destinations" else "country"
+    known = _rows(ctx, lambda catalog: catalog.places(column))
     return [_item(c) for c in known if _matches(incomplete, c)]
 
 
@@ -98,7 +94,5 @@ def source_or_person(ctx: click.Context, param: click.Parameter, incomplete: str
 
 
 def source_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    catalog = _catalog(ctx)
-    if catalog is None:
-        return []
-    return [_item(s.id, help=s.outlet) for s in catalog.sources() if _matches(incomplete, s.id)]
+    sources = _rows(ctx, Catalog.sources)
+    return [_item(s.id, help=s.outlet) for s in sources if _matches(incomplete, s.id)]
