@@ -228,6 +228,5 @@ def _quiet_broken_pipe() -> NoReturn:
     # the command did its work, so no message and exit 0 (as `head` and `less` users
     # expect, and `set -o pipefail` scripts need). The same when it goes before the last
     # flush (entry._flush_and_exit). Point stdout at /dev/null so no later flush complains.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     sys.exit(ExitStatus.OK)

@@ -90,5 +90,4 @@ def count_command(state: State, by: str, where: PersonFilter, out: Output) -> No
     if not where.statuses and by != "status":
         where = where._replace(statuses=tuple(s for s in STATUSES if s not in NOT_DEFECTIONS))
     # Only records list each value's people; a chart or plain lines need the counts.
-    people = out.format in MACHINE_FORMATS
-    emit.write(out, "facets", state.catalog.count(by, where, people=people))
+    emit.write(out, "facets", state.catalog.count(by, where, people=out.format in MACHINE_FORMATS))

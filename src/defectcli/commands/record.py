@@ -45,8 +45,7 @@ def stats_command(state: State, dates: YearFilter, stacked: bool, out: Output) -
     Every section keeps to the years asked for: the yearly rows, the cumulative totals (by
     the year they run to) and the other counts (by the year they were given).
     """
-    stats = state.catalog.statistics(dates)
-    emit.write(out, "statistics", stats, stacked=stacked)
+    emit.write(out, "statistics", state.catalog.statistics(dates), stacked=stacked)
 
 
 @click.command("timeline", short_help=COMMANDS["timeline"].short_help)
@@ -168,7 +167,7 @@ def cite_command(state: State, target: tuple[str, ...], style: str) -> None:
 
 def _cited(catalog: Catalog, text: str) -> list[Source] | None:
     """The source with the id ``text``, or every source of the one person it names; else
-    None, cheaply: the error (the closest of 10,000 ids takes a while) waits for ``_no_match``."""
+    None, cheaply: the error (finding the closest ids is slow) waits for ``_no_match``."""
     if catalog.is_source(text):
         return [catalog.source(text)]
     ids = catalog.resolve(text)

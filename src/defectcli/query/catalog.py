@@ -40,7 +40,6 @@ class Catalog(NameLookup):
         self._db = db
 
     def _count(self, sql: str, params: Sequence[object]) -> int:
-        """How many rows ``sql`` selects (for "the first 200 of 100,000" under a table)."""
         return int(self._db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
 
     def _records(self, cls: type[T], sql: str, params: Sequence[object] = ()) -> list[T]:
@@ -229,8 +228,7 @@ class Catalog(NameLookup):
         found = self._sources_where(where or SourceFilter())
         sql, params = found.sql("SELECT id, doc FROM sources", " ORDER BY seq", limit)
         sources = self._db.execute(sql, params).fetchall()
-        # Every citation of the chosen sources in one query, in the index's order (one
-        # query a source took 10,000 queries), each with its label stored beside it.
+        # Every citation of the chosen sources in one query (not one a source), with its label.
         cited: dict[str, list[CitedBy]] = {}
         for source_id, *by in self._db.execute(
             "SELECT source_id, record_kind, record_id, label FROM citations"
@@ -356,11 +354,9 @@ class Catalog(NameLookup):
         return found.sql(f"SELECT {column} FROM timeline", " ORDER BY seq", limit)
 
     def checked_counts(self) -> dict[str, int] | None:
-        """What ``defect validate`` reports of a valid dataset, from the index: an index is
-        only ever built from data that passed every check, so while no file has changed
-        (``fresh_catalog``) the answer is known. None when the schemas changed since it was
-        built (a checkout being worked on can change them without a new version, which the
-        index's key holds)."""
+        """What ``defect validate`` reports of a valid dataset (``fresh_catalog``), from the
+        index, only ever built from data that passed every check. None when the schemas
+        changed since (a checkout being worked on can change them without a new version)."""
         stamp = stored_stamp(self._db)
         if stamp["schemas"] != schemas_checksum():
             return None

@@ -114,9 +114,8 @@ class NameLookup:
         return [self._name_of(pid) for _, pid in ranked[:limit]]
 
     def _suggestion_candidates(self, name: str) -> list[tuple[str, str, str]]:
-        """(person id, key, phonetic key) of the names worth comparing with ``name``: all,
-        up to ``SUGGEST_ALL``; beyond, those with a word that begins like a word typed
-        (comparing with every name of 100,000 people would take seconds)."""
+        """(person id, key, phonetic key) of the names worth comparing with ``name``: all, up
+        to ``SUGGEST_ALL``; beyond, only those with a word that begins like a word typed."""
         (count,) = self._db.execute("SELECT count(*) FROM person_names").fetchone()
         sql = "SELECT person_id, key, pkey FROM person_names"
         if count <= SUGGEST_ALL:

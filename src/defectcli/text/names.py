@@ -54,6 +54,6 @@ def name_term(word: str, *, written: bool) -> str:
 
 
 def name_terms_of(words: Iterable[str], *, written: bool) -> list[str]:
-    """``name_term`` of each of ``words``, in one loop (the build makes millions)."""
+    """``name_term`` of each of ``words``, in one loop (for the index's build)."""
     kind = "w" if written else "p"
     return [kind + word.encode().hex() for word in words]
