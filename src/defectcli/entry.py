@@ -65,11 +65,9 @@ def _escape(error: UnicodeError) -> tuple[str, int]:
             " they are written as \\uXXXX escapes. For the characters themselves, set"
             " PYTHONIOENCODING=utf-8 (or PYTHONUTF8=1).\n"
         )
-    # UTF-16 code units, as JSON writes them: a character beyond the first plane becomes
-    # a surrogate pair, which JSON reads back as the character.
-    text = error.object[error.start : error.end].encode("utf-16-be", "surrogatepass")
-    units = (int.from_bytes(text[i : i + 2], "big") for i in range(0, len(text), 2))
-    return "".join(f"\\u{unit:04x}" for unit in units), error.end
+    import json  # here: only a character the output cannot encode needs it
+
+    return json.dumps(error.object[error.start : error.end])[1:-1], error.end
 
 
 def _flush_and_exit(status: str | int | None) -> NoReturn:
