@@ -218,7 +218,6 @@ class Catalog(NameLookup):
         return [self.source(i) for i in ids]
 
     def _sources_of(self, ids: Iterable[str]) -> dict[str, Source]:
-        """The sources of these ids (each once), by id."""
         return {s.id: s for s in self.sources(dict.fromkeys(ids))}
 
     def sources_cited(
