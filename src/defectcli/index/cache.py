@@ -9,8 +9,8 @@ last one wins); where the cache cannot be written, the index is built in memory.
 
 Trusted only when the current user's: a folder or index that another user owns, or that group
 or others may write, could hold a forged index (or let one be swapped in), so it is never used:
-one line on stderr says why, and the run works from memory. The folder is made private (0700),
-the index file 0600; an index that is a symbolic link is never opened or written through.
+one line on stderr says why, and the run works from memory. The folder is made private (0700);
+the index is created new (O_EXCL, mode 0600) and one that is a symbolic link is never opened.
 """
 
 from __future__ import annotations
