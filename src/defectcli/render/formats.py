@@ -82,9 +82,7 @@ def md_cell(value: Any) -> str:
     (``<script>``), table cell's edge, inline link or image (``](``) or link definition
     (``]:``) made of it."""
     escaped = one_line(cell(value)).translate(_MARKDOWN)
-    if "]" in escaped:
-        escaped = escaped.replace("](", "]\\(").replace("]:", "]\\:")
-    return escaped
+    return escaped.replace("](", "]\\(").replace("]:", "]\\:")
 
 
 def to_markdown_table(records: Sequence[Record], columns: Sequence[str]) -> str:

@@ -182,9 +182,7 @@ def records(table: Table, width: int) -> Group:
             value = _text(cells[row])
             if not value.plain.strip():
                 continue
-            line = Text()
-            line.append(f"{header}: " if header else "", style="bold")
-            line.append_text(value)
+            line = Text.assemble((f"{header}: " if header else "", "bold"), value)
             lines += kept_whole(line, width)
     return Group(*lines)
 

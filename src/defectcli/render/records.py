@@ -135,9 +135,7 @@ def timeline_record(entry: TimelineEntry) -> Record:
 
 
 def source_entry_record(entry: SourceEntry) -> Record:
-    record = source_record(entry.source)
-    record["cited_by"] = [{"kind": c.kind, "id": c.id, "label": c.label} for c in entry.cited_by]
-    return record
+    return {**source_record(entry.source), "cited_by": [c._asdict() for c in entry.cited_by]}
 
 
 def marked(text: str, mark: str = "**") -> str:

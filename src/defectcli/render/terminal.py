@@ -228,12 +228,10 @@ def stacked_bar(
     """Men and women side by side in one bar, any part of the total not split by sex grey,
     in whole cells (a partial block between two colours would read as a gap)."""
     cells = [round(v / scale * width) for v in (men, men + women, total)]
-    text = Text()
-    for (glyph, style), count in zip(
-        parts, (cells[0], cells[1] - cells[0], max(0, cells[2] - cells[1])), strict=True
-    ):
-        text.append(glyph * count, style=style)
-    return text
+    counts = (cells[0], cells[1] - cells[0], max(0, cells[2] - cells[1]))
+    return Text.assemble(
+        *((glyph * count, style) for (glyph, style), count in zip(parts, counts, strict=True))
+    )
 
 
 def _bar_room(console: Console, without_chart: Table, most: int, padding: int) -> int:
