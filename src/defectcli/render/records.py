@@ -29,8 +29,8 @@ SEARCH_COLUMNS = ("kind", "id", "person", "title", "snippet")
 
 def _attributes(value: Any, names: str) -> Record:
     """``value``'s attributes named in ``names`` (space-separated), each under its own name,
-    in that order."""
-    return {name: getattr(value, name) for name in names.split()}
+    in that order, as plain data (``as_data``: tuples as lists, records as objects)."""
+    return {name: as_data(getattr(value, name)) for name in names.split()}
 
 
 def person_record(person: Person) -> Record:
@@ -38,10 +38,7 @@ def person_record(person: Person) -> Record:
     return {
         **_attributes(person, "id name hangul category country"),
         "post": person.defection.post,
-        "year": person.year,
-        "years": list(person.years),
-        "destination": person.destination,
-        "confirmed": person.confirmed,
+        **_attributes(person, "year years destination confirmed"),
         "confirmation": person.confirmation.status,
         "status": person.status.value,
         "disputed": list(person.disputed_fields),
@@ -64,16 +61,10 @@ def profile_record(profile: Profile) -> Record:
     person = profile.person
     return {
         **person_record(person),
-        "named": person.named,
-        "hanja": person.hanja,
+        **_attributes(person, "named hanja"),
         # Derived by defect from the Hangul (no source): every standard romanization.
         "romanizations": romanizations(person.hangul) if person.hangul else {},
-        "summary": person.summary,
-        "aliases": as_data(person.aliases),
-        "born": as_data(person.born),
-        "postings": as_data(person.postings),
-        "defection": as_data(person.defection),
-        "disclosure": as_data(person.disclosure),
+        **_attributes(person, "summary aliases born postings defection disclosure"),
         "confirmation_detail": as_data(person.confirmation),
         "status_detail": as_data(person.status),
         "related": [
@@ -85,8 +76,7 @@ def profile_record(profile: Profile) -> Record:
             }
             for link, name in profile.related
         ],
-        "relatives": as_data(person.relatives),
-        "events": as_data(person.events),
+        **_attributes(person, "relatives events"),
         "claims": [claim_record(c) for c in person.claims],
         "quotes": [quote_record(q) for q in profile.quotes],
         "notes": person.notes,
@@ -97,9 +87,7 @@ def profile_record(profile: Profile) -> Record:
 def year_record(row: YearFigures) -> Record:
     """A year of arrivals; null is unknown; every other value a source gives is a claim."""
     return {
-        **_attributes(row, "year total men women women_percent elite"),
-        "sources": list(row.sources),
-        "note": row.note,
+        **_attributes(row, "year total men women women_percent elite sources note"),
         "claims": [claim_record(c) for c in row.claims],
     }
 
@@ -109,8 +97,7 @@ def claim_record(claim: Claim) -> Record:
     return {
         **_attributes(claim, "field value"),
         "source": claim.sources[0],
-        "sources": list(claim.sources),
-        **_attributes(claim, "status note"),
+        **_attributes(claim, "sources status note"),
     }
 
 
@@ -128,9 +115,7 @@ def timeline_record(entry: TimelineEntry) -> Record:
     return {
         **_attributes(entry, "date kind person summary"),
         "source": entry.sources[0],
-        "sources": list(entry.sources),
-        "country": entry.country,
-        "people": list(entry.people),
+        **_attributes(entry, "sources country people"),
     }
 
 
