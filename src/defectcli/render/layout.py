@@ -152,18 +152,15 @@ def fitted(table: Table, width: int) -> RenderableType:
     # Every word whole if the width allows; else fold only the longest words, no shorter
     # than needed (the first cap is the longest word: nothing folded).
     longest = max((low for low, _, _ in extents), default=0)
-    widths = None
     for cap in range(max(longest, LONG_WORD), LONG_WORD - 1, -1):
         lows = [max(whole, min(low, cap)) for low, whole, _ in extents]
         widths = share(lows, highs, width - extra)
         if widths is not None:
-            break
-    if widths is None:
-        return records(table, width)
-    for column, column_width in zip(table.columns, widths, strict=True):
-        column.width = max(1, column_width)
-        column.ratio = column.min_width = column.max_width = None
-    return table
+            for column, column_width in zip(table.columns, widths, strict=True):
+                column.width = max(1, column_width)
+                column.ratio = column.min_width = column.max_width = None
+            return table
+    return records(table, width)
 
 
 def records(table: Table, width: int) -> Group:
@@ -191,8 +188,6 @@ def kept_whole(text: Text, width: int) -> list[Text]:
     """``text`` as pieces to print one under the other (uncropped), each word that must stay
     whole and is wider than ``width`` alone on its line, never folded: the terminal wraps
     it, and copies it as one piece. A text without such a word comes back as it is."""
-    if cell_len(text.plain) <= width:
-        return [text]
     words = whole_words(text, longer_than=width)
     if not words:
         return [text]
