@@ -27,6 +27,7 @@ import sqlite3
 import stat
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
@@ -320,8 +321,7 @@ def _sqlite(catalog: Catalog, path: Path) -> None:
     """The tables in ``SQLITE_TABLES`` order, one table's rows made at a time."""
     citations: list[dict[str, Any]] = []  # made from the sources' rows, written before it
     views = {**tables(catalog), "citations": (CITATION_COLUMNS, lambda: citations)}
-    db = sqlite3.connect(path)
-    try:
+    with closing(sqlite3.connect(path)) as db:
         for name, table in SQLITE_TABLES.items():
             columns, make = views[name]
             rows = make()
@@ -346,8 +346,6 @@ def _sqlite(catalog: Catalog, path: Path) -> None:
             if table.search:
                 _enable_search(db, name, table.search)
         db.commit()
-    finally:
-        db.close()
 
 
 def _enable_search(db: sqlite3.Connection, name: str, columns: Sequence[str]) -> None:

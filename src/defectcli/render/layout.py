@@ -72,9 +72,8 @@ def extent(cells: Iterable[Text]) -> tuple[int, int, int]:
     shortest = whole = longest = 0
     for cell in cells:
         plain = cell.plain
-        for line in plain.splitlines():
-            longest = max(longest, cell_len(line))
-            shortest = max(shortest, max(map(cell_len, line.split()), default=0))
+        longest = max([longest, *map(cell_len, plain.splitlines())])
+        shortest = max([shortest, *map(cell_len, plain.split())])
         # A word no longer than LONG_WORD is never folded (``fitted``): only longer ones count.
         for start, end in whole_words(cell, longer_than=max(whole, LONG_WORD)):
             whole = max(whole, cell_len(plain[start:end]))

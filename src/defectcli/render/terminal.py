@@ -47,8 +47,7 @@ def _t(text: str | None, style: str = "") -> Text:
 
 
 def _address_line(source: Source, indent: int) -> list[Text]:
-    """A source's address (if any) on a line of its own, never folded (the terminal wraps it
-    if it must, and copies it as one piece)."""
+    """A source's address (if any) on a line of its own, never folded."""
     if not source.url:
         return []
     line = Text(" " * indent)
@@ -74,9 +73,8 @@ def _show(console: Console, *parts: RenderableType) -> None:
 def _card(
     parts: Sequence[RenderableType], width: int, words: Iterable[Text], **panel: Any
 ) -> list[RenderableType]:
-    """``parts`` in a panel (``panel``: its title, box and colours), or with no border when a
-    word that must stay whole in ``words`` (the parts' texts) is wider than the panel's
-    inside: a border cannot hold it without folding or cutting it. Print uncropped."""
+    """``parts`` in a panel (``panel``: its options), or borderless when a word in ``words``
+    that must stay whole is wider than its inside (a border would fold or cut it). Uncropped."""
     inside = width - 4  # the border and padding take 2 cells a side
     if not any(whole_words(text, longer_than=inside) for text in words):
         return [Panel(Group(*parts), **panel)]
@@ -124,8 +122,7 @@ def people_table(people: Sequence[Person], console: Console) -> None:
 
 
 def quote_card(quote: Quote, source: Source, mark: str, width: int) -> list[RenderableType]:
-    """A quotation in a rounded panel: the words, their English, who said them where, the
-    reference (its address follows the card) and any note."""
+    """A quotation in a rounded panel (its source's address follows the card)."""
     body = [_t(quote.text, "italic")]
     if quote.translation:
         body.append(_t(f"English: {quote.translation}", "dim"))
@@ -235,9 +232,8 @@ def stacked_bar(
 
 
 def _bar_room(console: Console, without_chart: Table, most: int, padding: int) -> int:
-    """Cells for a chart's bars: what ``without_chart`` leaves of the terminal, less
-    ``padding`` (the chart column's), at most ``most``; 0, no chart, under 10 cells (the
-    figures are the facts, the bars are not)."""
+    """Cells for a chart's bars beside ``without_chart``, less ``padding``, at most ``most``;
+    0 (no chart) under 10 cells: the figures are the facts, the bars are not."""
     room = console.width - natural_width(without_chart) - padding
     return min(most, room) if room >= 10 else 0
 
