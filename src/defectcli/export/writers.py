@@ -328,10 +328,9 @@ def _sqlite(catalog: Catalog, path: Path) -> None:
             if name == "sources":
                 citations = [
                     {
+                        **cited,  # its kind and label
                         "source": row["id"],
-                        "kind": cited["kind"],
                         "record": cited["id"],
-                        "label": cited["label"],
                         "person": cited["id"] if cited["kind"] == "person" else None,
                     }
                     for row in rows

@@ -68,12 +68,7 @@ def profile_record(profile: Profile) -> Record:
         "confirmation_detail": as_data(person.confirmation),
         "status_detail": as_data(person.status),
         "related": [
-            {
-                "id": link.person,
-                "name": name,
-                "relation": link.relation,
-                "sources": list(link.sources),
-            }
+            {"id": link.person, "name": name, **_attributes(link, "relation sources")}
             for link, name in profile.related
         ],
         **_attributes(person, "relatives events"),
