@@ -85,7 +85,7 @@ def parent_name(region: str) -> str | None:
 def region_of(country: str) -> str | None:
     """The smallest region a country (any name or code ``countries`` knows) lies in, or
     None (``Unknown``, or a country the table does not hold)."""
-    code = _country_regions().get(country_key(country))
+    code = _COUNTRY_REGIONS.get(country_key(country))
     return None if code is None else REGIONS[code][0]
 
 
@@ -94,7 +94,7 @@ def country_keys(region: str) -> frozenset[str]:
     """The ``country_key`` of every country in ``region`` and its sub-regions: every name
     and code of each, since the dataset may write any of them."""
     inside = _within(_code(region))
-    return frozenset(key for key, leaf in _country_regions().items() if leaf in inside)
+    return frozenset(key for key, leaf in _COUNTRY_REGIONS.items() if leaf in inside)
 
 
 def _code(region: str) -> str:
@@ -118,26 +118,12 @@ def _codes() -> dict[str, str]:
     return found
 
 
-@lru_cache(maxsize=1)
-def _country_regions() -> dict[str, str]:
-    """``country_key`` -> the code of the smallest region holding the country."""
-    found: dict[str, str] = {}
-    for code, names in COUNTRIES:
-        for name in names:
-            found.setdefault(country_key(name), code)
-    for name, code in FORMER_COUNTRIES.items():
-        found.setdefault(country_key(name), code)
-    return found
-
-
-def _read_table() -> tuple[
-    dict[str, tuple[str, str | None]], tuple[tuple[str, tuple[str, ...]], ...]
-]:
+def _read_table() -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
     """The M49 table shipped beside this module (``m49.tsv``): the regions (code -> name and
-    the code of the region one level up) and the countries (region code, then every code
-    and name of each)."""
+    the code of the region one level up), and the code of the smallest region holding each
+    country by the ``country_key`` of its every code and name (a former country's too)."""
     regions: dict[str, tuple[str, str | None]] = {}
-    countries: list[tuple[str, tuple[str, ...]]] = []
+    countries = {country_key(name): code for name, code in FORMER_COUNTRIES.items()}
     text = files(__package__).joinpath("m49.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line or line.startswith("#"):
@@ -146,8 +132,8 @@ def _read_table() -> tuple[
         if kind == "region":
             regions[code] = (rest[0], rest[1] or None)
         else:
-            countries.append((code, tuple(rest[0].split("|"))))
-    return regions, tuple(countries)
+            countries.update((country_key(name), code) for name in rest[0].split("|"))
+    return regions, countries
 
 
-REGIONS, COUNTRIES = _read_table()
+REGIONS, _COUNTRY_REGIONS = _read_table()
