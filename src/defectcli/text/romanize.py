@@ -75,11 +75,8 @@ def romanize_name(hangul: str, system: str) -> str:
         if voiced and system != "rr":
             onset = _VOICED.get(onset, onset)
         pieces.append((onset + vowels[vowel] + _FINAL[final]).replace("-", ""))  # "-": no sound
-    surname, given = pieces[0], pieces[1:]
-    if system == "dprk":
-        name = " ".join([surname, *given])
-    else:
-        name = surname + (" " + "-".join(given) if given else "")
+    given = (" " if system == "dprk" else "-").join(pieces[1:])
+    name = f"{pieces[0]} {given}".rstrip()
     if system == "mr-plain":
         name = strip_accents(name).replace("'", "")
     # Capitalise each space-separated word; keep the given name's hyphenated tail lower case.
