@@ -43,16 +43,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 # The key of every name and alias -> the key of its country's name.
-_BY_KEY: dict[str, str] = {}
+_BY_KEY = {
+    name_key(alias): name_key(name)
+    for name, aliases in ALIASES.items()
+    for alias in (name, *aliases)
+}
 
 
 @lru_cache(maxsize=4096)  # a few hundred countries, each stored for thousands of people
 def country_key(text: str) -> str:
     """The key the index stores and filters compare: the same for every alias; a name not
     listed is its own ``name_key``."""
-    if not _BY_KEY:  # built on first use, not at import
-        for name, aliases in ALIASES.items():
-            for alias in (name, *aliases):
-                _BY_KEY[name_key(alias)] = name_key(name)
     key = name_key(text)
     return _BY_KEY.get(key, key)
