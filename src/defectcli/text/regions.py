@@ -62,18 +62,13 @@ def region_name(text: str) -> str | None:
     """The UN's name of the region ``text`` names (a UN name, a common name or a code),
     or None when it names none."""
     key = name_key(text)
-    code = _codes().get(f"{int(key):03d}" if key.isdigit() else key)
+    code = _CODES.get(f"{int(key):03d}" if key.isdigit() else key)
     return None if code is None else REGIONS[code][0]
 
 
 def region_names() -> tuple[str, ...]:
     """The UN names of the regions, each continent followed by its sub-regions."""
-
-    def under(parent: str | None) -> list[str]:
-        codes = [code for code, (_, up) in REGIONS.items() if up == parent]
-        return [name for code in codes for name in (REGIONS[code][0], *under(code))]
-
-    return tuple(under(None))
+    return tuple(REGIONS[code][0] for code in _inside(None))
 
 
 def parent_name(region: str) -> str | None:
@@ -93,7 +88,8 @@ def region_of(country: str) -> str | None:
 def country_keys(region: str) -> frozenset[str]:
     """The ``country_key`` of every country in ``region`` and its sub-regions: every name
     and code of each, since the dataset may write any of them."""
-    inside = _within(_code(region))
+    code = _code(region)
+    inside = {code, *_inside(code)}
     return frozenset(key for key, leaf in _COUNTRY_REGIONS.items() if leaf in inside)
 
 
@@ -101,21 +97,14 @@ def _code(region: str) -> str:
     name = region_name(region)
     if name is None:
         raise ValueError(f"{region!r} is not a UN M49 region")
-    return _codes()[name_key(name)]
+    return _CODES[name_key(name)]
 
 
-def _within(code: str) -> set[str]:
-    """``code`` and every region inside it."""
-    return {code}.union(*(_within(sub) for sub, (_, up) in REGIONS.items() if up == code))
-
-
-@lru_cache(maxsize=1)
-def _codes() -> dict[str, str]:
-    """A region's code by its code, and by the ``name_key`` of its UN name or a common name."""
-    found = {code: code for code in REGIONS}
-    found.update((name_key(name), code) for code, (name, _) in REGIONS.items())
-    found.update((name_key(common), code) for common, code in COMMON_NAMES.items())
-    return found
+def _inside(parent: str | None) -> list[str]:
+    """The codes of the regions inside ``parent`` (all of them for None), each followed by
+    the codes inside it."""
+    subs = [code for code, (_, up) in REGIONS.items() if up == parent]
+    return [inner for code in subs for inner in (code, *_inside(code))]
 
 
 def _read_table() -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
@@ -137,3 +126,9 @@ def _read_table() -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
 
 
 REGIONS, _COUNTRY_REGIONS = _read_table()
+# A region's code by its code, and by the ``name_key`` of its UN name or a common name.
+_CODES = {
+    **{code: code for code in REGIONS},
+    **{name_key(name): code for code, (name, _) in REGIONS.items()},
+    **{name_key(common): code for common, code in COMMON_NAMES.items()},
+}
