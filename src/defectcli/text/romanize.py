@@ -130,9 +130,8 @@ def _word_key(word: str) -> str:
 def phonetic_words(name: str) -> tuple[str, ...]:
     """The phonetic key of each word of a name. Hangul is romanized first (RR)."""
     if is_hangul(name):
-        name = " ".join(
-            romanize_name(chunk, "rr") if is_hangul(chunk) else chunk for chunk in name.split()
-        )
+        # A word of no Hangul syllable comes back from romanize_name as it is.
+        name = " ".join(romanize_name(chunk, "rr") for chunk in name.split())
     return written_phonetic_words(letter_words(name))
 
 
