@@ -74,7 +74,7 @@ def addresses(text: str) -> Iterator[tuple[int, int]]:
             if last not in ".,;:!?'’”*" and not unpaired:
                 break
             address = address[:-1]
-        if "://" in address and not address.endswith("://"):
+        if not address.endswith("://"):  # nothing after the scheme but punctuation
             yield match.start(), match.start() + len(address)
 
 
