@@ -26,15 +26,17 @@ def marks(profile: Profile, ids: Iterable[str]) -> str:
     return "".join(f"[{n}]" for n in sorted({profile.number(i) for i in ids}))
 
 
+def _sourced(profile: Profile, line: str, note: str | None, sources: Iterable[str]) -> str:
+    """``line``, its note in brackets if it has one, then the marks of its sources."""
+    noted = f"{line} ({note})" if note else line
+    return f"{noted} {marks(profile, sources)}"
+
+
 def _dated(profile: Profile, label: str, dated: Dated | None) -> list[str]:
     if dated is None:
         return []
-    line = f"{label}: {dated.date}"
-    if dated.place:
-        line += f", {dated.place}"
-    if dated.note:
-        line += f" ({dated.note})"
-    return [f"{line} {marks(profile, dated.sources)}"]
+    place = f", {dated.place}" if dated.place else ""
+    return [_sourced(profile, f"{label}: {dated.date}{place}", dated.note, dated.sources)]
 
 
 def title(profile: Profile) -> str:
@@ -59,9 +61,8 @@ def names_lines(profile: Profile) -> list[str]:
             f"McCune–Reischauer {forms['mr']} ({forms['mr-plain']}) · North {forms['dprk']}"
         )
     for alias in person.aliases:
-        line = f"Also: {alias.name} ({alias.kind}"
-        line += f"; {alias.note})" if alias.note else ")"
-        lines.append(f"{line} {marks(profile, alias.sources)}")
+        about = f"{alias.kind}; {alias.note}" if alias.note else alias.kind
+        lines.append(f"Also: {alias.name} ({about}) {marks(profile, alias.sources)}")
     return lines
 
 
@@ -85,16 +86,12 @@ def defection_lines(profile: Profile) -> list[str]:
     said = ", ".join(x for x in (f"by {status.by}" if status.by else None, status.date) if x)
     if said:
         line += f"; {said}"
-    if status.note:
-        line += f" ({status.note})"
-    lines.append(f"{line} {marks(profile, status.sources)}")
+    lines.append(_sourced(profile, line, status.note, status.sources))
     conf = person.confirmation
     line = f"Seoul's confirmation: {CONFIRMATION_LABELS[conf.status]}"
     if conf.by:
         line += f" by {conf.by}"
-    if conf.note:
-        line += f" ({conf.note})"
-    lines.append(f"{line} {marks(profile, conf.sources)}")
+    lines.append(_sourced(profile, line, conf.note, conf.sources))
     return lines
 
 
