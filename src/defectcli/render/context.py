@@ -194,15 +194,14 @@ class PagedOutput(io.TextIOWrapper):
             return
         # Ctrl-C in the pager is the pager's (less uses it to stop a search), not a reason
         # to leave it behind on the terminal.
-        try:
+        previous = None
+        with contextlib.suppress(ValueError):  # not the main thread: nothing to change
             previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        except ValueError:  # not the main thread: nothing to change
-            pager.communicate(held)
-            return
         try:
             pager.communicate(held)  # a pager quit early: the rest is dropped, quietly
         finally:
-            signal.signal(signal.SIGINT, previous)
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
 
 
 # CSI (colours) and OSC (hyperlinks) sequences, as Rich writes them.
