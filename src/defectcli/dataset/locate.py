@@ -89,9 +89,9 @@ def find_data_files(path: str | Path | None) -> list[DataFile]:
     except ValueError as error:  # a name holding a NUL character
         message = str(error)
     else:
-        if stat.S_ISREG(found.st_mode) and given.name.endswith(DATA_SUFFIXES):
-            return [DataFile("dataset", shown, given, given.name)]
         if stat.S_ISREG(found.st_mode):
+            if given.name.endswith(DATA_SUFFIXES):
+                return [DataFile("dataset", shown, given, given.name)]
             message = "not a YAML or JSON file"
         elif stat.S_ISDIR(found.st_mode):
             found_files = _folder_files(given, shown.rstrip("/\\") or shown)
@@ -163,14 +163,12 @@ def data_names(folder: str | Path, shown: str) -> tuple[list[str], list[Problem]
         try:
             if entry.is_file():
                 names.append(entry.name)
-                continue
-            if entry.is_dir():
-                continue  # a folder named like a data file: not data (validate names it)
-            try:
-                what = kind_of(entry.stat().st_mode)  # a pipe, a device (or a link to one)
-            except FileNotFoundError:
-                what = "a broken symbolic link"
-            problems.append(_problem(f"{shown}/{entry.name}", f"not a regular file ({what})"))
+            elif not entry.is_dir():  # a folder so named is not data (validate names it)
+                try:
+                    what = kind_of(entry.stat().st_mode)  # a pipe, a device (or a link to one)
+                except FileNotFoundError:
+                    what = "a broken symbolic link"
+                problems.append(_problem(f"{shown}/{entry.name}", f"not a regular file ({what})"))
         except OSError as error:  # a link loop, or into a folder that cannot be read
             problems.append(_problem(f"{shown}/{entry.name}", f"cannot read: {reason(error)}"))
     names.sort()
