@@ -78,8 +78,7 @@ def defection_lines(profile: Profile) -> list[str]:
     lines.append(f"Destination: {d.destination}")
     details = (("Route", d.route), ("With", d.companions), ("Note", d.note))
     lines += [f"{label}: {value}" for label, value in details if value]
-    if person.disclosure:
-        disc = person.disclosure
+    if disc := person.disclosure:
         lines.append(f"Made public: {disc.date}, {disc.how} {marks(profile, disc.sources)}")
     status = person.status
     line = f"Status: {status.value}, {STATUS_LABELS[status.value]}"
@@ -88,9 +87,8 @@ def defection_lines(profile: Profile) -> list[str]:
         line += f"; {said}"
     lines.append(_sourced(profile, line, status.note, status.sources))
     conf = person.confirmation
-    line = f"Seoul's confirmation: {CONFIRMATION_LABELS[conf.status]}"
-    if conf.by:
-        line += f" by {conf.by}"
+    by = f" by {conf.by}" if conf.by else ""
+    line = f"Seoul's confirmation: {CONFIRMATION_LABELS[conf.status]}{by}"
     lines.append(_sourced(profile, line, conf.note, conf.sources))
     return lines
 
