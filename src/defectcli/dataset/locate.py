@@ -94,8 +94,7 @@ def find_data_files(path: str | Path | None) -> list[DataFile]:
                 return [DataFile("dataset", shown, given, given.name)]
             message = "not a YAML or JSON file"
         elif stat.S_ISDIR(found.st_mode):
-            found_files = _folder_files(given, shown.rstrip("/\\") or shown)
-            if found_files:
+            if found_files := _folder_files(given, shown.rstrip("/\\") or shown):
                 return found_files
             message = (
                 "no data files here: expected people/*.yaml, sources/*.yaml, events/*.yaml "
