@@ -10,7 +10,7 @@ dataclasses: cheaper to define at every start that reads records, and to build i
 
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache, partial
 from typing import Any, NamedTuple, TypeVar, cast
 
@@ -242,9 +242,7 @@ class Person(NamedTuple):
 
     def cited_sources(self) -> tuple[str, ...]:
         """Every source id the record cites, main sources first, each once."""
-        found = list(self.sources)
-        _collect_sources(self, found)
-        return tuple(dict.fromkeys(found))
+        return tuple(dict.fromkeys([*self.sources, *cites(self)]))
 
 
 class Event(NamedTuple):
@@ -294,18 +292,18 @@ class Figure(NamedTuple):
     note: str | None = None
 
 
-def _collect_sources(record: Any, found: list[str]) -> None:
-    """Append every source id ``record`` cites, depth first in field order, to ``found``."""
+def cites(record: Any) -> Iterator[str]:
+    """Every source id ``record`` cites, depth first in field order (repeats included)."""
     for name, value in zip(record._fields, record, strict=True):
         if name == "sources":
-            found.extend(value)
+            yield from value
         elif name == "source":
-            found.append(value)
+            yield value
         elif is_record(value):
-            _collect_sources(value, found)
+            yield from cites(value)
         elif isinstance(value, tuple):
             for item in filter(is_record, value):
-                _collect_sources(item, found)
+                yield from cites(item)
 
 
 def is_record(value: Any) -> bool:

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from ..dataset.model import Person, Quote, as_data, build
+from ..dataset.model import Person, Quote, as_data, build, cites
 from ..dataset.read import Dataset, build_quotes, build_shared, speaker_names
 from ..dataset.timeline import TimelineEntry, context_entries, person_entries
 from ..dataset.validate import Collected
@@ -224,8 +224,7 @@ def _write_shared(db: sqlite3.Connection, shared: Dataset, citations: list[Citat
     for event in shared.events:
         citations += _cited("event", event.id, event.sources)
     for year in shared.arrivals:
-        cited = [*year.sources, *(s for claim in year.claims for s in claim.sources)]
-        citations += _cited("statistics", f"arrivals {year.year}", cited)
+        citations += _cited("statistics", f"arrivals {year.year}", cites(year))
     for total in shared.cumulative:
         citations += _cited("statistics", f"cumulative {total.as_of}", total.sources)
     for figure in shared.figures:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ..dataset.choices import FACETS, SEARCH_KINDS, SORT_FIELDS
-from ..dataset.model import Cumulative, Figure, Person, Quote, Source, T, YearFigures, build
+from ..dataset.model import Cumulative, Figure, Person, Quote, Source, T, YearFigures, build, cites
 from ..dataset.timeline import TimelineEntry
 from ..errors import Ambiguous, NotFound
 from ..index.cache import schemas_checksum, stored_stamp
@@ -281,9 +281,7 @@ class Catalog(NameLookup):
         figures = kept(
             Figure, "figures", "seq", lambda f: int(f["date"][:4]) if f.get("date") else None
         )
-        cited = (
-            s for y in arrivals for s in (*y.sources, *(i for c in y.claims for i in c.sources))
-        )
+        cited = (source for year in arrivals for source in cites(year))
         return Statistics(arrivals, cumulative, figures, self._sources_of(cited))
 
     def count(self, by: str, where: PersonFilter | None = None, *, people: bool = True) -> Facets:
