@@ -185,8 +185,9 @@ def _file_modes(folder: Path) -> dict[str, int]:
 def _write_database(target: Path, mode: int, write: Callable[[Path], object]) -> None:
     """An SQLite file, which SQLite opens by its name: made new inside a folder only this
     user can enter (so no one can swap it), then moved onto ``target``."""
-    private = tempfile.mkdtemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=target.parent)
-    try:
+    with tempfile.TemporaryDirectory(
+        PARTIAL_SUFFIX, PARTIAL_PREFIX, target.parent, ignore_cleanup_errors=True
+    ) as private:
         inner = os.path.join(private, "export.sqlite")
         handle = create_new(inner, mode)
         try:
@@ -194,8 +195,6 @@ def _write_database(target: Path, mode: int, write: Callable[[Path], object]) ->
             publish(handle, inner, target)
         finally:
             os.close(handle)
-    finally:
-        shutil.rmtree(private, ignore_errors=True)
 
 
 def _check_replaceable(folder: Path, output: str, written: set[str]) -> None:
