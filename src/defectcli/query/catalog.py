@@ -226,7 +226,6 @@ class Catalog(NameLookup):
         """The bibliography with the records citing each source; at most ``limit`` sources."""
         found = self._sources_where(where or SourceFilter())
         sql, params = found.sql("SELECT id, doc FROM sources", " ORDER BY seq", limit)
-        sources = self._db.execute(sql, params).fetchall()
         # Every citation of the chosen sources in one query (not one a source), with its label.
         cited: dict[str, list[CitedBy]] = {}
         for source_id, *by in self._db.execute(
@@ -238,7 +237,7 @@ class Catalog(NameLookup):
             cited.setdefault(source_id, []).append(CitedBy(*by))
         return [
             SourceEntry(build(Source, json.loads(doc)), tuple(cited.get(source_id, ())))
-            for source_id, doc in sources
+            for source_id, doc in self._db.execute(sql, params)
         ]
 
     def count_sources(self, where: SourceFilter | None = None) -> int:

@@ -201,16 +201,15 @@ def _claims_table(profile: results.Profile) -> Table:
 
 # --- charts ---------------------------------------------------------------------------
 
-_EIGHTHS = " ▏▎▍▌▋▊▉"
+_EIGHTHS = ("", *"▏▎▍▌▋▊▉")  # the end of a bar: 0 to 7 eighths of a cell
 
 
 def bar(value: float, scale: float, width: int) -> Text:
     """A horizontal bar ``value / scale`` of ``width`` cells, to an eighth of a cell."""
     if scale <= 0 or value <= 0:
         return Text("")
-    eighths = round(value / scale * width * 8)
-    full, rest = divmod(eighths, 8)
-    return Text("█" * full + (_EIGHTHS[rest] if rest else ""), style="cyan")
+    full, rest = divmod(round(value / scale * width * 8), 8)
+    return Text("█" * full + _EIGHTHS[rest], style="cyan")
 
 
 # The stacked bar's parts (men, women, not split by sex): one block in three colours, or,
