@@ -263,8 +263,8 @@ def stats_chart(stats: results.Statistics, console: Console, stacked: bool = Fal
         elite = _n(row.elite)
         if any(c.field == "elite" and c.status == "approximate" for c in row.claims):
             elite = Text("~") + elite  # "about 10", as the Ministry put it
-        rows.append((Text(str(row.year)), total, _n(row.men), _n(row.women), elite,
-                     _source_label(stats.sources, row.sources)))  # fmt: skip
+        source = _source_label(stats.sources, row.sources)
+        rows.append((Text(str(row.year)), total, _n(row.men), _n(row.women), elite, source))
 
     def table(chart_width: int) -> Table:
         figures = ("Total", "Men", "Women", "Elite")
