@@ -191,19 +191,13 @@ def kept_whole(text: Text, width: int) -> list[Text]:
     if not words:
         return [text]
     pieces: list[Text] = []
-    start = 0  # where the text not yet placed begins
-    for at, end in words:
-        _append_between(pieces, text, start, at)
-        token = text[at:end]
-        token.no_wrap, token.overflow = True, "ignore"
-        pieces.append(token)
-        start = end
-    _append_between(pieces, text, start, len(text.plain))
+    # Divided at the words' edges: the text between two words, a word, the text between...
+    for i, piece in enumerate(text.divide(edge for word in words for edge in word)):
+        if i % 2:
+            piece.no_wrap, piece.overflow = True, "ignore"
+            pieces.append(piece)
+            continue
+        between = _BETWEEN.fullmatch(piece.plain)  # matches any text
+        if between and between.start(1) < between.end(1):
+            pieces.append(piece[between.start(1) : between.end(1)])
     return pieces
-
-
-def _append_between(pieces: list[Text], text: Text, start: int, end: int) -> None:
-    """``text[start:end]`` (between two words on lines of their own), less ``_BETWEEN``'s edges."""
-    between = _BETWEEN.fullmatch(text.plain, start, end)  # matches any text
-    if between and between.start(1) < between.end(1):
-        pieces.append(text[between.start(1) : between.end(1)])
