@@ -131,14 +131,9 @@ def metadata_text(database: str, bundled: bool) -> str:
     else:  # the user's own data: what it is and its licence are theirs to say
         document["title"] = f"{TITLE} (a dataset of your own)"
         document["source"] = f"A dataset read by defectcli {__version__} (--data)"
-    tables = {
-        name: {
-            "description": described,
-            "columns": columns,
-            **({"label_column": LABELS[name]} if name in LABELS else {}),
-        }
-        for name, (described, columns) in TABLES.items()
-    }
+    tables = {name: {"description": text, "columns": cols} for name, (text, cols) in TABLES.items()}
+    for name, column in LABELS.items():
+        tables[name]["label_column"] = column
     document["databases"] = {database: {"tables": tables}}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
