@@ -283,8 +283,13 @@ def test_search_exit_codes(invoke: Invoke) -> None:
 
 
 def test_quotes_search_uses_the_same_engine(invoke: Invoke) -> None:
+    # "nick" as the start of a word: the two quotations of Ri Il Gyu's that say "nickname".
     quotes = json.loads(invoke("quotes", "--search", "nick", "--json").stdout)
-    assert [q["id"] for q in quotes] == ["ri-il-gyu-tie-wearing-beggars"]
+    assert {q["id"] for q in quotes} == {
+        "ri-il-gyu-tie-wearing-beggars",
+        "ri-il-gyu-beggars-in-ties",
+    }
+    assert all("nickname" in q["text"] for q in quotes)
 
 
 # --- completion ---------------------------------------------------------------------------
