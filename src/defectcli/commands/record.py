@@ -171,9 +171,7 @@ def _cited(catalog: Catalog, text: str) -> list[Source] | None:
     if catalog.is_source(text):
         return [catalog.source(text)]
     ids = catalog.resolve(text)
-    if len(ids) != 1:
-        return None
-    return list(catalog.profile(ids[0]).sources)
+    return list(catalog.profile(ids[0]).sources) if len(ids) == 1 else None
 
 
 def _no_match(catalog: Catalog, text: str, whole: str) -> DefectError:

@@ -123,15 +123,11 @@ def read_bytes(source: DataFile) -> bytes:
     if not isinstance(resource, Path):
         return bytes(resource.read_bytes())
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    handle = os.open(resource, flags)
-    try:
-        mode = os.fstat(handle).st_mode
+    with open(os.open(resource, flags), "rb") as stream:  # the stream owns the descriptor
+        mode = os.fstat(stream.fileno()).st_mode
         if not stat.S_ISREG(mode):
             raise NotAFile(f"not a regular file ({kind_of(mode)})")
-        with open(handle, "rb", closefd=False) as stream:
-            return stream.read()
-    finally:
-        os.close(handle)
+        return stream.read()
 
 
 def load_file(source: DataFile) -> tuple[LoadedFile | None, list[Problem]]:

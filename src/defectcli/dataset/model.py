@@ -228,9 +228,7 @@ class Person(NamedTuple):
     def year(self) -> int | None:
         """The main defection year: the year the person left the post, else arrived."""
         dated = self.defection.left or self.defection.arrived
-        if dated is not None:
-            return int(dated.date[:4])
-        return next(iter(self.years), None)
+        return int(dated.date[:4]) if dated is not None else next(iter(self.years), None)
 
     @property
     def disputed_fields(self) -> tuple[str, ...]:
