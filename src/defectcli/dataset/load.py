@@ -123,11 +123,17 @@ def read_bytes(source: DataFile) -> bytes:
     if not isinstance(resource, Path):
         return bytes(resource.read_bytes())
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    with open(os.open(resource, flags), "rb") as stream:  # the stream owns the descriptor
-        mode = os.fstat(stream.fileno()).st_mode
+    handle = os.open(resource, flags)
+    try:
+        # Checked before a file object is made of it: one would refuse a folder with an
+        # error of its own and leave the descriptor open.
+        mode = os.fstat(handle).st_mode
         if not stat.S_ISREG(mode):
             raise NotAFile(f"not a regular file ({kind_of(mode)})")
-        return stream.read()
+        with open(handle, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(handle)
 
 
 def load_file(source: DataFile) -> tuple[LoadedFile | None, list[Problem]]:
