@@ -214,6 +214,12 @@ def test_profile_is_an_alias_of_show(invoke: Invoke) -> None:
     assert invoke("profile", "thae", "--json").stdout == invoke("show", "thae", "--json").stdout
 
 
+def test_the_alias_has_the_whole_help_under_its_own_name(invoke: Invoke) -> None:
+    shown = invoke("profile", "--help").stdout
+    assert " profile [OPTIONS] NAME" in shown.splitlines()[0]
+    assert "Examples:" in shown and "defect show 리일규" in shown
+
+
 @pytest.mark.parametrize("fmt", ["plain", "table", "markdown", "csv", "ndjson"])
 def test_show_every_format(invoke: Invoke, fmt: str) -> None:
     result = invoke("show", "Ri Il Gyu", "--format", fmt, "--color", "never")

@@ -72,15 +72,8 @@ class DefectGroup(click.Group):
         if spec is None:
             return None
         module = importlib.import_module(f"defectcli.commands.{spec.module}")
+        # An alias (profile) is the same command: its help and usage line carry the name typed.
         command: click.Command = getattr(module, spec.attribute)
-        if command.name != cmd_name:  # an alias: the same command under another name
-            command = click.Command(
-                cmd_name,
-                callback=command.callback,
-                params=command.params,
-                help=f"Same as {command.name}.",
-                short_help=spec.short_help,
-            )
         return command
 
     def resolve_command(

@@ -18,7 +18,7 @@ from ..dataset.timeline import TimelineEntry, context_entries, person_entries
 from ..dataset.validate import Collected
 from ..progress import Stage
 from ..text.countries import country_key
-from ..text.names import letter_words, name_terms_of
+from ..text.names import letter_words, name_term
 from ..text.romanize import (
     is_hangul,
     joined_key,
@@ -278,7 +278,8 @@ def _name_row(person: Person, name: str, kind: str) -> tuple[str, str, str, str,
     # Its terms: the phonetic words, then the words as written (which let a beginning typed
     # letter by letter match: "tha" for Thae, whose phonetic word is "tE"), each once, in
     # the order of the name (not a set's: the index is the same file on every build).
-    terms = name_terms_of(keys, written=False) + name_terms_of(written, written=True)
+    terms = [name_term(word, written=False) for word in keys]
+    terms += [name_term(word, written=True) for word in written]
     terms_text = " ".join(dict.fromkeys(terms))
     return (person.id, name, kind, "".join(written), joined_key(keys), terms_text)
 

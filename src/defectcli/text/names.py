@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_'’‘`ʼʻ.·,()\[\]\"“”/]+")
 
@@ -50,10 +49,4 @@ def name_term(word: str, *, written: bool) -> str:
     is not "te"), and because a word's beginning is then its term's beginning (``w74*``
     finds every written word that begins with "t"), so beginnings typed letter by letter
     are the table's own prefix queries."""
-    return name_terms_of((word,), written=written)[0]
-
-
-def name_terms_of(words: Iterable[str], *, written: bool) -> list[str]:
-    """``name_term`` of each of ``words``, in one loop (for the index's build)."""
-    kind = "w" if written else "p"
-    return [kind + word.encode().hex() for word in words]
+    return ("w" if written else "p") + word.encode().hex()
