@@ -64,6 +64,8 @@ EVERY_COMMAND = [
 ]
 PY = sys.executable
 DEFECT = str(Path(sys.executable).parent / "defect")
+FLOORS = [PY, str(HERE / "floors.py")]  # the least work each case needs (floors.py)
+FLOOR = "the floor under the row above"
 
 
 @dataclass
@@ -129,6 +131,11 @@ def pair(
     return result
 
 
+def newest_index(cache: Path) -> str:
+    """The index that defect built last in ``cache``: the one of the dataset just read."""
+    return str(max(cache.glob("index-*.sqlite"), key=lambda p: p.stat().st_mtime_ns))
+
+
 def dataset(size: int) -> Path:
     target = OUT / f"people-{size}"
     if not (target / "people").is_dir():
@@ -185,22 +192,39 @@ def main() -> None:
 
     # --- start-up on the bundled data ------------------------------------------------------
     subprocess.run([DEFECT, "list"], env=env, stdout=subprocess.DEVNULL, check=True)
+    from defectcli.dataset.locate import bundled_data_root  # where the measured copy reads
+
+    bundled, index = str(bundled_data_root()), newest_index(cache)
+    help_yardstick = [PY, "-c", "import click"]
     row(
         "`defect --help` / `python -c 'import click'`",
         "≤ 1.10×",
-        pair("help", [DEFECT, "--help"], [PY, "-c", "import click"], args.startup_repeat, env),
+        pair("help", [DEFECT, "--help"], help_yardstick, args.startup_repeat, env),
     )
+    row(
+        "floor: the same help from a bare Click group / `python -c 'import click'`",
+        FLOOR,
+        pair("help floor", [*FLOORS, "help"], help_yardstick, args.startup_repeat, env),
+    )
+    list_yardstick = [PY, "-c", "import click, json"]
     row(
         "`defect list --format json` / `python -c 'import click, json'`",
         "≤ 1.15×",
         pair(
             "list json",
             [DEFECT, "list", "--format", "json"],
-            [PY, "-c", "import click, json"],
+            list_yardstick,
             args.startup_repeat,
             env,
         ),
     )
+    row(
+        "floor: Click, a stat a data file, every person decoded from the index and written "
+        "as JSON / `python -c 'import click, json'`",
+        FLOOR,
+        pair("list floor", [*FLOORS, "list", bundled, index], list_yardstick,
+             args.startup_repeat, env),
+    )  # fmt: skip
     # The largest card as a terminal shows it (a table, in colour; --no-pager, a group
     # option, so that no pager is timed), drawn from the record on every run.
     card = [DEFECT, "--no-pager", "show", "Ri Il Gyu", "--format", "table", "--color", "always"]
@@ -211,6 +235,13 @@ def main() -> None:
         "≤ 1.6×",
         pair("show card", card, card_floor, args.startup_repeat, env),
     )
+    row(
+        "floor: Click, a stat a data file, the record and its sources drawn as one Rich panel "
+        "/ `python -c 'import click, rich.console, rich.table, rich.panel'`",
+        FLOOR,
+        pair("card floor", [*FLOORS, "card", bundled, index, "ri-il-gyu"], card_floor,
+             args.startup_repeat, env),
+    )  # fmt: skip
 
     jq = shutil.which("jq")
     show_warm: dict[int, float] = {}
@@ -240,6 +271,13 @@ def main() -> None:
                     "json"], [PY, "-c", parse, str(listing)], args.cold_repeat, env, warmup=0,
                     before_a=wipe)  # fmt: skip
         row(f"{label}: cold first run / bare `CSafeLoader` parse", "≤ 1.5×", cold, True)
+        if layout == "folder":  # (in one file the target is met, and each round takes minutes)
+            schemas = str(bundled_data_root() / "schema")
+            floor_argv = [*FLOORS, "cold", str(listing), schemas]
+            bare = [PY, "-c", parse, str(listing)]
+            floor = pair(f"cold floor {size}", floor_argv, bare, args.cold_repeat, env, warmup=0)
+            row(f"{label}: floor: the parse, fastjsonschema, one SQLite table / bare "
+                "`CSafeLoader` parse", FLOOR, floor, True)  # fmt: skip
         subprocess.run([DEFECT, "--data", str(data), "list"], env=env,
                        stdout=subprocess.DEVNULL, check=True)  # fmt: skip
         if jq and not exported.exists():
@@ -252,6 +290,7 @@ def main() -> None:
                 subprocess.run([jq, ".dataset", str(whole)], stdout=handle, check=True)
             whole.unlink()
         base = [DEFECT, "--data", str(data)]
+        index = newest_index(cache)
         cases = [
             ("list --country Italy --format json", [*base, "list", "--country", "Italy",
              "--format", "json"], '[.people[] | select(.defection.country == "Italy")]',
@@ -262,6 +301,12 @@ def main() -> None:
             ("show synthetic-000042 --format json", [*base, "show", "synthetic-000042",
              "--format", "json"], '.people[] | select(.id == "synthetic-000042")', ""),
         ]  # fmt: skip
+        floors = {  # the least work of the cases with a target against jq
+            "list": ("a stat a data file, the matches decoded from the index and written as "
+                     "JSON", [*FLOORS, "country", str(listing), index, "italy"]),
+            "quotes": ("one full-text query, the matches decoded and written as JSON",
+                       [*FLOORS, "quotes", str(data), index, "banking"]),
+        }  # fmt: skip
         warm = show_warm_file if layout == "file" else show_warm
         if layout == "folder" and size == max(args.sizes):
             # The floor of any freshness check that stats each data file: a bare loop.
@@ -277,6 +322,11 @@ def main() -> None:
                 p = pair(f"{case} {layout} {size}", argv, [jq, program, str(exported)],
                          args.repeat, env)  # fmt: skip
                 row(f"{label}: warm `{case}` / `jq`", target, p, True, faster=True)
+                if case.split()[0] in floors:
+                    what, floor_argv = floors[case.split()[0]]
+                    p = pair(f"{case} floor {layout} {size}", floor_argv,
+                             [jq, program, str(exported)], args.repeat, env)  # fmt: skip
+                    row(f"{label}: floor: {what} / `jq`", FLOOR, p, True, faster=True)
                 if case.startswith("show"):
                     warm[size] = p.median(p.a)
             elif case.startswith("show"):
@@ -323,13 +373,13 @@ def main() -> None:
     ]
     text = README.read_text(encoding="utf-8")
     start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    # A partial run (say --sizes with no sizes: start-up only) keeps the other rows.
-    new = {r.split(" | ")[0]: r for r in rows}
+    # This run's rows in the order measured (a floor under its case); a partial run (say
+    # --sizes with no sizes: start-up only) keeps the other rows after them.
+    measured = {r.split(" | ")[0] for r in rows}
     old = [
         line for line in text[start:end].splitlines() if line.startswith("| ") and "---" not in line
     ]
-    merged = [new.pop(line.split(" | ")[0], line) for line in old[1:]] if old else []
-    merged += list(new.values())
+    merged = rows + [line for line in old[1:] if line.split(" | ")[0] not in measured]
     table = "\n".join(header + merged)
     text = text[:start] + "\n" + table + "\n" + text[end:]
     if commands:
