@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke
+from conftest import Invoke, generate
 
 FACTS = Path(__file__).resolve().parents[2] / "shared" / "research" / "facts.md"
 
@@ -384,3 +384,31 @@ def test_sources_of_a_person_are_the_sources_of_their_profile(invoke: Invoke) ->
         listed = json.loads(invoke("sources", "--person", person["id"], "--json").stdout)
         profile = json.loads(invoke("show", person["id"], "--json").stdout)
         assert {s["id"] for s in listed} == {s["id"] for s in profile["sources"]}, person["id"]
+
+
+def test_a_figure_that_is_not_a_whole_number_keeps_its_status(
+    invoke: Invoke, mini_copy: Path
+) -> None:
+    """Another source's figure for a year is noted under the chart with its status, whatever
+    its type: "about 110" as a source words it, as well as 2,927."""
+    stats = mini_copy / "statistics" / "test.yaml"
+    claim = (
+        "    claims:\n      - {field: total, value: about 110, status: approximate, sources: "
+        "[test-news]}\n      - {field: men, value: 1250, status: revised, sources: [test-news]}\n"
+    )
+    stats.write_text(stats.read_text(encoding="utf-8") + claim, encoding="utf-8")
+    out = invoke("--data", str(mini_copy), "stats", "--format", "table", "--color", "never")
+    assert out.exit_code == 0, out.stderr
+    assert "2019: also total about 110 (approximate); men 1,250 (revised)" in out.stdout
+
+
+def test_counts_of_a_thousand_or_more_are_grouped_as_every_count_is(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """The chart of `count` and the headings of `search` print 1,000, as `list` does."""
+    data = ["--data", str(generate(1400, tmp_path / "data"))]
+    counted = invoke(*data, "count", "--by", "destination", "--format", "table").stdout
+    assert re.search(r"South Korea +1,\d{3} ", counted), counted  # most of them go there
+    assert re.fullmatch(r"1,\d{3} people", counted.splitlines()[-1])
+    found = invoke(*data, "search", "synthetic", "--limit", "1000", "--format", "table").stdout
+    assert "People (1,000)" in found.splitlines()

@@ -254,9 +254,8 @@ def stats_chart(stats: results.Statistics, console: Console, stacked: bool = Fal
         if others:
             total.append("*", style="yellow")
             shown = "; ".join(
-                f"{c.field} {c.value:,}" + (f" ({c.status})" if c.status else "")
-                if isinstance(c.value, int)
-                else f"{c.field} {c.value}"
+                f"{c.field} {f'{c.value:,}' if isinstance(c.value, int) else c.value}"
+                + (f" ({c.status})" if c.status else "")
                 for c in others
             )
             notes.append(_t(f"{row.year}: also {shown}"))
@@ -318,12 +317,12 @@ def facet_chart(facets: results.Facets, console: Console) -> None:
         drawn = _table(facets.by.capitalize(), "People", *chart, right={"People"})
         for row in facets.rows:
             bars = (bar(row.size, peak, chart_width),) if chart_width else ()
-            drawn.add_row(_t(row.value), Text(str(row.size)), *bars)
+            drawn.add_row(_t(row.value), Text(f"{row.size:,}"), *bars)
         return drawn
 
     chart_width = _bar_room(console, table(0), most=40, padding=2)  # the last column
     console.print(fitted(table(chart_width), console.width), crop=False)
-    console.print(_t(f"{facets.total} {'person' if facets.total == 1 else 'people'}", "dim"))
+    console.print(_t(f"{facets.total:,} {'person' if facets.total == 1 else 'people'}", "dim"))
 
 
 def timeline_table(timeline: results.Timeline, console: Console) -> None:
@@ -364,7 +363,7 @@ def search_results(result: results.SearchResult, console: Console) -> None:
         hits = [h for h in result.hits if h.kind == kind]
         if not hits:
             continue
-        console.print(Text(f"{heading} ({len(hits)})", style="bold cyan"))
+        console.print(Text(f"{heading} ({len(hits):,})", style="bold cyan"))
         table = _table("What", "Match", box=None, show_header=False, padding=(0, 1, 0, 2))
         table.columns[0].style = "bold"
         for hit in hits:
@@ -374,7 +373,7 @@ def search_results(result: results.SearchResult, console: Console) -> None:
             table.add_row(title, highlighted(hit.snippet))
         console.print(fitted(table, console.width), crop=False)
     count = len(result.hits)
-    console.print(_t(f"{count} match{'' if count == 1 else 'es'}", "dim"))
+    console.print(_t(f"{count:,} match{'' if count == 1 else 'es'}", "dim"))
 
 
 # --- pictures (--export-svg, --export-html) ---------------------------------------------
