@@ -533,6 +533,33 @@ def test_validate_checks_again_after_a_schema_changed(
     assert catalog.checked_counts() is None  # so validate parses and checks every file
 
 
+@pytest.mark.parametrize("why", ["no index yet", "a file changed", "a schema changed"])
+def test_validate_reads_each_file_once_when_it_must_read_them(
+    invoke: Invoke, mini_copy: Path, monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    """Checking the files and building the index from them is one reading, not two."""
+    import defectcli.dataset.read as read
+    from defectcli.index import cache
+    from defectcli.query import catalog as catalog_module
+
+    data = ["--data", str(mini_copy)]
+    if why != "no index yet":
+        assert invoke(*data, "list").exit_code == 0  # a fresh index
+    if why == "a file changed":
+        person = mini_copy / "people" / "beta-tester.yaml"
+        person.write_text(person.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    if why == "a schema changed":  # the checksum that edited schemas would give, everywhere
+        for module in (cache, catalog_module):
+            monkeypatch.setattr(module, "schemas_checksum", lambda: "6-00000000-00000000")
+    reads: list[str] = []
+    load_file = read.load_file
+    monkeypatch.setattr(read, "load_file", lambda f: reads.append(f.display) or load_file(f))
+    result = invoke(*data, "validate")
+    assert result.exit_code == 0, result.stderr
+    assert "5 files, 2 people, 3 quotes, 2 sources, 3 claims, 1 events" in result.stdout
+    assert len(reads) == 5 and len(set(reads)) == 5, reads
+
+
 def test_the_schema_check_is_by_content_not_time(tmp_path: Path) -> None:
     """Reinstalling the same version gives the schemas new times and the same text: the
     index still answers `validate` (it took a minute a run at 100,000 files)."""

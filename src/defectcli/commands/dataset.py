@@ -11,7 +11,7 @@ from ..dataset.choices import EXPORT_FORMATS, MACHINE_FORMATS
 from ..dataset.locate import unread_entries
 from ..errors import DataError, ExportError
 from ..files import check_target, write_text_file
-from ..query import fresh_catalog, open_catalog
+from ..query import Catalog, fresh_catalog, open_catalog
 from ..render import emit
 from ..render.context import Output
 from ..text.clean import clean  # paths are the user's: escapes shown, not obeyed
@@ -38,12 +38,15 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
     shown = target or "bundled data"
     # An index is only built from data that passed every check: while no file has changed
     # since (the warm runs' check), its counts are the answer, with nothing to parse.
-    fresh = fresh_catalog(target)
-    counts = fresh.checked_counts() if fresh is not None else None
-    if counts is None:
-        counts = _check_files(target, shown, out)
-    gaps = (fresh or open_catalog(target)).gaps()
-    summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
+    catalog = fresh_catalog(target)
+    counts = catalog.checked_counts() if catalog is not None else None
+    if counts is None:  # every file read and checked once, as the index is built from them
+        # (in memory when the index on disk is fresh but the schemas changed since)
+        catalog = _checked_catalog(target, shown, out, cache=catalog is None)
+        counts = catalog.checked_counts()
+    assert catalog is not None and counts is not None  # (checked now, against these schemas)
+    gaps = catalog.gaps()
+    summary = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in counts.items())
     lines = [f"ok: {clean(shown)}: {summary}"]
     if gaps:
         lines.append(f"{len(gaps):,} warnings (gaps in the citations, not errors):")
@@ -76,29 +79,17 @@ def validate_command(state: State, path: str | None, out: Output) -> None:
         )
 
 
-def _check_files(target: str | None, shown: str, out: Output) -> dict[str, int]:
-    """Parse and check every file: the counts of a valid dataset, or every problem
-    reported (and exit 1)."""
-    from ..dataset.read import check_dataset  # PyYAML and jsonschema: only a full check
-
-    dataset, problems = check_dataset(target)
-    if dataset is None:
-        rows = [p._asdict() for p in problems]
+def _checked_catalog(target: str | None, shown: str, out: Output, cache: bool) -> Catalog:
+    """The dataset read and checked, with its index; or every problem reported (exit 1)."""
+    try:
+        return open_catalog(target, cache=cache)
+    except DataError as error:
+        rows = [p._asdict() for p in error.problems]
         report = {"valid": False, "path": shown, "problems": rows}
         emit.data(out, report, [], (tuple(rows[0]) if rows else (), rows))
         if out.format not in MACHINE_FORMATS:
-            raise DataError(problems)
+            raise
         sys.exit(DataError.exit_code)  # the report is on stdout: no message again
-    return {
-        "files": len(dataset.files),
-        "people": len(dataset.people),
-        "quotes": len(dataset.quotes),
-        "sources": len(dataset.sources),
-        "claims": sum(len(p.claims) for p in dataset.people)
-        + sum(len(y.claims) for y in dataset.arrivals),
-        "events": len(dataset.events),
-        "statistics_years": len(dataset.arrivals),
-    }
 
 
 @click.command("export", short_help=COMMANDS["export"].short_help)

@@ -210,6 +210,12 @@ def stored_stamp(db: sqlite3.Connection) -> dict[str, Any]:
     return stamp
 
 
+def write_stamp(db: sqlite3.Connection, stamp: dict[str, Any]) -> None:
+    """Record ``stamp`` (a ``snapshot``) in the index ``db``, for ``stored_stamp``."""
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("INSERT INTO meta VALUES ('stamp', ?)", (json.dumps(stamp),))
+
+
 def snapshot(current: str | None, files: int) -> dict[str, Any]:
     """What the index records of the data it is built from: ``current``, its ``fingerprint``
     taken *before* the files are read (an edit made while the index builds makes the index
@@ -258,8 +264,7 @@ def build_file(
             with closing(sqlite3.connect(temp)) as db:
                 db.executescript(BUILD_PRAGMAS)
                 fill(db)
-                db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                db.execute("INSERT INTO meta VALUES ('stamp', ?)", (json.dumps(stamp),))
+                write_stamp(db, stamp)
                 db.commit()
             publish(handle, temp, path)
         except FileExistsError:

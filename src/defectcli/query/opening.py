@@ -27,7 +27,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     if db is not None:
         return _from_disk(db, target)
     files = find_data_files(path)
-    stamp = disk.snapshot(current, len(files)) if cached else {}
+    stamp = disk.snapshot(current, len(files))
     # The YAML parser and the validator load only when the index must be (re)built.
     from ..dataset.read import check_records
     from ..index.build import build_index_from_records
@@ -45,6 +45,7 @@ def open_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
             return _from_disk(built, target)
         db = sqlite3.connect(":memory:")  # no cache, or one that cannot be written
         build(db)
+        disk.write_stamp(db, stamp)  # what `defect validate` reads its counts from
         return Catalog(db)
 
 
