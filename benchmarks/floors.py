@@ -254,5 +254,10 @@ FLOORS = {
     "country": floor_country,
 }
 
+
+def main(args: list[str]) -> None:
+    FLOORS[args[0]](*args[1:])
+
+
 if __name__ == "__main__":
-    FLOORS[sys.argv[1]](*sys.argv[2:])
+    main(sys.argv[1:])
