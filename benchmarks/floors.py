@@ -129,8 +129,9 @@ def floor_list(data: str, index: str) -> None:
 
     stat_data(data)
     docs = open_index(index).execute("SELECT doc FROM people ORDER BY year, id")
-    keys = ("id", "name", "hangul", "category", "country", "post", "year", "destination")
-    write_json_array((doc for (doc,) in docs), (*keys, "status", "sources"))
+    keys = ("id", "name", "hangul", "category", "country", "post", "year", "destination",
+            "status", "sources")  # fmt: skip
+    write_json_array((doc for (doc,) in docs), keys)
 
 
 def leaves(value: Any) -> Iterator[str]:

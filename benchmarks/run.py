@@ -325,8 +325,8 @@ def main() -> None:
                 p = pair(f"{case} {layout} {size}", argv, [jq, program, str(exported)],
                          args.repeat, env)  # fmt: skip
                 row(f"{label}: warm `{case}` / `jq`", target, p, True, faster=True)
-                if case.split()[0] in floors:
-                    what, floor_argv = floors[case.split()[0]]
+                if (command := case.split()[0]) in floors:
+                    what, floor_argv = floors[command]
                     p = pair(f"{case} floor {layout} {size}", floor_argv,
                              [jq, program, str(exported)], args.repeat, env)  # fmt: skip
                     row(f"{label}: floor: {what} / `jq`", FLOOR, p, True, faster=True)
